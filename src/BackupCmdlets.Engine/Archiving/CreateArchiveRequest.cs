@@ -1,0 +1,31 @@
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>
+/// What to put into a new tar archive and where. Each path is stored under its own name, as
+/// <c>tar -C parent name</c> does; with <see cref="BaseDirectory"/> set, entries are named relative to
+/// it instead, and a path equal to it contributes its contents only.
+/// </summary>
+public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string DestinationPath)
+{
+    public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
+
+    /// <summary>1 (fastest) to 9 (smallest); null for the codec's default (gzip 6, bzip2 9).</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>Glob patterns (<c>*.tmp</c>, <c>cache/</c>, <c>**/obj</c>) matched against entry names; matches are left out.</summary>
+    public IReadOnlyList<string> Exclude { get; init; } = [];
+
+    /// <summary>Also write <c>DestinationPath.sha256</c> in the format <c>sha256sum -c</c> reads.</summary>
+    public bool Checksum { get; init; }
+
+    /// <summary>Replace an existing archive (it is replaced only when the new one is complete).</summary>
+    public bool Force { get; init; }
+
+    public string? BaseDirectory { get; init; }
+
+    /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
+    public Func<string, IO.FileKind, bool>? Filter { get; init; }
+
+    /// <summary>Worker threads for compression; null for one per core.</summary>
+    public int? ThrottleLimit { get; init; }
+}

@@ -1,0 +1,79 @@
+namespace BackupCmdlets.Engine.IO;
+
+/// <summary>
+/// Writes a file under a temporary name beside its target and gives it the final name only on
+/// <see cref="Commit"/>, after flushing it to disk. Disposed without a commit, it deletes the
+/// temporary: nothing half-written ever carries the final name.
+/// </summary>
+public sealed class AtomicFileWriter : IDisposable
+{
+    private bool _done;
+
+    private AtomicFileWriter(string finalPath, string temporaryPath, FileStream stream)
+    {
+        FinalPath = finalPath;
+        TemporaryPath = temporaryPath;
+        Stream = stream;
+    }
+
+    public string FinalPath { get; }
+
+    public string TemporaryPath { get; }
+
+    public FileStream Stream { get; }
+
+    public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0)
+    {
+        string temporary = TemporaryName.For(finalPath);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = bufferSize,
+            PreallocationSize = preallocate,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new AtomicFileWriter(finalPath, temporary, new FileStream(temporary, options));
+    }
+
+    /// <summary>
+    /// Flushes the data to disk, closes the file, lets <paramref name="beforeRename"/> set metadata on
+    /// the temporary, then renames it over the final name.
+    /// </summary>
+    public void Commit(bool overwrite, bool durable = true, Action<string>? beforeRename = null)
+    {
+        Stream.Flush(flushToDisk: durable);
+        Stream.Dispose();
+        beforeRename?.Invoke(TemporaryPath);
+        File.Move(TemporaryPath, FinalPath, overwrite);
+        _done = true;
+        if (durable)
+        {
+            UnixFileSystem.FlushDirectory(Path.GetDirectoryName(Path.GetFullPath(FinalPath))!);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_done)
+        {
+            return;
+        }
+
+        _done = true;
+        Stream.Dispose();
+        try
+        {
+            File.Delete(TemporaryPath);
+        }
+        catch (IOException)
+        {
+            // Best effort: the name marks it as removable.
+        }
+    }
+}

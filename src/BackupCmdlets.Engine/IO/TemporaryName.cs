@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace BackupCmdlets.Engine.IO;
+
+/// <summary>
+/// The names of in-progress files: hidden, beside their target, and recognisable, so a later run
+/// (or an admin) can tell them from real data and remove them.
+/// </summary>
+public static class TemporaryName
+{
+    public const string Suffix = ".bkc-tmp";
+
+    /// <summary>A fresh temporary path in the same folder as <paramref name="finalPath"/>.</summary>
+    public static string For(string finalPath)
+    {
+        string directory = Path.GetDirectoryName(finalPath) ?? ".";
+        string name = Path.GetFileName(finalPath);
+        string random = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        string candidate = $".{name}.{random}{Suffix}";
+        if (Encoding.UTF8.GetByteCount(candidate) > 255)
+        {
+            candidate = $".{random}{Suffix}";
+        }
+
+        return Path.Combine(directory, candidate);
+    }
+
+    /// <summary>True for a name made by <see cref="For"/>.</summary>
+    public static bool IsTemporary(string fileName) =>
+        fileName.StartsWith('.') && fileName.EndsWith(Suffix, StringComparison.Ordinal);
+}

@@ -1,0 +1,244 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace BackupCmdlets.Engine.IO;
+
+/// <summary>
+/// File metadata the way tar and rsync see it: lstat without following symlinks, owner ids,
+/// nanosecond times, inode numbers for hard links. On Linux this calls libc; elsewhere it falls back
+/// to what .NET offers (no owners, 100 ns times).
+/// </summary>
+public static unsafe class UnixFileSystem
+{
+    private static readonly bool Native = OperatingSystem.IsLinux();
+
+    /// <summary>True when the process runs as root (and so may restore owners and device nodes).</summary>
+    public static bool IsRoot { get; } = Native && NativeMethods.GetEffectiveUserId() == 0;
+
+    /// <summary>lstat: the entry itself, not what a symlink points to.</summary>
+    public static FileMetadata Lstat(string path)
+    {
+        if (!Native)
+        {
+            return ManagedLstat(path);
+        }
+
+        if (NativeMethods.StatxCall(NativeMethods.AtFdCwd, path, NativeMethods.AtSymlinkNoFollow, NativeMethods.StatxBasicStats, out var st) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+
+        return FromStatx(in st);
+    }
+
+    /// <summary>lstat that answers null when the entry does not exist (or vanished).</summary>
+    public static FileMetadata? TryLstat(string path)
+    {
+        if (!Native)
+        {
+            return File.Exists(path) || Directory.Exists(path) || new FileInfo(path).LinkTarget is not null ? ManagedLstat(path) : null;
+        }
+
+        if (NativeMethods.StatxCall(NativeMethods.AtFdCwd, path, NativeMethods.AtSymlinkNoFollow, NativeMethods.StatxBasicStats, out var st) != 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            return errno is NativeMethods.ENOENT or NativeMethods.ENOTDIR ? null : throw ErrnoException(errno, path);
+        }
+
+        return FromStatx(in st);
+    }
+
+    /// <summary>Sets owner and group of the entry itself (a symlink is not followed).</summary>
+    public static void SetOwner(string path, long userId, long groupId)
+    {
+        if (Native && NativeMethods.LChown(path, (uint)userId, (uint)groupId) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+    }
+
+    /// <summary>Sets the 12 permission bits (including setuid, setgid, sticky). Not for symlinks.</summary>
+    public static void SetPermissions(string path, int mode)
+    {
+        if (Native)
+        {
+            if (NativeMethods.Chmod(path, (uint)(mode & 0xFFF)) != 0)
+            {
+                throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+            }
+        }
+        else if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, (UnixFileMode)(mode & 0xFFF));
+        }
+    }
+
+    /// <summary>Sets the modification time to the nanosecond, on the entry itself (a symlink is not followed).</summary>
+    public static void SetModifiedTime(string path, UnixTime time)
+    {
+        if (!Native)
+        {
+            File.SetLastWriteTimeUtc(path, time.ToDateTimeOffset().UtcDateTime);
+            return;
+        }
+
+        var times = stackalloc NativeMethods.Timespec[2];
+        times[0] = new NativeMethods.Timespec { Seconds = 0, Nanoseconds = NativeMethods.UtimeOmit };
+        times[1] = new NativeMethods.Timespec { Seconds = time.Seconds, Nanoseconds = time.Nanoseconds };
+        if (NativeMethods.UtimensAt(NativeMethods.AtFdCwd, path, times, NativeMethods.AtSymlinkNoFollow) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+    }
+
+    /// <summary>link(2): a second name for an existing file.</summary>
+    public static void CreateHardLink(string existingPath, string newPath)
+    {
+        if (!Native)
+        {
+            throw new PlatformNotSupportedException("Hard links are supported on Linux only.");
+        }
+
+        if (NativeMethods.Link(existingPath, newPath) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), newPath);
+        }
+    }
+
+    /// <summary>mknod(2) for a FIFO, character or block device.</summary>
+    public static void CreateSpecialFile(string path, FileKind kind, int permissions, int major, int minor)
+    {
+        if (!Native)
+        {
+            throw new PlatformNotSupportedException("Special files are supported on Linux only.");
+        }
+
+        uint type = kind switch
+        {
+            FileKind.Fifo => 0x1000,
+            FileKind.CharacterDevice => 0x2000,
+            FileKind.BlockDevice => 0x6000,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+        };
+        ulong device = ((ulong)(uint)major << 8 & 0xfff00) | ((ulong)(uint)minor & 0xff) | ((ulong)(uint)minor & 0xfffff00) << 12 | ((ulong)(uint)major & 0xfffff000) << 32;
+        if (NativeMethods.MkNod(path, type | (uint)(permissions & 0xFFF), device) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="length"/> bytes between two open files inside the kernel: a reflink
+    /// (FICLONE) when the file system shares extents and the whole file is wanted, else copy_file_range.
+    /// Answers the bytes copied; 0 when neither call is possible here, so the caller copies itself.
+    /// </summary>
+    public static long CopyInKernel(SafeFileHandle source, SafeFileHandle destination, long length, bool tryClone)
+    {
+        if (!Native || length == 0)
+        {
+            return 0;
+        }
+
+        int inFd = (int)source.DangerousGetHandle();
+        int outFd = (int)destination.DangerousGetHandle();
+        if (tryClone && NativeMethods.Ioctl(outFd, NativeMethods.FiClone, inFd) == 0)
+        {
+            return length;
+        }
+
+        long copied = 0;
+        long inOffset = 0;
+        long outOffset = 0;
+        while (copied < length)
+        {
+            nint n = NativeMethods.CopyFileRange(inFd, &inOffset, outFd, &outOffset, (nuint)Math.Min(length - copied, 1L << 30), 0);
+            if (n < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (copied == 0 && errno is NativeMethods.EXDEV or NativeMethods.EINVAL or NativeMethods.ENOSYS or NativeMethods.EOPNOTSUPP)
+                {
+                    return 0;
+                }
+
+                throw ErrnoException(errno, null);
+            }
+
+            if (n == 0)
+            {
+                break;
+            }
+
+            copied += n;
+        }
+
+        return copied;
+    }
+
+    /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
+    public static void FlushDirectory(string directory)
+    {
+        if (!Native)
+        {
+            return;
+        }
+
+        int fd = NativeMethods.Open(directory, 0x10000 /* O_RDONLY | O_DIRECTORY */);
+        if (fd >= 0)
+        {
+            NativeMethods.Fsync(fd);
+            NativeMethods.Close(fd);
+        }
+    }
+
+    /// <summary>An IOException of the fitting .NET type for an errno, naming the path.</summary>
+    public static IOException ErrnoException(int errno, string? path)
+    {
+        string message = path is null ? Marshal.GetPInvokeErrorMessage(errno) : $"{Marshal.GetPInvokeErrorMessage(errno)}: '{path}'";
+        return errno switch
+        {
+            NativeMethods.ENOENT => new FileNotFoundException(message, path),
+            NativeMethods.ENOSPC => new IOException(message, unchecked((int)0x80070070)),
+            _ => new IOException(message, errno),
+        };
+    }
+
+    private static FileMetadata FromStatx(in NativeMethods.Statx st)
+    {
+        var kind = (st.Mode & 0xF000) switch
+        {
+            0x4000 => FileKind.Directory,
+            0xA000 => FileKind.SymbolicLink,
+            0x1000 => FileKind.Fifo,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            0xC000 => FileKind.Socket,
+            _ => FileKind.File,
+        };
+        return new FileMetadata(
+            kind,
+            st.Mode & 0xFFF,
+            st.UserId,
+            st.GroupId,
+            (long)st.Size,
+            new UnixTime(st.ModifyTime.Seconds, (int)st.ModifyTime.Nanoseconds),
+            ((ulong)st.DevMajor << 32) | st.DevMinor,
+            st.Inode,
+            st.LinkCount,
+            (int)st.RdevMajor,
+            (int)st.RdevMinor);
+    }
+
+    private static FileMetadata ManagedLstat(string path)
+    {
+        FileSystemInfo info = Directory.Exists(path) ? new DirectoryInfo(path) : new FileInfo(path);
+        if (!info.Exists && info.LinkTarget is null)
+        {
+            throw new FileNotFoundException($"Could not find '{path}'.", path);
+        }
+
+        var kind = info.LinkTarget is not null ? FileKind.SymbolicLink : info is DirectoryInfo ? FileKind.Directory : FileKind.File;
+        int mode = OperatingSystem.IsWindows() ? (kind == FileKind.Directory ? 0x1ED : 0x1A4) : (int)info.UnixFileMode;
+        long size = kind == FileKind.File ? ((FileInfo)info).Length : 0;
+        return new FileMetadata(kind, mode, 0, 0, size, UnixTime.FromDateTimeOffset(info.LastWriteTimeUtc), 0, 0, 1, 0, 0);
+    }
+}
