@@ -1,0 +1,73 @@
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>
+/// The record of a backup set, stored as <c>manifest.json</c> in the set folder, written last and
+/// atomically: a folder without it is an incomplete set. It holds no secret.
+/// </summary>
+public sealed record BackupSetManifest
+{
+    public const string FileName = "manifest.json";
+    public const int CurrentFormat = 1;
+
+    public int Format { get; init; } = CurrentFormat;
+
+    public required string SetId { get; init; }
+
+    public required DatabaseEngine Engine { get; init; }
+
+    public required BackupKind Kind { get; init; }
+
+    public required BackupSetStatus Status { get; init; }
+
+    public string? Label { get; init; }
+
+    public required DatabaseDescription Database { get; init; }
+
+    public required DateTimeOffset StartTime { get; init; }
+
+    public required DateTimeOffset StopTime { get; init; }
+
+    /// <summary>Redo position (PostgreSQL LSN) when backup mode began; null for cold and SQLite sets.</summary>
+    public string? StartPosition { get; init; }
+
+    /// <summary>Redo position when backup mode ended: recovery must replay at least to here.</summary>
+    public string? StopPosition { get; init; }
+
+    /// <summary>The end of the redo kept in the set (at or after <see cref="StopPosition"/>).</summary>
+    public string? EndPosition { get; init; }
+
+    public long? Timeline { get; init; }
+
+    /// <summary>Owner of the database files, so a restore run as root hands them back to it.</summary>
+    public long? OwnerId { get; init; }
+
+    public long? GroupId { get; init; }
+
+    public IReadOnlyList<TablespaceEntry> Tablespaces { get; init; } = [];
+
+    public IReadOnlyList<ManifestDirectory> Directories { get; init; } = [];
+
+    public IReadOnlyList<ManifestFile> Files { get; init; } = [];
+
+    /// <summary>The redo/WAL files in the set (also listed in <see cref="Files"/>), in order.</summary>
+    public IReadOnlyList<string> RedoFiles { get; init; } = [];
+
+    public required BlockCheckSummary BlockChecks { get; init; }
+}
+
+/// <summary>A folder of the set, recreated (with its mode) on restore even when empty.</summary>
+public sealed record ManifestDirectory(string Path, int Mode);
+
+/// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
+public sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);
+
+/// <summary>A block that failed its check, with the file and block number.</summary>
+public sealed record BlockFinding(string Path, long Block, BlockCheck Verdict, string Message);
+
+/// <summary>The block checks done while copying and what they found.</summary>
+public sealed record BlockCheckSummary(int BlockSize, long Checked, long Torn, long Corrupt, IReadOnlyList<BlockFinding> Findings)
+{
+    public static BlockCheckSummary None { get; } = new(0, 0, 0, 0, []);
+}

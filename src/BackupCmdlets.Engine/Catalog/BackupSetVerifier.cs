@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Databases.PostgreSql;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>
+/// Test-BackupSet: a set passes when it has a manifest, is not marked Failed, every file listed
+/// is there with its size and SHA-256, and (PostgreSQL hot sets) the WAL segments from the start to
+/// the stop LSN are all present.
+/// </summary>
+public static class BackupSetVerifier
+{
+    public static async Task<TestBackupSetResult> TestAsync(string setPath, int? throttleLimit, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        string path = Path.GetFullPath(setPath);
+        if (!Directory.Exists(path))
+        {
+            throw new BackupException(DatabaseErrorIds.BackupSetNotFound, ErrorKind.ObjectNotFound, $"There is no backup set at '{path}'.", path);
+        }
+
+        if (!ManifestStore.Exists(path))
+        {
+            var incomplete = new ItemProblem(path, DatabaseErrorIds.BackupSetIncomplete, ErrorKind.InvalidData, "no manifest.json: the set is incomplete (cancelled, failed or still being written)");
+            return new TestBackupSetResult(path, Path.GetFileName(path), BackupSetStatus.Incomplete, false, 0, 0, null, clock.Elapsed, [incomplete]);
+        }
+
+        var manifest = ManifestStore.Read(path);
+        var problems = new ConcurrentBag<ItemProblem>();
+        if (manifest.Status == BackupSetStatus.Failed)
+        {
+            problems.Add(new ItemProblem(path, DatabaseErrorIds.BackupSetMarkedFailed, ErrorKind.InvalidData, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));
+        }
+
+        var throttle = new ProgressThrottle(progress);
+        long total = manifest.Files.Sum(f => f.Size);
+        long done = 0, count = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit ?? Environment.ProcessorCount), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, async (file, ct) =>
+        {
+            string full = Path.Combine(path, file.Path.Replace('/', Path.DirectorySeparatorChar));
+            if (!File.Exists(full))
+            {
+                problems.Add(new ItemProblem(file.Path, DatabaseErrorIds.FileMissing, ErrorKind.ObjectNotFound, "listed in the manifest but missing from the set"));
+                return;
+            }
+
+            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            string sha = Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)).ToLowerInvariant();
+            if (stream.Length != file.Size || sha != file.Sha256)
+            {
+                problems.Add(new ItemProblem(file.Path, DatabaseErrorIds.FileChanged, ErrorKind.InvalidData, $"differs from the manifest (size {stream.Length}, expected {file.Size}; SHA-256 {sha[..12]}..., expected {file.Sha256[..12]}...)"));
+            }
+
+            Interlocked.Add(ref done, file.Size);
+            Interlocked.Increment(ref count);
+            throttle.Report(() => new OperationProgress("Test backup set", "Hashing", file.Path, Interlocked.Read(ref count), manifest.Files.Count, Interlocked.Read(ref done), total));
+        });
+
+        bool? redoComplete = null;
+        if (manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot })
+        {
+            redoComplete = CheckWalRange(manifest, path, problems);
+        }
+
+        var list = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
+        return new TestBackupSetResult(path, manifest.SetId, manifest.Status, list.Count == 0, count, done, redoComplete, clock.Elapsed, list);
+    }
+
+    private static bool CheckWalRange(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems)
+    {
+        if (manifest.StartPosition is null || manifest.StopPosition is null || manifest.Timeline is null
+            || !Lsn.TryParse(manifest.StartPosition, out var start) || !Lsn.TryParse(manifest.StopPosition, out var stop))
+        {
+            problems.Add(new ItemProblem(path, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.InvalidData, "the manifest does not record the start and stop LSN"));
+            return false;
+        }
+
+        long segmentSize = WalSegmentSizeOf(manifest, path);
+        var listed = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
+        bool complete = true;
+        foreach (string segment in WalSegments.Covering(manifest.Timeline.Value, start, stop, segmentSize))
+        {
+            string setPath = "wal/" + segment;
+            if (!listed.Contains(setPath) || !File.Exists(Path.Combine(path, "wal", segment)))
+            {
+                complete = false;
+                problems.Add(new ItemProblem(setPath, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.ObjectNotFound, $"WAL segment {segment} (between start {start} and stop {stop}) is missing"));
+            }
+        }
+
+        return complete;
+    }
+
+    /// <summary>The segment size is the size of the WAL files in the set (16 MiB unless initdb chose otherwise).</summary>
+    private static long WalSegmentSizeOf(BackupSetManifest manifest, string path)
+    {
+        var segment = manifest.Files.FirstOrDefault(f => f.Path.StartsWith("wal/", StringComparison.Ordinal) && f.Path.Length == 4 + 24);
+        return segment?.Size is > 0 and var size && (size & (size - 1)) == 0 ? size : 16L * 1024 * 1024;
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>Reads and writes <c>manifest.json</c>; writing is atomic (temp + fsync + rename).</summary>
+public static class ManifestStore
+{
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public static string PathIn(string setPath) => Path.Combine(setPath, BackupSetManifest.FileName);
+
+    public static bool Exists(string setPath) => File.Exists(PathIn(setPath));
+
+    public static void Write(string setPath, BackupSetManifest manifest)
+    {
+        using var writer = AtomicFileWriter.Create(PathIn(setPath));
+        JsonSerializer.Serialize(writer.Stream, manifest, Options);
+        writer.Commit(overwrite: false);
+    }
+
+    public static BackupSetManifest Read(string setPath)
+    {
+        string path = PathIn(setPath);
+        if (!File.Exists(path))
+        {
+            throw new BackupException(
+                DatabaseErrorIds.BackupSetIncomplete,
+                ErrorKind.InvalidData,
+                $"'{setPath}' has no {BackupSetManifest.FileName}: it is an incomplete backup set (cancelled, failed or still being written) and cannot be used.",
+                setPath);
+        }
+
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return JsonSerializer.Deserialize<BackupSetManifest>(stream, Options)
+                ?? throw new JsonException("empty manifest");
+        }
+        catch (JsonException ex)
+        {
+            throw new BackupException(DatabaseErrorIds.ManifestUnreadable, ErrorKind.InvalidData, $"The manifest of '{setPath}' cannot be read: {ex.Message}", path, ex);
+        }
+    }
+}

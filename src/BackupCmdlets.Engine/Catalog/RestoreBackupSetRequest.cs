@@ -1,0 +1,20 @@
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>
+/// Restore a set into <see cref="DestinationPath"/> (PostgreSQL: the new data directory; SQLite: the
+/// database file, or a folder to put it in). Tablespaces go back where they were unless remapped by
+/// id or name. A recovery target stops WAL replay at a time or an LSN (PostgreSQL hot sets).
+/// </summary>
+public sealed record RestoreBackupSetRequest(string Path, string DestinationPath)
+{
+    public IReadOnlyDictionary<string, string> TablespaceMapping { get; init; } = new Dictionary<string, string>();
+
+    public DateTimeOffset? RecoveryTargetTime { get; init; }
+
+    public string? RecoveryTargetLsn { get; init; }
+
+    /// <summary>Restore into a non-empty destination, replacing what is there.</summary>
+    public bool Force { get; init; }
+
+    public int? ThrottleLimit { get; init; }
+}

@@ -1,0 +1,19 @@
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>A restored set: the pipeline object of Restore-BackupSet.</summary>
+public sealed record RestoreResult(
+    string SetPath,
+    string SetId,
+    DatabaseEngine Engine,
+    BackupKind Kind,
+    string DestinationPath,
+    long FileCount,
+    long Bytes,
+    bool RecoveryConfigured,
+    string? RecoveryTarget,
+    TimeSpan Duration)
+{
+    public IReadOnlyList<string> TablespaceLocations { get; init; } = [];
+}

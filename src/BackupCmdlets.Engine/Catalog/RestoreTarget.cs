@@ -1,0 +1,80 @@
+using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>Copies the files of a set back out (mode kept; owner set to the database's owner when run as root).</summary>
+internal static class RestoreTarget
+{
+    /// <summary>Refuses a non-empty folder unless forced, in which case its contents are removed first.</summary>
+    public static void PrepareEmptyFolder(string folder, bool force)
+    {
+        if (File.Exists(folder))
+        {
+            throw new BackupException(DatabaseErrorIds.DestinationNotEmpty, ErrorKind.ResourceExists, $"The restore destination '{folder}' is a file.", folder);
+        }
+
+        if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
+        {
+            if (!force)
+            {
+                throw new BackupException(DatabaseErrorIds.DestinationNotEmpty, ErrorKind.ResourceExists, $"The restore destination '{folder}' is not empty: choose an empty folder or use -Force to replace its contents.", folder);
+            }
+
+            foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo { LinkTarget: null } directory)
+                {
+                    directory.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+        }
+
+        Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.</summary>
+    public static async Task<(long Files, long Bytes)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    {
+        string prefix = setPrefix + "/";
+        foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
+        {
+            string path = directory.Path == setPrefix ? target : Path.Combine(target, directory.Path[prefix.Length..]);
+            Directory.CreateDirectory(path);
+            UnixFileSystem.SetPermissions(path, directory.Mode);
+            Own(path, manifest);
+        }
+
+        var files = manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, options, async (file, ct) =>
+        {
+            string source = Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar));
+            string destination = Path.Combine(target, file.Path[prefix.Length..]);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await input.CopyToAsync(output, ct);
+                await output.FlushAsync(ct);
+                output.Flush(flushToDisk: true);
+            }
+
+            UnixFileSystem.SetPermissions(destination, file.Mode);
+            Own(destination, manifest);
+        });
+        return (files.Count, files.Sum(f => f.Size));
+    }
+
+    public static void Own(string path, BackupSetManifest manifest)
+    {
+        if (UnixFileSystem.IsRoot && manifest.OwnerId is { } uid && manifest.GroupId is { } gid)
+        {
+            UnixFileSystem.SetOwner(path, uid, gid);
+        }
+    }
+}

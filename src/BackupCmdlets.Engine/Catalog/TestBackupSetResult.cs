@@ -1,0 +1,13 @@
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>The verdict of Test-BackupSet on one set: every file re-hashed, the WAL range checked.</summary>
+public sealed record TestBackupSetResult(
+    string Path,
+    string SetId,
+    BackupSetStatus Status,
+    bool Passed,
+    long FilesChecked,
+    long BytesChecked,
+    bool? RedoComplete,
+    TimeSpan Duration,
+    IReadOnlyList<ItemProblem> Problems);

@@ -1,0 +1,46 @@
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases.PostgreSql;
+using BackupCmdlets.Engine.Databases.Sqlite;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>Start-HotBackup and Start-ColdBackup: picks the engine's provider and runs it.</summary>
+public static class DatabaseBackup
+{
+    public static async Task<BackupSet> StartHotAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        switch (request.Engine)
+        {
+            case DatabaseEngine.PostgreSql:
+                await using (var provider = new PostgreSqlProvider(request))
+                {
+                    return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
+                }
+
+            case DatabaseEngine.Sqlite:
+                return await SqliteBackup.RunHotAsync(request, progress, cancellationToken);
+            default:
+                throw NotAvailable(request.Engine);
+        }
+    }
+
+    public static async Task<BackupSet> StartColdAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        switch (request.Engine)
+        {
+            case DatabaseEngine.PostgreSql:
+                await using (var provider = new PostgreSqlProvider(request))
+                {
+                    return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
+                }
+
+            case DatabaseEngine.Sqlite:
+                return await SqliteBackup.RunColdAsync(request, progress, cancellationToken);
+            default:
+                throw NotAvailable(request.Engine);
+        }
+    }
+
+    private static BackupException NotAvailable(DatabaseEngine engine) =>
+        new(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"{engine} backups are not available in this version (the Oracle provider is a separate piece of work).");
+}

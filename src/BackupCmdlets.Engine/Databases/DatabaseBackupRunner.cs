@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Globalization;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// Runs hot and cold backups through a provider, owning the order of the steps and the guarantees:
+/// backup mode is ended and a shut-down database started again in a finally (also on cancel and on a
+/// failed copy; a failure to do so is itself a terminating error naming the scope); the manifest is
+/// written last, so a set without one is incomplete; a set with corrupt source blocks is marked Failed.
+/// </summary>
+public static class DatabaseBackupRunner
+{
+    public static async Task<BackupSet> RunHotAsync(IHotBackupProvider provider, StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        const string activity = "Hot backup";
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new OperationProgress(activity, "Connecting"));
+        var database = await provider.OpenAsync(cancellationToken);
+        await provider.EnsureHotBackupPossibleAsync(cancellationToken);
+        BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
+        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Hot, started);
+        string label = request.Label ?? $"BackupCmdlets {setId}";
+        var copier = new SetFileCopier(setPath, request.EffectiveThrottleLimit, progress, activity);
+        var starts = new List<ScopeStart>();
+        var ends = new List<ScopeEnd>();
+        foreach (var scope in provider.Scopes)
+        {
+            progress?.Report(new OperationProgress(activity, $"Beginning backup mode: {scope.Name}"));
+            var start = await provider.BeginBackupAsync(scope, label, cancellationToken);
+            starts.Add(start);
+            Exception? copyFailure = null;
+            try
+            {
+                await copier.CopyAsync(provider.ListFiles(scope), provider.CreateVerifier(start), cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                copyFailure = ex;
+                throw new BackupException(DatabaseErrorIds.CopyFailed, ErrorKind.WriteError, $"The hot copy into '{setPath}' failed: {ex.Message}", setPath, ex);
+            }
+            catch (Exception ex)
+            {
+                copyFailure = ex;
+                throw;
+            }
+            finally
+            {
+                progress?.Report(new OperationProgress(activity, $"Ending backup mode: {scope.Name}"));
+                try
+                {
+                    ends.Add(await provider.EndBackupAsync(start, CancellationToken.None));
+                }
+                catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).ErrorId != DatabaseErrorIds.EndBackupFailed)
+                {
+                    throw new BackupException(
+                        DatabaseErrorIds.EndBackupFailed,
+                        ErrorKind.ResourceUnavailable,
+                        $"Backup mode could not be ended for '{scope.Name}': it may still be in backup mode. {ex.Message}" + (copyFailure is null ? "" : $" (The copy had failed first: {copyFailure.Message})"),
+                        scope.Name,
+                        ex);
+                }
+            }
+
+            progress?.Report(new OperationProgress(activity, $"Backup mode ended: {scope.Name}"));
+        }
+
+        foreach (var end in ends)
+        {
+            foreach (var (path, content) in end.GeneratedFiles)
+            {
+                WriteGenerated(setPath, path, content);
+            }
+        }
+
+        progress?.Report(new OperationProgress(activity, "Collecting WAL"));
+        var redo = await provider.CollectRedoAsync(starts, ends, cancellationToken);
+        await copier.CopyAsync(redo.Files, null, cancellationToken);
+        var generated = ends.SelectMany(e => e.GeneratedFiles.Keys).Select(p => HashGenerated(setPath, p));
+        var checks = copier.Summary(database.BlockSize);
+        var manifest = new BackupSetManifest
+        {
+            SetId = setId,
+            Engine = database.Engine,
+            Kind = BackupKind.Hot,
+            Status = checks.Corrupt > 0 ? BackupSetStatus.Failed : BackupSetStatus.Complete,
+            Label = label,
+            Database = database,
+            StartTime = started,
+            StopTime = started + clock.Elapsed,
+            StartPosition = redo.StartPosition,
+            StopPosition = redo.StopPosition,
+            EndPosition = redo.EndPosition,
+            Timeline = starts[0].Timeline,
+            OwnerId = OwnerOf(database.Location)?.UserId,
+            GroupId = OwnerOf(database.Location)?.GroupId,
+            Tablespaces = provider.Tablespaces,
+            Directories = copier.Directories,
+            Files = [.. copier.Files.Concat(generated).OrderBy(f => f.Path, StringComparer.Ordinal)],
+            RedoFiles = [.. redo.Files.Select(f => f.SetPath)],
+            BlockChecks = checks,
+        };
+        return Finish(setPath, manifest);
+    }
+
+    public static async Task<BackupSet> RunColdAsync(IColdBackupProvider provider, StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        const string activity = "Cold backup";
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        progress?.Report(new OperationProgress(activity, "Connecting"));
+        var database = await provider.OpenAsync(cancellationToken);
+        BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
+        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
+        var copier = new SetFileCopier(setPath, request.EffectiveThrottleLimit, progress, activity);
+        progress?.Report(new OperationProgress(activity, "Shutting down the database"));
+        await provider.ShutdownAsync(cancellationToken);
+        Exception? copyFailure = null;
+        try
+        {
+            await copier.CopyAsync(provider.ListColdFiles(), provider.CreateColdVerifier(), cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            copyFailure = ex;
+            throw new BackupException(DatabaseErrorIds.CopyFailed, ErrorKind.WriteError, $"The cold copy into '{setPath}' failed: {ex.Message}", setPath, ex);
+        }
+        catch (Exception ex)
+        {
+            copyFailure = ex;
+            throw;
+        }
+        finally
+        {
+            progress?.Report(new OperationProgress(activity, "Starting the database"));
+            try
+            {
+                await provider.StartupAsync(CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).ErrorId != DatabaseErrorIds.StartupFailed)
+            {
+                throw new BackupException(
+                    DatabaseErrorIds.StartupFailed,
+                    ErrorKind.ResourceUnavailable,
+                    $"The database at '{database.Location}' could not be started again after the cold backup: {ex.Message}" + (copyFailure is null ? "" : $" (The copy had failed first: {copyFailure.Message})"),
+                    database.Location,
+                    ex);
+            }
+        }
+
+        var checks = copier.Summary(database.BlockSize);
+        var manifest = new BackupSetManifest
+        {
+            SetId = setId,
+            Engine = database.Engine,
+            Kind = BackupKind.Cold,
+            Status = checks.Corrupt > 0 ? BackupSetStatus.Failed : BackupSetStatus.Complete,
+            Label = request.Label,
+            Database = database,
+            StartTime = started,
+            StopTime = started + clock.Elapsed,
+            OwnerId = OwnerOf(database.Location)?.UserId,
+            GroupId = OwnerOf(database.Location)?.GroupId,
+            Tablespaces = provider.Tablespaces,
+            Directories = copier.Directories,
+            Files = copier.Files,
+            BlockChecks = checks,
+        };
+        return Finish(setPath, manifest);
+    }
+
+    /// <summary>Writes the manifest (last, atomically) and answers the set, with its corrupt blocks as problems.</summary>
+    internal static BackupSet Finish(string setPath, BackupSetManifest manifest)
+    {
+        ManifestStore.Write(setPath, manifest);
+        var problems = manifest.BlockChecks.Findings
+            .Where(f => f.Verdict == BlockCheck.Corrupt)
+            .Select(f => new ItemProblem(f.Path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * manifest.BlockChecks.BlockSize))
+            .ToList();
+        return BackupSet.FromManifest(setPath, manifest) with { Problems = problems };
+    }
+
+    private static FileMetadata? OwnerOf(string path) => File.Exists(path) || Directory.Exists(path) ? UnixFileSystem.TryLstat(path) : null;
+
+    private static void WriteGenerated(string setPath, string relative, string content)
+    {
+        string target = Path.Combine(setPath, relative.Replace('/', Path.DirectorySeparatorChar));
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var writer = AtomicFileWriter.Create(target);
+        writer.Stream.Write(System.Text.Encoding.UTF8.GetBytes(content));
+        writer.Commit(overwrite: true);
+    }
+
+    private static ManifestFile HashGenerated(string setPath, string relative)
+    {
+        string target = Path.Combine(setPath, relative.Replace('/', Path.DirectorySeparatorChar));
+        using var stream = File.OpenRead(target);
+        string sha = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
+        return new ManifestFile(relative, stream.Length, sha, 0x180);
+    }
+}

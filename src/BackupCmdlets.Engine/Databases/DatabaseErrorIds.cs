@@ -1,0 +1,37 @@
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>The stable error ids of database backups, restores and backup sets.</summary>
+public static class DatabaseErrorIds
+{
+    public const string ConnectionFailed = "DatabaseConnectionFailed";
+    public const string WalLevelMinimal = "WalLevelMinimal";
+    public const string WalArchivingOff = "WalArchivingOff";
+    public const string WalArchiveNotFound = "WalArchiveNotFound";
+    public const string WalSegmentNotArchived = "WalSegmentNotArchived";
+    public const string DataDirectoryNotFound = "DataDirectoryNotFound";
+    public const string BackupStartFailed = "BackupStartFailed";
+    public const string EndBackupFailed = "EndBackupFailed";
+    public const string ShutdownFailed = "DatabaseShutdownFailed";
+    public const string StartupFailed = "DatabaseNotRestarted";
+    public const string CopyFailed = "BackupCopyFailed";
+    public const string CorruptBlock = "CorruptBlock";
+    public const string BackupFailed = "BackupFailedCorruptBlocks";
+    public const string EngineNotAvailable = "DatabaseEngineNotAvailable";
+    public const string InvalidConnectionString = "InvalidConnectionString";
+    public const string DestinationInsideSource = "DestinationInsideSource";
+    public const string IntegrityCheckFailed = "SqliteIntegrityCheckFailed";
+    public const string SqliteDatabaseNotFound = "SqliteDatabaseNotFound";
+
+    public const string RepositoryNotFound = "BackupRepositoryNotFound";
+    public const string BackupSetNotFound = "BackupSetNotFound";
+    public const string BackupSetIncomplete = "BackupSetIncomplete";
+    public const string BackupSetMarkedFailed = "BackupSetMarkedFailed";
+    public const string ManifestUnreadable = "BackupSetManifestUnreadable";
+    public const string FileMissing = "BackupSetFileMissing";
+    public const string FileChanged = "BackupSetFileChanged";
+    public const string WalRangeIncomplete = "WalRangeIncomplete";
+    public const string VerificationFailed = "BackupSetVerificationFailed";
+    public const string DestinationNotEmpty = "RestoreDestinationNotEmpty";
+    public const string InvalidRecoveryTarget = "InvalidRecoveryTarget";
+    public const string InvalidRetention = "InvalidRetentionPolicy";
+}

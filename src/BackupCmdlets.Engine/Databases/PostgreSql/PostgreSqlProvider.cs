@@ -1,0 +1,291 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace BackupCmdlets.Engine.Databases.PostgreSql;
+
+/// <summary>
+/// PostgreSQL through Npgsql, data directory on this host. Hot: one held session runs
+/// pg_backup_start / pg_backup_stop (the non-exclusive low-level API), the WAL comes from the archive.
+/// Cold: pg_ctl stop -m fast / start.
+/// </summary>
+public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackupProvider
+{
+    private static readonly BackupScope Cluster = new("cluster");
+    private readonly StartBackupRequest _request;
+    private NpgsqlConnection? _session;
+    private ServerSettings? _settings;
+    private ServerControl? _control;
+    private string? _walArchive;
+
+    public PostgreSqlProvider(StartBackupRequest request) => _request = request;
+
+    public IReadOnlyList<TablespaceEntry> Tablespaces { get; private set; } = [];
+
+    public IReadOnlyList<BackupScope> Scopes { get; } = [Cluster];
+
+    private ServerSettings Settings => _settings ?? throw new InvalidOperationException("OpenAsync first.");
+
+    public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
+    {
+        _session = await ConnectAsync(_request.ConnectionString, _request.Credential, cancellationToken);
+        _settings = await ServerSettings.ReadAsync(_session, cancellationToken);
+        if (!Directory.Exists(_settings.DataDirectory))
+        {
+            throw new BackupException(
+                DatabaseErrorIds.DataDirectoryNotFound,
+                ErrorKind.ObjectNotFound,
+                $"The server's data directory '{_settings.DataDirectory}' is not on this host (or not readable): a file-level backup must run where the data directory is.",
+                _settings.DataDirectory);
+        }
+
+        Tablespaces = [.. _settings.Tablespaces.Select(t => new TablespaceEntry(t.Oid, t.Name, t.Location, "tablespaces/" + t.Oid))];
+        return new DatabaseDescription(DatabaseEngine.PostgreSql, _settings.SystemIdentifier, _settings.ServerVersion, _settings.DataDirectory, _settings.BlockSize, _settings.DataChecksums);
+    }
+
+    /// <summary>Opens a session; the password (from the connection string or the credential) never appears in an error.</summary>
+    public static async Task<NpgsqlConnection> ConnectAsync(string connectionString, NetworkCredential? credential, CancellationToken cancellationToken)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(connectionString);
+        }
+        catch (ArgumentException)
+        {
+            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The PostgreSQL connection string is not valid (keywords such as Host, Port, Username, Database).");
+        }
+
+        if (credential is not null)
+        {
+            if (!string.IsNullOrEmpty(credential.UserName))
+            {
+                builder.Username = credential.UserName;
+            }
+
+            builder.Password = credential.Password;
+        }
+
+        builder.Pooling = false;
+        builder.ApplicationName ??= "BackupCmdlets";
+        builder.CommandTimeout = 0;
+        var connection = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            return connection;
+        }
+        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException)
+        {
+            await connection.DisposeAsync();
+            throw new BackupException(
+                DatabaseErrorIds.ConnectionFailed,
+                ErrorKind.ConnectionError,
+                $"Cannot connect to PostgreSQL at {builder.Host}:{builder.Port} as '{builder.Username}': {ex.Message}",
+                builder.Host);
+        }
+    }
+
+    public Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken)
+    {
+        var settings = Settings;
+        if (settings.WalLevel == "minimal")
+        {
+            throw new BackupException(
+                DatabaseErrorIds.WalLevelMinimal,
+                ErrorKind.NotEnabled,
+                "wal_level is 'minimal': the WAL does not hold what a hot backup needs. Set wal_level = replica (or logical) and restart the server.",
+                settings.DataDirectory);
+        }
+
+        bool archiving = settings.ArchiveMode is "on" or "always"
+            && (settings.ArchiveLibrary.Length > 0 || settings.ArchiveCommand.Length > 0 && settings.ArchiveCommand != "(disabled)");
+        if (!archiving)
+        {
+            throw new BackupException(
+                DatabaseErrorIds.WalArchivingOff,
+                ErrorKind.NotEnabled,
+                $"WAL archiving is off (archive_mode = '{settings.ArchiveMode}'): without the archived WAL a hot copy cannot be made consistent. Set archive_mode = on and an archive_command, and restart the server.",
+                settings.DataDirectory);
+        }
+
+        _walArchive = _request.WalArchivePath ?? ArchiveFolderFrom(settings.ArchiveCommand);
+        if (_walArchive is null || !Directory.Exists(_walArchive))
+        {
+            throw new BackupException(
+                DatabaseErrorIds.WalArchiveNotFound,
+                ErrorKind.ObjectNotFound,
+                _walArchive is null
+                    ? "The WAL archive folder cannot be read from archive_command: name it with -WalArchivePath."
+                    : $"The WAL archive folder '{_walArchive}' does not exist.",
+                _walArchive);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<ScopeStart> BeginBackupAsync(BackupScope scope, string label, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT lsn::text, pg_walfile_name(lsn) FROM pg_backup_start($1, true) AS lsn", _session);
+            command.Parameters.AddWithValue(label);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            string lsn = reader.GetString(0);
+            long timeline = long.Parse(reader.GetString(1)[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+            return new ScopeStart(scope, lsn, timeline);
+        }
+        catch (PostgresException ex)
+        {
+            throw new BackupException(DatabaseErrorIds.BackupStartFailed, ErrorKind.InvalidOperation, $"pg_backup_start failed: {ex.MessageText}", Settings.DataDirectory);
+        }
+    }
+
+    public IReadOnlyList<SourceFile> ListFiles(BackupScope scope) => ListAll(hot: true);
+
+    public IBlockVerifier? CreateVerifier(ScopeStart start) =>
+        Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, Lsn.Parse(start.Position)) : null;
+
+    public async Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken)
+    {
+        if (_session is null || _session.FullState.HasFlag(System.Data.ConnectionState.Broken) || _session.State != System.Data.ConnectionState.Open)
+        {
+            throw new BackupException(DatabaseErrorIds.EndBackupFailed, ErrorKind.ConnectionError, "The session that began the backup is gone (the server ends its backup mode with it).", start.Scope.Name);
+        }
+
+        await using var command = new NpgsqlCommand("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)", _session);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        var files = new Dictionary<string, string> { ["data/backup_label"] = reader.GetString(1) };
+        string map = reader.IsDBNull(2) ? "" : reader.GetString(2);
+        if (map.Length > 0)
+        {
+            files["data/tablespace_map"] = map;
+        }
+
+        return new ScopeEnd(start.Scope, reader.GetString(0), files);
+    }
+
+    public async Task<RedoRange> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, CancellationToken cancellationToken)
+    {
+        var start = Lsn.Parse(starts[0].Position);
+        var stop = Lsn.Parse(ends[0].Position);
+        long timeline = starts[0].Timeline;
+
+        // pg_backup_stop switched to a new segment and waited for the archive; switch once more so
+        // every transaction committed before it returned is in an archived segment too.
+        Lsn end;
+        await using (var command = new NpgsqlCommand("SELECT pg_switch_wal()::text", _session))
+        {
+            end = Lsn.Parse((string)(await command.ExecuteScalarAsync(cancellationToken))!);
+        }
+
+        var last = WalSegments.Before(end) > stop ? WalSegments.Before(end) : stop;
+        string lastName = WalSegments.NameFor(timeline, last, Settings.WalSegmentSize);
+        await WaitForArchiveAsync(lastName, cancellationToken);
+        var files = new List<SourceFile>();
+        foreach (string name in WalSegments.Covering(timeline, start, last, Settings.WalSegmentSize))
+        {
+            files.Add(ArchivedFile(name));
+        }
+
+        string startSegment = WalSegments.NameFor(timeline, start, Settings.WalSegmentSize);
+        string offset = (start.Value % (ulong)Settings.WalSegmentSize).ToString("X8", CultureInfo.InvariantCulture);
+        string history = $"{startSegment}.{offset}.backup";
+        if (File.Exists(Path.Combine(_walArchive!, history)))
+        {
+            files.Add(ArchivedFile(history));
+        }
+
+        string timelineHistory = $"{timeline:X8}.history";
+        if (timeline > 1 && File.Exists(Path.Combine(_walArchive!, timelineHistory)))
+        {
+            files.Add(ArchivedFile(timelineHistory));
+        }
+
+        return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files);
+    }
+
+    public Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        _control = ServerControl.For(Settings.DataDirectory, Settings.ServerVersionNumber);
+        _session?.Dispose();
+        _session = null;
+        return _control.StopAsync(cancellationToken);
+    }
+
+    public IReadOnlyList<SourceFile> ListColdFiles() => ListAll(hot: false);
+
+    public IBlockVerifier? CreateColdVerifier() =>
+        Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, new Lsn(ulong.MaxValue)) : null;
+
+    public Task StartupAsync(CancellationToken cancellationToken) =>
+        (_control ?? throw new InvalidOperationException("ShutdownAsync first.")).StartAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_session is not null)
+        {
+            await _session.DisposeAsync();
+        }
+    }
+
+    private IReadOnlyList<SourceFile> ListAll(bool hot)
+    {
+        var settings = Settings;
+        var files = new List<SourceFile>(DataDirectoryScan.Scan(settings.DataDirectory, "data", hot, settings.BlockSize, settings.SegmentBlocks, settings.DataChecksums));
+        foreach (var tablespace in Tablespaces)
+        {
+            files.AddRange(DataDirectoryScan.Scan(tablespace.Location, tablespace.SetPath, hot, settings.BlockSize, settings.SegmentBlocks, settings.DataChecksums));
+        }
+
+        return files;
+    }
+
+    private SourceFile ArchivedFile(string name)
+    {
+        string path = Path.Combine(_walArchive!, name);
+        if (!File.Exists(path))
+        {
+            throw new BackupException(DatabaseErrorIds.WalSegmentNotArchived, ErrorKind.ObjectNotFound, $"WAL file {name} is not in the archive '{_walArchive}'.", path);
+        }
+
+        return new SourceFile(path, "wal/" + name) { Length = new FileInfo(path).Length };
+    }
+
+    private async Task WaitForArchiveAsync(string segment, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (true)
+        {
+            await using (var command = new NpgsqlCommand("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver", _session))
+            {
+                string archived = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+                if (archived.Length == 24 && string.CompareOrdinal(archived, segment) >= 0 && File.Exists(Path.Combine(_walArchive!, segment)))
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new BackupException(DatabaseErrorIds.WalSegmentNotArchived, ErrorKind.ResourceUnavailable, $"WAL segment {segment} was not archived within 5 minutes: check archive_command.", _walArchive);
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>The folder of an archive_command such as <c>cp %p /archive/%f</c> or <c>test ! -f "/a/%f" &amp;&amp; cp "%p" "/a/%f"</c>.</summary>
+    internal static string? ArchiveFolderFrom(string archiveCommand)
+    {
+        var match = ArchiveTarget().Match(archiveCommand);
+        return match.Success ? match.Groups["dir"].Value : null;
+    }
+
+    [GeneratedRegex("""(?:^|\s)["']?(?<dir>/[^\s"'%]*)/%f["']?\s*$""")]
+    private static partial Regex ArchiveTarget();
+}

@@ -1,0 +1,232 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// Copies database files into a backup set: several files at once, each read in whole blocks aligned
+/// to the block size, every block checked by the verifier as it passes, hashed (SHA-256) and written;
+/// mode (and owner, when run as root) kept. A block that fails its check is read once more before it
+/// is judged, as a concurrent write may have been caught half-done.
+/// </summary>
+internal sealed class SetFileCopier
+{
+    private const int ChunkBlocks = 128;
+    private readonly string _setRoot;
+    private readonly int _throttleLimit;
+    private readonly ProgressThrottle _progress;
+    private readonly string _activity;
+    private long _bytesDone;
+    private long _filesDone;
+    private long _bytesTotal;
+    private long _filesTotal;
+    private long _checked;
+    private long _torn;
+    private long _corrupt;
+    private readonly ConcurrentBag<BlockFinding> _findings = [];
+    private readonly ConcurrentBag<ManifestFile> _files = [];
+    private readonly ConcurrentBag<ManifestDirectory> _directories = [];
+
+    public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity)
+    {
+        _setRoot = setRoot;
+        _throttleLimit = throttleLimit;
+        _progress = new ProgressThrottle(progress);
+        _activity = activity;
+    }
+
+    public IReadOnlyList<ManifestFile> Files => [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)];
+
+    public IReadOnlyList<ManifestDirectory> Directories => [.. _directories.OrderBy(d => d.Path, StringComparer.Ordinal)];
+
+    public long BytesCopied => Interlocked.Read(ref _bytesDone);
+
+    public BlockCheckSummary Summary(int blockSize) =>
+        new(blockSize, _checked, _torn, _corrupt, [.. _findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Block)]);
+
+    /// <summary>Copies <paramref name="entries"/>; folders first, then files largest first so the long ones start early.</summary>
+    public async Task CopyAsync(IReadOnlyList<SourceFile> entries, IBlockVerifier? verifier, CancellationToken cancellationToken)
+    {
+        foreach (var directory in entries.Where(e => e.IsDirectory))
+        {
+            string target = Target(directory.SetPath);
+            Directory.CreateDirectory(target);
+            var meta = UnixFileSystem.TryLstat(directory.SourcePath);
+            int mode = meta?.Permissions ?? 0x1ED;
+            UnixFileSystem.SetPermissions(target, mode | 0x1C0);
+            if (meta is not null && UnixFileSystem.IsRoot)
+            {
+                UnixFileSystem.SetOwner(target, meta.UserId, meta.GroupId);
+            }
+
+            _directories.Add(new ManifestDirectory(directory.SetPath, mode));
+        }
+
+        var files = entries.Where(e => !e.IsDirectory).OrderByDescending(e => e.Length).ToList();
+        Interlocked.Add(ref _bytesTotal, files.Sum(f => f.Length));
+        Interlocked.Add(ref _filesTotal, files.Count);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, options, (file, ct) =>
+        {
+            CopyOne(file, file.VerifyBlocks ? verifier : null, ct);
+            return ValueTask.CompletedTask;
+        });
+        Report(null, force: true);
+    }
+
+    private void CopyOne(SourceFile file, IBlockVerifier? verifier, CancellationToken cancellationToken)
+    {
+        FileMetadata? meta = UnixFileSystem.TryLstat(file.SourcePath);
+        SafeFileHandle source;
+        try
+        {
+            source = File.OpenHandle(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException) when (file.MayVanish)
+        {
+            return;
+        }
+        catch (DirectoryNotFoundException) when (file.MayVanish)
+        {
+            return;
+        }
+
+        string target = Target(file.SetPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        int blockSize = verifier?.BlockSize ?? 8192;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize * ChunkBlocks);
+        try
+        {
+            using (source)
+            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            using (var destination = new FileStream(target, DestinationOptions(file.Length)))
+            {
+                long offset = 0;
+                while (true)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int read = ReadFull(source, buffer.AsSpan(0, blockSize * ChunkBlocks), offset);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    if (verifier is not null)
+                    {
+                        VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
+                    }
+
+                    hash.AppendData(buffer, 0, read);
+                    destination.Write(buffer, 0, read);
+                    offset += read;
+                    Interlocked.Add(ref _bytesDone, read);
+                    Report(file.SetPath);
+                    if (read < blockSize * ChunkBlocks)
+                    {
+                        break;
+                    }
+                }
+
+                destination.Flush(flushToDisk: true);
+                _files.Add(new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180));
+            }
+
+            if (meta is not null)
+            {
+                UnixFileSystem.SetPermissions(target, meta.Permissions);
+                if (UnixFileSystem.IsRoot)
+                {
+                    UnixFileSystem.SetOwner(target, meta.UserId, meta.GroupId);
+                }
+            }
+
+            Interlocked.Increment(ref _filesDone);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
+    {
+        int blockSize = verifier.BlockSize;
+        for (int at = 0; at + blockSize <= chunk.Length; at += blockSize)
+        {
+            long blockInFile = (chunkOffset + at) / blockSize;
+            long blockNumber = file.FirstBlockNumber + blockInFile;
+            var block = chunk.Slice(at, blockSize);
+            var verdict = verifier.Check(block, blockNumber, out string? detail);
+            if (verdict == BlockCheck.Corrupt)
+            {
+                // A write caught half-way looks corrupt: read the block once more before judging it.
+                byte[] reread = new byte[blockSize];
+                if (RandomAccess.Read(source, reread, chunkOffset + at) == blockSize)
+                {
+                    var second = verifier.Check(reread, blockNumber, out string? secondDetail);
+                    if (second != BlockCheck.Corrupt)
+                    {
+                        reread.CopyTo(block);
+                        verdict = second == BlockCheck.Valid ? BlockCheck.Torn : second;
+                        detail = "changed while read; the re-read block is " + (second == BlockCheck.Valid ? "valid" : secondDetail);
+                    }
+                }
+            }
+
+            switch (verdict)
+            {
+                case BlockCheck.Valid:
+                    Interlocked.Increment(ref _checked);
+                    break;
+                case BlockCheck.Torn:
+                    Interlocked.Increment(ref _checked);
+                    Interlocked.Increment(ref _torn);
+                    break;
+                case BlockCheck.Corrupt:
+                    Interlocked.Increment(ref _checked);
+                    Interlocked.Increment(ref _corrupt);
+                    _findings.Add(new BlockFinding(file.SetPath, blockInFile, BlockCheck.Corrupt, detail ?? "checksum mismatch"));
+                    break;
+            }
+        }
+    }
+
+    private static FileStreamOptions DestinationOptions(long preallocate)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, PreallocationSize = preallocate };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return options;
+    }
+
+    private static int ReadFull(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        int total = 0;
+        while (total < buffer.Length)
+        {
+            int read = RandomAccess.Read(handle, buffer[total..], offset + total);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total;
+    }
+
+    private string Target(string setPath) => Path.Combine(_setRoot, setPath.Replace('/', Path.DirectorySeparatorChar));
+
+    private void Report(string? current, bool force = false) =>
+        _progress.Report(
+            () => new OperationProgress(_activity, "Copying", current, Interlocked.Read(ref _filesDone), Interlocked.Read(ref _filesTotal), Interlocked.Read(ref _bytesDone), Interlocked.Read(ref _bytesTotal)),
+            force);
+}

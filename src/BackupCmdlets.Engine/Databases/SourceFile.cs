@@ -1,0 +1,20 @@
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// One file or folder a provider wants in the set: where it is on the database host and where it goes
+/// in the set (a relative path with '/' separators). <see cref="FirstBlockNumber"/> is the number of the
+/// file's first block within its relation or datafile, for checksums that mix the block number in.
+/// </summary>
+public sealed record SourceFile(string SourcePath, string SetPath, bool IsDirectory = false)
+{
+    /// <summary>Check every block with the provider's verifier while copying.</summary>
+    public bool VerifyBlocks { get; init; }
+
+    public long FirstBlockNumber { get; init; }
+
+    /// <summary>Known size when listed (for progress); the copy takes what is there when it reads.</summary>
+    public long Length { get; init; }
+
+    /// <summary>A hot copy may find the file gone (a dropped table): the redo replays the drop, so that is no error.</summary>
+    public bool MayVanish { get; init; }
+}

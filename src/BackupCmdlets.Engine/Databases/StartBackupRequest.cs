@@ -1,0 +1,23 @@
+using System.Net;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// What to back up and into which repository (a folder of backup sets). The credential, when given,
+/// supplies the user name and password; neither is ever written to a manifest, a message or an error.
+/// </summary>
+public sealed record StartBackupRequest(DatabaseEngine Engine, string ConnectionString, string DestinationPath)
+{
+    public NetworkCredential? Credential { get; init; }
+
+    /// <summary>Files copied at the same time; null for one per core.</summary>
+    public int? ThrottleLimit { get; init; }
+
+    /// <summary>A label recorded in the set (and given to pg_backup_start); a default names the time.</summary>
+    public string? Label { get; init; }
+
+    /// <summary>PostgreSQL: the folder archive_command copies WAL into; null to read it from a <c>cp %p DIR/%f</c>-style archive_command.</summary>
+    public string? WalArchivePath { get; init; }
+
+    public int EffectiveThrottleLimit => Math.Max(1, ThrottleLimit ?? Environment.ProcessorCount);
+}
