@@ -1,0 +1,181 @@
+using System.Globalization;
+using BackupCmdlets.Engine.IO;
+using BackupCmdlets.Engine.Tests.Support;
+using Npgsql;
+
+namespace BackupCmdlets.Engine.Tests.Databases;
+
+/// <summary>
+/// A real PostgreSQL 15 server of the test's own: initdb --data-checksums as the postgres user (the
+/// server refuses root), WAL archiving into a folder of the test, a private socket folder and port
+/// (no TCP), started with pg_ctl and stopped by its pid at the end.
+/// </summary>
+public sealed class PostgresCluster : IDisposable
+{
+    public const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    private const string ServerUser = "postgres";
+    private static int _nextPort = 20000 + Environment.ProcessId % 20000;
+
+    private PostgresCluster(string root, string dataDirectory, int port)
+    {
+        Root = root;
+        DataDirectory = dataDirectory;
+        Port = port;
+    }
+
+    public string Root { get; }
+
+    public string DataDirectory { get; }
+
+    public string ArchiveDirectory => Path.Combine(Root, "archive");
+
+    public string SocketDirectory => Path.Combine(Root, "socket");
+
+    public string LogPath => Path.Combine(Root, "server.log");
+
+    public int Port { get; }
+
+    public string ConnectionString => $"Host={SocketDirectory};Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30;Command Timeout=120";
+
+    /// <summary>Makes a new cluster under <paramref name="parent"/> (which the postgres user must be able to reach).</summary>
+    public static PostgresCluster Create(string parent, bool archiving = true, string walLevel = "replica", string? name = null)
+    {
+        string root = Path.Combine(parent, name ?? "pg");
+        Directory.CreateDirectory(root);
+        var cluster = new PostgresCluster(root, Path.Combine(root, "data"), Interlocked.Increment(ref _nextPort));
+        Directory.CreateDirectory(cluster.ArchiveDirectory);
+        Directory.CreateDirectory(cluster.SocketDirectory);
+        GiveToServerUser(root);
+        GiveToServerUser(cluster.ArchiveDirectory);
+        GiveToServerUser(cluster.SocketDirectory);
+        RunAsServerUser("initdb", "-D", cluster.DataDirectory, "--data-checksums", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C")
+            .EnsureSuccess("initdb");
+        var settings = new List<string>
+        {
+            $"port = {cluster.Port}",
+            "listen_addresses = ''",
+            $"unix_socket_directories = '{cluster.SocketDirectory}'",
+            $"wal_level = {walLevel}",
+            "fsync = off",
+            "shared_buffers = 32MB",
+            "max_wal_size = 256MB",
+            "logging_collector = off",
+        };
+        if (walLevel == "minimal")
+        {
+            settings.Add("max_wal_senders = 0");
+        }
+
+        settings.Add(archiving
+            ? $"archive_mode = on\narchive_command = 'test ! -f {cluster.ArchiveDirectory}/%f && cp %p {cluster.ArchiveDirectory}/%f'"
+            : "archive_mode = off");
+        File.AppendAllText(Path.Combine(cluster.DataDirectory, "postgresql.conf"), "\n" + string.Join('\n', settings) + "\n");
+        cluster.Start();
+        return cluster;
+    }
+
+    /// <summary>A server for an existing (restored) data directory, on its own port and socket folder; WAL archiving off.</summary>
+    public static PostgresCluster Attach(string root, string dataDirectory)
+    {
+        var cluster = new PostgresCluster(root, dataDirectory, Interlocked.Increment(ref _nextPort));
+        Directory.CreateDirectory(cluster.SocketDirectory);
+        GiveToServerUser(cluster.SocketDirectory);
+        return cluster;
+    }
+
+    public void Start(params string[] extraOptions)
+    {
+        string options = $"-p {Port} -c unix_socket_directories={SocketDirectory} " + string.Join(' ', extraOptions);
+        if (!File.Exists(LogPath))
+        {
+            File.WriteAllText(LogPath, "");
+            GiveToServerUser(LogPath);
+        }
+
+        RunAsServerUser("pg_ctl", "start", "-D", DataDirectory, "-w", "-t", "120", "-l", LogPath, "-o", options)
+            .EnsureSuccess($"pg_ctl start ({File.ReadAllText(LogPath)})");
+    }
+
+    /// <summary>Fast shutdown, waiting for it to finish.</summary>
+    public void Stop() => RunAsServerUser("pg_ctl", "stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "120").EnsureSuccess("pg_ctl stop");
+
+    public bool IsRunning => RunAsServerUser("pg_ctl", "status", "-D", DataDirectory).ExitCode == 0;
+
+    public NpgsqlConnection Open()
+    {
+        var connection = new NpgsqlConnection(ConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public void Execute(string sql)
+    {
+        using var connection = Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        command.ExecuteNonQuery();
+    }
+
+    public T Scalar<T>(string sql)
+    {
+        using var connection = Open();
+        using var command = new NpgsqlCommand(sql, connection);
+        return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Waits until recovery has ended and the server accepts writes.</summary>
+    public void WaitForRecoveryToEnd(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Scalar<bool>("SELECT pg_is_in_recovery()"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "recovery did not finish in time:\n" + File.ReadAllText(LogPath));
+            Thread.Sleep(100);
+        }
+    }
+
+    public static ExternalTool.Result RunAsServerUser(string tool, params string[] arguments)
+    {
+        string path = Path.Combine(BinDirectory, tool);
+        return UnixFileSystem.IsRoot
+            ? ExternalTool.Run("runuser", ["-u", ServerUser, "--", path, .. arguments], "/")
+            : ExternalTool.Run(path, arguments, "/");
+    }
+
+    /// <summary>Hands a folder or file to the postgres user (when running as root) and lets it reach the folders above.</summary>
+    public static void GiveToServerUser(string path)
+    {
+        if (!UnixFileSystem.IsRoot || OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        long uid = AccountNames.UserId(ServerUser);
+        long gid = AccountNames.GroupId(ServerUser);
+        UnixFileSystem.SetOwner(path, uid, gid);
+        for (var folder = new DirectoryInfo(Path.GetDirectoryName(path)!); folder is not null && folder.FullName != "/"; folder = folder.Parent)
+        {
+            folder.UnixFileMode |= UnixFileMode.OtherExecute | UnixFileMode.GroupExecute;
+        }
+    }
+
+    /// <summary>Stops the server by the pid in postmaster.pid (fast shutdown, then kill) if it still runs.</summary>
+    public void Dispose()
+    {
+        string pidFile = Path.Combine(DataDirectory, "postmaster.pid");
+        if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out int pid))
+        {
+            return;
+        }
+
+        ExternalTool.Run("kill", "-INT", pid.ToString(CultureInfo.InvariantCulture));
+        for (int i = 0; i < 300 && Directory.Exists($"/proc/{pid}"); i++)
+        {
+            Thread.Sleep(100);
+        }
+
+        if (Directory.Exists($"/proc/{pid}"))
+        {
+            ExternalTool.Run("kill", "-KILL", pid.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+}

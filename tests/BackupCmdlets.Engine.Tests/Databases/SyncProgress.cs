@@ -1,0 +1,9 @@
+using BackupCmdlets.Engine;
+
+namespace BackupCmdlets.Engine.Tests.Databases;
+
+/// <summary>Progress handled on the reporting thread, at the moment it is reported (Progress&lt;T&gt; would post it later).</summary>
+public sealed class SyncProgress(Action<OperationProgress> onReport) : IProgress<OperationProgress>
+{
+    public void Report(OperationProgress value) => onReport(value);
+}
