@@ -21,7 +21,7 @@ internal static class BackupSetFolder
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(DatabaseErrorIds.CopyFailed, ErrorKind.WriteError, $"Cannot create a backup set in '{full}': {ex.Message}", full, ex);
+            throw new BackupException(DatabaseErrorIds.DestinationNotWritable, ErrorKind.WriteError, $"Cannot create a backup set in '{full}': {ex.Message}", full, ex);
         }
     }
 

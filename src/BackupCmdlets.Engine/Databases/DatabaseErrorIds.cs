@@ -14,6 +14,7 @@ public static class DatabaseErrorIds
     public const string ShutdownFailed = "DatabaseShutdownFailed";
     public const string StartupFailed = "DatabaseNotRestarted";
     public const string CopyFailed = "BackupCopyFailed";
+    public const string DestinationNotWritable = "BackupDestinationNotWritable";
     public const string CorruptBlock = "CorruptBlock";
     public const string BackupFailed = "BackupFailedCorruptBlocks";
     public const string EngineNotAvailable = "DatabaseEngineNotAvailable";

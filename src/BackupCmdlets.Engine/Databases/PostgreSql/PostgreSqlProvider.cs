@@ -261,18 +261,28 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         var deadline = DateTime.UtcNow.AddMinutes(5);
         while (true)
         {
-            await using (var command = new NpgsqlCommand("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver", _session))
+            string archived, failed;
+            await using (var command = new NpgsqlCommand("SELECT coalesce(last_archived_wal, ''), coalesce(last_failed_wal, '') FROM pg_stat_archiver", _session))
+            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
-                string archived = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-                if (archived.Length == 24 && string.CompareOrdinal(archived, segment) >= 0 && File.Exists(Path.Combine(_walArchive!, segment)))
-                {
-                    return;
-                }
+                await reader.ReadAsync(cancellationToken);
+                archived = reader.GetString(0);
+                failed = reader.GetString(1);
+            }
+
+            // last_archived_wal may also be a backup history file (segment name + ".offset.backup").
+            if (archived.Length >= 24 && string.CompareOrdinal(archived[..24], segment) >= 0 && File.Exists(Path.Combine(_walArchive!, segment)))
+            {
+                return;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new BackupException(DatabaseErrorIds.WalSegmentNotArchived, ErrorKind.ResourceUnavailable, $"WAL segment {segment} was not archived within 5 minutes: check archive_command.", _walArchive);
+                throw new BackupException(
+                    DatabaseErrorIds.WalSegmentNotArchived,
+                    ErrorKind.ResourceUnavailable,
+                    $"WAL segment {segment} was not archived within 5 minutes (last archived: '{archived}', last failed: '{failed}'): check archive_command.",
+                    _walArchive);
             }
 
             await Task.Delay(100, cancellationToken);
