@@ -7,9 +7,9 @@ using Microsoft.Data.Sqlite;
 namespace BackupCmdlets.Engine.Databases.Sqlite;
 
 /// <summary>
-/// SQLite backups. Hot: SQLite's online backup API from a connection that holds the write lock
-/// (BEGIN IMMEDIATE: readers go on, writers wait), so the copy holds every transaction committed
-/// before the backup finished; written to a temporary name, checked with PRAGMA integrity_check, then
+/// SQLite backups. Hot: SQLite's online backup API while a second connection holds the write lock
+/// (BEGIN IMMEDIATE: readers go on, writers wait for the copy), so the copy holds every transaction
+/// committed before the backup finished; written to a temporary name, checked with PRAGMA integrity_check, then
 /// renamed. Cold: the database file and its journal/WAL copied under an exclusive lock.
 /// </summary>
 public static class SqliteBackup
@@ -31,11 +31,14 @@ public static class SqliteBackup
         DatabaseDescription description;
         try
         {
-            await using (var connection = Open(source, SqliteOpenMode.ReadWrite))
+            // The backup API refuses a source connection that is itself in a write transaction, so
+            // a second connection holds the write lock while the first one copies.
+            await using (var writeLock = Open(source, SqliteOpenMode.ReadWrite))
+            await using (var connection = Open(source, SqliteOpenMode.ReadOnly))
             {
                 description = Describe(connection, source);
                 progress?.Report(new OperationProgress(activity, "Taking the write lock", source));
-                Execute(connection, "BEGIN IMMEDIATE");
+                Execute(writeLock, "BEGIN IMMEDIATE");
                 try
                 {
                     await using var destination = Open(temporary, SqliteOpenMode.ReadWriteCreate);
@@ -46,7 +49,7 @@ public static class SqliteBackup
                 }
                 finally
                 {
-                    Execute(connection, "ROLLBACK");
+                    Execute(writeLock, "ROLLBACK");
                 }
             }
 
