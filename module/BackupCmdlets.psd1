@@ -14,6 +14,12 @@
         'Get-TarArchiveItem'
         'Test-Archive'
         'Expand-TarArchive'
+        'Start-HotBackup'
+        'Start-ColdBackup'
+        'Get-BackupSet'
+        'Test-BackupSet'
+        'Restore-BackupSet'
+        'Remove-BackupSet'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

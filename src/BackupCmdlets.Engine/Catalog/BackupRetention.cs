@@ -39,17 +39,20 @@ public static class BackupRetention
         var removed = new List<BackupSet>();
         foreach (var set in Plan(request))
         {
-            if (!request.ShouldRemove(set))
+            if (request.ShouldRemove(set))
             {
-                continue;
+                RemoveSet(set);
+                removed.Add(set);
             }
-
-            // Drop the manifest first: a removal cut short leaves an incomplete set, never one that looks complete.
-            File.Delete(ManifestStore.PathIn(set.Path));
-            Directory.Delete(set.Path, recursive: true);
-            removed.Add(set);
         }
 
         return removed;
+    }
+
+    /// <summary>Deletes one set folder, its manifest first: a removal cut short leaves an incomplete set, never one that looks complete.</summary>
+    public static void RemoveSet(BackupSet set)
+    {
+        File.Delete(ManifestStore.PathIn(set.Path));
+        Directory.Delete(set.Path, recursive: true);
     }
 }

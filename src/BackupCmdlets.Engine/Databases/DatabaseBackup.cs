@@ -41,6 +41,24 @@ public static class DatabaseBackup
         }
     }
 
+    /// <summary>The database a connection string names, for messages and -WhatIf: never the password or other keywords.</summary>
+    public static string DescribeConnection(DatabaseEngine engine, string connectionString)
+    {
+        try
+        {
+            return engine switch
+            {
+                DatabaseEngine.PostgreSql when new Npgsql.NpgsqlConnectionStringBuilder(connectionString) is var pg => $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}",
+                DatabaseEngine.Sqlite => $"SQLite {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource}",
+                _ => engine.ToString(),
+            };
+        }
+        catch (ArgumentException)
+        {
+            return engine.ToString();
+        }
+    }
+
     private static BackupException NotAvailable(DatabaseEngine engine) =>
         new(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"{engine} backups are not available in this version (the Oracle provider is a separate piece of work).");
 }

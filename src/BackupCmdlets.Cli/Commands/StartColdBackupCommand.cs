@@ -1,0 +1,22 @@
+using System.CommandLine;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Cli.Commands;
+
+/// <summary>Start-ColdBackup: shut down, copy everything, start again.</summary>
+internal sealed class StartColdBackupCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var command = CliCommandCatalog.Named("Start-ColdBackup", "Take a cold backup: shut the database down cleanly, copy every file, start it again.");
+        var options = new DatabaseCliOptions();
+        options.AddTo(command);
+        command.SetAction((parse, ct) =>
+        {
+            var request = options.Request(parse);
+            return CliRunner.RunAsync(parse, (progress, c) => DatabaseBackup.StartColdAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
+        });
+        return command;
+    }
+}

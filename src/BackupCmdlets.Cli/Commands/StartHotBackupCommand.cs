@@ -1,0 +1,24 @@
+using System.CommandLine;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Cli.Commands;
+
+/// <summary>Start-HotBackup: a backup while the database stays open.</summary>
+internal sealed class StartHotBackupCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var command = CliCommandCatalog.Named("Start-HotBackup", "Take a hot (online) backup of a PostgreSQL or SQLite database into a repository.");
+        var options = new DatabaseCliOptions();
+        options.AddTo(command);
+        var walArchive = new Option<string?>("--wal-archive-path") { Description = "PostgreSQL: the folder archive_command copies WAL into." };
+        command.Options.Add(walArchive);
+        command.SetAction((parse, ct) =>
+        {
+            var request = options.Request(parse) with { WalArchivePath = parse.GetValue(walArchive) is { } archive ? Path.GetFullPath(archive) : null };
+            return CliRunner.RunAsync(parse, (progress, c) => DatabaseBackup.StartHotAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using System.Net;
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Cli;
+
+/// <summary>
+/// The options Start-HotBackup and Start-ColdBackup share. The password comes from the connection
+/// string, PGPASSWORD (read by Npgsql) or BACKUPCMDLETS_PASSWORD; never from the command line's own options.
+/// </summary>
+internal sealed class DatabaseCliOptions
+{
+    public const string PasswordVariable = "BACKUPCMDLETS_PASSWORD";
+
+    public Option<DatabaseEngine> Engine { get; } = new("--engine") { Description = "PostgreSql or Sqlite.", Required = true };
+
+    public Option<string> ConnectionString { get; } = new("--connection-string") { Description = "Npgsql keywords, or Data Source=file for SQLite.", Required = true };
+
+    public Option<string> DestinationPath { get; } = new("--destination-path") { Description = "The repository folder; the set is a new folder in it.", Required = true };
+
+    public Option<int?> ThrottleLimit { get; } = new("--throttle-limit") { Description = "Files copied at the same time (default: one per core)." };
+
+    public Option<string?> Label { get; } = new("--label") { Description = "A label recorded in the set." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Engine);
+        command.Options.Add(ConnectionString);
+        command.Options.Add(DestinationPath);
+        command.Options.Add(ThrottleLimit);
+        command.Options.Add(Label);
+    }
+
+    public StartBackupRequest Request(ParseResult parse) =>
+        new(parse.GetValue(Engine), parse.GetValue(ConnectionString)!, Path.GetFullPath(parse.GetValue(DestinationPath)!))
+        {
+            Credential = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password ? new NetworkCredential("", password) : null,
+            ThrottleLimit = parse.GetValue(ThrottleLimit),
+            Label = parse.GetValue(Label),
+        };
+}

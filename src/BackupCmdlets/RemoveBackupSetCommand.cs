@@ -1,0 +1,62 @@
+using System.Management.Automation;
+using BackupCmdlets.Engine;
+using BackupCmdlets.Engine.Catalog;
+
+namespace BackupCmdlets;
+
+/// <summary>
+/// <para type="synopsis">Applies retention to a backup-set repository: keeps the newest -KeepLast complete sets and/or those younger than -OlderThan.</para>
+/// <para type="description">The newest complete set is never removed, nor an incomplete set newer than it (a backup may still be running). Writes each removed set.</para>
+/// <example><code>Remove-BackupSet -Path /backup/pg -KeepLast 7 -WhatIf</code></example>
+/// </summary>
+[Cmdlet(VerbsCommon.Remove, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[OutputType(typeof(BackupSet))]
+public sealed class RemoveBackupSetCommand : BackupCmdletBase
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary><para type="description">Repository folders; wildcards allowed.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    public string[]? Path { get; set; }
+
+    /// <summary><para type="description">Repository folders taken exactly as written.</para></summary>
+    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
+    [Alias("PSPath")]
+    public string[]? LiteralPath { get; set; }
+
+    /// <summary><para type="description">Keep this many newest complete sets.</para></summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? KeepLast { get; set; }
+
+    /// <summary><para type="description">Keep sets younger than this.</para></summary>
+    [Parameter]
+    public TimeSpan? OlderThan { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (string repository in ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+        {
+            try
+            {
+                foreach (var set in BackupRetention.Plan(new RemoveBackupSetRequest(repository) { KeepLast = KeepLast, OlderThan = OlderThan }))
+                {
+                    if (ShouldProcess(set.Path, $"Remove {set.Status} backup set from {set.StartTime:u}"))
+                    {
+                        BackupRetention.RemoveSet(set);
+                        WriteObject(set);
+                    }
+                }
+            }
+            catch (BackupException ex)
+            {
+                WriteError(ErrorRecordFactory.From(ex, repository));
+            }
+            catch (IOException ex)
+            {
+                WriteError(ErrorRecordFactory.From(ex, repository));
+            }
+        }
+    }
+}

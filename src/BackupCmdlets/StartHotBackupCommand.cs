@@ -1,0 +1,70 @@
+using System.Management.Automation;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets;
+
+/// <summary>
+/// <para type="synopsis">Takes a hot (online) backup of a PostgreSQL or SQLite database into a backup-set repository.</para>
+/// <para type="description">PostgreSQL: pg_backup_start on one held session, the data directory and every tablespace copied in whole
+/// pages with checksum verification, pg_backup_stop in a finally, then backup_label, tablespace_map and the archived WAL from start to
+/// stop. SQLite: the online backup API into a temporary file, integrity-checked and renamed. Returns the backup set.</para>
+/// <example><code>Start-HotBackup -Engine PostgreSql -ConnectionString 'Host=/run/postgresql;Database=postgres' -Credential $cred -DestinationPath /backup/pg</code></example>
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "HotBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(BackupSet))]
+public sealed class StartHotBackupCommand : BackupCmdletBase
+{
+    /// <summary><para type="description">The database engine.</para></summary>
+    [Parameter(Mandatory = true)]
+    public DatabaseEngine Engine { get; set; }
+
+    /// <summary><para type="description">The connection string (PostgreSQL: Npgsql keywords; SQLite: Data Source=file). Put the password in -Credential.</para></summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary><para type="description">User name and password for the connection; never written to the set, a message or an error.</para></summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary><para type="description">The repository folder; the set is a new folder in it.</para></summary>
+    [Parameter(Mandatory = true, Position = 1)]
+    public string DestinationPath { get; set; } = "";
+
+    /// <summary><para type="description">How many files are copied at the same time (default: one per core).</para></summary>
+    [Parameter]
+    [ValidateRange(1, 256)]
+    public int ThrottleLimit { get; set; }
+
+    /// <summary><para type="description">A label recorded in the set and given to pg_backup_start.</para></summary>
+    [Parameter]
+    public string? Label { get; set; }
+
+    /// <summary><para type="description">PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.</para></summary>
+    [Parameter]
+    public string? WalArchivePath { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        string destination = ResolveDestinationPath(DestinationPath);
+        if (!ShouldProcess(DatabaseBackup.DescribeConnection(Engine, ConnectionString), $"Hot backup into '{destination}'"))
+        {
+            return;
+        }
+
+        var request = new StartBackupRequest(Engine, ConnectionString, destination)
+        {
+            Credential = Credential?.GetNetworkCredential(),
+            ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
+            Label = Label,
+            WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),
+        };
+        var set = RunOperation("Hot backup", destination, (progress, ct) => DatabaseBackup.StartHotAsync(request, progress, ct));
+        if (set is not null)
+        {
+            WriteProblems(set.Problems);
+            WriteObject(set);
+        }
+    }
+}
