@@ -30,18 +30,4 @@ public sealed class ModuleAssemblyInitializer : IModuleAssemblyInitializer, IMod
 
     private static Assembly? ResolveEngine(AssemblyLoadContext defaultContext, AssemblyName name) =>
         name.Name == "BackupCmdlets.Engine" ? Context.LoadFromAssemblyName(name) : null;
-
-    private sealed class ModuleLoadContext : AssemblyLoadContext
-    {
-        private readonly string _folder;
-
-        public ModuleLoadContext(string folder)
-            : base("BackupCmdlets", isCollectible: false) => _folder = folder;
-
-        protected override Assembly? Load(AssemblyName assemblyName)
-        {
-            string candidate = Path.Combine(_folder, assemblyName.Name + ".dll");
-            return File.Exists(candidate) ? LoadFromAssemblyPath(candidate) : null;
-        }
-    }
 }
