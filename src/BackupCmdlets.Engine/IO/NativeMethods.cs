@@ -101,6 +101,12 @@ internal static unsafe class NativeMethods
     [DllImport(Libc, SetLastError = true, EntryPoint = "close")]
     public static extern int Close(int fd);
 
+    [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
+    public static extern nint RealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint resolved);
+
+    [DllImport(Libc, EntryPoint = "free")]
+    public static extern void Free(nint pointer);
+
     [DllImport(Libc, EntryPoint = "geteuid")]
     public static extern uint GetEffectiveUserId();
 

@@ -174,6 +174,31 @@ public static unsafe class UnixFileSystem
         return copied;
     }
 
+    /// <summary>realpath(3): the absolute path with every symlink resolved; the path must exist.</summary>
+    public static string RealPath(string path)
+    {
+        if (!Native)
+        {
+            var info = new DirectoryInfo(path);
+            return Path.GetFullPath(info.LinkTarget is null ? path : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+        }
+
+        nint resolved = NativeMethods.RealPath(path, 0);
+        if (resolved == 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved)!;
+        }
+        finally
+        {
+            NativeMethods.Free(resolved);
+        }
+    }
+
     /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {
