@@ -8,6 +8,9 @@ internal static class BuildLayout
     /// <summary>The built cmdlet assembly, BackupCmdlets.dll, for the same Configuration as the tests.</summary>
     public static string CmdletAssembly => ExistingFile("CmdletAssembly");
 
+    /// <summary>The built CLI, backupcmdlets.dll, run with <c>dotnet</c>.</summary>
+    public static string CliAssembly => ExistingFile("CliAssembly");
+
     /// <summary>PowerShellStandard.Library's System.Management.Automation reference assembly.</summary>
     public static string PowerShellReferenceAssembly => ExistingFile("PowerShellReferenceAssembly");
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace BackupCmdlets.Tests.Support;
 
 /// <summary>
@@ -11,28 +9,10 @@ public sealed class PublishedModule : IDisposable
     public PublishedModule()
     {
         Folder = Path.Combine(Path.GetTempPath(), "backupcmdlets-package-" + Guid.NewGuid().ToString("N"));
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            ArgumentList =
-            {
-                "publish", BuildLayout.CmdletProject, "-c", BuildLayout.Configuration, "-o", Folder,
-                "--no-build", "--nologo", "-nodeReuse:false",
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-
-        // The test host may run inside an MSBuild/VSTest environment: the child must not inherit it.
-        foreach (string name in new[] { "MSBuildExtensionsPath", "MSBUILD_EXE_PATH", "MSBuildSDKsPath", "MSBuildLoadMicrosoftTargetsReadOnly" })
-        {
-            start.Environment.Remove(name);
-        }
-
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"dotnet publish failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
+        var publish = Dotnet.Run(
+            "publish", BuildLayout.CmdletProject, "-c", BuildLayout.Configuration, "-o", Folder,
+            "--no-build", "--nologo", "-nodeReuse:false");
+        Assert.True(publish.ExitCode == 0, $"dotnet publish failed: {publish}");
     }
 
     public string Folder { get; }
