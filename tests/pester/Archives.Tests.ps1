@@ -92,7 +92,7 @@ BeforeAll {
         param([Parameter(Mandatory)] [string] $LiteralPath)
         $answer = Test-Archive -LiteralPath $LiteralPath -Quiet -ErrorAction SilentlyContinue
         @($answer).Count | Should -Be 1
-        $answer | Should -BeOfType [bool]
+        $answer | Should -BeOfType ([bool])
         $answer | Should -BeFalse
     }
 
@@ -167,7 +167,7 @@ Describe 'New-TarArchive' {
         $result.BytesOut | Should -Be (Get-Item -LiteralPath $dest).Length
         $result.BytesIn | Should -BeGreaterThan 70000
         $result.Sha256 | Should -Be (Get-FileHash -LiteralPath $dest -Algorithm SHA256).Hash
-        $result.Duration | Should -BeOfType [timespan]
+        $result.Duration | Should -BeOfType ([timespan])
         $names = Get-EntryName -LiteralPath $dest
         $names | Should -Contain 'src'
         $names | Should -Contain 'src/docs/empty'
@@ -363,7 +363,7 @@ Describe 'Test-Archive' {
     It 'answers only a boolean with -Quiet' {
         $answer = Test-Archive -LiteralPath $gzip -Quiet
 
-        $answer | Should -BeOfType [bool]
+        $answer | Should -BeOfType ([bool])
         $answer | Should -BeTrue
     }
 
