@@ -1,6 +1,7 @@
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using BackupCmdlets.Tests.Support;
 
 namespace BackupCmdlets.Tests;
@@ -10,7 +11,7 @@ namespace BackupCmdlets.Tests;
 /// the engine and every third-party assembly under Dependencies/, where ModuleAssemblyInitializer
 /// loads them into the module's own AssemblyLoadContext.
 /// </summary>
-public sealed class ModulePackageTests(PublishedModule module) : IClassFixture<PublishedModule>
+public sealed partial class ModulePackageTests(PublishedModule module) : IClassFixture<PublishedModule>
 {
     private const string CmdletAssemblyFile = "BackupCmdlets.dll";
     private const string PowerShellAssembly = "System.Management.Automation";
@@ -35,6 +36,19 @@ public sealed class ModulePackageTests(PublishedModule module) : IClassFixture<P
         // Anything else here would load into PowerShell's default context and could clash with its own copies.
         Assert.Equal([CmdletAssemblyFile], module.TopLevelFiles.Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)));
         Assert.DoesNotContain(module.TopLevelFiles, f => f.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public void Everything_else_sits_under_Dependencies()
+    {
+        // A runtimes/ folder (native libraries) or satellite assemblies left at the top would be out of
+        // reach of the module's load context, which looks in Dependencies/ only.
+        var stray = Directory.GetFiles(module.Folder, "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(module.Folder, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("Dependencies/", StringComparison.Ordinal) && !IsModuleFile(f))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(stray.Count == 0, $"Outside Dependencies/: {string.Join(", ", stray)}");
     }
 
     [Fact]
@@ -73,6 +87,19 @@ public sealed class ModulePackageTests(PublishedModule module) : IClassFixture<P
     {
         Assert.True(File.Exists(Path.Combine(module.Folder, "en-US", "about_BackupCmdlets.help.txt")), "en-US/about_BackupCmdlets.help.txt is missing");
     }
+
+    /// <summary>The cmdlet assembly and its symbols, the manifest, format files, and help in culture folders.</summary>
+    private static bool IsModuleFile(string relativePath) => relativePath.Split('/') switch
+    {
+        [var file] => file is CmdletAssemblyFile or "BackupCmdlets.pdb" || file.EndsWith(".psd1", StringComparison.Ordinal) || file.EndsWith(".ps1xml", StringComparison.Ordinal),
+        [var culture, var file] => IsCulture(culture) && (file.EndsWith(".help.txt", StringComparison.Ordinal) || file.EndsWith("-Help.xml", StringComparison.Ordinal)),
+        _ => false,
+    };
+
+    private static bool IsCulture(string name) => CultureName().IsMatch(name);
+
+    [GeneratedRegex("^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex CultureName();
 
     private static IEnumerable<string> ReferencedAssemblies(string file)
     {
