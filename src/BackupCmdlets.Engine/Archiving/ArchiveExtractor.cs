@@ -180,6 +180,11 @@ public sealed class ArchiveExtractor
 
             return true;
         }
+        catch (BackupException ex) when (ex.ErrorId is ArchiveErrorIds.UnsafeEntryPath or ArchiveErrorIds.SymlinkEscape or ArchiveErrorIds.ExtractFailed)
+        {
+            AddProblem(new ItemProblem(header.Name, ex.ErrorId, ex.Kind, ex.Message, header.Offset));
+            return false;
+        }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{target}': {ex.Message}", header.Offset));
@@ -309,7 +314,7 @@ public sealed class ArchiveExtractor
     {
         try
         {
-            File.Move(temporary, target, _request.Force);
+            UnixFileSystem.Rename(temporary, target, _request.Force);
         }
         catch
         {

@@ -31,7 +31,7 @@ internal sealed class ArchiveOutput
         ChunkSize = compression switch
         {
             ArchiveCompression.BZip2 => level * 100_000 - 64,
-            ArchiveCompression.GZip => 2 << 20,
+            ArchiveCompression.GZip => 4 << 20,
             _ => 4 << 20,
         };
         _pending = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(Math.Max(1, workers) * 2) { SingleReader = true, SingleWriter = true });

@@ -58,7 +58,7 @@ public static class ArchiveWriter
                     {
                         var entry = source.Current;
                         bool small = entry.Header.Type == TarEntryType.File && entry.Header.Size <= SmallFileLimit;
-                        window.Enqueue((entry, small ? Task.Run(() => ReadSmallFile(entry), cancellation) : null));
+                        window.Enqueue((entry, small ? Task.Run(() => ReadSmallFile(entry, request.BeforeFileOpen), cancellation) : null));
                         bytesAhead += small ? entry.Header.Size : 0;
                     }
                 }
@@ -81,7 +81,7 @@ public static class ArchiveWriter
                 }
                 else if (next.Entry.Header.Type == TarEntryType.File)
                 {
-                    if (!WriteLargeFile(tar, next.Entry, problems, cancellation))
+                    if (!WriteLargeFile(tar, next.Entry, problems, request.BeforeFileOpen, cancellation))
                     {
                         continue;
                     }
@@ -155,12 +155,13 @@ public static class ArchiveWriter
         return level;
     }
 
-    private static FileContent ReadSmallFile(SourceEntry entry)
+    private static FileContent ReadSmallFile(SourceEntry entry, Action<string>? beforeOpen)
     {
         long size = entry.Header.Size;
         byte[] buffer = ArrayPool<byte>.Shared.Rent((int)size + 1);
         try
         {
+            beforeOpen?.Invoke(entry.FullPath);
             using var handle = OpenSource(entry.FullPath);
             int total = 0;
             int n;
@@ -209,11 +210,12 @@ public static class ArchiveWriter
         }
     }
 
-    private static bool WriteLargeFile(TarChunkWriter tar, SourceEntry entry, List<ItemProblem> problems, CancellationToken cancellation)
+    private static bool WriteLargeFile(TarChunkWriter tar, SourceEntry entry, List<ItemProblem> problems, Action<string>? beforeOpen, CancellationToken cancellation)
     {
         SafeFileHandle handle;
         try
         {
+            beforeOpen?.Invoke(entry.FullPath);
             handle = OpenSource(entry.FullPath);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -52,9 +52,10 @@ internal sealed class Bzip2DecompressingStream : Stream
             {
                 throw new BackupException(ArchiveErrorIds.ArchiveTruncated, ErrorKind.InvalidData, $"The archive is truncated: the compressed data ends at offset {_input.BytesRead} in the middle of a bzip2 stream.");
             }
-            catch (BZip2Exception ex)
+            catch (Exception ex) when (ex is BZip2Exception or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
             {
-                throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 data near compressed offset {streamStart}: {ex.Message}.");
+                // SharpZipLib reports some corrupt streams as index errors rather than BZip2Exception.
+                throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 data near compressed offset {streamStart}: {ex.Message}");
             }
 
             _current.Dispose();
@@ -113,7 +114,7 @@ internal sealed class Bzip2DecompressingStream : Stream
         {
             _current = new BZip2InputStream(_input) { IsStreamOwner = false };
         }
-        catch (Exception ex) when (ex is BZip2Exception or EndOfStreamException)
+        catch (Exception ex) when (ex is BZip2Exception or EndOfStreamException or IndexOutOfRangeException)
         {
             throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 stream header at compressed offset {offset}: {ex.Message}.");
         }
