@@ -30,7 +30,10 @@ internal static class ArchiveFormatDetector
             throw new BackupException(ArchiveErrorIds.UnsupportedCompression, ErrorKind.InvalidData, $"'{path}' is {other} data; supported are plain tar, gzip and bzip2.", path);
         }
 
-        if (head.Length >= TarFormat.BlockSize && (TarFormat.IsHeader(head) || head[..TarFormat.BlockSize].IndexOfAnyExcept((byte)0) < 0))
+        // A first block with the ustar magic is tar even when its checksum is wrong: the reader then
+        // reports the damaged header rather than "not an archive".
+        bool ustarMagic = head.Length >= TarFormat.BlockSize && head.Slice(TarFormat.MagicOffset, 5).SequenceEqual("ustar"u8);
+        if (head.Length >= TarFormat.BlockSize && (ustarMagic || TarFormat.IsHeader(head) || head[..TarFormat.BlockSize].IndexOfAnyExcept((byte)0) < 0))
         {
             return ArchiveCompression.None;
         }

@@ -144,15 +144,18 @@ public sealed class ArchiveBadInputTests : IDisposable
         }
     }
 
-    [Fact]
-    public void AFlippedByteInATarHeaderIsFoundWithItsOffset()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void AFlippedByteInATarHeaderIsFoundWithItsOffset(int entry)
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.Combine("good.tar");
         Archives.Create(source, archive);
-        var second = Archives.List(archive).Items[1];
+        var damaged = Archives.List(archive).Items[entry];
         byte[] bad = File.ReadAllBytes(archive);
-        bad[second.Offset + 3] ^= 0x01;
+        bad[damaged.Offset + 3] ^= 0x01;
         File.WriteAllBytes(archive, bad);
 
         var result = Archives.Test(archive);
@@ -160,7 +163,8 @@ public sealed class ArchiveBadInputTests : IDisposable
         Assert.False(result.IsValid);
         var problem = Assert.Single(result.Problems);
         Assert.Equal(ArchiveErrorIds.HeaderChecksumMismatch, problem.ErrorId);
-        Assert.Equal(second.Offset, problem.Offset);
+        Assert.Equal(damaged.Offset, problem.Offset);
+        Assert.NotEqual(0, ExternalTool.Run("tar", "-tf", archive).ExitCode);
     }
 
     [Theory]
