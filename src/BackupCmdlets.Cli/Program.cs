@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using BackupCmdlets.Cli;
 
 // The command names are the cmdlet names and the options their parameter names in kebab case.
@@ -22,4 +23,17 @@ if (parse.Errors.Count > 0)
     return ExitCodes.BadUsage;
 }
 
-return await parse.InvokeAsync();
+// Ctrl+C and SIGTERM cancel the engine's token and let the run clean up (remove its temporaries)
+// before the process ends; System.CommandLine's own handling would end the process at once.
+using var stopping = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stopping.Cancel();
+};
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stopping.Cancel();
+});
+return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stopping.Token);

@@ -50,7 +50,7 @@ public sealed class AtomicFileWriter : IDisposable
         Stream.Flush(flushToDisk: durable);
         Stream.Dispose();
         beforeRename?.Invoke(TemporaryPath);
-        File.Move(TemporaryPath, FinalPath, overwrite);
+        UnixFileSystem.Rename(TemporaryPath, FinalPath, overwrite);
         _done = true;
         if (durable)
         {

@@ -16,6 +16,7 @@ internal static unsafe class NativeMethods
     public const uint StatxBasicStats = 0x7ff;
     public const long UtimeOmit = (1L << 30) - 2;
     public const ulong FiClone = 0x40049409;
+    public const uint RenameNoReplace = 1;
 
     public const int ENOENT = 2;
     public const int EACCES = 13;
@@ -100,6 +101,15 @@ internal static unsafe class NativeMethods
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "close")]
     public static extern int Close(int fd);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
+    public static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
+    public static extern nint RealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint resolved);
+
+    [DllImport(Libc, EntryPoint = "free")]
+    public static extern void Free(nint pointer);
 
     [DllImport(Libc, EntryPoint = "geteuid")]
     public static extern uint GetEffectiveUserId();

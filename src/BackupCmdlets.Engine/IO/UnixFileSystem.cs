@@ -174,6 +174,60 @@ public static unsafe class UnixFileSystem
         return copied;
     }
 
+    /// <summary>
+    /// rename(2) of the entry itself, whatever it is (File.Move refuses a symlink to a folder).
+    /// Without <paramref name="replace"/> an existing target is an error, checked atomically.
+    /// </summary>
+    public static void Rename(string source, string destination, bool replace)
+    {
+        if (!Native)
+        {
+            File.Move(source, destination, replace);
+            return;
+        }
+
+        if (NativeMethods.RenameAt2(NativeMethods.AtFdCwd, source, NativeMethods.AtFdCwd, destination, replace ? 0 : NativeMethods.RenameNoReplace) == 0)
+        {
+            return;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        if (!replace && errno is NativeMethods.EINVAL or NativeMethods.ENOSYS)
+        {
+            // A file system without RENAME_NOREPLACE: link + unlink refuses an existing target too.
+            CreateHardLink(source, destination);
+            File.Delete(source);
+            return;
+        }
+
+        throw ErrnoException(errno, destination);
+    }
+
+    /// <summary>realpath(3): the absolute path with every symlink resolved; the path must exist.</summary>
+    public static string RealPath(string path)
+    {
+        if (!Native)
+        {
+            var info = new DirectoryInfo(path);
+            return Path.GetFullPath(info.LinkTarget is null ? path : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+        }
+
+        nint resolved = NativeMethods.RealPath(path, 0);
+        if (resolved == 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+
+        try
+        {
+            return Marshal.PtrToStringUTF8(resolved)!;
+        }
+        finally
+        {
+            NativeMethods.Free(resolved);
+        }
+    }
+
     /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {
@@ -197,6 +251,7 @@ public static unsafe class UnixFileSystem
         return errno switch
         {
             NativeMethods.ENOENT => new FileNotFoundException(message, path),
+            NativeMethods.EEXIST => new IOException(message, NativeMethods.EEXIST),
             NativeMethods.ENOSPC => new IOException(message, unchecked((int)0x80070070)),
             _ => new IOException(message, errno),
         };

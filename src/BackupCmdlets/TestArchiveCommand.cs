@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using BackupCmdlets.Engine.Archiving;
+
+namespace BackupCmdlets;
+
+/// <summary>
+/// <para type="synopsis">Verifies tar archives: every header checksum, entry size, gzip CRC and bzip2 block CRC, and the .sha256 file beside it.</para>
+/// <para type="description">With -Compare, also reports differences from a folder as tar -d does (missing, extra, content, size, mode, time, link target, owner).</para>
+/// </summary>
+/// <example><code>Get-ChildItem /backups -Filter *.tar.gz | Test-Archive | Where-Object -Not IsValid</code></example>
+/// <example><code>if (-not (Test-Archive ./data.tar.gz -Quiet)) { throw 'bad backup' }</code></example>
+[Cmdlet(VerbsDiagnostic.Test, "Archive", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(ArchiveTestResult))]
+[OutputType(typeof(bool))]
+public sealed class TestArchiveCommand : BackupCmdletBase
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+
+    /// <summary><para type="description">Archives to verify; wildcards are expanded.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
+    [SupportsWildcards]
+    public string[] Path { get; set; } = [];
+
+    /// <summary><para type="description">Archives to verify, taken exactly as written.</para></summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    public string[] LiteralPath { get; set; } = [];
+
+    /// <summary><para type="description">A folder to compare the entries with; entry names are relative to it.</para></summary>
+    [Parameter]
+    public string? Compare { get; set; }
+
+    /// <summary><para type="description">Return only $true or $false.</para></summary>
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        bool literal = ParameterSetName == LiteralPathSet;
+        string? compare = Compare is null ? null : ResolveDestinationPath(Compare);
+        foreach (string archive in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        {
+            var request = new TestArchiveRequest(archive) { CompareDirectory = compare };
+            var result = RunOperation("Test-Archive", archive, (progress, ct) => ArchiveTester.TestAsync(request, progress, ct));
+            if (result is null)
+            {
+                continue;
+            }
+
+            foreach (var problem in result.Problems)
+            {
+                WriteVerbose(problem.ToString());
+            }
+
+            WriteObject(Quiet ? result.IsValid : result);
+        }
+    }
+}
