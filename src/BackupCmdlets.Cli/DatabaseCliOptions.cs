@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Databases;
 
 namespace BackupCmdlets.Cli;
@@ -20,6 +21,10 @@ internal sealed class DatabaseCliOptions
 
     public Option<int?> ThrottleLimit { get; } = new("--throttle-limit") { Description = "Files copied at the same time (default: one per core)." };
 
+    public Option<BackupFormat> Format { get; } = new("--format") { Description = "Plain (default) or Tar (one tar per data directory and tablespace)." };
+
+    public Option<ArchiveCompression> Compression { get; } = new("--compression") { Description = "None, GZip or BZip2 (compression implies --format Tar)." };
+
     public Option<string?> Label { get; } = new("--label") { Description = "A label recorded in the set." };
 
     public void AddTo(Command command)
@@ -28,6 +33,8 @@ internal sealed class DatabaseCliOptions
         command.Options.Add(ConnectionString);
         command.Options.Add(DestinationPath);
         command.Options.Add(ThrottleLimit);
+        command.Options.Add(Format);
+        command.Options.Add(Compression);
         command.Options.Add(Label);
     }
 
@@ -36,6 +43,8 @@ internal sealed class DatabaseCliOptions
         {
             Credential = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password ? new NetworkCredential("", password) : null,
             ThrottleLimit = parse.GetValue(ThrottleLimit),
+            Format = parse.GetValue(Format),
+            Compression = parse.GetValue(Compression),
             Label = parse.GetValue(Label),
         };
 }

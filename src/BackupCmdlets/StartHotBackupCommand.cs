@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -32,6 +33,14 @@ public sealed class StartHotBackupCommand : BackupCmdletBase
     [Parameter(Mandatory = true, Position = 1)]
     public string DestinationPath { get; set; } = "";
 
+    /// <summary><para type="description">Plain (a copy of the folders, the default) or Tar (one tar per data directory and tablespace).</para></summary>
+    [Parameter]
+    public BackupFormat Format { get; set; }
+
+    /// <summary><para type="description">Compression of the tars (GZip or BZip2 imply -Format Tar).</para></summary>
+    [Parameter]
+    public ArchiveCompression Compression { get; set; }
+
     /// <summary><para type="description">How many files are copied at the same time (default: one per core).</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -56,6 +65,8 @@ public sealed class StartHotBackupCommand : BackupCmdletBase
         var request = new StartBackupRequest(Engine, ConnectionString, destination)
         {
             Credential = Credential?.GetNetworkCredential(),
+            Format = Format,
+            Compression = Compression,
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
             Label = Label,
             WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),

@@ -51,6 +51,9 @@ public sealed record BackupSetManifest
 
     public IReadOnlyList<ManifestFile> Files { get; init; } = [];
 
+    /// <summary>Tars holding a data directory or tablespace (tar format); their files are in <see cref="Files"/> too.</summary>
+    public IReadOnlyList<ManifestArchive> Archives { get; init; } = [];
+
     /// <summary>The redo/WAL files in the set (also listed in <see cref="Files"/>), in order.</summary>
     public IReadOnlyList<string> RedoFiles { get; init; } = [];
 
@@ -59,6 +62,9 @@ public sealed record BackupSetManifest
 
 /// <summary>A folder of the set, recreated (with its mode) on restore even when empty.</summary>
 public sealed record ManifestDirectory(string Path, int Mode);
+
+/// <summary>A tar in the set holding the folder <paramref name="Root"/> (<c>data</c> or <c>tablespaces/&lt;oid&gt;</c>).</summary>
+public sealed record ManifestArchive(string Path, string Root, Archiving.ArchiveCompression Compression);
 
 /// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
 public sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);

@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.IO;
 
@@ -35,6 +36,29 @@ internal static class RestoreTarget
         }
 
         Directory.CreateDirectory(folder);
+    }
+
+    /// <summary>Restores the folder <paramref name="setPrefix"/> of the set: its tar extracted (tar format), then its plain files copied.</summary>
+    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    {
+        long files = 0, bytes = 0;
+        foreach (var archive in manifest.Archives.Where(a => a.Root == setPrefix))
+        {
+            var expanded = await ArchiveExtractor.ExpandAsync(
+                new ExpandArchiveRequest(Path.Combine(setPath, archive.Path), target) { Force = true, PreserveOwner = true, ThrottleLimit = throttleLimit },
+                null,
+                cancellationToken);
+            if (expanded.Problems.FirstOrDefault() is { } problem)
+            {
+                throw new BackupException(DatabaseErrorIds.VerificationFailed, problem.Kind, $"Extracting '{archive.Path}' failed: {problem}", problem.Path);
+            }
+
+            files += expanded.Files;
+            bytes += expanded.BytesWritten;
+        }
+
+        var (plainFiles, plainBytes) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, cancellationToken);
+        return (files + plainFiles, bytes + plainBytes);
     }
 
     /// <summary>Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.</summary>

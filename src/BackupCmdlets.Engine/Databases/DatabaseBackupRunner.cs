@@ -25,6 +25,7 @@ public static class DatabaseBackupRunner
         var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Hot, started);
         string label = request.Label ?? $"BackupCmdlets {setId}";
         var copier = new SetFileCopier(setPath, request.EffectiveThrottleLimit, progress, activity);
+        var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
         var starts = new List<ScopeStart>();
         var ends = new List<ScopeEnd>();
         foreach (var scope in provider.Scopes)
@@ -35,7 +36,7 @@ public static class DatabaseBackupRunner
             Exception? copyFailure = null;
             try
             {
-                await copier.CopyAsync(provider.ListFiles(scope), provider.CreateVerifier(start), cancellationToken);
+                archived.AddRange(await CopyAsync(copier, provider.ListFiles(scope), provider.CreateVerifier(start), setPath, request, hot: true, progress, cancellationToken));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -99,7 +100,8 @@ public static class DatabaseBackupRunner
             GroupId = OwnerOf(database.Location)?.GroupId,
             Tablespaces = provider.Tablespaces,
             Directories = copier.Directories,
-            Files = [.. copier.Files.Concat(generated).OrderBy(f => f.Path, StringComparer.Ordinal)],
+            Archives = [.. archived.Select(a => a.Archive)],
+            Files = [.. copier.Files.Concat(generated).Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
             RedoFiles = [.. redo.Files.Select(f => f.SetPath)],
             BlockChecks = checks,
         };
@@ -116,12 +118,13 @@ public static class DatabaseBackupRunner
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
         var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
         var copier = new SetFileCopier(setPath, request.EffectiveThrottleLimit, progress, activity);
+        var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
         progress?.Report(new OperationProgress(activity, "Shutting down the database"));
         await provider.ShutdownAsync(cancellationToken);
         Exception? copyFailure = null;
         try
         {
-            await copier.CopyAsync(provider.ListColdFiles(), provider.CreateColdVerifier(), cancellationToken);
+            archived.AddRange(await CopyAsync(copier, provider.ListColdFiles(), provider.CreateColdVerifier(), setPath, request, hot: false, progress, cancellationToken));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -166,7 +169,8 @@ public static class DatabaseBackupRunner
             GroupId = OwnerOf(database.Location)?.GroupId,
             Tablespaces = provider.Tablespaces,
             Directories = copier.Directories,
-            Files = copier.Files,
+            Archives = [.. archived.Select(a => a.Archive)],
+            Files = [.. copier.Files.Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
             BlockChecks = checks,
         };
         return Finish(setPath, manifest);
@@ -181,6 +185,22 @@ public static class DatabaseBackupRunner
             .Select(f => new ItemProblem(f.Path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * manifest.BlockChecks.BlockSize))
             .ToList();
         return BackupSet.FromManifest(setPath, manifest) with { Problems = problems };
+    }
+
+    /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
+    private static async Task<IReadOnlyList<(ManifestArchive Archive, ManifestFile File)>> CopyAsync(
+        SetFileCopier copier, IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, string setPath, StartBackupRequest request, bool hot, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        if (!request.UsesTar)
+        {
+            await copier.CopyAsync(files, verifier, cancellationToken);
+            return [];
+        }
+
+        var archiving = SetArchiver.ArchiveAsync(setPath, files, request, hot, progress, cancellationToken);
+        var verifying = verifier is null ? Task.CompletedTask : copier.VerifyAsync(files, verifier, cancellationToken);
+        await Task.WhenAll(archiving, verifying);
+        return await archiving;
     }
 
     private static FileMetadata? OwnerOf(string path) => File.Exists(path) || Directory.Exists(path) ? UnixFileSystem.TryLstat(path) : null;

@@ -78,6 +78,50 @@ internal sealed class SetFileCopier
         Report(null, force: true);
     }
 
+    /// <summary>Reads and checks the blocks of <paramref name="files"/> without copying them (the tar format copies through the archive engine).</summary>
+    public async Task VerifyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier verifier, CancellationToken cancellationToken)
+    {
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files.Where(f => f.VerifyBlocks && !f.IsDirectory), options, (file, ct) =>
+        {
+            VerifyOne(file, verifier, ct);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    private void VerifyOne(SourceFile file, IBlockVerifier verifier, CancellationToken cancellationToken)
+    {
+        SafeFileHandle source;
+        try
+        {
+            source = File.OpenHandle(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException && file.MayVanish)
+        {
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(verifier.BlockSize * ChunkBlocks);
+        try
+        {
+            using (source)
+            {
+                long offset = 0;
+                int read;
+                while ((read = ReadFull(source, buffer.AsSpan(0, verifier.BlockSize * ChunkBlocks), offset)) > 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
+                    offset += read;
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private void CopyOne(SourceFile file, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {
         FileMetadata? meta = UnixFileSystem.TryLstat(file.SourcePath);

@@ -1,4 +1,5 @@
 using System.Net;
+using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Engine.Databases;
 
@@ -18,6 +19,14 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
 
     /// <summary>PostgreSQL: the folder archive_command copies WAL into; null to read it from a <c>cp %p DIR/%f</c>-style archive_command.</summary>
     public string? WalArchivePath { get; init; }
+
+    /// <summary>Plain copy, or one tar per data directory and tablespace (written by the archive engine).</summary>
+    public BackupFormat Format { get; init; } = BackupFormat.Plain;
+
+    /// <summary>Compression of the tars; anything but None implies <see cref="BackupFormat.Tar"/>.</summary>
+    public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
+
+    public bool UsesTar => Format == BackupFormat.Tar || Compression != ArchiveCompression.None;
 
     public int EffectiveThrottleLimit => Math.Max(1, ThrottleLimit ?? Environment.ProcessorCount);
 }

@@ -31,12 +31,12 @@ internal static class PostgreSqlRestore
         }
 
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
-        var (files, bytes) = await RestoreTarget.CopyTreeAsync(setPath, manifest, "data", destination, throttle, cancellationToken);
+        var (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, cancellationToken);
         string links = Path.Combine(destination, "pg_tblspc");
         Directory.CreateDirectory(links);
         foreach (var tablespace in manifest.Tablespaces)
         {
-            var (tsFiles, tsBytes) = await RestoreTarget.CopyTreeAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, cancellationToken);
+            var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, cancellationToken);
             files += tsFiles;
             bytes += tsBytes;
             string link = Path.Combine(links, tablespace.Id);
