@@ -17,20 +17,15 @@ public sealed class RestoreBackupSetCommand : BackupCmdletBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private const string InputObjectSet = "InputObject";
 
     /// <summary><para type="description">The set folder; wildcards allowed (must name one set).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     public string[]? Path { get; set; }
 
     /// <summary><para type="description">The set folder taken exactly as written.</para></summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath")]
     public string[]? LiteralPath { get; set; }
-
-    /// <summary><para type="description">A set from Get-BackupSet.</para></summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public BackupSet? InputObject { get; set; }
 
     /// <summary><para type="description">PostgreSQL: the new data directory (empty or absent). SQLite: the database file, or a folder for it.</para></summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -59,9 +54,7 @@ public sealed class RestoreBackupSetCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        var sets = ParameterSetName == InputObjectSet
-            ? [InputObject!.Path]
-            : ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet).ToList();
+        var sets = ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet).ToList();
         string destination = ResolveDestinationPath(DestinationPath);
         foreach (string set in sets)
         {

@@ -13,20 +13,15 @@ public sealed class TestBackupSetCommand : BackupCmdletBase
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private const string InputObjectSet = "InputObject";
 
-    /// <summary><para type="description">Set folders; wildcards allowed.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
+    /// <summary><para type="description">Set folders; wildcards allowed. Sets piped from Get-BackupSet bind here by their Path.</para></summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
     public string[]? Path { get; set; }
 
     /// <summary><para type="description">Set folders taken exactly as written.</para></summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath")]
     public string[]? LiteralPath { get; set; }
-
-    /// <summary><para type="description">Sets from Get-BackupSet or Start-HotBackup.</para></summary>
-    [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputObjectSet)]
-    public BackupSet[]? InputObject { get; set; }
 
     /// <summary><para type="description">How many files are hashed at the same time.</para></summary>
     [Parameter]
@@ -35,9 +30,7 @@ public sealed class TestBackupSetCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        var sets = ParameterSetName == InputObjectSet
-            ? (InputObject ?? []).Select(s => s.Path)
-            : ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet);
+        var sets = ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet);
         foreach (string set in sets)
         {
             var result = RunOperation("Test backup set", set, (progress, ct) => BackupSetVerifier.TestAsync(set, ThrottleLimit > 0 ? ThrottleLimit : null, progress, ct));
