@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Hot backup of a pgbench database: BackupCmdlets Start-HotBackup (plain, and gzip tar) against
+# pg_basebackup -Fp and -Ft -z, measured in one run on one server: wall time, MB/s of the data
+# directory, and pgbench TPS during each backup against TPS with no backup. Medians of RUNS runs.
+#   SCALE=100 RUNS=3 CLIENTS=4 bash tests/bench/db-bench.sh      (run as root; PostgreSQL 15 binaries needed)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+SCALE=${SCALE:-100}
+RUNS=${RUNS:-3}
+CLIENTS=${CLIENTS:-4}
+IDLE_SECONDS=${IDLE_SECONDS:-15}
+BIN=/usr/lib/postgresql/15/bin
+WORK=$(mktemp -d /tmp/bkc-db-bench.XXXXXX)
+chmod 755 "$WORK"
+PORT=$((30000 + $$ % 20000))
+SOCK="$WORK/sock"
+DATA="$WORK/data"
+ARCHIVE="$WORK/archive"
+as_pg() { runuser -u postgres -- "$@"; }
+cleanup() {
+    [ -n "${PGBENCH_PID:-}" ] && kill "$PGBENCH_PID" 2>/dev/null || true
+    if [ -f "$DATA/postmaster.pid" ]; then kill -INT "$(head -1 "$DATA/postmaster.pid")" 2>/dev/null || true; sleep 3; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+dotnet build src/BackupCmdlets.Cli -c Release -v q -nologo >/dev/null
+CLI="$(pwd)/src/BackupCmdlets.Cli/bin/Release/net10.0/backupcmdlets.dll"
+
+mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out"
+chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/out"
+as_pg "$BIN/initdb" -D "$DATA" --data-checksums -A trust -U postgres -E UTF8 --locale=C >/dev/null
+cat >> "$DATA/postgresql.conf" <<CONF
+port = $PORT
+listen_addresses = ''
+unix_socket_directories = '$SOCK'
+shared_buffers = 256MB
+max_wal_size = 4GB
+archive_mode = on
+archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'
+CONF
+as_pg "$BIN/pg_ctl" start -D "$DATA" -w -l "$WORK/server.log" >/dev/null
+PSQL=("$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -d postgres -Atq)
+echo "pgbench -i -s $SCALE ..." >&2
+"$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
+"${PSQL[@]}" -c "CHECKPOINT"
+DB_BYTES=$(du -sb --exclude=pg_wal "$DATA" | cut -f1)
+echo "data directory without pg_wal: $((DB_BYTES / 1048576)) MiB" >&2
+
+# pgbench in the background with one progress line per second (epoch timestamps);
+# TPS of a window = mean of the lines inside it.
+start_load() {
+    "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -c "$CLIENTS" -j 2 -T 3600 -P 1 --progress-timestamp postgres >/dev/null 2>"$WORK/load.log" &
+    PGBENCH_PID=$!
+    sleep 5
+}
+stop_load() { kill "$PGBENCH_PID" 2>/dev/null || true; wait "$PGBENCH_PID" 2>/dev/null || true; PGBENCH_PID=; }
+tps_between() {
+    awk -v a="$1" -v b="$2" '$1 == "progress:" && $2 + 0 >= a && $2 + 0 <= b { s += $4; n++ } END { if (n) printf "%.1f", s / n; else print "nan" }' "$WORK/load.log"
+}
+
+CONN="Host=$SOCK;Port=$PORT;Username=postgres;Database=postgres"
+run_method() {
+    local out="$WORK/out/run"
+    rm -rf "$out"; mkdir -p "$out"; chown postgres:postgres "$out"
+    case "$1" in
+        none) sleep "$IDLE_SECONDS" ;;
+        ours-plain) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --json >/dev/null ;;
+        ours-tar-gz) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --compression GZip --json >/dev/null ;;
+        basebackup-Fp) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Fp -X stream -c fast ;;
+        basebackup-Ft-z) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Ft -z -X stream -c fast ;;
+    esac
+}
+
+METHODS=(none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z)
+RESULTS="$WORK/results.tsv"
+: > "$RESULTS"
+for run in $(seq 1 "$RUNS"); do
+    for method in "${METHODS[@]}"; do
+        start_load
+        t0=$(date +%s.%N)
+        run_method "$method"
+        t1=$(date +%s.%N)
+        sleep 1
+        stop_load
+        size=$(du -sb "$WORK/out/run" | cut -f1)
+        printf '%s\t%s\t%s\t%s\t%s\n' "$run" "$method" "$(echo "$t1 - $t0" | bc)" "$(tps_between "$t0" "$t1")" "$size" | tee -a "$RESULTS" >&2
+        rm -rf "$WORK/out/run"
+        # Keep the archive from filling the disk between runs (every run's WAL is already in its set or discarded).
+        find "$ARCHIVE" -type f -delete
+    done
+done
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+idle_tps=$(awk -F'\t' '$2 == "none" { print $4 }' "$RESULTS" | median)
+echo
+echo "pgbench scale $SCALE ($((DB_BYTES / 1048576)) MiB data directory), $CLIENTS clients, $RUNS runs, medians; machine: $(nproc) cores, shared"
+echo
+echo "| method | time (s) | MB/s | output (MiB) | TPS during | TPS vs no backup |"
+echo "|---|---:|---:|---:|---:|---:|"
+for method in "${METHODS[@]}"; do
+    t=$(awk -F'\t' -v m="$method" '$2 == m { print $3 }' "$RESULTS" | median)
+    tps=$(awk -F'\t' -v m="$method" '$2 == m { print $4 }' "$RESULTS" | median)
+    out=$(awk -F'\t' -v m="$method" '$2 == m { print $5 }' "$RESULTS" | median)
+    if [ "$method" = none ]; then
+        printf '| no backup (pgbench alone, %ss) | | | | %s | 100%% |\n' "$IDLE_SECONDS" "$tps"
+    else
+        printf '| %s | %.1f | %.0f | %.0f | %s | %.0f%% |\n' "$method" "$t" "$(echo "$DB_BYTES / 1048576 / $t" | bc -l)" "$(echo "$out / 1048576" | bc -l)" "$tps" "$(echo "100 * $tps / $idle_tps" | bc -l)"
+    fi
+done
