@@ -40,6 +40,12 @@ public sealed record BackupSetManifest
 
     public long? Timeline { get; init; }
 
+    /// <summary>Size of one WAL segment (PostgreSQL), to name the segments a range needs.</summary>
+    public long? WalSegmentSize { get; init; }
+
+    /// <summary>The redo files are stored gzip-compressed, each as its name plus <c>.gz</c> (compressed sets).</summary>
+    public bool RedoCompressed { get; init; }
+
     /// <summary>Owner of the database files, so a restore run as root hands them back to it.</summary>
     public long? OwnerId { get; init; }
 

@@ -79,7 +79,16 @@ public static class DatabaseBackupRunner
 
         progress?.Report(new OperationProgress(activity, "Collecting WAL"));
         var redo = await provider.CollectRedoAsync(starts, ends, cancellationToken);
-        await copier.CopyAsync(redo.Files, null, cancellationToken);
+        bool compressRedo = request.Compression != Archiving.ArchiveCompression.None;
+        if (compressRedo)
+        {
+            await copier.CopyCompressedAsync(redo.Files, cancellationToken);
+        }
+        else
+        {
+            await copier.CopyAsync(redo.Files, null, cancellationToken);
+        }
+
         var generated = ends.SelectMany(e => e.GeneratedFiles.Keys).Select(p => HashGenerated(setPath, p));
         var checks = copier.Summary(database.BlockSize);
         var manifest = new BackupSetManifest
@@ -96,13 +105,15 @@ public static class DatabaseBackupRunner
             StopPosition = redo.StopPosition,
             EndPosition = redo.EndPosition,
             Timeline = starts[0].Timeline,
+            WalSegmentSize = redo.SegmentSize,
+            RedoCompressed = compressRedo,
             OwnerId = OwnerOf(database.Location)?.UserId,
             GroupId = OwnerOf(database.Location)?.GroupId,
             Tablespaces = provider.Tablespaces,
             Directories = copier.Directories,
             Archives = [.. archived.Select(a => a.Archive)],
             Files = [.. copier.Files.Concat(generated).Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
-            RedoFiles = [.. redo.Files.Select(f => f.SetPath)],
+            RedoFiles = [.. redo.Files.Select(f => compressRedo ? f.SetPath + SetFileCopier.CompressedSuffix : f.SetPath)],
             BlockChecks = checks,
         };
         return Finish(setPath, manifest);
