@@ -209,4 +209,20 @@ public sealed class PostgreSqlFailureTests
         Assert.DoesNotContain(password, File.ReadAllText(ManifestStore.PathIn(set.Path)));
         Assert.DoesNotContain(password, File.ReadAllText(Path.Combine(set.Path, "data", "backup_label")));
     }
+
+    [Fact]
+    public async Task An_archive_folder_that_cannot_be_found_is_refused_before_backup_mode()
+    {
+        using var temp = new TempDirectory("bkc-pg-noarchivedir-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("ALTER SYSTEM SET archive_command = '/bin/true'");
+        cluster.Execute("SELECT pg_reload_conf()");
+        string repository = temp.Combine("repository");
+        var unreadable = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, unreadable.ErrorId);
+        Assert.Contains("-WalArchivePath", unreadable.Message);
+        var absent = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { WalArchivePath = temp.Combine("absent") }, null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, absent.ErrorId);
+        Assert.False(Directory.Exists(repository));
+    }
 }
