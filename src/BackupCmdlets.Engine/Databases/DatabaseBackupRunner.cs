@@ -31,7 +31,18 @@ public static class DatabaseBackupRunner
         foreach (var scope in provider.Scopes)
         {
             progress?.Report(new OperationProgress(activity, $"Beginning backup mode: {scope.Name}"));
-            var start = await provider.BeginBackupAsync(scope, label, cancellationToken);
+            ScopeStart start;
+            try
+            {
+                start = await provider.BeginBackupAsync(scope, label, cancellationToken);
+            }
+            catch when (starts.Count == 0)
+            {
+                // Nothing was copied yet: leave no empty incomplete set behind.
+                Directory.Delete(setPath, recursive: true);
+                throw;
+            }
+
             starts.Add(start);
             Exception? copyFailure = null;
             try
@@ -105,6 +116,7 @@ public static class DatabaseBackupRunner
             StopPosition = redo.StopPosition,
             EndPosition = redo.EndPosition,
             Timeline = starts[0].Timeline,
+            Scopes = [.. starts.Zip(ends, (start, end) => new ManifestScope(start.Scope.Name, start.Position, end.Position))],
             WalSegmentSize = redo.SegmentSize,
             RedoCompressed = compressRedo,
             OwnerId = OwnerOf(database.Location)?.UserId,

@@ -45,8 +45,6 @@ internal sealed class SetFileCopier
 
     public IReadOnlyList<ManifestDirectory> Directories => [.. _directories.OrderBy(d => d.Path, StringComparer.Ordinal)];
 
-    public long BytesCopied => Interlocked.Read(ref _bytesDone);
-
     public BlockCheckSummary Summary(int blockSize) =>
         new(blockSize, _checked, _torn, _corrupt, [.. _findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Block)]);
 

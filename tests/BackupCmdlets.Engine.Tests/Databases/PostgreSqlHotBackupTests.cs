@@ -70,6 +70,8 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         Assert.DoesNotContain(manifest.Files, f => f.Path.StartsWith("data/pg_wal/0", StringComparison.Ordinal) || f.Path == "data/postmaster.pid");
         Assert.NotEmpty(manifest.RedoFiles);
         Assert.Single(manifest.Tablespaces);
+        var scope = Assert.Single(manifest.Scopes);
+        Assert.Equal(("cluster", manifest.StartPosition, manifest.StopPosition), (scope.Name, scope.StartPosition, scope.StopPosition));
         string label = File.ReadAllText(Path.Combine(scenario.Set.Path, "data", "backup_label"));
         Assert.Contains($"START WAL LOCATION: {manifest.StartPosition}", label);
     }
