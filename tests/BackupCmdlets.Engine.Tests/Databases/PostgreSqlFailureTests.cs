@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.PostgreSql;
@@ -162,17 +163,20 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal(pidBefore, int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First()));
     }
 
-    [Fact]
-    public async Task A_cold_backup_restores_and_starts_without_recovery()
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.GZip)]
+    public async Task A_cold_backup_restores_and_starts_without_recovery(ArchiveCompression compression)
     {
         using var temp = new TempDirectory("bkc-pg-cold-");
         using var cluster = PostgresCluster.Create(temp.Path);
         cluster.Execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 12345) g");
         string repository = temp.CreateDirectory("repository");
 
-        var set = await DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None);
+        var set = await DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Compression = compression }, null, CancellationToken.None);
 
         Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.Equal(compression == ArchiveCompression.GZip, File.Exists(Path.Combine(set.Path, "data.tar.gz")));
         Assert.Equal(BackupKind.Cold, set.Kind);
         Assert.True(set.BlocksChecked > 100);
         Assert.True(cluster.IsRunning);
