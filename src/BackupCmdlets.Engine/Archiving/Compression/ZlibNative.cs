@@ -17,6 +17,7 @@ internal static unsafe partial class ZlibNative
     public const int ZStreamEnd = 1;
     public const int ZBufError = -5;
     public const int ZNoFlush = 0;
+    public const int ZSyncFlush = 2;
     public const int ZFinish = 4;
     public const int ZDeflated = 8;
     public const int RawWindowBits = -15;
