@@ -11,7 +11,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// </summary>
 internal static unsafe partial class ZlibNative
 {
-    private const string Library = "libSystem.IO.Compression.Native";
+    private const string Library = "System.IO.Compression.Native";
 
     public const int ZOk = 0;
     public const int ZStreamEnd = 1;
