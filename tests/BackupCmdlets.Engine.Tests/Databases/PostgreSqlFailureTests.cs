@@ -229,4 +229,30 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, absent.ErrorId);
         Assert.False(Directory.Exists(repository));
     }
+
+    [Fact]
+    public async Task Losing_the_backup_session_during_the_copy_is_a_loud_EndBackupFailed_naming_the_scope()
+    {
+        using var temp = new TempDirectory("bkc-pg-lostsession-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        string repository = temp.CreateDirectory("repository");
+        bool terminated = false;
+        var progress = new SyncProgress(p =>
+        {
+            if (!terminated && p.Status == "Copying")
+            {
+                terminated = true;
+                cluster.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'BackupCmdlets'");
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<BackupException>(() =>
+            DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { ThrottleLimit = 1 }, progress, CancellationToken.None));
+
+        Assert.True(terminated);
+        Assert.Equal(DatabaseErrorIds.EndBackupFailed, error.ErrorId);
+        Assert.Equal("cluster", error.Path);
+        var set = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
+        Assert.Equal(BackupSetStatus.Incomplete, set.Status);
+    }
 }
