@@ -14,3 +14,12 @@ public sealed record ScopeStart(BackupScope Scope, string Position, long Timelin
 /// the set (PostgreSQL's backup_label and tablespace_map), keyed by their set path.
 /// </summary>
 public sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDictionary<string, string> GeneratedFiles);
+
+/// <summary>A tablespace stored in the set: its id and name, where it was, and where its files are in the set.</summary>
+public sealed record TablespaceEntry(string Id, string Name, string Location, string SetPath);
+
+/// <summary>
+/// The redo/WAL files a hot backup needs, from the start position to (at least) the stop position;
+/// <paramref name="SegmentSize"/> when the redo comes in fixed-size files (PostgreSQL WAL segments).
+/// </summary>
+public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize);
