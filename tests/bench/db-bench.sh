@@ -3,12 +3,14 @@
 # pg_basebackup -Fp and -Ft -z, measured in one run on one server: wall time, MB/s of the data
 # directory, and pgbench TPS during each backup against TPS with no backup. Medians of RUNS runs.
 #   SCALE=100 RUNS=3 CLIENTS=4 bash tests/bench/db-bench.sh      (run as root; PostgreSQL 15 binaries needed)
+#   METHODS="none ours-plain basebackup-Fp" OURS_ARGS="--throttle-limit 1" ... to measure a subset or other options.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SCALE=${SCALE:-100}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-4}
 IDLE_SECONDS=${IDLE_SECONDS:-15}
+OURS_ARGS=${OURS_ARGS:-}          # extra Start-HotBackup options, e.g. "--throttle-limit 1"
 BIN=/usr/lib/postgresql/15/bin
 WORK=$(mktemp -d /tmp/bkc-db-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -65,14 +67,14 @@ run_method() {
     rm -rf "$out"; mkdir -p "$out"; chown postgres:postgres "$out"
     case "$1" in
         none) sleep "$IDLE_SECONDS" ;;
-        ours-plain) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --json >/dev/null ;;
-        ours-tar-gz) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --compression GZip --json >/dev/null ;;
+        ours-plain) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" $OURS_ARGS --json >/dev/null ;;
+        ours-tar-gz) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --compression GZip $OURS_ARGS --json >/dev/null ;;
         basebackup-Fp) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Fp -X stream -c fast ;;
         basebackup-Ft-z) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Ft -z -X stream -c fast ;;
     esac
 }
 
-METHODS=(none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z)
+read -r -a METHODS <<< "${METHODS:-none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z}"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 for run in $(seq 1 "$RUNS"); do
