@@ -93,7 +93,7 @@ for run in $(seq 1 "$RUNS"); do
     done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
 idle_tps=$(awk -F'\t' '$2 == "none" { print $4 }' "$RESULTS" | median)
 echo
 echo "pgbench scale $SCALE ($((DB_BYTES / 1048576)) MiB data directory), $CLIENTS clients, $RUNS runs, medians; machine: $(nproc) cores, shared"
