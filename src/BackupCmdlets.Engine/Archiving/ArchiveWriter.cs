@@ -33,7 +33,7 @@ public static class ArchiveWriter
 
         using var file = AtomicFileWriter.Create(destination, bufferSize: 0);
         var temporary = UnixFileSystem.Lstat(file.TemporaryPath);
-        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation);
+        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation, request.ManagedBzip2);
         var tar = new TarChunkWriter(output);
         long entries = 0;
         string sha256;
