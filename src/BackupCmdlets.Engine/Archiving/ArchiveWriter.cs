@@ -45,7 +45,7 @@ public static class ArchiveWriter
                 [destination, file.TemporaryPath, destination + ".sha256"],
                 () => (temporary.Device, temporary.Inode),
                 problems);
-            using var readAhead = new SmallFileReadAhead<FileContent>(Math.Clamp(workers, 2, 4));
+            using var readAhead = new WorkerThreads<FileContent>(Math.Clamp(workers, 2, 4), "read-ahead");
             var window = new Queue<(SourceEntry Entry, Task<FileContent>? Content)>();
             long bytesAhead = 0;
             using var source = scanner.Scan(cancellation).GetEnumerator();
