@@ -23,6 +23,7 @@ public sealed class ArchiveExtractor
     private readonly HashSet<string> _safeFolders = new(StringComparer.Ordinal) { "" };
     private readonly List<(string Path, TarEntryHeader Header)> _folders = [];
     private readonly SemaphoreSlim _writeSlots;
+    private readonly WorkerThreads<bool> _writers;
     private readonly List<Task> _writes = [];
     private string _destinationReal = "";
     private long _files;
@@ -38,7 +39,9 @@ public sealed class ArchiveExtractor
         _archive = Path.GetFullPath(request.Path);
         _destination = Path.GetFullPath(request.DestinationPath).TrimEnd('/');
         _include = GlobPattern.Compile(request.Include);
-        _writeSlots = new SemaphoreSlim(Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount) * 4);
+        int workers = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
+        _writeSlots = new SemaphoreSlim(workers * 16);
+        _writers = new WorkerThreads<bool>(Math.Max(2, workers * 2), "extract");
     }
 
     public static Task<ExpandArchiveResult> ExpandAsync(ExpandArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
@@ -74,6 +77,7 @@ public sealed class ArchiveExtractor
         finally
         {
             await WhenAllWrites().ConfigureAwait(false);
+            _writers.Dispose();
         }
 
         ApplyFolderMetadata();
@@ -244,25 +248,25 @@ public sealed class ArchiveExtractor
         }
 
         await _writeSlots.WaitAsync(cancellation).ConfigureAwait(false);
-        var write = Task.Run(
-            () =>
+        var write = _writers.Start(() =>
+        {
+            try
             {
-                try
-                {
-                    using var file = AtomicFileWriter.Create(target, bufferSize: 0, privateUntilCommit: true);
-                    file.Stream.Write(data);
-                    file.Commit(_request.Force, durable: false, temporary => ApplyMetadata(temporary, header, isLink: false));
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{target}': {ex.Message}", header.Offset));
-                }
-                finally
-                {
-                    _writeSlots.Release();
-                }
-            },
-            CancellationToken.None);
+                using var file = AtomicFileWriter.Create(target, bufferSize: 0, privateUntilCommit: true);
+                file.Stream.Write(data);
+                file.Commit(_request.Force, durable: false, temporary => ApplyMetadata(temporary, header, isLink: false));
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{target}': {ex.Message}", header.Offset));
+                return false;
+            }
+            finally
+            {
+                _writeSlots.Release();
+            }
+        });
         _pendingFiles[relative] = write;
         _writes.Add(write);
         if (_writes.Count > 4096)

@@ -17,14 +17,16 @@ internal sealed class ArchiveOutput
     private readonly FileStream _file;
     private readonly ArchiveCompression _compression;
     private readonly int _level;
+    private readonly bool _nativeBzip2;
     private readonly Channel<Task<Chunk>> _pending;
     private readonly Task _writer;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly CancellationToken _cancellation;
     private long _bytesOut;
 
-    public ArchiveOutput(FileStream file, ArchiveCompression compression, int level, int workers, CancellationToken cancellation)
+    public ArchiveOutput(FileStream file, ArchiveCompression compression, int level, int workers, CancellationToken cancellation, bool managedBzip2 = false)
     {
+        _nativeBzip2 = Bzip2Native.Available && !managedBzip2;
         _file = file;
         _compression = compression;
         _level = level;
@@ -87,6 +89,12 @@ internal sealed class ArchiveOutput
                 byte[] output = ArrayPool<byte>.Shared.Rent(GzipChunkCompressor.MaxOutputLength(length));
                 int written = GzipChunkCompressor.Compress(chunk.AsSpan(0, length), output, _level);
                 return new Chunk(output, written);
+            }
+
+            if (_nativeBzip2)
+            {
+                byte[] compressed = ArrayPool<byte>.Shared.Rent(Bzip2Native.MaxOutputLength(length));
+                return new Chunk(compressed, Bzip2Native.Compress(chunk.AsSpan(0, length), compressed, _level));
             }
 
             var memory = new MemoryStream(length / 2 + 1024);

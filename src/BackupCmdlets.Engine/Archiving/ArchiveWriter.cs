@@ -33,7 +33,7 @@ public static class ArchiveWriter
 
         using var file = AtomicFileWriter.Create(destination, bufferSize: 0);
         var temporary = UnixFileSystem.Lstat(file.TemporaryPath);
-        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation);
+        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation, request.ManagedBzip2);
         var tar = new TarChunkWriter(output);
         long entries = 0;
         string sha256;
@@ -45,7 +45,7 @@ public static class ArchiveWriter
                 [destination, file.TemporaryPath, destination + ".sha256"],
                 () => (temporary.Device, temporary.Inode),
                 problems);
-            using var readAhead = new SmallFileReadAhead<FileContent>(Math.Clamp(workers, 2, 4));
+            using var readAhead = new WorkerThreads<FileContent>(Math.Clamp(workers, 2, 4), "read-ahead");
             var window = new Queue<(SourceEntry Entry, Task<FileContent>? Content)>();
             long bytesAhead = 0;
             using var source = scanner.Scan(cancellation).GetEnumerator();

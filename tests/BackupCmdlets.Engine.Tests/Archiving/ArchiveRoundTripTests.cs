@@ -93,6 +93,20 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
+    public async Task TheManagedBzip2FallbackWritesWhatBzip2AndGnuTarRead()
+    {
+        string source = SampleTree.Create(_temp.Combine("src", "tree"));
+        string archive = _temp.Combine("managed.tar.bz2");
+
+        await ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = ArchiveCompression.BZip2, ManagedBzip2 = true }, null, CancellationToken.None);
+
+        ExternalTool.Run("bzip2", "-t", archive).EnsureSuccess("bzip2 -t");
+        string extracted = _temp.CreateDirectory("gnu");
+        ExternalTool.Run("tar", "-xpf", archive, "-C", extracted).EnsureSuccess("tar -x");
+        TreeAssert.Identical(source, Path.Combine(extracted, "tree"));
+    }
+
+    [Fact]
     public void BsdTarReadsOurArchives()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));

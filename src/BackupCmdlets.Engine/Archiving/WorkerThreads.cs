@@ -3,28 +3,29 @@ using System.Collections.Concurrent;
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
-/// Reads small files ahead of the tar writer on a few dedicated threads (blocking reads would
-/// starve the thread pool on a two-core machine). Results are taken in archive order.
+/// A few dedicated threads for blocking file work: reading small files ahead of the tar writer,
+/// writing small files behind the tar reader. (Blocking calls on the thread pool starve it on a
+/// two-core machine; these threads only ever block themselves.) Each job answers a task.
 /// </summary>
-internal sealed class SmallFileReadAhead<T> : IDisposable
+internal sealed class WorkerThreads<T> : IDisposable
 {
     private readonly BlockingCollection<(Func<T> Read, TaskCompletionSource<T> Done)> _jobs = new();
     private readonly Thread[] _threads;
 
-    public SmallFileReadAhead(int threads)
+    public WorkerThreads(int threads, string name)
     {
-        _threads = Enumerable.Range(0, Math.Max(1, threads)).Select(i => new Thread(Work) { IsBackground = true, Name = $"read-ahead {i}" }).ToArray();
+        _threads = Enumerable.Range(0, Math.Max(1, threads)).Select(i => new Thread(Work) { IsBackground = true, Name = $"{name} {i}" }).ToArray();
         foreach (var thread in _threads)
         {
             thread.Start();
         }
     }
 
-    /// <summary>Queues a read; the task completes when a reader thread has run it.</summary>
-    public Task<T> Start(Func<T> read)
+    /// <summary>Queues a job; the task completes when a worker thread has run it.</summary>
+    public Task<T> Start(Func<T> job)
     {
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _jobs.Add((read, done));
+        _jobs.Add((job, done));
         return done.Task;
     }
 
