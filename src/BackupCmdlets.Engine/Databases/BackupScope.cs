@@ -7,7 +7,11 @@ namespace BackupCmdlets.Engine.Databases;
 public sealed record BackupScope(string Name);
 
 /// <summary>Where the redo stood when a scope entered backup mode (an LSN or SCN as text), and its timeline/incarnation.</summary>
-public sealed record ScopeStart(BackupScope Scope, string Position, long Timeline);
+public sealed record ScopeStart(BackupScope Scope, string Position, long Timeline)
+{
+    /// <summary>Oracle: where each file's backup began (v$backup CHANGE#), keyed by its set path; empty when the scope has one position.</summary>
+    public IReadOnlyDictionary<string, string> FileStartPositions { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// What ending backup mode answered: its position, and files the database handed back to be stored in
@@ -19,4 +23,11 @@ public sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDicti
 public sealed record TablespaceEntry(string Id, string Name, string Location, string SetPath);
 
 /// <summary>The redo/WAL files a hot backup needs, from the start position to (at least) the stop position.</summary>
-public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files);
+public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files)
+{
+    /// <summary>The names of the redo files by sequence (Oracle: thread_sequence of each archived log).</summary>
+    public IReadOnlyList<string> RedoSequences { get; init; } = [];
+
+    /// <summary>Other files recovery needs, copied with the redo (Oracle: the controlfile backups).</summary>
+    public IReadOnlyList<SourceFile> SupportFiles { get; init; } = [];
+}

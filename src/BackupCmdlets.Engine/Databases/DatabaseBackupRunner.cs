@@ -79,7 +79,7 @@ public static class DatabaseBackupRunner
 
         progress?.Report(new OperationProgress(activity, "Collecting WAL"));
         var redo = await provider.CollectRedoAsync(starts, ends, cancellationToken);
-        await copier.CopyAsync(redo.Files, null, cancellationToken);
+        await copier.CopyAsync([.. redo.Files, .. redo.SupportFiles], null, cancellationToken);
         var generated = ends.SelectMany(e => e.GeneratedFiles.Keys).Select(p => HashGenerated(setPath, p));
         var checks = copier.Summary(database.BlockSize);
         var manifest = new BackupSetManifest
@@ -103,6 +103,8 @@ public static class DatabaseBackupRunner
             Archives = [.. archived.Select(a => a.Archive)],
             Files = [.. copier.Files.Concat(generated).Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
             RedoFiles = [.. redo.Files.Select(f => f.SetPath)],
+            FileStartPositions = starts.SelectMany(s => s.FileStartPositions).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            RedoSequences = redo.RedoSequences,
             BlockChecks = checks,
         };
         return Finish(setPath, manifest);

@@ -1,0 +1,24 @@
+using BackupCmdlets.Engine.Catalog;
+
+namespace BackupCmdlets.Engine.Databases.Oracle;
+
+/// <summary>
+/// What Test-DatafileBlock found in one file: blocks read, checked, never formatted, fractured (changed
+/// during a hot copy: the archived redo repairs them) and corrupt, with the file and block of each finding.
+/// </summary>
+public sealed record DatafileBlockResult(
+    string Path,
+    int BlockSize,
+    long Blocks,
+    long Checked,
+    long Empty,
+    long Fractured,
+    long Corrupt,
+    TimeSpan Duration,
+    IReadOnlyList<BlockFinding> Findings)
+{
+    /// <summary>No corrupt block (fractured blocks in a hot copy are expected).</summary>
+    public bool IsValid => Corrupt == 0;
+
+    public IReadOnlyList<ItemProblem> Problems { get; init; } = [];
+}

@@ -1,0 +1,545 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
+
+/// <summary>
+/// TEST CODE: a simulated Oracle database that answers the SQL of a user-managed backup. Its state is
+/// small but real: tablespaces whose datafiles are files in Oracle block layout, online logs and a
+/// controlfile, the log mode, v$backup status per file, an SCN that advances with every change, archived
+/// logs written on each log switch, controlfile backups written where asked. A background writer changes
+/// blocks while it runs, each block in two halves with a pause between (header half first), so a copy
+/// that reads meanwhile catches fractured blocks. Every statement is recorded. Failure switches: the log
+/// mode, a tablespace left in backup mode, a missing datafile, dropping every session, refusing new ones.
+/// It does not simulate recovery, redo contents beyond change records, or any SQL but the backup's.
+/// </summary>
+public sealed partial class SimulatedOracleDatabase : IDisposable
+{
+    public const string Version = "19.0.0.0.0 (simulated)";
+    public const long Dbid = 1234567890;
+    public const int BlockSize = 8192;
+
+    private static readonly ConcurrentDictionary<string, SimulatedOracleDatabase> Registry = new(StringComparer.OrdinalIgnoreCase);
+    private readonly object _gate = new();
+    private readonly List<Datafile> _datafiles = [];
+    private readonly List<ArchivedLog> _archived = [];
+    private readonly List<string> _statements = [];
+    private readonly HashSet<SimulatedOracleConnection> _sessions = [];
+    private readonly HashSet<(int File, long Block)> _untouchable = [];
+    private readonly Random _random = new(42);
+    private Thread? _writer;
+    private volatile bool _writerRunning;
+    private long _scn = 0xFFFF_FF00L; // just below 2^32, so the SCN wrap field is exercised
+    private long _sequence = 1;
+    private long _sequenceFirstScn;
+    private int _changesInLog;
+
+    public SimulatedOracleDatabase(string root, IReadOnlyList<(string Tablespace, int Blocks)>? files = null)
+    {
+        Root = root;
+        Name = "SIM" + Guid.NewGuid().ToString("N")[..8].ToUpperInvariant();
+        Directory.CreateDirectory(DataFolder);
+        Directory.CreateDirectory(ArchiveFolder);
+        files ??= [("SYSTEM", 96), ("SYSAUX", 64), ("USERS", 80), ("USERS", 80)];
+        int number = 1;
+        foreach (var (tablespace, blocks) in files)
+        {
+            string path = Path.Combine(DataFolder, $"{tablespace.ToLowerInvariant()}{number:D2}.dbf");
+            var file = new Datafile(number++, tablespace, path, blocks);
+            _datafiles.Add(file);
+            using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+            stream.Write(SimulatedBlocks.OsHeader(BlockSize, blocks));
+            stream.Write(SimulatedBlocks.Format(BlockSize, file.Number, 1, SimulatedBlocks.FileHeaderType, _scn, 1, _random));
+            for (long block = 2; block < blocks; block++)
+            {
+                // A few never-formatted blocks at the end, as a datafile has.
+                stream.Write(block >= blocks - 4 ? new byte[BlockSize] : SimulatedBlocks.Format(BlockSize, file.Number, block, SimulatedBlocks.DataType, ++_scn, 1, _random));
+            }
+        }
+
+        _sequenceFirstScn = _scn;
+        foreach (string log in LogFiles.Concat([ControlFile]))
+        {
+            var content = new byte[64 * 1024];
+            _random.NextBytes(content);
+            File.WriteAllBytes(log, content);
+        }
+
+        Registry[Name] = this;
+    }
+
+    public string Root { get; }
+
+    public string Name { get; }
+
+    /// <summary>The connection string that reaches this database (no password needed).</summary>
+    public string ConnectionString => $"Data Source={Name};User Id=backup";
+
+    public string DataFolder => Path.Combine(Root, "oradata");
+
+    public string ArchiveFolder => Path.Combine(Root, "arch");
+
+    public IReadOnlyList<string> LogFiles => [Path.Combine(DataFolder, "redo01.log"), Path.Combine(DataFolder, "redo02.log")];
+
+    public string ControlFile => Path.Combine(DataFolder, "control01.ctl");
+
+    /// <summary>Switch: the database runs in NOARCHIVELOG mode (no hot backup possible).</summary>
+    public bool ArchiveLogMode { get; set; } = true;
+
+    /// <summary>Switch: new sessions are refused (the listener is gone), so a dropped session cannot be replaced.</summary>
+    public bool RefuseConnections { get; set; }
+
+    /// <summary>Whether the instance is open (false after SHUTDOWN IMMEDIATE until STARTUP).</summary>
+    public bool IsOpen { get; private set; } = true;
+
+    public long CurrentScn
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _scn;
+            }
+        }
+    }
+
+    /// <summary>Blocks the background writer changed, and of those how many while their file was in backup mode.</summary>
+    public long BlocksWritten { get; private set; }
+
+    public IReadOnlyList<string> Statements
+    {
+        get
+        {
+            lock (_statements)
+            {
+                return [.. _statements];
+            }
+        }
+    }
+
+    public IReadOnlyList<(int Number, string Tablespace, string Path)> Datafiles => [.. _datafiles.Select(d => (d.Number, d.Tablespace, d.Path))];
+
+    /// <summary>Files in backup mode now (v$backup ACTIVE).</summary>
+    public IReadOnlyList<int> ActiveFiles
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _datafiles.Where(d => d.BackupScn is not null).Select(d => d.Number)];
+            }
+        }
+    }
+
+    /// <summary>The archived logs written so far: sequence, first and next SCN, file.</summary>
+    public IReadOnlyList<(long Sequence, long FirstScn, long NextScn, string Path)> ArchivedLogs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _archived.Select(a => (a.Sequence, a.FirstScn, a.NextScn, a.Path))];
+            }
+        }
+    }
+
+    public static SimulatedOracleDatabase Find(string connectionString)
+    {
+        var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        return builder.TryGetValue("Data Source", out object? source) && source is string name && Registry.TryGetValue(name, out var database)
+            ? database
+            : throw new SimulatedOracleException(12154, "TNS:could not resolve the connect identifier specified");
+    }
+
+    /// <summary>Switch: a tablespace left in backup mode (as after a crash during a backup).</summary>
+    public void LeaveInBackupMode(string tablespace)
+    {
+        lock (_gate)
+        {
+            _scn++;
+            foreach (var file in _datafiles.Where(d => d.Tablespace == tablespace))
+            {
+                file.BackupScn = _scn;
+            }
+        }
+    }
+
+    /// <summary>Damages a block on the source before any backup: bytes in its middle overwritten, its header, tail and SCN unchanged.</summary>
+    public void CorruptBlock(int fileNumber, long block)
+    {
+        lock (_gate)
+        {
+            _untouchable.Add((fileNumber, block));
+            using var handle = File.OpenHandle(_datafiles.Single(d => d.Number == fileNumber).Path, FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.Write(handle, Encoding.ASCII.GetBytes("DAMAGED-ON-DISK!"), block * BlockSize + BlockSize / 2);
+        }
+    }
+
+    /// <summary>Switch: a datafile lost on disk (BEGIN BACKUP of its tablespace then fails with ORA-01157).</summary>
+    public void DeleteDatafile(int fileNumber)
+    {
+        lock (_gate)
+        {
+            File.Delete(_datafiles.Single(d => d.Number == fileNumber).Path);
+        }
+    }
+
+    /// <summary>Switch: every session is dropped (ORA-03113 on its next call).</summary>
+    public void DropConnections()
+    {
+        lock (_sessions)
+        {
+            foreach (var session in _sessions)
+            {
+                session.Drop();
+            }
+
+            _sessions.Clear();
+        }
+
+        Record("-- every session dropped");
+    }
+
+    /// <summary>Starts the background writer: it changes blocks (of the files in backup mode, when there are some) until stopped.</summary>
+    public void StartWriter(int halfWriteMilliseconds = 15)
+    {
+        _writerRunning = true;
+        _writer = new Thread(() => WriteLoop(halfWriteMilliseconds)) { IsBackground = true, Name = "Simulated DBWR" };
+        _writer.Start();
+    }
+
+    public void StopWriter()
+    {
+        _writerRunning = false;
+        _writer?.Join();
+        _writer = null;
+    }
+
+    public void Dispose()
+    {
+        StopWriter();
+        Registry.TryRemove(Name, out _);
+    }
+
+    internal void Connect(SimulatedOracleConnection session)
+    {
+        if (RefuseConnections)
+        {
+            throw new SimulatedOracleException(12541, "TNS:no listener");
+        }
+
+        if (!IsOpen)
+        {
+            throw new SimulatedOracleException(1034, "ORACLE not available");
+        }
+
+        lock (_sessions)
+        {
+            _sessions.Add(session);
+        }
+    }
+
+    internal void Disconnect(SimulatedOracleConnection session)
+    {
+        lock (_sessions)
+        {
+            _sessions.Remove(session);
+        }
+    }
+
+    internal void Shutdown(OracleDBShutdownMode mode, bool closeDismountAndFinal)
+    {
+        Record($"SHUTDOWN {mode.ToString().ToUpperInvariant()}" + (closeDismountAndFinal ? "" : " (no close/dismount)"));
+        lock (_gate)
+        {
+            if (mode != OracleDBShutdownMode.Abort && _datafiles.FirstOrDefault(d => d.BackupScn is not null) is { } active)
+            {
+                throw new SimulatedOracleException(1149, $"cannot shutdown - file {active.Number} has online backup set");
+            }
+
+            IsOpen = false;
+        }
+
+        DropConnections();
+    }
+
+    internal void Startup()
+    {
+        Record("STARTUP");
+        lock (_gate)
+        {
+            IsOpen = true;
+        }
+    }
+
+    /// <summary>Answers one statement; the record shows a failed one with its error after it.</summary>
+    internal DataTable Execute(SimulatedOracleConnection session, string sql, IReadOnlyDictionary<string, object?> binds)
+    {
+        string text = Whitespace().Replace(sql.Trim(), " ");
+        try
+        {
+            var result = Answer(text, binds);
+            Record(text);
+            return result;
+        }
+        catch (SimulatedOracleException ex)
+        {
+            Record($"{text} -- {ex.Message.Split('\n')[0]}");
+            throw;
+        }
+    }
+
+    private DataTable Answer(string text, IReadOnlyDictionary<string, object?> binds)
+    {
+        if (!IsOpen)
+        {
+            throw new SimulatedOracleException(1034, "ORACLE not available");
+        }
+
+        lock (_gate)
+        {
+            if (Regex.IsMatch(text, @"^SELECT dbid, name, log_mode, resetlogs_change# FROM v\$database$", RegexOptions.IgnoreCase))
+            {
+                return Table(["DBID", "NAME", "LOG_MODE", "RESETLOGS_CHANGE#"], Row((decimal)Dbid, Name, ArchiveLogMode ? "ARCHIVELOG" : "NOARCHIVELOG", 1m));
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT version FROM v\$instance$", RegexOptions.IgnoreCase))
+            {
+                return Table(["VERSION"], Row(Version));
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT value FROM v\$parameter WHERE name = 'db_block_size'$", RegexOptions.IgnoreCase))
+            {
+                return Table(["VALUE"], Row(BlockSize.ToString(CultureInfo.InvariantCulture)));
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT d\.file#, t\.name, d\.name, d\.block_size, d\.bytes FROM v\$datafile d JOIN v\$tablespace t ON t\.ts# = d\.ts# ORDER BY d\.file#$", RegexOptions.IgnoreCase))
+            {
+                return Table(["FILE#", "NAME", "NAME", "BLOCK_SIZE", "BYTES"], [.. _datafiles.Select(d => new object[] { (decimal)d.Number, d.Tablespace, d.Path, (decimal)BlockSize, (decimal)d.Blocks * BlockSize })]);
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT file#, status, change# FROM v\$backup ORDER BY file#$", RegexOptions.IgnoreCase))
+            {
+                return Table(["FILE#", "STATUS", "CHANGE#"], [.. _datafiles.Select(d => new object[] { (decimal)d.Number, d.BackupScn is null ? "NOT ACTIVE" : "ACTIVE", (decimal)(d.BackupScn ?? 0) })]);
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT current_scn FROM v\$database$", RegexOptions.IgnoreCase))
+            {
+                return Table(["CURRENT_SCN"], Row((decimal)_scn));
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT member FROM v\$logfile ORDER BY group#, member$", RegexOptions.IgnoreCase))
+            {
+                return Table(["MEMBER"], [.. LogFiles.Select(l => new object[] { l })]);
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT name FROM v\$controlfile$", RegexOptions.IgnoreCase))
+            {
+                return Table(["NAME"], Row(ControlFile));
+            }
+
+            if (Regex.IsMatch(text, @"^SELECT thread#, sequence#, first_change#, next_change#, name FROM v\$archived_log WHERE name IS NOT NULL AND deleted = 'NO' AND next_change# > :start_scn AND first_change# <= :end_scn ORDER BY thread#, sequence#$", RegexOptions.IgnoreCase))
+            {
+                long start = Convert.ToInt64(binds["start_scn"], CultureInfo.InvariantCulture);
+                long end = Convert.ToInt64(binds["end_scn"], CultureInfo.InvariantCulture);
+                return Table(["THREAD#", "SEQUENCE#", "FIRST_CHANGE#", "NEXT_CHANGE#", "NAME"], [.. _archived.Where(a => a.NextScn > start && a.FirstScn <= end).Select(a => new object[] { 1m, (decimal)a.Sequence, (decimal)a.FirstScn, (decimal)a.NextScn, a.Path })]);
+            }
+
+            if (Regex.IsMatch(text, @"^ALTER SYSTEM ARCHIVE LOG CURRENT$", RegexOptions.IgnoreCase))
+            {
+                SwitchLog();
+                return Empty();
+            }
+
+            if (Regex.Match(text, @"^ALTER DATABASE (BEGIN|END) BACKUP$", RegexOptions.IgnoreCase) is { Success: true } database)
+            {
+                SetBackupMode(_datafiles, database.Groups[1].Value.Equals("BEGIN", StringComparison.OrdinalIgnoreCase), "database");
+                return Empty();
+            }
+
+            if (Regex.Match(text, @"^ALTER TABLESPACE (""[^""]+""|[A-Za-z][A-Za-z0-9_$#]*) (BEGIN|END) BACKUP$", RegexOptions.IgnoreCase) is { Success: true } tablespace)
+            {
+                string name = tablespace.Groups[1].Value is var raw && raw.StartsWith('"') ? raw.Trim('"') : raw.ToUpperInvariant();
+                var files = _datafiles.Where(d => d.Tablespace == name).ToList();
+                if (files.Count == 0)
+                {
+                    throw new SimulatedOracleException(959, $"tablespace '{name}' does not exist");
+                }
+
+                SetBackupMode(files, tablespace.Groups[2].Value.Equals("BEGIN", StringComparison.OrdinalIgnoreCase), $"tablespace {name}");
+                return Empty();
+            }
+
+            if (Regex.Match(text, @"^ALTER DATABASE BACKUP CONTROLFILE TO (TRACE AS )?'((?:[^']|'')+)'$", RegexOptions.IgnoreCase) is { Success: true } controlfile)
+            {
+                string target = controlfile.Groups[2].Value.Replace("''", "'", StringComparison.Ordinal);
+                if (File.Exists(target) || !Directory.Exists(Path.GetDirectoryName(target)))
+                {
+                    throw new SimulatedOracleException(1580, $"error creating control backup file {target}");
+                }
+
+                if (controlfile.Groups[1].Success)
+                {
+                    File.WriteAllText(target, Trace());
+                }
+                else
+                {
+                    File.Copy(ControlFile, target);
+                }
+
+                return Empty();
+            }
+        }
+
+        throw new SimulatedOracleException(900, $"invalid SQL statement (the simulator does not know: {text})");
+    }
+
+    private void SetBackupMode(IReadOnlyList<Datafile> files, bool begin, string what)
+    {
+        if (begin)
+        {
+            if (!ArchiveLogMode)
+            {
+                throw new SimulatedOracleException(1123, "cannot start online backup; media recovery not enabled");
+            }
+
+            if (files.FirstOrDefault(f => f.BackupScn is not null) is { } already)
+            {
+                throw new SimulatedOracleException(1146, $"cannot start online backup - file {already.Number} is already in backup");
+            }
+
+            if (files.FirstOrDefault(f => !File.Exists(f.Path)) is { } missing)
+            {
+                throw new SimulatedOracleException(1157, $"cannot identify/lock data file {missing.Number} - see DBWR trace file\nORA-01110: data file {missing.Number}: '{missing.Path}'");
+            }
+
+            // The checkpoint: the writer holds the gate while it writes a block, so no write is in flight now.
+            _scn++;
+            foreach (var file in files)
+            {
+                file.BackupScn = _scn;
+            }
+        }
+        else
+        {
+            var active = files.Where(f => f.BackupScn is not null).ToList();
+            if (active.Count == 0)
+            {
+                throw new SimulatedOracleException(1142, $"cannot end online backup - none of the files of {what} are in backup");
+            }
+
+            foreach (var file in active)
+            {
+                file.BackupScn = null;
+            }
+
+            _scn++;
+        }
+    }
+
+    private void SwitchLog()
+    {
+        _scn++;
+        string path = Path.Combine(ArchiveFolder, $"1_{_sequence}_{Dbid}.arc");
+        File.WriteAllText(path, $"ARCHIVED LOG thread 1 sequence {_sequence} first_change# {_sequenceFirstScn} next_change# {_scn} changes {_changesInLog}\n");
+        _archived.Add(new ArchivedLog(_sequence, _sequenceFirstScn, _scn, path));
+        _sequence++;
+        _sequenceFirstScn = _scn;
+        _changesInLog = 0;
+    }
+
+    private string Trace()
+    {
+        var text = new StringBuilder($"-- simulated controlfile trace of {Name}\nCREATE CONTROLFILE REUSE DATABASE \"{Name}\" NORESETLOGS ARCHIVELOG\nDATAFILE\n");
+        text.AppendJoin(",\n", _datafiles.Select(d => $"  '{d.Path}'"));
+        return text.Append(";\n").ToString();
+    }
+
+    private void WriteLoop(int halfWriteMilliseconds)
+    {
+        var random = new Random(7);
+        while (_writerRunning)
+        {
+            lock (_gate)
+            {
+                var candidates = _datafiles.Where(d => d.BackupScn is not null).ToList() is { Count: > 0 } hot ? hot : _datafiles;
+                var file = candidates[random.Next(candidates.Count)];
+                long block = random.Next(2, file.Blocks - 4);
+                if (IsOpen && !_untouchable.Contains((file.Number, block)) && File.Exists(file.Path))
+                {
+                    _scn++;
+                    var image = SimulatedBlocks.Format(BlockSize, file.Number, block, SimulatedBlocks.DataType, _scn, (byte)random.Next(1, 255), random);
+                    using (var handle = File.OpenHandle(file.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                    {
+                        // Header half first, the tail half after a pause (holding the gate, so a checkpoint
+                        // waits for it): a reader in between sees a fractured block.
+                        RandomAccess.Write(handle, image.AsSpan(0, BlockSize / 2), block * BlockSize);
+                        Thread.Sleep(halfWriteMilliseconds);
+                        RandomAccess.Write(handle, image.AsSpan(BlockSize / 2), block * BlockSize + BlockSize / 2);
+                    }
+
+                    BlocksWritten++;
+                    if (++_changesInLog >= 200)
+                    {
+                        SwitchLog();
+                    }
+                }
+            }
+
+            // Let the sessions in between two writes.
+            Thread.Sleep(1);
+        }
+    }
+
+    private void Record(string statement)
+    {
+        lock (_statements)
+        {
+            _statements.Add(statement);
+        }
+    }
+
+    private static DataTable Table(string[] columns, IReadOnlyList<object[]> rows)
+    {
+        var table = new DataTable();
+        for (int i = 0; i < columns.Length; i++)
+        {
+            string name = table.Columns.Contains(columns[i]) ? columns[i] + i : columns[i];
+            table.Columns.Add(name, rows.Count > 0 ? rows[0][i].GetType() : typeof(string));
+        }
+
+        foreach (var row in rows)
+        {
+            table.Rows.Add(row);
+        }
+
+        return table;
+    }
+
+    private static object[][] Row(params object[] values) => [values];
+
+    private static DataTable Empty() => new();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Whitespace();
+
+    private sealed class Datafile(int number, string tablespace, string path, int blocks)
+    {
+        public int Number { get; } = number;
+
+        public string Tablespace { get; } = tablespace;
+
+        public string Path { get; } = path;
+
+        public int Blocks { get; } = blocks;
+
+        /// <summary>v$backup: the SCN at BEGIN BACKUP while ACTIVE, null when NOT ACTIVE.</summary>
+        public long? BackupScn { get; set; }
+    }
+
+    private sealed record ArchivedLog(long Sequence, long FirstScn, long NextScn, string Path);
+}
