@@ -49,6 +49,10 @@ public sealed class StartColdBackupCommand : BackupCmdletBase
     [Parameter]
     public string? Label { get; set; }
 
+    /// <summary><para type="description">Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder; default: $env:BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</para></summary>
+    [Parameter]
+    public string? OracleDriverPath { get; set; }
+
     protected override void ProcessRecord()
     {
         string destination = ResolveDestinationPath(DestinationPath);
@@ -64,6 +68,7 @@ public sealed class StartColdBackupCommand : BackupCmdletBase
             Compression = Compression,
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
             Label = Label,
+            OracleDriverPath = OracleDriverPath is null ? null : ResolveDestinationPath(OracleDriverPath),
         };
         var set = RunOperation("Cold backup", destination, (progress, ct) => DatabaseBackup.StartColdAsync(request, progress, ct));
         if (set is not null)

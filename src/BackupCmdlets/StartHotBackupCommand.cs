@@ -54,6 +54,23 @@ public sealed class StartHotBackupCommand : BackupCmdletBase
     [Parameter]
     public string? WalArchivePath { get; set; }
 
+    /// <summary><para type="description">Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder; default: $env:BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</para></summary>
+    [Parameter]
+    public string? OracleDriverPath { get; set; }
+
+    /// <summary><para type="description">Oracle: ALTER DATABASE BEGIN/END BACKUP for the whole database instead of one tablespace at a time.</para></summary>
+    [Parameter]
+    public SwitchParameter WholeDatabase { get; set; }
+
+    /// <summary><para type="description">Oracle: back up only these tablespaces (names as unquoted identifiers).</para></summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Tablespace { get; set; }
+
+    /// <summary><para type="description">Oracle: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord()
     {
         string destination = ResolveDestinationPath(DestinationPath);
@@ -70,6 +87,10 @@ public sealed class StartHotBackupCommand : BackupCmdletBase
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
             Label = Label,
             WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),
+            OracleDriverPath = OracleDriverPath is null ? null : ResolveDestinationPath(OracleDriverPath),
+            WholeDatabase = WholeDatabase,
+            Tablespace = Tablespace ?? [],
+            Force = Force,
         };
         var set = RunOperation("Hot backup", destination, (progress, ct) => DatabaseBackup.StartHotAsync(request, progress, ct));
         if (set is not null)
