@@ -3,7 +3,8 @@ using BackupCmdlets.Engine.Catalog;
 namespace BackupCmdlets.Engine.Databases.Oracle;
 
 /// <summary>
-/// What Test-DatafileBlock found in one file: blocks read, checked, never formatted, fractured (changed
+/// What Test-DatafileBlock found in one file: blocks read, checked, empty (never formatted, or block 0, the
+/// file's OS header, which has no cache header), fractured (changed
 /// during a hot copy: the archived redo repairs them) and corrupt, with the file and block of each finding.
 /// </summary>
 public sealed record DatafileBlockResult(

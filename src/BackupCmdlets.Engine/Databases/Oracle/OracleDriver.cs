@@ -7,7 +7,7 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// <summary>
 /// Finds ODP.NET (Oracle.ManagedDataAccess.dll, from the Oracle.ManagedDataAccess.Core package) at run
 /// time, as no NuGet feed the project builds from serves it: the path given (-OracleDriverPath, a file
-/// or a folder), then the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module.
+/// or a folder) and only it; without one, the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module.
 /// It is loaded into the engine's own load context, so its dependencies resolve beside it.
 /// </summary>
 public static class OracleDriver
@@ -53,15 +53,24 @@ public static class OracleDriver
 
     private static string ModuleFolder => Path.GetDirectoryName(typeof(OracleDriver).Assembly.Location) ?? AppContext.BaseDirectory;
 
+    private static string InFolder(string given)
+    {
+        string full = Path.GetFullPath(given);
+        return Directory.Exists(full) ? Path.Combine(full, AssemblyFileName) : full;
+    }
+
     private static IEnumerable<string> Candidates(string? driverPath)
     {
-        foreach (string? given in new[] { driverPath, Environment.GetEnvironmentVariable(EnvironmentVariable) })
+        // A path given explicitly is the only place looked at: a typo must not silently pick up another driver.
+        if (!string.IsNullOrWhiteSpace(driverPath))
         {
-            if (!string.IsNullOrWhiteSpace(given))
-            {
-                string full = Path.GetFullPath(given);
-                yield return Directory.Exists(full) ? Path.Combine(full, AssemblyFileName) : full;
-            }
+            yield return InFolder(driverPath);
+            yield break;
+        }
+
+        if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } fromEnvironment)
+        {
+            yield return InFolder(fromEnvironment);
         }
 
         // The engine sits in the module's Dependencies folder: look there and in the module folder above it.
