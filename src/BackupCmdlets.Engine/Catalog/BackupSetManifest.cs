@@ -40,6 +40,15 @@ public sealed record BackupSetManifest
 
     public long? Timeline { get; init; }
 
+    /// <summary>Size of one WAL segment (PostgreSQL), to name the segments a range needs.</summary>
+    public long? WalSegmentSize { get; init; }
+
+    /// <summary>The redo files are stored gzip-compressed, each as its name plus <c>.gz</c> (compressed sets).</summary>
+    public bool RedoCompressed { get; init; }
+
+    /// <summary>Each part put into backup mode on its own (the PostgreSQL cluster; an Oracle tablespace), with its start and stop position.</summary>
+    public IReadOnlyList<ManifestScope> Scopes { get; init; } = [];
+
     /// <summary>Owner of the database files, so a restore run as root hands them back to it.</summary>
     public long? OwnerId { get; init; }
 
@@ -65,6 +74,9 @@ public sealed record BackupSetManifest
 
     public required BlockCheckSummary BlockChecks { get; init; }
 }
+
+/// <summary>A backup-mode scope and the redo positions at its begin and end.</summary>
+public sealed record ManifestScope(string Name, string StartPosition, string StopPosition);
 
 /// <summary>A folder of the set, recreated (with its mode) on restore even when empty.</summary>
 public sealed record ManifestDirectory(string Path, int Mode);

@@ -79,13 +79,14 @@ public static class BackupSetVerifier
             return false;
         }
 
-        long segmentSize = WalSegmentSizeOf(manifest, path);
+        long segmentSize = manifest.WalSegmentSize ?? 16L * 1024 * 1024;
+        string suffix = manifest.RedoCompressed ? Databases.SetFileCopier.CompressedSuffix : "";
         var listed = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         bool complete = true;
         foreach (string segment in WalSegments.Covering(manifest.Timeline.Value, start, stop, segmentSize))
         {
-            string setPath = "wal/" + segment;
-            if (!listed.Contains(setPath) || !File.Exists(Path.Combine(path, "wal", segment)))
+            string setPath = "wal/" + segment + suffix;
+            if (!listed.Contains(setPath) || !File.Exists(Path.Combine(path, setPath)))
             {
                 complete = false;
                 problems.Add(new ItemProblem(setPath, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.ObjectNotFound, $"WAL segment {segment} (between start {start} and stop {stop}) is missing"));
@@ -93,12 +94,5 @@ public static class BackupSetVerifier
         }
 
         return complete;
-    }
-
-    /// <summary>The segment size is the size of the WAL files in the set (16 MiB unless initdb chose otherwise).</summary>
-    private static long WalSegmentSizeOf(BackupSetManifest manifest, string path)
-    {
-        var segment = manifest.Files.FirstOrDefault(f => f.Path.StartsWith("wal/", StringComparison.Ordinal) && f.Path.Length == 4 + 24);
-        return segment?.Size is > 0 and var size && (size & (size - 1)) == 0 ? size : 16L * 1024 * 1024;
     }
 }

@@ -22,12 +22,12 @@ public sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDicti
 /// <summary>A tablespace stored in the set: its id and name, where it was, and where its files are in the set.</summary>
 public sealed record TablespaceEntry(string Id, string Name, string Location, string SetPath);
 
-/// <summary>The redo/WAL files a hot backup needs, from the start position to (at least) the stop position.</summary>
-public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files)
+/// <summary>
+/// The redo/WAL files a hot backup needs, from the start position to (at least) the stop position;
+/// <paramref name="SegmentSize"/> when the redo comes in fixed-size files (PostgreSQL WAL segments).
+/// </summary>
+public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize)
 {
     /// <summary>The names of the redo files by sequence (Oracle: thread_sequence of each archived log).</summary>
     public IReadOnlyList<string> RedoSequences { get; init; } = [];
-
-    /// <summary>Other files recovery needs, copied with the redo (Oracle: the controlfile backups).</summary>
-    public IReadOnlyList<SourceFile> SupportFiles { get; init; } = [];
 }

@@ -31,7 +31,18 @@ public static class DatabaseBackupRunner
         foreach (var scope in provider.Scopes)
         {
             progress?.Report(new OperationProgress(activity, $"Beginning backup mode: {scope.Name}"));
-            var start = await provider.BeginBackupAsync(scope, label, cancellationToken);
+            ScopeStart start;
+            try
+            {
+                start = await provider.BeginBackupAsync(scope, label, cancellationToken);
+            }
+            catch when (starts.Count == 0)
+            {
+                // Nothing was copied yet: leave no empty incomplete set behind.
+                Directory.Delete(setPath, recursive: true);
+                throw;
+            }
+
             starts.Add(start);
             Exception? copyFailure = null;
             try
@@ -79,7 +90,16 @@ public static class DatabaseBackupRunner
 
         progress?.Report(new OperationProgress(activity, "Collecting WAL"));
         var redo = await provider.CollectRedoAsync(starts, ends, cancellationToken);
-        await copier.CopyAsync([.. redo.Files, .. redo.SupportFiles], null, cancellationToken);
+        bool compressRedo = request.Compression != Archiving.ArchiveCompression.None;
+        if (compressRedo)
+        {
+            await copier.CopyCompressedAsync(redo.Files, cancellationToken);
+        }
+        else
+        {
+            await copier.CopyAsync(redo.Files, null, cancellationToken);
+        }
+
         var generated = ends.SelectMany(e => e.GeneratedFiles.Keys).Select(p => HashGenerated(setPath, p));
         var checks = copier.Summary(database.BlockSize);
         var manifest = new BackupSetManifest
@@ -96,13 +116,16 @@ public static class DatabaseBackupRunner
             StopPosition = redo.StopPosition,
             EndPosition = redo.EndPosition,
             Timeline = starts[0].Timeline,
+            Scopes = [.. starts.Zip(ends, (start, end) => new ManifestScope(start.Scope.Name, start.Position, end.Position))],
+            WalSegmentSize = redo.SegmentSize,
+            RedoCompressed = compressRedo,
             OwnerId = OwnerOf(database.Location)?.UserId,
             GroupId = OwnerOf(database.Location)?.GroupId,
             Tablespaces = provider.Tablespaces,
             Directories = copier.Directories,
             Archives = [.. archived.Select(a => a.Archive)],
             Files = [.. copier.Files.Concat(generated).Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
-            RedoFiles = [.. redo.Files.Select(f => f.SetPath)],
+            RedoFiles = [.. redo.Files.Select(f => compressRedo ? f.SetPath + SetFileCopier.CompressedSuffix : f.SetPath)],
             FileStartPositions = starts.SelectMany(s => s.FileStartPositions).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             RedoSequences = redo.RedoSequences,
             BlockChecks = checks,

@@ -34,7 +34,10 @@ public interface IHotBackupProvider : IDatabaseProvider
     /// <summary>Ends backup mode. The runner calls it in a finally, with no cancellation, also after a failed copy.</summary>
     Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken);
 
-    /// <summary>After the last scope ended: close the redo (log switch) and name the redo files covering the backup.</summary>
+    /// <summary>
+    /// After the last scope ended: close the redo (log switch) and name the redo files covering the
+    /// backup, plus any file made after the last end (Oracle's controlfile backups), all copied into the set.
+    /// </summary>
     Task<RedoRange> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, CancellationToken cancellationToken);
 }
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using System.IO.Compression;
 using System.Security.Cryptography;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
@@ -15,6 +16,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal sealed class SetFileCopier
 {
+    public const string CompressedSuffix = ".gz";
     private const int ChunkBlocks = 128;
     private readonly string _setRoot;
     private readonly int _throttleLimit;
@@ -42,8 +44,6 @@ internal sealed class SetFileCopier
     public IReadOnlyList<ManifestFile> Files => [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)];
 
     public IReadOnlyList<ManifestDirectory> Directories => [.. _directories.OrderBy(d => d.Path, StringComparer.Ordinal)];
-
-    public long BytesCopied => Interlocked.Read(ref _bytesDone);
 
     public BlockCheckSummary Summary(int blockSize) =>
         new(blockSize, _checked, _torn, _corrupt, [.. _findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Block)]);
@@ -76,6 +76,36 @@ internal sealed class SetFileCopier
             return ValueTask.CompletedTask;
         });
         Report(null, force: true);
+    }
+
+    /// <summary>Copies files gzip-compressed (fastest level), each to its set path plus <see cref="CompressedSuffix"/>; used for WAL in compressed sets.</summary>
+    public async Task CopyCompressedAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _bytesTotal, files.Sum(f => f.Length));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, options, async (file, ct) =>
+        {
+            string setPath = file.SetPath + CompressedSuffix;
+            string target = Target(setPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await using (var input = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var output = new FileStream(target, DestinationOptions(0)))
+            {
+                await using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+                {
+                    await input.CopyToAsync(gzip, 1 << 20, ct);
+                }
+
+                output.Flush(flushToDisk: true);
+                Interlocked.Add(ref _bytesDone, input.Length);
+            }
+
+            await using var written = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            string sha = Convert.ToHexString(await SHA256.HashDataAsync(written, ct)).ToLowerInvariant();
+            _files.Add(new ManifestFile(setPath, written.Length, sha, 0x1A4));
+            UnixFileSystem.SetPermissions(target, 0x1A4);
+            Report(setPath);
+        });
     }
 
     /// <summary>Reads and checks the blocks of <paramref name="files"/> without copying them (the tar format copies through the archive engine).</summary>

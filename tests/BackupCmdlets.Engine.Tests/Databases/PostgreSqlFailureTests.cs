@@ -185,4 +185,44 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal(12345, second.Scalar<long>("SELECT count(*) FROM t"));
         Assert.False(second.Scalar<bool>("SELECT pg_is_in_recovery()"));
     }
+
+    [Fact]
+    public async Task The_password_comes_from_the_credential_and_never_appears_in_an_error_or_the_manifest()
+    {
+        using var temp = new TempDirectory("bkc-pg-password-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        const string password = "Pw-for-the-test-7731";
+        cluster.Execute($"ALTER ROLE postgres PASSWORD '{password}'");
+        File.WriteAllText(Path.Combine(cluster.DataDirectory, "pg_hba.conf"), "local all all scram-sha-256\n");
+        cluster.Execute("SELECT pg_reload_conf()");
+        string noPassword = cluster.ConnectionString;
+        string repository = temp.Combine("repository");
+
+        var wrong = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, noPassword, repository) { Credential = new System.Net.NetworkCredential("postgres", "wrong-" + password) }, null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.ConnectionFailed, wrong.ErrorId);
+        Assert.DoesNotContain(password, wrong.ToString());
+
+        var set = await DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, noPassword, repository) { Credential = new System.Net.NetworkCredential("postgres", password) }, null, CancellationToken.None);
+        Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.DoesNotContain(password, File.ReadAllText(ManifestStore.PathIn(set.Path)));
+        Assert.DoesNotContain(password, File.ReadAllText(Path.Combine(set.Path, "data", "backup_label")));
+    }
+
+    [Fact]
+    public async Task An_archive_folder_that_cannot_be_found_is_refused_before_backup_mode()
+    {
+        using var temp = new TempDirectory("bkc-pg-noarchivedir-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("ALTER SYSTEM SET archive_command = '/bin/true'");
+        cluster.Execute("SELECT pg_reload_conf()");
+        string repository = temp.Combine("repository");
+        var unreadable = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, unreadable.ErrorId);
+        Assert.Contains("-WalArchivePath", unreadable.Message);
+        var absent = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { WalArchivePath = temp.Combine("absent") }, null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, absent.ErrorId);
+        Assert.False(Directory.Exists(repository));
+    }
 }

@@ -70,6 +70,8 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         Assert.DoesNotContain(manifest.Files, f => f.Path.StartsWith("data/pg_wal/0", StringComparison.Ordinal) || f.Path == "data/postmaster.pid");
         Assert.NotEmpty(manifest.RedoFiles);
         Assert.Single(manifest.Tablespaces);
+        var scope = Assert.Single(manifest.Scopes);
+        Assert.Equal(("cluster", manifest.StartPosition, manifest.StopPosition), (scope.Name, scope.StartPosition, scope.StopPosition));
         string label = File.ReadAllText(Path.Combine(scenario.Set.Path, "data", "backup_label"));
         Assert.Contains($"START WAL LOCATION: {manifest.StartPosition}", label);
     }
@@ -128,5 +130,29 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         Assert.Equal(DatabaseErrorIds.DestinationNotEmpty, error.ErrorId);
         Assert.Equal("precious", File.ReadAllText(target.Combine("keep.txt")));
         Assert.Single(Directory.EnumerateFileSystemEntries(target.Path));
+    }
+
+    [Fact]
+    public async Task A_restore_with_a_recovery_target_LSN_stops_there_and_promotes()
+    {
+        using var target = new TempDirectory("bkc-pg-target-");
+        var manifest = ManifestStore.Read(scenario.Set.Path);
+        var restore = await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Combine("data")) { RecoveryTargetLsn = manifest.StopPosition, TablespaceMapping = new Dictionary<string, string> { [manifest.Tablespaces[0].Id] = target.Combine("ts1") } }, null, CancellationToken.None);
+        Assert.Equal($"recovery_target_lsn = '{manifest.StopPosition}'", restore.RecoveryTarget);
+        using var server = PostgresCluster.Attach(target.Path, restore.DestinationPath);
+        server.Start("-c archive_mode=off");
+        server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+        Assert.Contains($"recovery stopping after WAL location (LSN) \"{manifest.StopPosition}\"", File.ReadAllText(server.LogPath));
+        Assert.True(server.Scalar<long>("SELECT count(*) FROM writes") >= scenario.CommittedBeforeStopCalled);
+        server.Stop();
+    }
+
+    [Fact]
+    public async Task A_bad_recovery_target_is_refused_before_anything_is_written()
+    {
+        using var target = new TempDirectory("bkc-pg-badtarget-");
+        var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Combine("data")) { RecoveryTargetLsn = "not-an-lsn" }, null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.InvalidRecoveryTarget, error.ErrorId);
+        Assert.False(Directory.Exists(target.Combine("data")));
     }
 }

@@ -39,6 +39,9 @@ public sealed class PostgreSqlTarFormatTests
         var manifest = ManifestStore.Read(set.Path);
         Assert.Equal(["data", "tablespaces/" + manifest.Tablespaces[0].Id], manifest.Archives.Select(a => a.Root));
         Assert.True(set.BlocksChecked > 100);
+        Assert.True(manifest.RedoCompressed);
+        Assert.All(manifest.RedoFiles, f => Assert.EndsWith(".gz", f));
+        ExternalTool.Run("gzip", "-t", Path.Combine(set.Path, manifest.RedoFiles[0])).EnsureSuccess("gzip -t");
         string listing = ExternalTool.Run("tar", "-tzf", Path.Combine(set.Path, "data.tar.gz")).EnsureSuccess("GNU tar -tzf").StandardOutput;
         Assert.Contains("PG_VERSION", listing);
         Assert.Contains("global/pg_control", listing);

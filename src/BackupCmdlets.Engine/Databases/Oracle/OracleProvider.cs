@@ -193,10 +193,16 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
 
         var logs = await ArchivedLogsAsync(startScn, endScn, cancellationToken);
         long lastNext = logs.Max(l => l.NextScn);
-        return new RedoRange(startScn.ToString(CultureInfo.InvariantCulture), endScn.ToString(CultureInfo.InvariantCulture), lastNext.ToString(CultureInfo.InvariantCulture), [.. logs.Select(l => new SourceFile(l.Path, l.SetPath) { Length = SizeOf(l.Path) })])
+        // The controlfile backups travel with the redo: recovery needs both.
+        SourceFile[] controlfiles = [new(binary, "controlfile/control.bkp") { Length = SizeOf(binary) }, new(trace, "controlfile/control.trc") { Length = SizeOf(trace) }];
+        return new RedoRange(
+            startScn.ToString(CultureInfo.InvariantCulture),
+            endScn.ToString(CultureInfo.InvariantCulture),
+            lastNext.ToString(CultureInfo.InvariantCulture),
+            [.. logs.Select(l => new SourceFile(l.Path, l.SetPath) { Length = SizeOf(l.Path) }), .. controlfiles],
+            SegmentSize: null)
         {
             RedoSequences = [.. logs.Select(l => l.Name)],
-            SupportFiles = [new SourceFile(binary, "controlfile/control.bkp") { Length = SizeOf(binary) }, new SourceFile(trace, "controlfile/control.trc") { Length = SizeOf(trace) }],
         };
     }
 

@@ -206,7 +206,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             files.Add(ArchivedFile(timelineHistory));
         }
 
-        return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files);
+        return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files, Settings.WalSegmentSize);
     }
 
     public Task ShutdownAsync(CancellationToken cancellationToken)

@@ -55,7 +55,10 @@ internal static class PostgreSqlRestore
             var settings = new StringBuilder();
             settings.Append("\n# Added by Restore-BackupSet (BackupCmdlets): replay the WAL kept in the backup set.\n");
             string walFolder = Path.Combine(setPath, "wal");
-            settings.Append(CultureInfo.InvariantCulture, $"restore_command = {Quote($"cp \"{walFolder}/%f\" \"%p\"")}\n");
+            string command = manifest.RedoCompressed
+                ? $"test -f \"{walFolder}/%f.gz\" && gzip -dc \"{walFolder}/%f.gz\" > \"%p\""
+                : $"cp \"{walFolder}/%f\" \"%p\"";
+            settings.Append(CultureInfo.InvariantCulture, $"restore_command = {Quote(command)}\n");
             if (target is not null)
             {
                 settings.Append(CultureInfo.InvariantCulture, $"{target}\nrecovery_target_action = 'promote'\n");

