@@ -9,6 +9,7 @@ public static class OracleErrorIds
     public const string BackupModeActive = "OracleBackupModeActive";
     public const string BackupModeNotConfirmed = "OracleBackupModeNotConfirmed";
     public const string TablespaceNotFound = "OracleTablespaceNotFound";
+    public const string WholeDatabaseWithTablespace = "OracleWholeDatabaseWithTablespace";
     public const string InvalidIdentifier = "OracleInvalidIdentifier";
     public const string InvalidLiteral = "OracleInvalidLiteral";
     public const string ArchivedLogsIncomplete = "OracleArchivedLogsIncomplete";

@@ -275,7 +275,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         {
             if (_request.Tablespace.Count > 0)
             {
-                throw new BackupException(DatabaseErrorIds.BackupStartFailed, ErrorKind.InvalidArgument, "-WholeDatabase puts every tablespace in backup mode: it cannot be combined with -Tablespace.");
+                throw new BackupException(OracleErrorIds.WholeDatabaseWithTablespace, ErrorKind.InvalidArgument, "-WholeDatabase puts every tablespace in backup mode: it cannot be combined with -Tablespace.");
             }
 
             _scopeFiles[WholeDatabaseScope] = _datafiles;

@@ -119,6 +119,17 @@ public sealed class OracleHotBackupTests
     }
 
     [Fact]
+    public async Task Whole_database_and_chosen_tablespaces_together_are_refused()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-both-");
+        var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { WholeDatabase = true, Tablespace = ["USERS"] }));
+
+        Assert.Equal(OracleErrorIds.WholeDatabaseWithTablespace, error.ErrorId);
+        Assert.DoesNotContain(scenario.Database.Statements, s => s.StartsWith("ALTER", StringComparison.Ordinal));
+        Assert.Empty(scenario.SetFolders());
+    }
+
+    [Fact]
     public async Task A_database_in_NOARCHIVELOG_mode_is_refused_with_its_own_error_and_nothing_is_begun_or_written()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-noarch-");
