@@ -11,11 +11,13 @@ namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 /// TEST CODE: a simulated Oracle database that answers the SQL of a user-managed backup. Its state is
 /// small but real: tablespaces whose datafiles are files in Oracle block layout, online logs and a
 /// controlfile, the log mode, v$backup status per file, an SCN that advances with every change, archived
-/// logs written on each log switch, controlfile backups written where asked. A background writer changes
-/// blocks while it runs, each block in two halves with a pause between (header half first), so a copy
-/// that reads meanwhile catches fractured blocks. Every statement is recorded. Failure switches: the log
-/// mode, a tablespace left in backup mode, a missing datafile, dropping every session, refusing new ones.
-/// It does not simulate recovery, redo contents beyond change records, or any SQL but the backup's.
+/// logs written on each log switch (holding the whole image of every block changed in backup mode), and
+/// controlfile backups written where asked. A background writer changes blocks while it runs, each block
+/// in two halves with a pause between (header half first), so a copy that reads meanwhile catches
+/// fractured blocks; BEGIN BACKUP returns once it is part-way through a block of the files just put in
+/// backup mode, so the copy that follows always meets a write in flight. Every statement is recorded.
+/// Failure switches: the log mode, a tablespace left in backup mode, a missing datafile, dropping every
+/// session, refusing new ones. It does not simulate recovery (beyond the block images), or any SQL but the backup's.
 /// </summary>
 public sealed partial class SimulatedOracleDatabase : IDisposable
 {
@@ -25,6 +27,10 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
 
     private static readonly ConcurrentDictionary<string, SimulatedOracleDatabase> Registry = new(StringComparer.OrdinalIgnoreCase);
     private readonly object _gate = new();
+
+    // Held by the writer for a whole two-half block write, and by what must not overlap one (the checkpoint
+    // of a backup-mode change, shutdown, the test switches); taken before _gate, never after it.
+    private readonly object _writeGate = new();
     private readonly List<Datafile> _datafiles = [];
     private readonly List<ArchivedLog> _archived = [];
     private readonly List<string> _statements = [];
@@ -37,6 +43,8 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     private long _sequence = 1;
     private long _sequenceFirstScn;
     private int _changesInLog;
+    private readonly List<SimulatedRedoRecord> _blockImages = [];
+    private readonly ManualResetEventSlim _writeInFlight = new();
 
     public SimulatedOracleDatabase(string root, IReadOnlyList<(string Tablespace, int Blocks)>? files = null)
     {
@@ -171,6 +179,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     /// <summary>Damages a block on the source before any backup: bytes in its middle overwritten, its header, tail and SCN unchanged.</summary>
     public void CorruptBlock(int fileNumber, long block)
     {
+        lock (_writeGate)
         lock (_gate)
         {
             _untouchable.Add((fileNumber, block));
@@ -182,6 +191,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     /// <summary>Switch: a datafile lost on disk (BEGIN BACKUP of its tablespace then fails with ORA-01157).</summary>
     public void DeleteDatafile(int fileNumber)
     {
+        lock (_writeGate)
         lock (_gate)
         {
             File.Delete(_datafiles.Single(d => d.Number == fileNumber).Path);
@@ -205,7 +215,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     }
 
     /// <summary>Starts the background writer: it changes blocks (of the files in backup mode, when there are some) until stopped.</summary>
-    public void StartWriter(int halfWriteMilliseconds = 15)
+    public void StartWriter(int halfWriteMilliseconds = 40)
     {
         _writerRunning = true;
         _writer = new Thread(() => WriteLoop(halfWriteMilliseconds)) { IsBackground = true, Name = "Simulated DBWR" };
@@ -222,6 +232,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     public void Dispose()
     {
         StopWriter();
+        _writeInFlight.Dispose();
         Registry.TryRemove(Name, out _);
     }
 
@@ -254,6 +265,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     internal void Shutdown(OracleDBShutdownMode mode, bool closeDismountAndFinal)
     {
         Record($"SHUTDOWN {mode.ToString().ToUpperInvariant()}" + (closeDismountAndFinal ? "" : " (no close/dismount)"));
+        lock (_writeGate)
         lock (_gate)
         {
             if (mode != OracleDBShutdownMode.Abort && _datafiles.FirstOrDefault(d => d.BackupScn is not null) is { } active)
@@ -282,8 +294,26 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         string text = Whitespace().Replace(sql.Trim(), " ");
         try
         {
-            var result = Answer(text, binds);
+            DataTable result;
+            if (BackupModeChange().IsMatch(text))
+            {
+                lock (_writeGate)
+                {
+                    result = Answer(text, binds);
+                }
+            }
+            else
+            {
+                result = Answer(text, binds);
+            }
+
             Record(text);
+            if (_writerRunning && BackupModeChange().Match(text) is { Success: true } change && change.Groups[2].Value.Equals("BEGIN", StringComparison.OrdinalIgnoreCase))
+            {
+                // A busy database: the copy that follows meets a block half-written in the files just put in backup mode.
+                _writeInFlight.Wait(TimeSpan.FromSeconds(5));
+            }
+
             return result;
         }
         catch (SimulatedOracleException ex)
@@ -418,6 +448,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
             }
 
             // The checkpoint: the writer holds the gate while it writes a block, so no write is in flight now.
+            _writeInFlight.Reset();
             _scn++;
             foreach (var file in files)
             {
@@ -445,11 +476,12 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     {
         _scn++;
         string path = Path.Combine(ArchiveFolder, $"1_{_sequence}_{Dbid}.arc");
-        File.WriteAllText(path, $"ARCHIVED LOG thread 1 sequence {_sequence} first_change# {_sequenceFirstScn} next_change# {_scn} changes {_changesInLog}\n");
+        SimulatedRedoRecord.WriteLog(path, _blockImages);
         _archived.Add(new ArchivedLog(_sequence, _sequenceFirstScn, _scn, path));
         _sequence++;
         _sequenceFirstScn = _scn;
         _changesInLog = 0;
+        _blockImages.Clear();
     }
 
     private string Trace()
@@ -464,34 +496,58 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         var random = new Random(7);
         while (_writerRunning)
         {
-            lock (_gate)
+            lock (_writeGate)
             {
-                var candidates = _datafiles.Where(d => d.BackupScn is not null).ToList() is { Count: > 0 } hot ? hot : _datafiles;
-                var file = candidates[random.Next(candidates.Count)];
-                long block = random.Next(2, file.Blocks - 4);
-                if (IsOpen && !_untouchable.Contains((file.Number, block)) && File.Exists(file.Path))
+                var change = NextChange(random);
+                if (change is var (path, block, image, inBackupMode))
                 {
-                    _scn++;
-                    var image = SimulatedBlocks.Format(BlockSize, file.Number, block, SimulatedBlocks.DataType, _scn, (byte)random.Next(1, 255), random);
-                    using (var handle = File.OpenHandle(file.Path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
+                    // Header half first, the tail half after a pause (sessions may query meanwhile; a checkpoint
+                    // waits on the write gate): a reader in between sees a fractured block.
+                    using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                    RandomAccess.Write(handle, image.AsSpan(0, BlockSize / 2), block * BlockSize);
+                    if (inBackupMode)
                     {
-                        // Header half first, the tail half after a pause (holding the gate, so a checkpoint
-                        // waits for it): a reader in between sees a fractured block.
-                        RandomAccess.Write(handle, image.AsSpan(0, BlockSize / 2), block * BlockSize);
-                        Thread.Sleep(halfWriteMilliseconds);
-                        RandomAccess.Write(handle, image.AsSpan(BlockSize / 2), block * BlockSize + BlockSize / 2);
+                        _writeInFlight.Set();
                     }
 
-                    BlocksWritten++;
-                    if (++_changesInLog >= 200)
-                    {
-                        SwitchLog();
-                    }
+                    Thread.Sleep(halfWriteMilliseconds);
+                    RandomAccess.Write(handle, image.AsSpan(BlockSize / 2), block * BlockSize + BlockSize / 2);
                 }
             }
 
             // Let the sessions in between two writes.
             Thread.Sleep(1);
+        }
+    }
+
+    /// <summary>Picks a block to change (in the files in backup mode, when there are some) and logs the change; null while shut down.</summary>
+    private (string Path, long Block, byte[] Image, bool InBackupMode)? NextChange(Random random)
+    {
+        lock (_gate)
+        {
+            var candidates = _datafiles.Where(d => d.BackupScn is not null).ToList() is { Count: > 0 } hot ? hot : _datafiles;
+            var file = candidates[random.Next(candidates.Count)];
+            long block = random.Next(2, file.Blocks - 4);
+            if (!IsOpen || _untouchable.Contains((file.Number, block)) || !File.Exists(file.Path))
+            {
+                return null;
+            }
+
+            _scn++;
+            var image = SimulatedBlocks.Format(BlockSize, file.Number, block, SimulatedBlocks.DataType, _scn, (byte)random.Next(1, 255), random);
+            BlocksWritten++;
+            if (file.BackupScn is not null)
+            {
+                // In backup mode a change logs the whole block image: what repairs a fractured copy.
+                _blockImages.Add(new SimulatedRedoRecord(file.Number, block, _scn, image));
+            }
+
+            if (++_changesInLog >= 200)
+            {
+                SwitchLog();
+            }
+
+            return (file.Path, block, image, file.BackupScn is not null);
         }
     }
 
@@ -526,6 +582,9 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();
+
+    [GeneratedRegex(@"^ALTER (TABLESPACE \S+|DATABASE) (BEGIN|END) BACKUP$", RegexOptions.IgnoreCase)]
+    private static partial Regex BackupModeChange();
 
     private sealed class Datafile(int number, string tablespace, string path, int blocks)
     {
