@@ -13,21 +13,8 @@ namespace BackupCmdlets;
 /// <example><code>Expand-TarArchive ./data.tar.gz ./restore -Include '*.conf' -WhatIf</code></example>
 [Cmdlet(VerbsData.Expand, "TarArchive", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ExpandArchiveResult))]
-public sealed class ExpandTarArchiveCommand : BackupCmdletBase
+public sealed class ExpandTarArchiveCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">Archives to extract; wildcards are expanded.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = [];
-
-    /// <summary><para type="description">Archives to extract, taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = [];
-
     /// <summary><para type="description">The folder to extract into; created when its parent exists.</para></summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string DestinationPath { get; set; } = "";
@@ -51,9 +38,8 @@ public sealed class ExpandTarArchiveCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
         string destination = ResolveDestinationPath(DestinationPath);
-        foreach (string archive in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (string archive in InputPaths())
         {
             if (!ShouldProcess(destination, $"Extract '{archive}'"))
             {

@@ -7,24 +7,12 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Lists the backup sets of a repository, newest first; folders without a manifest are reported as Incomplete.</para>
-/// <example><code>Get-BackupSet -Path /backup/pg -Kind Hot -Since (Get-Date).AddDays(-7)</code></example>
 /// </summary>
+/// <example><code>Get-BackupSet -Path /backup/pg -Kind Hot -Since (Get-Date).AddDays(-7)</code></example>
 [Cmdlet(VerbsCommon.Get, "BackupSet", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(BackupSet))]
-public sealed class GetBackupSetCommand : BackupCmdletBase
+public sealed class GetBackupSetCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">Repository folders (or single set folders); wildcards allowed.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
-    public string[]? Path { get; set; }
-
-    /// <summary><para type="description">Repository folders taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath")]
-    public string[]? LiteralPath { get; set; }
-
     /// <summary><para type="description">Only sets of this engine.</para></summary>
     [Parameter]
     public DatabaseEngine? Engine { get; set; }
@@ -39,7 +27,7 @@ public sealed class GetBackupSetCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        foreach (string repository in ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+        foreach (string repository in InputPaths())
         {
             try
             {

@@ -12,21 +12,9 @@ namespace BackupCmdlets;
 /// <example><code>Get-ChildItem ./logs -Filter *.log | New-TarArchive -DestinationPath ./logs.tar.bz2 -Compression BZip2</code></example>
 [Cmdlet(VerbsCommon.New, "TarArchive", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ArchiveResult))]
-public sealed class NewTarArchiveCommand : BackupCmdletBase
+public sealed class NewTarArchiveCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
     private readonly List<string> _inputs = [];
-
-    /// <summary><para type="description">Files and folders to archive; wildcards are expanded.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = [];
-
-    /// <summary><para type="description">Files and folders to archive, taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = [];
 
     /// <summary><para type="description">The archive file to write. Its folder must exist.</para></summary>
     [Parameter(Mandatory = true, Position = 1)]
@@ -59,7 +47,7 @@ public sealed class NewTarArchiveCommand : BackupCmdletBase
     public int? ThrottleLimit { get; set; }
 
     protected override void ProcessRecord() =>
-        _inputs.AddRange(ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet));
+        _inputs.AddRange(InputPaths());
 
     protected override void EndProcessing()
     {

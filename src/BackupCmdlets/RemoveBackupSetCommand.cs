@@ -7,24 +7,12 @@ namespace BackupCmdlets;
 /// <summary>
 /// <para type="synopsis">Applies retention to a backup-set repository: keeps the newest -KeepLast complete sets and/or those younger than -OlderThan.</para>
 /// <para type="description">The newest complete set is never removed, nor an incomplete set newer than it (a backup may still be running). Writes each removed set.</para>
-/// <example><code>Remove-BackupSet -Path /backup/pg -KeepLast 7 -WhatIf</code></example>
 /// </summary>
+/// <example><code>Remove-BackupSet -Path /backup/pg -KeepLast 7 -WhatIf</code></example>
 [Cmdlet(VerbsCommon.Remove, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
-public sealed class RemoveBackupSetCommand : BackupCmdletBase
+public sealed class RemoveBackupSetCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">Repository folders; wildcards allowed.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = PathSet)]
-    public string[]? Path { get; set; }
-
-    /// <summary><para type="description">Repository folders taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath")]
-    public string[]? LiteralPath { get; set; }
-
     /// <summary><para type="description">Keep this many newest complete sets.</para></summary>
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -36,7 +24,7 @@ public sealed class RemoveBackupSetCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        foreach (string repository in ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet))
+        foreach (string repository in InputPaths())
         {
             try
             {

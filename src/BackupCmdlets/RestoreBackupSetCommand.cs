@@ -9,24 +9,12 @@ namespace BackupCmdlets;
 /// <para type="synopsis">Restores a backup set after verifying it: PostgreSQL into a new data directory with recovery from the set's WAL; SQLite back to a file.</para>
 /// <para type="description">Refuses a set that is incomplete, marked failed or fails Test-BackupSet, and a non-empty destination without -Force.
 /// Tablespaces can be remapped with -TablespaceMapping @{ name_or_oid = '/new/location' }.</para>
-/// <example><code>Restore-BackupSet -Path /backup/pg/20260101T000000Z-postgresql-hot-a1b2c3 -DestinationPath /srv/pg-restored -RecoveryTargetTime '2026-01-01 00:05'</code></example>
 /// </summary>
+/// <example><code>Restore-BackupSet -Path /backup/pg/20260101T000000Z-postgresql-hot-a1b2c3 -DestinationPath /srv/pg-restored -RecoveryTargetTime '2026-01-01 00:05'</code></example>
 [Cmdlet(VerbsData.Restore, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RestoreResult))]
-public sealed class RestoreBackupSetCommand : BackupCmdletBase
+public sealed class RestoreBackupSetCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">The set folder; wildcards allowed (must name one set).</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = PathSet)]
-    public string[]? Path { get; set; }
-
-    /// <summary><para type="description">The set folder taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = LiteralPathSet)]
-    [Alias("PSPath")]
-    public string[]? LiteralPath { get; set; }
-
     /// <summary><para type="description">PostgreSQL: the new data directory (empty or absent). SQLite: the database file, or a folder for it.</para></summary>
     [Parameter(Mandatory = true, Position = 1)]
     public string DestinationPath { get; set; } = "";
@@ -54,7 +42,7 @@ public sealed class RestoreBackupSetCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        var sets = ResolveInputPaths(ParameterSetName == LiteralPathSet ? LiteralPath : Path, ParameterSetName == LiteralPathSet).ToList();
+        var sets = InputPaths().ToList();
         string destination = ResolveDestinationPath(DestinationPath);
         foreach (string set in sets)
         {

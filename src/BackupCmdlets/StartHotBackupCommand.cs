@@ -10,8 +10,8 @@ namespace BackupCmdlets;
 /// <para type="description">PostgreSQL: pg_backup_start on one held session, the data directory and every tablespace copied in whole
 /// pages with checksum verification, pg_backup_stop in a finally, then backup_label, tablespace_map and the archived WAL from start to
 /// stop. SQLite: the online backup API into a temporary file, integrity-checked and renamed. Returns the backup set.</para>
-/// <example><code>Start-HotBackup -Engine PostgreSql -ConnectionString 'Host=/run/postgresql;Database=postgres' -Credential $cred -DestinationPath /backup/pg</code></example>
 /// </summary>
+/// <example><code>Start-HotBackup -Engine PostgreSql -ConnectionString 'Host=/run/postgresql;Database=postgres' -Credential $cred -DestinationPath /backup/pg</code></example>
 [Cmdlet(VerbsLifecycle.Start, "HotBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackupSet))]
 public sealed class StartHotBackupCommand : BackupCmdletBase

@@ -12,21 +12,8 @@ namespace BackupCmdlets;
 [Cmdlet(VerbsDiagnostic.Test, "Archive", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveTestResult))]
 [OutputType(typeof(bool))]
-public sealed class TestArchiveCommand : BackupCmdletBase
+public sealed class TestArchiveCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">Archives to verify; wildcards are expanded.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = [];
-
-    /// <summary><para type="description">Archives to verify, taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = [];
-
     /// <summary><para type="description">A folder to compare the entries with; entry names are relative to it.</para></summary>
     [Parameter]
     public string? Compare { get; set; }
@@ -37,9 +24,8 @@ public sealed class TestArchiveCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
         string? compare = Compare is null ? null : ResolveDestinationPath(Compare);
-        foreach (string archive in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (string archive in InputPaths())
         {
             var request = new TestArchiveRequest(archive) { CompareDirectory = compare };
             var result = RunOperation("Test-Archive", archive, (progress, ct) => ArchiveTester.TestAsync(request, progress, ct));

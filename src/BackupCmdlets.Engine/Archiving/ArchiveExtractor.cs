@@ -223,7 +223,7 @@ public sealed class ArchiveExtractor
         _bytesWritten += header.Size;
         if (header.Size > SmallFileLimit)
         {
-            using var file = AtomicFileWriter.Create(target, bufferSize: 0, preallocate: header.Size);
+            using var file = AtomicFileWriter.Create(target, bufferSize: 0, preallocate: header.Size, privateUntilCommit: true);
             byte[] buffer = new byte[1 << 20];
             int n;
             while ((n = reader.ReadData(buffer)) > 0)
@@ -249,7 +249,7 @@ public sealed class ArchiveExtractor
             {
                 try
                 {
-                    using var file = AtomicFileWriter.Create(target, bufferSize: 0);
+                    using var file = AtomicFileWriter.Create(target, bufferSize: 0, privateUntilCommit: true);
                     file.Stream.Write(data);
                     file.Commit(_request.Force, durable: false, temporary => ApplyMetadata(temporary, header, isLink: false));
                 }

@@ -18,9 +18,9 @@ public static class ArchiveWriter
     private const long ReadAheadBytes = 64L << 20;
 
     public static Task<ArchiveResult> CreateAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        Task.Run(() => Create(request, progress, cancellationToken), cancellationToken);
+        Task.Factory.StartNew(() => Create(request, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static async Task<ArchiveResult> Create(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    private static ArchiveResult Create(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
@@ -45,6 +45,7 @@ public static class ArchiveWriter
                 [destination, file.TemporaryPath, destination + ".sha256"],
                 () => (temporary.Device, temporary.Inode),
                 problems);
+            using var readAhead = new SmallFileReadAhead<FileContent>(Math.Clamp(workers, 2, 4));
             var window = new Queue<(SourceEntry Entry, Task<FileContent>? Content)>();
             long bytesAhead = 0;
             using var source = scanner.Scan(cancellation).GetEnumerator();
@@ -58,7 +59,7 @@ public static class ArchiveWriter
                     {
                         var entry = source.Current;
                         bool small = entry.Header.Type == TarEntryType.File && entry.Header.Size <= SmallFileLimit;
-                        window.Enqueue((entry, small ? Task.Run(() => ReadSmallFile(entry, request.BeforeFileOpen), cancellation) : null));
+                        window.Enqueue((entry, small ? readAhead.Start(() => ReadSmallFile(entry, request.BeforeFileOpen)) : null));
                         bytesAhead += small ? entry.Header.Size : 0;
                     }
                 }
@@ -72,7 +73,7 @@ public static class ArchiveWriter
                 if (next.Content is not null)
                 {
                     bytesAhead -= next.Entry.Header.Size;
-                    var content = await next.Content.ConfigureAwait(false);
+                    var content = next.Content.GetAwaiter().GetResult();
                     WriteSmallFile(tar, next.Entry, content, problems);
                     if (content.Problem is not null && content.Buffer is null)
                     {
@@ -96,7 +97,7 @@ public static class ArchiveWriter
             }
 
             tar.Finish();
-            sha256 = await output.CompleteAsync().ConfigureAwait(false);
+            sha256 = output.Complete();
         }
         catch
         {
@@ -163,12 +164,14 @@ public static class ArchiveWriter
         {
             beforeOpen?.Invoke(entry.FullPath);
             using var handle = OpenSource(entry.FullPath);
+            // Asking for one byte more than lstat said tells growth; a short read is end of file.
             int total = 0;
-            int n;
-            while (total < buffer.Length && (n = RandomAccess.Read(handle, buffer.AsSpan(total, (int)Math.Min(buffer.Length - total, size + 1 - total)), total)) > 0)
+            while (total <= size)
             {
+                int want = (int)(size + 1 - total);
+                int n = RandomAccess.Read(handle, buffer.AsSpan(total, want), total);
                 total += n;
-                if (total > size)
+                if (n < want)
                 {
                     break;
                 }

@@ -41,7 +41,7 @@ internal sealed class DirectoryComparer
         var meta = UnixFileSystem.TryLstat(disk);
         if (meta is null)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceMissing, "is in the archive but not on disk", entry.Offset);
+            Add(entry.Name, ArchiveErrorIds.DifferenceMissing, "in the archive but not on disk", entry.Offset);
             return;
         }
 
@@ -56,7 +56,7 @@ internal sealed class DirectoryComparer
         };
         if (meta.Kind != expectedKind)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceType, $"is a {expectedKind} in the archive but a {meta.Kind} on disk", entry.Offset);
+            Add(entry.Name, ArchiveErrorIds.DifferenceType, $"a {expectedKind} in the archive but a {meta.Kind} on disk", entry.Offset);
             return;
         }
 
@@ -81,7 +81,7 @@ internal sealed class DirectoryComparer
                 string? target = new FileInfo(disk).LinkTarget;
                 if (target != entry.LinkName)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"points to '{target}' on disk, '{entry.LinkName}' in the archive", entry.Offset);
+                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
                 }
 
                 break;
@@ -90,7 +90,7 @@ internal sealed class DirectoryComparer
                 var linkedMeta = UnixFileSystem.TryLstat(linked);
                 if (linkedMeta is null || linkedMeta.Inode != meta.Inode || linkedMeta.Device != meta.Device)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"is not linked to '{entry.LinkName}' on disk", entry.Offset);
+                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"not hard-linked to '{entry.LinkName}' on disk", entry.Offset);
                 }
 
                 break;
@@ -120,7 +120,7 @@ internal sealed class DirectoryComparer
                 string relative = directory.Length == 0 ? Path.GetFileName(child) : $"{directory}/{Path.GetFileName(child)}";
                 if (!_seen.Contains(relative))
                 {
-                    Add(relative, ArchiveErrorIds.DifferenceExtra, "is on disk but not in the archive", null);
+                    Add(relative, ArchiveErrorIds.DifferenceExtra, "on disk but not in the archive", null);
                 }
             }
         }
@@ -168,5 +168,5 @@ internal sealed class DirectoryComparer
     }
 
     private void Add(string name, string id, string what, long? offset) =>
-        _problems.Add(new ItemProblem(name, id, ErrorKind.InvalidData, $"'{name}' {what}.", offset));
+        _problems.Add(new ItemProblem(name, id, ErrorKind.InvalidData, what.TrimEnd('.') + ".", offset));
 }

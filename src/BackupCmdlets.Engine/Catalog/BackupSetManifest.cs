@@ -86,12 +86,3 @@ public sealed record ManifestArchive(string Path, string Root, Archiving.Archive
 
 /// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
 public sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);
-
-/// <summary>A block that failed its check, with the file and block number.</summary>
-public sealed record BlockFinding(string Path, long Block, BlockCheck Verdict, string Message);
-
-/// <summary>The block checks done while copying and what they found.</summary>
-public sealed record BlockCheckSummary(int BlockSize, long Checked, long Torn, long Corrupt, IReadOnlyList<BlockFinding> Findings)
-{
-    public static BlockCheckSummary None { get; } = new(0, 0, 0, 0, []);
-}

@@ -22,7 +22,12 @@ public sealed class AtomicFileWriter : IDisposable
 
     public FileStream Stream { get; }
 
-    public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0)
+    /// <summary>
+    /// Creates the temporary. <paramref name="privateUntilCommit"/> creates it readable by the owner
+    /// only (for restored files whose final mode is set before the rename); otherwise it gets the
+    /// usual mode of a new file (0666 less the umask).
+    /// </summary>
+    public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0, bool privateUntilCommit = false)
     {
         string temporary = TemporaryName.For(finalPath);
         var options = new FileStreamOptions
@@ -33,7 +38,7 @@ public sealed class AtomicFileWriter : IDisposable
             BufferSize = bufferSize,
             PreallocationSize = preallocate,
         };
-        if (!OperatingSystem.IsWindows())
+        if (privateUntilCommit && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }

@@ -93,6 +93,9 @@ internal static unsafe class NativeMethods
     [DllImport(Libc, SetLastError = true, EntryPoint = "ioctl")]
     public static extern int Ioctl(int fd, ulong request, nint argument);
 
+    [DllImport(Libc, SetLastError = true, EntryPoint = "sync_file_range")]
+    public static extern int SyncFileRange(int fd, long offset, long length, uint flags);
+
     [DllImport(Libc, SetLastError = true, EntryPoint = "fsync")]
     public static extern int Fsync(int fd);
 

@@ -228,6 +228,18 @@ public static unsafe class UnixFileSystem
         }
     }
 
+    /// <summary>
+    /// Starts writing a range of a file to disk without waiting (sync_file_range), so a later fsync
+    /// only waits for the tail. Best effort: ignored where the call does not exist.
+    /// </summary>
+    public static void StartWriteback(SafeFileHandle file, long offset, long length)
+    {
+        if (Native)
+        {
+            NativeMethods.SyncFileRange((int)file.DangerousGetHandle(), offset, length, 2 /* SYNC_FILE_RANGE_WRITE */);
+        }
+    }
+
     /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {

@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.PostgreSql;
@@ -162,17 +163,20 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal(pidBefore, int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First()));
     }
 
-    [Fact]
-    public async Task A_cold_backup_restores_and_starts_without_recovery()
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.GZip)]
+    public async Task A_cold_backup_restores_and_starts_without_recovery(ArchiveCompression compression)
     {
         using var temp = new TempDirectory("bkc-pg-cold-");
         using var cluster = PostgresCluster.Create(temp.Path);
         cluster.Execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 12345) g");
         string repository = temp.CreateDirectory("repository");
 
-        var set = await DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None);
+        var set = await DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Compression = compression }, null, CancellationToken.None);
 
         Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.Equal(compression == ArchiveCompression.GZip, File.Exists(Path.Combine(set.Path, "data.tar.gz")));
         Assert.Equal(BackupKind.Cold, set.Kind);
         Assert.True(set.BlocksChecked > 100);
         Assert.True(cluster.IsRunning);
@@ -224,5 +228,31 @@ public sealed class PostgreSqlFailureTests
         var absent = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { WalArchivePath = temp.Combine("absent") }, null, CancellationToken.None));
         Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, absent.ErrorId);
         Assert.False(Directory.Exists(repository));
+    }
+
+    [Fact]
+    public async Task Losing_the_backup_session_during_the_copy_is_a_loud_EndBackupFailed_naming_the_scope()
+    {
+        using var temp = new TempDirectory("bkc-pg-lostsession-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        string repository = temp.CreateDirectory("repository");
+        bool terminated = false;
+        var progress = new SyncProgress(p =>
+        {
+            if (!terminated && p.Status == "Copying")
+            {
+                terminated = true;
+                cluster.Execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'BackupCmdlets'");
+            }
+        });
+
+        var error = await Assert.ThrowsAsync<BackupException>(() =>
+            DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { ThrottleLimit = 1 }, progress, CancellationToken.None));
+
+        Assert.True(terminated);
+        Assert.Equal(DatabaseErrorIds.EndBackupFailed, error.ErrorId);
+        Assert.Equal("cluster", error.Path);
+        var set = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
+        Assert.Equal(BackupSetStatus.Incomplete, set.Status);
     }
 }

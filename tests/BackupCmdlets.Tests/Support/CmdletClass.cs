@@ -103,11 +103,12 @@ public sealed record CmdletParameter(string Name, Type PropertyType, IReadOnlyLi
 }
 
 /// <summary>One [Parameter] attribute: membership of one parameter set.</summary>
-public sealed record ParameterSetEntry(string SetName, bool Mandatory, bool ValueFromPipeline, bool ValueFromPipelineByPropertyName)
+public sealed record ParameterSetEntry(string SetName, bool Mandatory, bool ValueFromPipeline, bool ValueFromPipelineByPropertyName, int? Position)
 {
     internal static ParameterSetEntry Read(CustomAttributeData attribute) => new(
         CmdletClass.Named(attribute, "ParameterSetName") as string ?? CmdletParameter.AllParameterSets,
         CmdletClass.Named(attribute, "Mandatory") is true,
         CmdletClass.Named(attribute, "ValueFromPipeline") is true,
-        CmdletClass.Named(attribute, "ValueFromPipelineByPropertyName") is true);
+        CmdletClass.Named(attribute, "ValueFromPipelineByPropertyName") is true,
+        CmdletClass.Named(attribute, "Position") is int position and >= 0 ? position : null);
 }

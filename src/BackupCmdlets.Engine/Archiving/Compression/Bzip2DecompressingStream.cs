@@ -7,7 +7,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// writers such as ours and pbzip2 produce; SharpZipLib's stream stops after the first). Block and
 /// stream CRCs are checked by SharpZipLib; a file that ends inside a stream is an error.
 /// </summary>
-internal sealed class Bzip2DecompressingStream : Stream
+internal sealed class Bzip2DecompressingStream : ReadOnlyStream
 {
     private readonly CountingStream _input;
     private BZip2InputStream? _current;
@@ -16,18 +16,6 @@ internal sealed class Bzip2DecompressingStream : Stream
     public Bzip2DecompressingStream(Stream input) => _input = new CountingStream(input);
 
     public long CompressedBytesRead => _input.BytesRead;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -64,16 +52,6 @@ internal sealed class Bzip2DecompressingStream : Stream
 
         return 0;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
@@ -126,22 +104,12 @@ internal sealed class Bzip2DecompressingStream : Stream
         new(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 data at compressed offset {offset}: data after the end of a bzip2 stream.");
 
     /// <summary>Counts what the decoder takes, and lets one peeked byte be put back.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
+    private sealed class CountingStream(Stream inner) : ReadOnlyStream
     {
         private readonly BufferedStream _inner = new(inner, 1 << 18);
         private int _pushedBack = -1;
 
         public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => BytesRead; set => throw new NotSupportedException(); }
 
         public void PushBack(byte value)
         {
@@ -170,34 +138,24 @@ internal sealed class Bzip2DecompressingStream : Stream
             return b;
         }
 
-        public override int Read(byte[] buffer, int offset, int count)
+        public override int Read(Span<byte> buffer)
         {
-            if (count == 0)
+            if (buffer.IsEmpty)
             {
                 return 0;
             }
 
             if (_pushedBack >= 0)
             {
-                buffer[offset] = (byte)_pushedBack;
+                buffer[0] = (byte)_pushedBack;
                 _pushedBack = -1;
                 BytesRead++;
                 return 1;
             }
 
-            int n = _inner.Read(buffer, offset, count);
+            int n = _inner.Read(buffer);
             BytesRead += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// Every member's CRC-32 and length are checked, and a file that ends inside a member is an error
 /// (GZipStream would return a short read without complaint). Errors surface in stream order.
 /// </summary>
-internal sealed class GzipDecompressingStream : Stream
+internal sealed class GzipDecompressingStream : ReadOnlyStream
 {
     private const int SegmentSize = 1 << 20;
     private readonly Channel<Task<Segment>> _segments;
@@ -31,18 +31,6 @@ internal sealed class GzipDecompressingStream : Stream
     /// <summary>Compressed bytes taken from the file so far (for progress).</summary>
     public long CompressedBytesRead => Interlocked.Read(ref _compressedRead);
 
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int Read(Span<byte> buffer)
     {
         while (_position == _current.Length)
@@ -58,16 +46,6 @@ internal sealed class GzipDecompressingStream : Stream
         _position += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

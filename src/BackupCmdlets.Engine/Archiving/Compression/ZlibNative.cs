@@ -11,12 +11,13 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// </summary>
 internal static unsafe partial class ZlibNative
 {
-    private const string Library = "libSystem.IO.Compression.Native";
+    private const string Library = "System.IO.Compression.Native";
 
     public const int ZOk = 0;
     public const int ZStreamEnd = 1;
     public const int ZBufError = -5;
     public const int ZNoFlush = 0;
+    public const int ZSyncFlush = 2;
     public const int ZFinish = 4;
     public const int ZDeflated = 8;
     public const int RawWindowBits = -15;

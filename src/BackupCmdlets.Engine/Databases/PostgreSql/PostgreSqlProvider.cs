@@ -151,22 +151,29 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
 
     public async Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken)
     {
-        if (_session is null || _session.FullState.HasFlag(System.Data.ConnectionState.Broken) || _session.State != System.Data.ConnectionState.Open)
+        try
         {
-            throw new BackupException(DatabaseErrorIds.EndBackupFailed, ErrorKind.ConnectionError, "The session that began the backup is gone (the server ends its backup mode with it).", start.Scope.Name);
-        }
+            await using var command = new NpgsqlCommand("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)", _session);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            var files = new Dictionary<string, string> { ["data/backup_label"] = reader.GetString(1) };
+            string map = reader.IsDBNull(2) ? "" : reader.GetString(2);
+            if (map.Length > 0)
+            {
+                files["data/tablespace_map"] = map;
+            }
 
-        await using var command = new NpgsqlCommand("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)", _session);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        var files = new Dictionary<string, string> { ["data/backup_label"] = reader.GetString(1) };
-        string map = reader.IsDBNull(2) ? "" : reader.GetString(2);
-        if (map.Length > 0)
+            return new ScopeEnd(start.Scope, reader.GetString(0), files);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
-            files["data/tablespace_map"] = map;
+            throw new BackupException(
+                DatabaseErrorIds.EndBackupFailed,
+                ErrorKind.ConnectionError,
+                $"pg_backup_stop failed for the {start.Scope.Name}: {ex.Message}. If the session that began the backup was lost, the server ended its backup mode with it; the copy has no backup_label and cannot be used.",
+                start.Scope.Name,
+                ex);
         }
-
-        return new ScopeEnd(start.Scope, reader.GetString(0), files);
     }
 
     public async Task<RedoRange> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, CancellationToken cancellationToken)
