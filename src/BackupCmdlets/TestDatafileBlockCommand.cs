@@ -8,9 +8,9 @@ namespace BackupCmdlets;
 /// <para type="description">With -StartScn a file is judged as a hot copy taken from that SCN (the manifest's FileStartPositions): a bad
 /// block changed after it is fractured, repaired by the archived redo, and only counted; any other bad block is corruption, reported
 /// with its block number. Without -StartScn every bad block is corruption (a cold copy, or a closed database's file).</para>
+/// </summary>
 /// <example><code>Test-DatafileBlock /backup/ora/20260101T000000Z-oracle-cold-0a1b2c/datafiles/*.dbf</code></example>
 /// <example><code>Test-DatafileBlock ./datafiles/0004_users04.dbf -StartScn 4295001234</code></example>
-/// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "DatafileBlock", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DatafileBlockResult))]
 public sealed class TestDatafileBlockCommand : BackupCmdletBase
