@@ -108,6 +108,50 @@ public sealed class OracleFailureTests
     }
 
     [Fact]
+    public async Task Archived_logs_missing_from_disk_fail_the_backup_after_every_end_backup_and_no_set_is_complete()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-nologs-");
+        var db = scenario.Database;
+        db.LoseArchivedLogs = true;
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
+
+        Assert.Equal(OracleErrorIds.ArchivedLogsIncomplete, error.ErrorId);
+        Assert.Contains("is not on this host", error.Message);
+        Assert.Empty(db.ActiveFiles);
+        OracleStatementLog.AssertEveryBeginHasItsEnd(db.Statements);
+        Assert.False(ManifestStore.Exists(Assert.Single(scenario.SetFolders())));
+    }
+
+    [Fact]
+    public async Task A_database_that_cannot_be_reached_is_a_connection_error_and_nothing_is_written()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-noconnect-");
+        scenario.Database.RefuseConnections = true;
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { Credential = new System.Net.NetworkCredential("backup", Password) }));
+
+        Assert.Equal(DatabaseErrorIds.ConnectionFailed, error.ErrorId);
+        Assert.Contains("ORA-12541", error.Message);
+        Assert.DoesNotContain(Password, error.ToString());
+        Assert.Empty(scenario.SetFolders());
+    }
+
+    [Fact]
+    public async Task The_password_reaches_the_driver_and_nowhere_else()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-secret-");
+        var set = await scenario.HotAsync(scenario.Request() with { Credential = new System.Net.NetworkCredential("backup", Password) });
+
+        Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.All(scenario.Database.ConnectionStringsSeen, c => Assert.Contains($"Password={Password}", c));
+        Assert.All(Directory.EnumerateFiles(set.Path, "*", SearchOption.AllDirectories), f => Assert.DoesNotContain(Password, File.ReadAllText(f)));
+        Assert.DoesNotContain(Password, string.Join('\n', scenario.Database.Statements));
+    }
+
+    private const string Password = "S3cret-Pw-4711";
+
+    [Fact]
     public async Task The_tar_format_is_refused_for_Oracle_before_connecting()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-tar-");

@@ -17,7 +17,7 @@ namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 /// fractured blocks; BEGIN BACKUP returns once it is part-way through a block of the files just put in
 /// backup mode, so the copy that follows always meets a write in flight. Every statement is recorded.
 /// Failure switches: the log mode, a tablespace left in backup mode, a missing datafile, dropping every
-/// session, refusing new ones. It does not simulate recovery (beyond the block images), or any SQL but the backup's.
+/// session, refusing new ones, archived logs lost from disk. It does not simulate recovery (beyond the block images), or any SQL but the backup's.
 /// </summary>
 public sealed partial class SimulatedOracleDatabase : IDisposable
 {
@@ -35,6 +35,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     private readonly List<ArchivedLog> _archived = [];
     private readonly List<string> _statements = [];
     private readonly HashSet<SimulatedOracleConnection> _sessions = [];
+    private readonly List<string> _connectionStrings = [];
     private readonly HashSet<(int File, long Block)> _untouchable = [];
     private readonly Random _random = new(42);
     private Thread? _writer;
@@ -100,6 +101,9 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
 
     /// <summary>Switch: new sessions are refused (the listener is gone), so a dropped session cannot be replaced.</summary>
     public bool RefuseConnections { get; set; }
+
+    /// <summary>Switch: archived logs vanish from disk once written (removed behind the database's back), though v$archived_log still lists them.</summary>
+    public bool LoseArchivedLogs { get; set; }
 
     /// <summary>Whether the instance is open (false after SHUTDOWN IMMEDIATE until STARTUP).</summary>
     public bool IsOpen { get; private set; } = true;
@@ -236,6 +240,18 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         Registry.TryRemove(Name, out _);
     }
 
+    /// <summary>The connection strings sessions were opened with (to show where a password goes).</summary>
+    public IReadOnlyList<string> ConnectionStringsSeen
+    {
+        get
+        {
+            lock (_sessions)
+            {
+                return [.. _connectionStrings];
+            }
+        }
+    }
+
     internal void Connect(SimulatedOracleConnection session)
     {
         if (RefuseConnections)
@@ -251,6 +267,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         lock (_sessions)
         {
             _sessions.Add(session);
+            _connectionStrings.Add(session.ConnectionString);
         }
     }
 
@@ -477,6 +494,11 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         _scn++;
         string path = Path.Combine(ArchiveFolder, $"1_{_sequence}_{Dbid}.arc");
         SimulatedRedoRecord.WriteLog(path, _blockImages);
+        if (LoseArchivedLogs)
+        {
+            File.Delete(path);
+        }
+
         _archived.Add(new ArchivedLog(_sequence, _sequenceFirstScn, _scn, path));
         _sequence++;
         _sequenceFirstScn = _scn;
