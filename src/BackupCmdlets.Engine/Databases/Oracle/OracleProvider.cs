@@ -175,7 +175,17 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         }
 
         long scn = 0;
-        await QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
+        try
+        {
+            await QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbException or InvalidOperationException)
+        {
+            // Backup mode is ended; only the session went away afterwards.
+            await ReconnectAsync();
+            await QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
+        }
+
         return new ScopeEnd(start.Scope, scn.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>());
     }
 
