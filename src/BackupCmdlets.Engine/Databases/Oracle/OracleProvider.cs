@@ -407,6 +407,12 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             await connection.DisposeAsync();
             throw new BackupException(DatabaseErrorIds.ConnectionFailed, ErrorKind.ConnectionError, $"Cannot connect to Oracle: {ex.Message}", null, ex);
         }
+        catch (ArgumentException)
+        {
+            // The driver's message may quote the connection string, password included: say only what is wrong.
+            await connection.DisposeAsync();
+            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The Oracle driver does not accept the connection string (an unknown keyword or a bad value).");
+        }
     }
 
     private async Task ReconnectAsync()

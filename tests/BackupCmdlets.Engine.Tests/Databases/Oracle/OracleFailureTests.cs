@@ -152,6 +152,19 @@ public sealed class OracleFailureTests
     private const string Password = "S3cret-Pw-4711";
 
     [Fact]
+    public async Task A_repository_inside_the_datafile_folder_is_refused_before_anything_is_begun()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-inside-");
+        scenario.Repository = Path.Combine(scenario.Database.DataFolder, "backups");
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
+
+        Assert.Equal(DatabaseErrorIds.DestinationInsideSource, error.ErrorId);
+        Assert.DoesNotContain(scenario.Database.Statements, s => s.StartsWith("ALTER", StringComparison.Ordinal));
+        Assert.False(Directory.Exists(scenario.Repository));
+    }
+
+    [Fact]
     public async Task The_tar_format_is_refused_for_Oracle_before_connecting()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-tar-");
