@@ -82,6 +82,20 @@ public sealed class OracleColdBackupTests
     }
 
     [Fact]
+    public async Task A_shutdown_the_database_refuses_is_its_own_error_and_the_database_stays_open()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-noshut-");
+        scenario.Database.LeaveInBackupMode("USERS");
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => scenario.ColdAsync(scenario.Request()));
+
+        Assert.Equal(DatabaseErrorIds.ShutdownFailed, error.ErrorId);
+        Assert.Contains("ORA-01149", error.Message);
+        Assert.True(scenario.Database.IsOpen);
+        Assert.DoesNotContain("STARTUP", scenario.Database.Statements);
+    }
+
+    [Fact]
     public async Task In_a_cold_copy_a_bad_block_is_corruption()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-coldcorrupt-");

@@ -1,16 +1,5 @@
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 
-/// <summary>The shutdown modes of ODP.NET's OracleDBShutdownMode, for the simulator's <see cref="OracleDatabase"/>.</summary>
-public enum OracleDBShutdownMode
-{
-    Default,
-    Transactional,
-    TransactionalLocal,
-    Immediate,
-    Final,
-    Abort,
-}
-
 /// <summary>
 /// The simulator's stand-in for ODP.NET's OracleDatabase class (test code only), with the same
 /// constructor and Startup/Shutdown signatures: it needs DBA Privilege=SYSDBA in the connection string.
