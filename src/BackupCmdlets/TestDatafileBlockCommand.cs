@@ -5,11 +5,12 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Checks every block of Oracle datafiles (or copies of them) as DBVERIFY does: the tail against the header, and the checksum.</para>
-/// <para type="description">With -StartScn a file is judged as a hot copy taken from that SCN (the manifest's FileStartPositions): a bad
-/// block changed after it is fractured, repaired by the archived redo, and only counted; any other bad block is corruption, reported
-/// with its block number. Without -StartScn every bad block is corruption (a cold copy, or a closed database's file).</para>
+/// <para type="description">A bad block changed after the hot backup start is fractured: the archived redo repairs it, so it is only
+/// counted. Any other bad block is corruption, reported with its block number. The backup start is -StartScn when given; for a copy
+/// inside a hot Oracle backup set, the start SCN its manifest records for that file; otherwise the file is judged as cold (a cold copy,
+/// or a closed database's file), where every bad block is corruption.</para>
 /// </summary>
-/// <example><code>Test-DatafileBlock /backup/ora/20260101T000000Z-oracle-cold-0a1b2c/datafiles/*.dbf</code></example>
+/// <example><code>Get-BackupSet -Path /backup/ora -Engine Oracle | ForEach-Object { Test-DatafileBlock (Join-Path $_.Path 'datafiles/*.dbf') }</code></example>
 /// <example><code>Test-DatafileBlock ./datafiles/0004_users04.dbf -StartScn 4295001234</code></example>
 [Cmdlet(VerbsDiagnostic.Test, "DatafileBlock", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DatafileBlockResult))]
@@ -33,7 +34,7 @@ public sealed class TestDatafileBlockCommand : BackupCmdletBase
     [ValidateSet("2048", "4096", "8192", "16384", "32768")]
     public int BlockSize { get; set; }
 
-    /// <summary><para type="description">The SCN at which the hot backup of the file began: judge it as a hot copy.</para></summary>
+    /// <summary><para type="description">The SCN at which the hot backup of the file began: judge it as a hot copy from there (default: from its set's manifest).</para></summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long StartScn { get; set; } = -1;

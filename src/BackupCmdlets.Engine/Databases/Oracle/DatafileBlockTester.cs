@@ -26,7 +26,8 @@ public static class DatafileBlockTester
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
         long length = RandomAccess.GetLength(handle);
         int blockSize = request.BlockSize ?? BlockSizeOf(handle);
-        var verifier = new OracleBlockVerifier(blockSize, request.StartScn);
+        long? startScn = request.StartScn ?? StartScnFromSet(path);
+        var verifier = new OracleBlockVerifier(blockSize, startScn);
         var throttle = new ProgressThrottle(progress);
         var findings = new List<BlockFinding>();
         long blocks = 0, checkedBlocks = 0, empty = 0, fractured = 0, corrupt = 0;
@@ -84,7 +85,27 @@ public static class DatafileBlockTester
             .Where(f => f.Verdict == BlockCheck.Corrupt)
             .Select(f => new ItemProblem(path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * blockSize))
             .ToList();
-        return new DatafileBlockResult(path, blockSize, blocks, checkedBlocks, empty, fractured, corrupt, clock.Elapsed, findings) { Problems = problems };
+        return new DatafileBlockResult(path, blockSize, startScn, blocks, checkedBlocks, empty, fractured, corrupt, clock.Elapsed, findings) { Problems = problems };
+    }
+
+    /// <summary>A datafile copy in a hot Oracle set: the start SCN its manifest records for it; otherwise null (cold, or not in a set).</summary>
+    private static long? StartScnFromSet(string path)
+    {
+        string relative = System.IO.Path.GetFileName(path);
+        for (var folder = Directory.GetParent(path); folder is not null; folder = folder.Parent)
+        {
+            if (ManifestStore.Exists(folder.FullName))
+            {
+                var manifest = ManifestStore.Read(folder.FullName);
+                return manifest is { Engine: DatabaseEngine.Oracle, Kind: BackupKind.Hot } && manifest.FileStartPositions.TryGetValue(relative, out string? scn)
+                    ? long.Parse(scn, CultureInfo.InvariantCulture)
+                    : null;
+            }
+
+            relative = folder.Name + "/" + relative;
+        }
+
+        return null;
     }
 
     private static int BlockSizeOf(Microsoft.Win32.SafeHandles.SafeFileHandle handle)

@@ -38,6 +38,7 @@ public sealed class OracleColdBackupTests
             {
                 var result = await DatafileBlockTester.TestAsync(new TestDatafileBlockRequest(copy), null, CancellationToken.None);
                 Assert.True(result.IsValid && result.Fractured == 0 && result.Checked > 0, string.Join('\n', result.Findings));
+                Assert.Null(result.StartScn);
             }
             else
             {
