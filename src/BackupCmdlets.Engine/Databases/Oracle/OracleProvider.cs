@@ -1,4 +1,3 @@
-using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using BackupCmdlets.Engine.IO;
@@ -19,9 +18,8 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     private const string WholeDatabaseScope = "DATABASE";
     private readonly StartBackupRequest _request;
     private readonly DbProviderFactory _factory;
-    private readonly string _connectionString;
+    private readonly OracleSession _session;
     private readonly Dictionary<string, IReadOnlyList<OracleDatafile>> _scopeFiles = new(StringComparer.Ordinal);
-    private DbConnection? _connection;
     private IReadOnlyList<OracleDatafile> _datafiles = [];
     private IReadOnlyList<SourceFile> _coldFiles = [];
     private string _databaseName = "";
@@ -34,7 +32,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     {
         _request = request;
         _factory = factory;
-        _connectionString = BuildConnectionString(request);
+        _session = new OracleSession(factory, OracleSession.ConnectionStringFor(request));
     }
 
     public IReadOnlyList<TablespaceEntry> Tablespaces { get; private set; } = [];
@@ -48,9 +46,9 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             throw new BackupException(OracleErrorIds.FormatNotSupported, ErrorKind.InvalidArgument, "Oracle sets are stored as plain copies of the datafiles: -Format Tar and -Compression are not supported for -Engine Oracle.");
         }
 
-        _connection = await ConnectAsync(cancellationToken);
+        await _session.OpenAsync(cancellationToken);
         long dbid = 0;
-        await QueryAsync(OracleStatements.Database, r =>
+        await _session.QueryAsync(OracleStatements.Database, r =>
         {
             dbid = Number(r, 0);
             _databaseName = r.GetString(1);
@@ -58,10 +56,10 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             _resetlogsScn = Number(r, 3);
         }, cancellationToken);
         string version = "";
-        await QueryAsync(OracleStatements.Version, r => version = r.GetString(0), cancellationToken);
-        await QueryAsync(OracleStatements.BlockSize, r => _blockSize = int.Parse(Convert.ToString(r.GetValue(0), CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture), cancellationToken);
+        await _session.QueryAsync(OracleStatements.Version, r => version = r.GetString(0), cancellationToken);
+        await _session.QueryAsync(OracleStatements.BlockSize, r => _blockSize = int.Parse(Convert.ToString(r.GetValue(0), CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture), cancellationToken);
         var datafiles = new List<OracleDatafile>();
-        await QueryAsync(OracleStatements.Datafiles, r => datafiles.Add(new OracleDatafile(Number(r, 0), r.GetString(1), r.GetString(2), (int)Number(r, 3), Number(r, 4))), cancellationToken);
+        await _session.QueryAsync(OracleStatements.Datafiles, r => datafiles.Add(new OracleDatafile(Number(r, 0), r.GetString(1), r.GetString(2), (int)Number(r, 3), Number(r, 4))), cancellationToken);
         _datafiles = datafiles;
         Tablespaces = [.. datafiles.GroupBy(d => d.Tablespace).Select(g => new TablespaceEntry(g.Key, g.Key, CommonFolder(g.Select(d => d.Path)), "datafiles"))];
         Scopes = ChooseScopes();
@@ -97,7 +95,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
 
         foreach (string tablespace in active.Select(f => f.Tablespace).Distinct(StringComparer.Ordinal))
         {
-            await ExecuteAsync(OracleStatements.TablespaceEndBackup(tablespace), cancellationToken);
+            await _session.ExecuteAsync(OracleStatements.TablespaceEndBackup(tablespace), cancellationToken);
         }
 
         if ((await ActiveFilesAsync(cancellationToken)) is { Count: > 0 } left)
@@ -111,7 +109,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         var files = _scopeFiles[scope.Name];
         try
         {
-            await ExecuteAsync(BeginSql(scope), cancellationToken);
+            await _session.ExecuteAsync(BeginSql(scope), cancellationToken);
         }
         catch (DbException ex)
         {
@@ -121,7 +119,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         var status = new Dictionary<long, (string Status, long Scn)>();
         try
         {
-            await QueryAsync(OracleStatements.BackupStatus, r => status[Number(r, 0)] = (r.GetString(1), Number(r, 2)), CancellationToken.None);
+            await _session.QueryAsync(OracleStatements.BackupStatus, r => status[Number(r, 0)] = (r.GetString(1), Number(r, 2)), CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
@@ -151,15 +149,15 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         string sql = EndSql(start.Scope);
         try
         {
-            await ExecuteAsync(sql, CancellationToken.None);
+            await _session.ExecuteAsync(sql, CancellationToken.None);
         }
         catch (Exception first) when (first is DbException or InvalidOperationException)
         {
             // The session may be gone (network, killed session): a new one can end backup mode just as well.
             try
             {
-                await ReconnectAsync();
-                await ExecuteAsync(sql, CancellationToken.None);
+                await _session.ReconnectAsync();
+                await _session.ExecuteAsync(sql, CancellationToken.None);
             }
             catch (Exception again) when (again is DbException or InvalidOperationException or BackupException)
             {
@@ -177,13 +175,13 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         long scn = 0;
         try
         {
-            await QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
+            await _session.QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             // Backup mode is ended; only the session went away afterwards.
-            await ReconnectAsync();
-            await QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
+            await _session.ReconnectAsync();
+            await _session.QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
         }
 
         return new ScopeEnd(start.Scope, scn.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>());
@@ -193,13 +191,13 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     {
         long startScn = starts.Min(s => long.Parse(s.Position, CultureInfo.InvariantCulture));
         long endScn = ends.Max(e => long.Parse(e.Position, CultureInfo.InvariantCulture));
-        await ExecuteAsync(OracleStatements.ArchiveLogCurrent, cancellationToken);
+        await _session.ExecuteAsync(OracleStatements.ArchiveLogCurrent, cancellationToken);
 
         _stagingPath = CreateStaging();
         string binary = Path.Combine(_stagingPath, "control.bkp");
         string trace = Path.Combine(_stagingPath, "control.trc");
-        await ExecuteAsync(OracleStatements.BackupControlfile(binary), cancellationToken);
-        await ExecuteAsync(OracleStatements.BackupControlfileToTrace(trace), cancellationToken);
+        await _session.ExecuteAsync(OracleStatements.BackupControlfile(binary), cancellationToken);
+        await _session.ExecuteAsync(OracleStatements.BackupControlfileToTrace(trace), cancellationToken);
 
         var logs = await ArchivedLogsAsync(startScn, endScn, cancellationToken);
         long lastNext = logs.Max(l => l.NextScn);
@@ -221,17 +219,18 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         var files = _datafiles.Select(d => d.ToSource()).ToList();
         var logs = new List<string>();
         var controls = new List<string>();
-        await QueryAsync(OracleStatements.Logfiles, r => logs.Add(r.GetString(0)), cancellationToken);
-        await QueryAsync(OracleStatements.Controlfiles, r => controls.Add(r.GetString(0)), cancellationToken);
+        await _session.QueryAsync(OracleStatements.Logfiles, r => logs.Add(r.GetString(0)), cancellationToken);
+        await _session.QueryAsync(OracleStatements.Controlfiles, r => controls.Add(r.GetString(0)), cancellationToken);
         files.AddRange(logs.Select((p, i) => new SourceFile(p, $"redo/{i + 1:D2}_{Path.GetFileName(p)}") { Length = SizeOf(p) }));
         files.AddRange(controls.Select((p, i) => new SourceFile(p, $"controlfile/{i + 1:D2}_{Path.GetFileName(p)}") { Length = SizeOf(p) }));
         _coldFiles = files;
         cancellationToken.ThrowIfCancellationRequested();
 
-        await CloseConnectionAsync();
+        // Our own session would only be killed by SHUTDOWN IMMEDIATE: close it first.
+        await _session.DisposeAsync();
         try
         {
-            await Task.Run(() => new OracleInstanceControl(_factory, _connectionString).ShutdownImmediate(), CancellationToken.None);
+            await Task.Run(() => new OracleInstanceControl(_factory, _session.ConnectionString).ShutdownImmediate(), CancellationToken.None);
         }
         catch (DbException ex)
         {
@@ -244,37 +243,14 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     public IBlockVerifier? CreateColdVerifier() => new OracleBlockVerifier(_blockSize, backupStartScn: null);
 
     public Task StartupAsync(CancellationToken cancellationToken) =>
-        Task.Run(() => new OracleInstanceControl(_factory, _connectionString).Startup(), CancellationToken.None);
+        Task.Run(() => new OracleInstanceControl(_factory, _session.ConnectionString).Startup(), CancellationToken.None);
 
     public async ValueTask DisposeAsync()
     {
-        await CloseConnectionAsync();
+        await _session.DisposeAsync();
         if (_stagingPath is not null && Directory.Exists(_stagingPath))
         {
             Directory.Delete(_stagingPath, recursive: true);
-        }
-    }
-
-    private static string BuildConnectionString(StartBackupRequest request)
-    {
-        try
-        {
-            var builder = new DbConnectionStringBuilder { ConnectionString = request.ConnectionString };
-            if (request.Credential is { } credential)
-            {
-                if (credential.UserName.Length > 0)
-                {
-                    builder["User Id"] = credential.UserName;
-                }
-
-                builder["Password"] = credential.Password;
-            }
-
-            return builder.ConnectionString;
-        }
-        catch (ArgumentException)
-        {
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The Oracle connection string is not valid (expected keywords such as 'Data Source=host:1521/service;User Id=...').");
         }
     }
 
@@ -325,7 +301,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     private async Task<IReadOnlyList<OracleDatafile>> ActiveFilesAsync(CancellationToken cancellationToken)
     {
         var active = new HashSet<long>();
-        await QueryAsync(OracleStatements.BackupStatus, r =>
+        await _session.QueryAsync(OracleStatements.BackupStatus, r =>
         {
             if (r.GetString(1) == "ACTIVE")
             {
@@ -338,7 +314,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     private async Task<IReadOnlyList<OracleArchivedLog>> ArchivedLogsAsync(long startScn, long endScn, CancellationToken cancellationToken)
     {
         var logs = new List<OracleArchivedLog>();
-        await QueryAsync(
+        await _session.QueryAsync(
             OracleStatements.ArchivedLogs,
             r => logs.Add(new OracleArchivedLog(Number(r, 0), Number(r, 1), Number(r, 2), Number(r, 3), r.GetString(4))),
             cancellationToken,
@@ -391,88 +367,6 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         }
 
         return staging;
-    }
-
-    private async Task<DbConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        var connection = _factory.CreateConnection() ?? throw new BackupException(OracleErrorIds.DriverInvalid, ErrorKind.InvalidOperation, "The Oracle provider factory made no connection.");
-        try
-        {
-            connection.ConnectionString = _connectionString;
-            await connection.OpenAsync(cancellationToken);
-            return connection;
-        }
-        catch (DbException ex)
-        {
-            await connection.DisposeAsync();
-            throw new BackupException(DatabaseErrorIds.ConnectionFailed, ErrorKind.ConnectionError, $"Cannot connect to Oracle: {ex.Message}", null, ex);
-        }
-        catch (ArgumentException)
-        {
-            // The driver's message may quote the connection string, password included: say only what is wrong.
-            await connection.DisposeAsync();
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The Oracle driver does not accept the connection string (an unknown keyword or a bad value).");
-        }
-    }
-
-    private async Task ReconnectAsync()
-    {
-        await CloseConnectionAsync();
-        _connection = await ConnectAsync(CancellationToken.None);
-    }
-
-    private async Task CloseConnectionAsync()
-    {
-        if (_connection is not null)
-        {
-            try
-            {
-                await _connection.DisposeAsync();
-            }
-            catch (DbException)
-            {
-                // A broken session cannot be closed politely; it is gone either way.
-            }
-
-            _connection = null;
-        }
-    }
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var command = Command(sql);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task QueryAsync(string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
-    {
-        await using var command = Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.DbType = DbType.Int64;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            row(reader);
-        }
-    }
-
-    private DbCommand Command(string sql)
-    {
-        if (_connection is not { State: ConnectionState.Open })
-        {
-            throw new InvalidOperationException("The Oracle session is not open.");
-        }
-
-        var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        return command;
     }
 
     private static long Number(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
