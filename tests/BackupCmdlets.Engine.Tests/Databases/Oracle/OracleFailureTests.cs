@@ -1,6 +1,7 @@
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
 
@@ -193,6 +194,22 @@ public sealed class OracleFailureTests
         {
             Environment.SetEnvironmentVariable(OracleDriver.EnvironmentVariable, saved);
         }
+    }
+
+    [Fact]
+    public async Task A_driver_given_by_path_is_loaded_at_run_time_for_hot_and_cold_backups()
+    {
+        using var scenario = new OracleSimulatorScenario("bkc-ora-driver-");
+        string folder = Path.GetDirectoryName(SimulatedDriverAssembly.Path)!;
+
+        var hot = await DatabaseBackup.StartHotAsync(scenario.Request() with { OracleDriverPath = folder }, null, CancellationToken.None);
+        var cold = await DatabaseBackup.StartColdAsync(scenario.Request() with { OracleDriverPath = SimulatedDriverAssembly.Path }, null, CancellationToken.None);
+
+        Assert.Equal(BackupSetStatus.Complete, hot.Status);
+        Assert.Equal(BackupSetStatus.Complete, cold.Status);
+        Assert.Contains("SHUTDOWN IMMEDIATE", scenario.Database.Statements);
+        Assert.Contains("STARTUP", scenario.Database.Statements);
+        Assert.Equal("Oracle.ManagedDataAccess.Client.OracleClientFactory", OracleDriver.Load(folder).GetType().FullName);
     }
 
     [Fact]

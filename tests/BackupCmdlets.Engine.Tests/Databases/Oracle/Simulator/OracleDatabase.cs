@@ -4,7 +4,7 @@ namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 /// The simulator's stand-in for ODP.NET's OracleDatabase class (test code only), with the same
 /// constructor and Startup/Shutdown signatures: it needs DBA Privilege=SYSDBA in the connection string.
 /// </summary>
-public sealed class OracleDatabase : IDisposable
+public class OracleDatabase : IDisposable
 {
     private readonly SimulatedOracleDatabase _database;
 

@@ -7,7 +7,7 @@ namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 /// Data Source names a <see cref="SimulatedOracleDatabase"/>. Like ODP.NET, it offers a static Instance
 /// and an <see cref="OracleDatabase"/> class beside it in the same namespace for SYSDBA startup/shutdown.
 /// </summary>
-public sealed class SimulatedOracleFactory : DbProviderFactory
+public class SimulatedOracleFactory : DbProviderFactory
 {
     public static readonly SimulatedOracleFactory Instance = new();
 
