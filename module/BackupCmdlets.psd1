@@ -20,6 +20,7 @@
         'Test-BackupSet'
         'Restore-BackupSet'
         'Remove-BackupSet'
+        'Test-DatafileBlock'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

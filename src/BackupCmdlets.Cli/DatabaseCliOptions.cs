@@ -13,7 +13,7 @@ internal sealed class DatabaseCliOptions
 {
     public const string PasswordVariable = "BACKUPCMDLETS_PASSWORD";
 
-    public Option<DatabaseEngine> Engine { get; } = new("--engine") { Description = "PostgreSql or Sqlite.", Required = true };
+    public Option<DatabaseEngine> Engine { get; } = new("--engine") { Description = "PostgreSql, Sqlite or Oracle.", Required = true };
 
     public Option<string> ConnectionString { get; } = new("--connection-string") { Description = "Npgsql keywords, or Data Source=file for SQLite.", Required = true };
 
@@ -27,6 +27,8 @@ internal sealed class DatabaseCliOptions
 
     public Option<string?> Label { get; } = new("--label") { Description = "A label recorded in the set." };
 
+    public Option<string?> OracleDriverPath { get; } = new("--oracle-driver-path") { Description = "Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder; default: BACKUPCMDLETS_ORACLE_DRIVER, then beside the tool." };
+
     public void AddTo(Command command)
     {
         command.Options.Add(Engine);
@@ -36,6 +38,7 @@ internal sealed class DatabaseCliOptions
         command.Options.Add(Format);
         command.Options.Add(Compression);
         command.Options.Add(Label);
+        command.Options.Add(OracleDriverPath);
     }
 
     public StartBackupRequest Request(ParseResult parse) =>
@@ -46,5 +49,6 @@ internal sealed class DatabaseCliOptions
             Format = parse.GetValue(Format),
             Compression = parse.GetValue(Compression),
             Label = parse.GetValue(Label),
+            OracleDriverPath = parse.GetValue(OracleDriverPath) is { } driver ? Path.GetFullPath(driver) : null,
         };
 }

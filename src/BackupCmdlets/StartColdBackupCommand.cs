@@ -8,9 +8,12 @@ namespace BackupCmdlets;
 /// <summary>
 /// <para type="synopsis">Takes a cold (offline) backup: shuts the database down cleanly, copies every file, starts it again.</para>
 /// <para type="description">PostgreSQL: pg_ctl stop -m fast, the data directory and tablespaces copied with page checksum verification,
-/// pg_ctl start in a finally (the server runs again even when the copy failed). SQLite: the file and its journal/WAL under an exclusive lock.</para>
+/// pg_ctl start in a finally (the server runs again even when the copy failed). SQLite: the file and its journal/WAL under an exclusive lock.
+/// Oracle: the datafiles, online logs and controlfiles listed, SHUTDOWN IMMEDIATE and STARTUP through ODP.NET's OracleDatabase
+/// (SYSDBA), STARTUP in a finally.</para>
 /// </summary>
 /// <example><code>Start-ColdBackup -Engine Sqlite -ConnectionString 'Data Source=/srv/app.db' -DestinationPath /backup/app</code></example>
+/// <example><code>Start-ColdBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora</code></example>
 [Cmdlet(VerbsLifecycle.Start, "ColdBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
 public sealed class StartColdBackupCommand : BackupCmdletBase
@@ -49,6 +52,10 @@ public sealed class StartColdBackupCommand : BackupCmdletBase
     [Parameter]
     public string? Label { get; set; }
 
+    /// <summary><para type="description">Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder; default: $env:BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</para></summary>
+    [Parameter]
+    public string? OracleDriverPath { get; set; }
+
     protected override void ProcessRecord()
     {
         string destination = ResolveDestinationPath(DestinationPath);
@@ -64,6 +71,7 @@ public sealed class StartColdBackupCommand : BackupCmdletBase
             Compression = Compression,
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
             Label = Label,
+            OracleDriverPath = OracleDriverPath is null ? null : ResolveDestinationPath(OracleDriverPath),
         };
         var set = RunOperation("Cold backup", destination, (progress, ct) => DatabaseBackup.StartColdAsync(request, progress, ct));
         if (set is not null)

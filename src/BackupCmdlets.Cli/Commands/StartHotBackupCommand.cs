@@ -14,9 +14,21 @@ internal sealed class StartHotBackupCommand : ICliCommand
         options.AddTo(command);
         var walArchive = new Option<string?>("--wal-archive-path") { Description = "PostgreSQL: the folder archive_command copies WAL into." };
         command.Options.Add(walArchive);
+        var wholeDatabase = new Option<bool>("--whole-database") { Description = "Oracle: ALTER DATABASE BEGIN/END BACKUP instead of one tablespace at a time." };
+        var tablespace = new Option<string[]>("--tablespace") { Description = "Oracle: only these tablespaces.", AllowMultipleArgumentsPerToken = true };
+        var force = new Option<bool>("--force") { Description = "Oracle: end a stale backup mode (files ACTIVE in v$backup) before starting." };
+        command.Options.Add(wholeDatabase);
+        command.Options.Add(tablespace);
+        command.Options.Add(force);
         command.SetAction((parse, ct) =>
         {
-            var request = options.Request(parse) with { WalArchivePath = parse.GetValue(walArchive) is { } archive ? Path.GetFullPath(archive) : null };
+            var request = options.Request(parse) with
+            {
+                WalArchivePath = parse.GetValue(walArchive) is { } archive ? Path.GetFullPath(archive) : null,
+                WholeDatabase = parse.GetValue(wholeDatabase),
+                Tablespace = parse.GetValue(tablespace) ?? [],
+                Force = parse.GetValue(force),
+            };
             return CliRunner.RunAsync(parse, (progress, c) => DatabaseBackup.StartHotAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
         });
         return command;

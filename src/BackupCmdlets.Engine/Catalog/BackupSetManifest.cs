@@ -66,6 +66,12 @@ public sealed record BackupSetManifest
     /// <summary>The redo/WAL files in the set (also listed in <see cref="Files"/>), in order.</summary>
     public IReadOnlyList<string> RedoFiles { get; init; } = [];
 
+    /// <summary>Oracle: the start SCN of each datafile (v$backup CHANGE# at BEGIN BACKUP), keyed by its set path.</summary>
+    public IReadOnlyDictionary<string, string> FileStartPositions { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Oracle: the archived log sequences in the set (thread_sequence), in order.</summary>
+    public IReadOnlyList<string> RedoSequences { get; init; } = [];
+
     public required BlockCheckSummary BlockChecks { get; init; }
 }
 

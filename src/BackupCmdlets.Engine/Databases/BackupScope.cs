@@ -7,7 +7,11 @@ namespace BackupCmdlets.Engine.Databases;
 public sealed record BackupScope(string Name);
 
 /// <summary>Where the redo stood when a scope entered backup mode (an LSN or SCN as text), and its timeline/incarnation.</summary>
-public sealed record ScopeStart(BackupScope Scope, string Position, long Timeline);
+public sealed record ScopeStart(BackupScope Scope, string Position, long Timeline)
+{
+    /// <summary>Oracle: where each file's backup began (v$backup CHANGE#), keyed by its set path; empty when the scope has one position.</summary>
+    public IReadOnlyDictionary<string, string> FileStartPositions { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// What ending backup mode answered: its position, and files the database handed back to be stored in
@@ -22,4 +26,8 @@ public sealed record TablespaceEntry(string Id, string Name, string Location, st
 /// The redo/WAL files a hot backup needs, from the start position to (at least) the stop position;
 /// <paramref name="SegmentSize"/> when the redo comes in fixed-size files (PostgreSQL WAL segments).
 /// </summary>
-public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize);
+public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize)
+{
+    /// <summary>The names of the redo files by sequence (Oracle: thread_sequence of each archived log).</summary>
+    public IReadOnlyList<string> RedoSequences { get; init; } = [];
+}

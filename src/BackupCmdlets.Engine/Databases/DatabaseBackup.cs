@@ -1,4 +1,5 @@
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases.Oracle;
 using BackupCmdlets.Engine.Databases.PostgreSql;
 using BackupCmdlets.Engine.Databases.Sqlite;
 
@@ -19,6 +20,12 @@ public static class DatabaseBackup
 
             case DatabaseEngine.Sqlite:
                 return await SqliteBackup.RunHotAsync(request, progress, cancellationToken);
+            case DatabaseEngine.Oracle:
+                await using (var provider = new OracleProvider(request, OracleDriver.Load(request.OracleDriverPath)))
+                {
+                    return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
+                }
+
             default:
                 throw NotAvailable(request.Engine);
         }
@@ -36,6 +43,12 @@ public static class DatabaseBackup
 
             case DatabaseEngine.Sqlite:
                 return await SqliteBackup.RunColdAsync(request, progress, cancellationToken);
+            case DatabaseEngine.Oracle:
+                await using (var provider = new OracleProvider(request, OracleDriver.Load(request.OracleDriverPath)))
+                {
+                    return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
+                }
+
             default:
                 throw NotAvailable(request.Engine);
         }
@@ -50,6 +63,7 @@ public static class DatabaseBackup
             {
                 DatabaseEngine.PostgreSql when new Npgsql.NpgsqlConnectionStringBuilder(connectionString) is var pg => $"PostgreSQL {pg.Host}:{pg.Port}/{pg.Database}",
                 DatabaseEngine.Sqlite => $"SQLite {new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource}",
+                DatabaseEngine.Oracle when new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.TryGetValue("Data Source", out object? source) => $"Oracle {source}",
                 _ => engine.ToString(),
             };
         }
@@ -60,5 +74,5 @@ public static class DatabaseBackup
     }
 
     private static BackupException NotAvailable(DatabaseEngine engine) =>
-        new(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"{engine} backups are not available in this version (the Oracle provider is a separate piece of work).");
+        new(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"{engine} backups are not available in this version.");
 }

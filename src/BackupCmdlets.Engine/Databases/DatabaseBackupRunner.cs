@@ -126,6 +126,8 @@ public static class DatabaseBackupRunner
             Archives = [.. archived.Select(a => a.Archive)],
             Files = [.. copier.Files.Concat(generated).Concat(archived.Select(a => a.File)).OrderBy(f => f.Path, StringComparer.Ordinal)],
             RedoFiles = [.. redo.Files.Select(f => compressRedo ? f.SetPath + SetFileCopier.CompressedSuffix : f.SetPath)],
+            FileStartPositions = starts.SelectMany(s => s.FileStartPositions).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            RedoSequences = redo.RedoSequences,
             BlockChecks = checks,
         };
         return Finish(setPath, manifest);

@@ -26,6 +26,18 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
     /// <summary>Compression of the tars; anything but None implies <see cref="BackupFormat.Tar"/>.</summary>
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
 
+    /// <summary>Oracle: Oracle.ManagedDataAccess.dll or its folder; null to look in BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</summary>
+    public string? OracleDriverPath { get; init; }
+
+    /// <summary>Oracle hot: ALTER DATABASE BEGIN/END BACKUP instead of one tablespace at a time.</summary>
+    public bool WholeDatabase { get; init; }
+
+    /// <summary>Oracle hot: only these tablespaces (default: every tablespace with datafiles).</summary>
+    public IReadOnlyList<string> Tablespace { get; init; } = [];
+
+    /// <summary>Oracle hot: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.</summary>
+    public bool Force { get; init; }
+
     public bool UsesTar => Format == BackupFormat.Tar || Compression != ArchiveCompression.None;
 
     public int EffectiveThrottleLimit => Math.Max(1, ThrottleLimit ?? Environment.ProcessorCount);

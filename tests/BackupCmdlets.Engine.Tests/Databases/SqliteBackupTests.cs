@@ -90,11 +90,11 @@ public sealed class SqliteBackupTests
     }
 
     [Fact]
-    public async Task Oracle_is_refused_with_its_own_error_id()
+    public async Task Oracle_without_its_driver_is_refused_with_its_own_error_id()
     {
         var error = await Assert.ThrowsAsync<BackupException>(() =>
-            DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Oracle, "Data Source=orcl", "/nonexistent"), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.EngineNotAvailable, error.ErrorId);
+            DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Oracle, "Data Source=orcl", "/nonexistent") { OracleDriverPath = "/nonexistent/odp" }, null, CancellationToken.None));
+        Assert.Equal(Engine.Databases.Oracle.OracleErrorIds.DriverNotFound, error.ErrorId);
     }
 
     private static string IntegrityCheck(string path)
