@@ -5,14 +5,15 @@ namespace BackupCmdlets.Cli.Commands;
 
 /// <summary>
 /// The main job on built-in sample data: builds a tree in a temp folder, archives it, tests the
-/// archive, extracts it and shows the copy is identical (by comparing every entry with the copy).
+/// archive, extracts it and shows the copy is identical (by comparing every entry with the copy);
+/// then takes a hot backup of a sample SQLite database while a writer runs, and restores it.
 /// </summary>
 internal sealed class DemoCommand : ICliCommand
 {
     public Command Build()
     {
         var keep = new Option<bool>("--keep") { Description = "Keep the demo folder instead of removing it." };
-        var command = new Command("demo", "Runs the archive round trip on built-in sample data in a temp folder.") { keep };
+        var command = new Command("demo", "Runs the archive round trip and a SQLite hot backup and restore on built-in sample data in temp folders.") { keep };
         command.SetAction(async (parse, cancellation) =>
         {
             string root = Directory.CreateTempSubdirectory("backupcmdlets-demo-").FullName;
@@ -62,6 +63,10 @@ internal sealed class DemoCommand : ICliCommand
 
         bool ok = created.Complete && tested.IsValid && expanded.Complete && compared.IsValid;
         Console.WriteLine(ok ? "The restored copy is identical to the sample tree." : "The round trip found problems.");
-        return ok ? ExitCodes.Success : ExitCodes.ProblemsFound;
+
+        Console.WriteLine();
+        Console.WriteLine("6. Start-HotBackup -Engine Sqlite while a writer commits, then Restore-BackupSet:");
+        bool sqlite = await SqliteDemo.RunAsync(Console.Out, cancellation);
+        return ok && sqlite ? ExitCodes.Success : ExitCodes.ProblemsFound;
     }
 }

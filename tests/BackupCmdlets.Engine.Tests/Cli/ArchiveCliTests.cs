@@ -38,6 +38,17 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
+    public void TheDemoRunsTheMainJobOnItsSampleDataAndSaysTheCopiesAreWhole()
+    {
+        var demo = CliProcess.Run("demo");
+
+        Assert.True(demo.ExitCode == 0, demo.StandardOutput + demo.StandardError);
+        Assert.Contains("0 differences", demo.StandardOutput);
+        Assert.Contains("The restored copy is identical to the sample tree.", demo.StandardOutput);
+        Assert.Contains("the copy holds every order committed before the backup finished", demo.StandardOutput);
+    }
+
+    [Fact]
     public void ProblemsFoundGiveExitCodeOneAndBadUsageTwo()
     {
         string notAnArchive = _temp.WriteFile("notes.tar", "plain text, not a tar archive at all, but long enough to fill a block " + new string('x', 600));
