@@ -99,7 +99,7 @@ public sealed class ArchiveCliTests : IDisposable
 
         Thread.Sleep(500);
         Assert.False(process.HasExited, "the run ended before it could be interrupted");
-        ExternalTool.Run("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess("kill -INT");
+        ExternalTool.Run("sh", "-c", $"kill -INT {process.Id}").EnsureSuccess("kill -INT");
         Assert.True(process.WaitForExit(30_000));
 
         Assert.NotEqual(0, process.ExitCode);
