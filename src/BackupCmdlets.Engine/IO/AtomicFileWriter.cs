@@ -22,23 +22,28 @@ public sealed class AtomicFileWriter : IDisposable
 
     public FileStream Stream { get; }
 
+    /// <summary>The open temporary file, for calls that work on handles (copy_file_range, positioned writes).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => Stream.SafeFileHandle;
+
+    /// <summary>
+    /// Starts a file under a temporary name beside <paramref name="finalPath"/>. The name may hold any
+    /// bytes (see <see cref="FileNameEncoding"/>); <paramref name="bufferSize"/> 0 writes unbuffered.
+    /// </summary>
     public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0)
     {
         string temporary = TemporaryName.For(finalPath);
-        var options = new FileStreamOptions
+        var handle = UnixFileSystem.CreateNewFile(temporary, 0x180 /* rw------- */);
+        try
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            BufferSize = bufferSize,
-            PreallocationSize = preallocate,
-        };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            UnixFileSystem.Preallocate(handle, preallocate);
+            return new AtomicFileWriter(finalPath, temporary, new FileStream(handle, FileAccess.ReadWrite, bufferSize));
         }
-
-        return new AtomicFileWriter(finalPath, temporary, new FileStream(temporary, options));
+        catch
+        {
+            handle.Dispose();
+            UnixFileSystem.DeleteFile(temporary);
+            throw;
+        }
     }
 
     /// <summary>
@@ -50,7 +55,7 @@ public sealed class AtomicFileWriter : IDisposable
         Stream.Flush(flushToDisk: durable);
         Stream.Dispose();
         beforeRename?.Invoke(TemporaryPath);
-        File.Move(TemporaryPath, FinalPath, overwrite);
+        UnixFileSystem.Rename(TemporaryPath, FinalPath, overwrite);
         _done = true;
         if (durable)
         {
@@ -69,7 +74,7 @@ public sealed class AtomicFileWriter : IDisposable
         Stream.Dispose();
         try
         {
-            File.Delete(TemporaryPath);
+            UnixFileSystem.DeleteFile(TemporaryPath);
         }
         catch (IOException)
         {
