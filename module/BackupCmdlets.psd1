@@ -14,6 +14,7 @@
         'Get-TarArchiveItem'
         'Test-Archive'
         'Expand-TarArchive'
+        'Invoke-DeltaSync'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -13,7 +13,7 @@ public sealed record SyncResult(
     long BytesReused,
     TimeSpan Duration,
     bool DryRun,
-    IReadOnlyList<SyncChange> Changes,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<SyncChange> Changes,
     IReadOnlyList<ItemProblem> Problems)
 {
     /// <summary>Entries that could not be synced (reported in <see cref="Problems"/>).</summary>
