@@ -39,8 +39,7 @@ public static class DeltaSync
         bool owners = request.PreserveOwner || UnixFileSystem.IsRoot;
         var throttle = new ProgressThrottle(progress);
 
-        var racyFrom = RacyTimestampGuard.RacyFrom(DateTimeOffset.UtcNow);
-        var plan = new TreeComparer(request, source, destination, filter, owners, racyFrom, throttle)
+        var plan = new TreeComparer(request, source, destination, filter, owners, DateTimeOffset.UtcNow, throttle)
             .Compare(sourceRoot, destinationRoot, parallelism, cancellationToken);
         if (request.MaxDelete is { } maxDelete && plan.Deletions > maxDelete)
         {

@@ -5,22 +5,24 @@ namespace BackupCmdlets.Engine.Syncing;
 /// <summary>
 /// The "racy timestamp" problem: a file written again within the same clock tick as our copy keeps its
 /// size and time stamp, so the quick check would call it unchanged forever. Files modified shortly
-/// before or during the scan are remembered; at the end of the run the tick is waited out (as
-/// pgBackRest does) and each is compared with its copy byte for byte. Any later write gets a newer
-/// time stamp, which the next run's quick check sees.
+/// before or during the scan (within one tick of its start) are remembered; at the end of the run
+/// the tick is waited out (as pgBackRest does) and each is compared with its copy byte for byte.
+/// Any later write gets a newer time stamp, which the next run's quick check sees.
 /// </summary>
 internal static class RacyTimestampGuard
 {
     /// <summary>
-    /// How far back from the scan start a time stamp is too fresh to trust. File systems that keep
-    /// only whole seconds (nanoseconds 0) can hide a change for up to a second.
+    /// Linux stamps file times from a coarse clock (a tick of at most 10 ms); twice that is safe. File
+    /// systems that keep only whole seconds (nanoseconds 0) can hide a change for up to a second.
     /// </summary>
-    public static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
-
-    /// <summary>Linux stamps file times from a coarse clock (a tick of at most 10 ms); twice that is safe.</summary>
     private static readonly TimeSpan FineTick = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan WholeSecondTick = TimeSpan.FromSeconds(1);
 
-    public static UnixTime RacyFrom(DateTimeOffset scanStart) => UnixTime.FromDateTimeOffset(scanStart - Window);
+    /// <summary>True when a time stamp is within one tick of the scan start, or later: too fresh to trust.</summary>
+    public static bool IsRacy(UnixTime modified, DateTimeOffset scanStart) =>
+        modified.CompareTo(UnixTime.FromDateTimeOffset(scanStart - TickOf(modified))) >= 0;
+
+    private static TimeSpan TickOf(UnixTime modified) => modified.Nanoseconds == 0 ? WholeSecondTick : FineTick;
 
     /// <summary>
     /// Waits until every given file's time stamp tick is over, then answers those whose destination
@@ -38,9 +40,7 @@ internal static class RacyTimestampGuard
             return [];
         }
 
-        var latest = candidates.Max(c => c.Source!.ModifiedTime).ToDateTimeOffset();
-        bool wholeSeconds = candidates.All(c => c.Source!.ModifiedTime.Nanoseconds == 0);
-        var safe = latest + (wholeSeconds ? Window : FineTick);
+        var safe = candidates.Max(c => c.Source!.ModifiedTime.ToDateTimeOffset() + TickOf(c.Source.ModifiedTime));
         var wait = safe - DateTimeOffset.UtcNow;
         if (wait > TimeSpan.Zero)
         {

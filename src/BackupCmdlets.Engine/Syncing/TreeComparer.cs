@@ -14,7 +14,7 @@ internal sealed class TreeComparer
     private readonly string _destination;
     private readonly SyncFilter _filter;
     private readonly bool _owners;
-    private readonly UnixTime _racyFrom;
+    private readonly DateTimeOffset _scanStart;
     private readonly ProgressThrottle _progress;
     private readonly ConcurrentBag<PlannedChange> _changes = [];
     private readonly ConcurrentBag<DirectoryVisit> _directories = [];
@@ -23,14 +23,14 @@ internal sealed class TreeComparer
     private readonly ConcurrentBag<HardLinkMember> _hardLinkMembers = [];
     private long _scanned;
 
-    public TreeComparer(SyncRequest request, string source, string destination, SyncFilter filter, bool owners, UnixTime racyFrom, ProgressThrottle progress)
+    public TreeComparer(SyncRequest request, string source, string destination, SyncFilter filter, bool owners, DateTimeOffset scanStart, ProgressThrottle progress)
     {
         _request = request;
         _source = source;
         _destination = destination;
         _filter = filter;
         _owners = owners;
-        _racyFrom = racyFrom;
+        _scanStart = scanStart;
         _progress = progress;
     }
 
@@ -101,8 +101,7 @@ internal sealed class TreeComparer
             }
 
             destinationByName.Remove(entry.Name, out var existing);
-            long scanned = Interlocked.Increment(ref _scanned);
-            _progress.Report(() => new OperationProgress(DeltaSync.Activity, "Comparing", path, scanned));
+            Interlocked.Increment(ref _scanned);
             try
             {
                 CompareEntry(path, source, existing?.Metadata, next);
@@ -113,6 +112,8 @@ internal sealed class TreeComparer
             }
         }
 
+        long scanned = Interlocked.Read(ref _scanned);
+        _progress.Report(() => new OperationProgress(DeltaSync.Activity, "Comparing", relative, scanned));
         foreach (var extra in destinationByName.Values)
         {
             string path = Join(relative, extra.Name);
@@ -202,7 +203,7 @@ internal sealed class TreeComparer
             change = MetadataChange(path, source, destination);
         }
 
-        if (!_request.Checksum && source.ModifiedTime.CompareTo(_racyFrom) >= 0)
+        if (!_request.Checksum && RacyTimestampGuard.IsRacy(source.ModifiedTime, _scanStart))
         {
             _racy.Add(path);
         }

@@ -117,7 +117,7 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
         // The state a sync leaves when the file is written again within the tick of its copy: same
         // size, same time stamp on both sides, other contents. Only the racy check can see it.
         File.WriteAllText(file, "secnd");
-        var tick = UnixTime.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        var tick = UnixTime.FromDateTimeOffset(DateTimeOffset.UtcNow.AddMilliseconds(200)); // fresh for certain, however slow the machine
         UnixFileSystem.SetModifiedTime(file, tick);
         UnixFileSystem.SetModifiedTime(_temp.Combine("dst/hot.txt"), tick);
 
