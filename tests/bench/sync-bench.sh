@@ -48,11 +48,13 @@ echo "data: small $(du -sm "$ROOT/small" | cut -f1) MB in $(find "$ROOT/small" -
      "many $(find "$ROOT/many" -type f | wc -l) files; big $(du -m "$ROOT/bigsrc/big.img" | cut -f1) MB"
 
 # --- helpers --------------------------------------------------------------------------------------
-# measure LABEL COMMAND...: appends "LABEL seconds bytes-written" to $ROOT/results
+# measure LABEL COMMAND...: appends "LABEL seconds bytes-written" to $ROOT/results. Dirty pages are
+# flushed first (untimed): re-dirtying a page that is still dirty would not be counted as written.
 measure() {
     local label=$1
     shift
     local out
+    sync
     out=$(bash -c 'start=$EPOCHREALTIME; "$@" >/dev/null 2>"'"$ROOT"'/last.err" || { echo "FAILED: $*" >&2; cat "'"$ROOT"'/last.err" >&2; exit 1; }; end=$EPOCHREALTIME
                    echo "$start $end $(awk "/^write_bytes/ {print \$2}" /proc/$$/io)"' _ "$@")
     read -r start end written <<<"$out"

@@ -55,7 +55,7 @@ public static class DeltaSync
         if (request.DryRun)
         {
             changes = plan.Changes
-                .Select(c => new SyncChange(c.Action, c.Path, c.ItemType, c.Reason, c.TransfersData ? c.Source!.Size : 0, 0))
+                .Select(c => new SyncChange(c.Action, c.Path.Length == 0 ? "." : c.Path, c.ItemType, c.Reason, c.TransfersData ? c.Source!.Size : 0, 0))
                 .ToList();
         }
         else
@@ -75,7 +75,7 @@ public static class DeltaSync
         long created = changes.Count(c => c.Action == SyncAction.Create);
         long updated = changes.Count(c => c.Action == SyncAction.Update);
         long deleted = changes.Count(c => c.Action == SyncAction.Delete);
-        long changedSourceEntries = changes.Where(c => c.Action != SyncAction.Delete && c.Path.Length > 0).Select(c => c.Path).Distinct(StringComparer.Ordinal).LongCount();
+        long changedSourceEntries = changes.Where(c => c.Action != SyncAction.Delete && c.Path != ".").Select(c => c.Path).Distinct(StringComparer.Ordinal).LongCount();
         return new SyncResult(
             source,
             destination,

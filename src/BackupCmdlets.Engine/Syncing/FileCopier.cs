@@ -21,6 +21,13 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
     public readonly record struct Outcome(long BytesWritten, long BytesReused);
 
     /// <summary>
+    /// True when a transfer writes into the existing destination file. A file with other names is
+    /// never written in place: the change would show through those names too.
+    /// </summary>
+    public static bool UpdatesInPlace(bool inPlace, FileMetadata? destination) =>
+        inPlace && destination is { Kind: FileKind.File, Size: > 0, LinkCount: 1 };
+
+    /// <summary>
     /// Transfers the file and checks afterwards that the source did not change while it was read; if it
     /// did, the transfer is repeated with its new state (a few times, then it is reported).
     /// </summary>
@@ -32,8 +39,9 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
         {
             using (var input = SourceReadException.Open(sourcePath))
             {
-                var outcome = destination?.Kind == FileKind.File && (inPlace ? destination.Size > 0 : source.Size >= DeltaMinimumSize && destination.Size >= DeltaMinimumSize)
-                    ? Delta(input, source, destinationPath, destination, inPlace)
+                bool writeInPlace = UpdatesInPlace(inPlace, destination);
+                var outcome = writeInPlace || destination is { Kind: FileKind.File, Size: >= DeltaMinimumSize } && source.Size >= DeltaMinimumSize
+                    ? Delta(input, source, destinationPath, destination!, writeInPlace)
                     : Whole(input, source, destinationPath);
                 written += outcome.BytesWritten;
                 reused += outcome.BytesReused;

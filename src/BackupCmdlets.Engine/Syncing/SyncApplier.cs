@@ -135,7 +135,7 @@ internal sealed class SyncApplier
             long items = Interlocked.Increment(ref _itemsDone);
             long bytes = Interlocked.Add(ref _bytesDone, change.TransfersData ? change.Source!.Size : 0);
             _progress.Report(() => new OperationProgress(DeltaSync.Activity, "Copying", change.Path, items, _itemsTotal, bytes, _bytesTotal));
-            return new SyncChange(change.Action, change.Path, change.ItemType, change.Reason, outcome.BytesWritten, outcome.BytesReused);
+            return new SyncChange(change.Action, change.Path.Length == 0 ? "." : change.Path, change.ItemType, change.Reason, outcome.BytesWritten, outcome.BytesReused);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or BackupException)
         {

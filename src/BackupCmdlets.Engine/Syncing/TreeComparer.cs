@@ -39,6 +39,11 @@ internal sealed class TreeComparer
     public SyncPlan Compare(FileMetadata sourceRoot, FileMetadata? destinationRoot, int parallelism, CancellationToken cancellationToken)
     {
         _directories.Add(new DirectoryVisit("", sourceRoot, destinationRoot));
+        if (destinationRoot is not null && EntryMetadata.Difference(sourceRoot, destinationRoot, _owners) is { } rootReason)
+        {
+            _changes.Add(new PlannedChange(SyncAction.Update, rootReason, "", FileKind.Directory, sourceRoot, destinationRoot));
+        }
+
         var level = new List<(string Path, bool DestinationExists)> { ("", destinationRoot is not null) };
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         while (level.Count > 0)
@@ -268,9 +273,16 @@ internal sealed class TreeComparer
         }
     }
 
+    /// <summary>
+    /// A change of permissions, owner or time only. A destination file with other names gets a fresh
+    /// copy instead, so the change does not show through names that are not the same file in the source.
+    /// </summary>
     private PlannedChange? MetadataChange(string path, FileMetadata source, FileMetadata destination) =>
         EntryMetadata.Difference(source, destination, _owners) is { } reason
             ? new PlannedChange(SyncAction.Update, reason, path, source.Kind, source, destination)
+            {
+                TransfersData = destination is { Kind: FileKind.File, LinkCount: > 1 },
+            }
             : null;
 
     /// <summary>
@@ -327,7 +339,7 @@ internal sealed class TreeComparer
             var members = group.OrderBy(m => m.Path, StringComparer.Ordinal).ToList();
             var leader = members[0];
             var leaderChange = PlanFile(leader.Path, leader.Source, leader.Destination);
-            bool leaderReplaced = leaderChange is { TransfersData: true } && !(_request.InPlace && leader.Destination?.Kind == FileKind.File);
+            bool leaderReplaced = leaderChange is { TransfersData: true } && !FileCopier.UpdatesInPlace(_request.InPlace, leader.Destination);
             foreach (var member in members.Skip(1))
             {
                 var destination = member.Destination;

@@ -34,7 +34,7 @@ public sealed class DeltaSyncPropertyTests
             from second in Gen.ArrayOf(operation)
             select new Scenario(hardLinks, checksum, inPlace, existing, first, second);
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Arb.From(scenarios), Holds));
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(scenarios), Holds));
     }
 
     private static bool Holds(Scenario scenario)
