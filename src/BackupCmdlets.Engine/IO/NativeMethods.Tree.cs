@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace BackupCmdlets.Engine.IO;
 
-/// <summary>The calls for walking and changing a tree by byte-exact names: getdents64, statx relative to a directory, open with flags, mkdir, rename, symlink, readlink.</summary>
+/// <summary>The calls for walking and changing a tree by byte-exact names (getdents64, statx relative to a directory, open with flags, mkdir, rename, symlink, readlink) and for setting metadata on open files.</summary>
 internal static unsafe partial class NativeMethods
 {
     public const int ORdOnly = 0;
@@ -57,4 +57,15 @@ internal static unsafe partial class NativeMethods
 
     [DllImport(Libc, EntryPoint = "posix_fallocate")]
     public static extern int PosixFallocate(int fd, long offset, long length);
+
+    public const int AtEmptyPath = 0x1000;
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "fchown")]
+    public static extern int FChown(int fd, uint owner, uint group);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "fchmod")]
+    public static extern int FChmod(int fd, uint mode);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "futimens")]
+    public static extern int FutimeNs(int fd, Timespec* times);
 }

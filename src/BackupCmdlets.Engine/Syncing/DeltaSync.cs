@@ -22,6 +22,11 @@ public static class DeltaSync
     private static SyncResult Run(SyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new BackupException("SyncPlatformNotSupported", ErrorKind.NotEnabled, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
+        }
+
         int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
         if (parallelism < 1)
         {

@@ -37,6 +37,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
         long reused = 0;
         for (int attempt = 1; ; attempt++)
         {
+            FileMetadata now;
             using (var input = SourceReadException.Open(sourcePath))
             {
                 bool writeInPlace = UpdatesInPlace(inPlace, destination);
@@ -45,10 +46,10 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
                     : Whole(input, source, destinationPath);
                 written += outcome.BytesWritten;
                 reused += outcome.BytesReused;
+                now = UnixFileSystem.Stat(input);
             }
 
-            var now = UnixFileSystem.TryLstat(sourcePath) ?? throw new SourceReadException(sourcePath, new FileNotFoundException($"'{sourcePath}' vanished while it was copied.", sourcePath));
-            if (now.Kind != FileKind.File || (now.Size == source.Size && now.ModifiedTime == source.ModifiedTime))
+            if (now.Size == source.Size && now.ModifiedTime == source.ModifiedTime)
             {
                 return new Outcome(written, reused);
             }
@@ -72,7 +73,8 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
             copied = CopyRange(input, 0, writer.Handle, 0, source.Size);
         }
 
-        writer.Commit(overwrite: true, durable: false, beforeRename: temporary => EntryMetadata.Apply(temporary, source, null, owners));
+        UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        writer.Commit(overwrite: true, durable: false);
         return new Outcome(copied, 0);
     }
 
@@ -124,7 +126,8 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
             }
         }
 
-        writer.Commit(overwrite: true, durable: false, beforeRename: temporary => EntryMetadata.Apply(temporary, source, null, owners));
+        UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        writer.Commit(overwrite: true, durable: false);
         return new Outcome(written, reused);
     }
 
