@@ -17,5 +17,8 @@ internal sealed record PlannedChange(SyncAction Action, SyncReason Reason, strin
     /// <summary>False for deletions that -MaxDelete does not count (our own leftover temporaries).</summary>
     public bool CountsAsDeletion { get; init; } = true;
 
-    public int Depth => Path.Length == 0 ? 0 : Path.Count(c => c == '/') + 1;
+    public int Depth => DepthOf(Path);
+
+    /// <summary>How many names deep a relative path is ("" is the top folder, 0).</summary>
+    public static int DepthOf(string path) => path.Length == 0 ? 0 : path.Count(c => c == '/') + 1;
 }

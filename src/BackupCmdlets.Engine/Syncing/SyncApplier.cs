@@ -63,7 +63,7 @@ internal sealed class SyncApplier
             .OrderByDescending(i => planned[i].TransfersData ? planned[i].Source!.Size : 0)
             .ToList();
         var options = new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = _cancellationToken };
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(parallel, loadBalance: true), options, i => done[i] = Run(planned[i], ApplyEntry));
+        Parallel.ForEach(Partitioner.Create(parallel, loadBalance: true), options, i => done[i] = Run(planned[i], ApplyEntry));
 
         foreach (int i in order.Where(i => planned[i].ItemType == FileKind.HardLink))
         {
@@ -74,7 +74,7 @@ internal sealed class SyncApplier
         var recopies = _request.Checksum ? [] : RecopyRacyFiles(plan.RacyFiles);
 
         var directoryUpdates = order.Where(i => planned[i] is { Action: SyncAction.Update, ItemType: FileKind.Directory }).ToDictionary(i => planned[i].Path, i => i, StringComparer.Ordinal);
-        foreach (var visit in plan.Directories.OrderByDescending(d => d.Path.Length == 0 ? 0 : d.Path.Count(c => c == '/') + 1))
+        foreach (var visit in plan.Directories.OrderByDescending(d => PlannedChange.DepthOf(d.Path)))
         {
             bool listed = directoryUpdates.TryGetValue(visit.Path, out int index);
             if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path))
