@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace BackupCmdlets.Engine.Syncing;
 
 /// <summary>
@@ -21,19 +24,31 @@ internal struct RollingChecksum
 
     public static RollingChecksum Of(ReadOnlySpan<byte> window)
     {
+        // s1 = sum of the bytes, s2 = sum of (length - i) * byte[i]; modulo 2^32, of which 16 bits are kept.
         uint s1 = 0;
         uint s2 = 0;
         int i = 0;
-        for (; i + 4 <= window.Length; i += 4)
+        if (Vector256.IsHardwareAccelerated && window.Length >= 32)
         {
-            s2 += 4 * (s1 + window[i]) + 3u * window[i + 1] + 2u * window[i + 2] + window[i + 3];
-            s1 += (uint)(window[i] + window[i + 1] + window[i + 2] + window[i + 3]);
+            var weightsLow = Vector256.Create((ushort)0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+            var weightsHigh = weightsLow + Vector256.Create((ushort)16);
+            ref byte start = ref MemoryMarshal.GetReference(window);
+            for (; i + 32 <= window.Length; i += 32)
+            {
+                var (low, high) = Vector256.Widen(Vector256.LoadUnsafe(ref start, (nuint)i));
+                var (sumLow, sumHigh) = Vector256.Widen(low + high);
+                var (productLow, productHigh) = Vector256.Widen(low * weightsLow + high * weightsHigh);
+                uint chunk = Vector256.Sum(sumLow + sumHigh);
+                // Bytes at i + j weigh (length - i - j): (length - i) * chunk sum - sum of j * byte.
+                s2 += (uint)(window.Length - i) * chunk - Vector256.Sum(productLow + productHigh);
+                s1 += chunk;
+            }
         }
 
         for (; i < window.Length; i++)
         {
             s1 += window[i];
-            s2 += s1;
+            s2 += (uint)(window.Length - i) * window[i];
         }
 
         return new RollingChecksum(s1, s2, window.Length);
