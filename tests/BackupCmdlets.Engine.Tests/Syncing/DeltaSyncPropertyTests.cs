@@ -7,8 +7,9 @@ using static BackupCmdlets.Engine.Tests.Syncing.SyncTestSupport;
 namespace BackupCmdlets.Engine.Tests.Syncing;
 
 /// <summary>
-/// Random trees and random change sets: after each of our syncs, rsync (with -H for hard-link runs and
-/// -c for checksum runs) must find nothing left to do, and a further sync must change nothing.
+/// Random trees and random change sets: after each of our syncs, rsync (with -H for hard-link runs, -c
+/// for checksum runs and the same --exclude rules) must find nothing left to do, and a further sync
+/// must change nothing.
 /// </summary>
 public sealed class DeltaSyncPropertyTests
 {
@@ -16,6 +17,7 @@ public sealed class DeltaSyncPropertyTests
     private static readonly string[] Names = ["f0", "f1", "f2", "new\nline", "back\\slash", FileNameEncoding.GetString([0xFF, (byte)'x'])];
     private static readonly string[] Paths = Folders.SelectMany(f => Names.Select(n => f.Length == 0 ? n : f + "/" + n)).ToArray();
     private static readonly long[] Owners = [0, 1, 65534];
+    private static readonly string[] ExcludeRules = ["f1", "/c/", "a/**/f2"];
 
     [Fact]
     public void After_our_sync_rsync_finds_nothing_to_do_over_random_trees_and_change_sets()
@@ -29,10 +31,11 @@ public sealed class DeltaSyncPropertyTests
             from hardLinks in Gen.Elements(false, true)
             from checksum in Gen.Elements(false, true)
             from inPlace in Gen.Elements(false, true)
+            from excludes in Gen.Elements(false, true)
             from existing in Gen.ArrayOf(operation)
             from first in Gen.ArrayOf(operation)
             from second in Gen.ArrayOf(operation)
-            select new Scenario(hardLinks, checksum, inPlace, existing, first, second);
+            select new Scenario(hardLinks, checksum, inPlace, excludes, existing, first, second);
 
         Check.One(Config.QuickThrowOnFailure.WithMaxTest(100), Prop.ForAll(Arb.From(scenarios), Holds));
     }
@@ -75,11 +78,11 @@ public sealed class DeltaSyncPropertyTests
     {
         var result = Sync(source, destination, r => Configure(r, scenario));
         Assert.True(result.Complete, string.Join("\n", result.Problems));
-        AssertMirror(source, destination, scenario.HardLinks, scenario.Checksum);
+        AssertMirror(source, destination, scenario.HardLinks, scenario.Checksum, scenario.Excludes ? ExcludeRules.Select(r => "--exclude=" + r).ToArray() : []);
     }
 
     private static Engine.Syncing.SyncRequest Configure(Engine.Syncing.SyncRequest request, Scenario scenario) =>
-        request with { Delete = true, HardLinks = scenario.HardLinks, Checksum = scenario.Checksum, InPlace = scenario.InPlace };
+        request with { Delete = true, HardLinks = scenario.HardLinks, Checksum = scenario.Checksum, InPlace = scenario.InPlace, Exclude = scenario.Excludes ? ExcludeRules : [] };
 
     private static void Apply(string root, Operation op)
     {
@@ -211,9 +214,9 @@ public sealed class DeltaSyncPropertyTests
         public override string ToString() => $"{Kind}:{Paths[Path].Replace("\n", "\\n")}:{Value}";
     }
 
-    public sealed record Scenario(bool HardLinks, bool Checksum, bool InPlace, Operation[] Existing, Operation[] First, Operation[] Second)
+    public sealed record Scenario(bool HardLinks, bool Checksum, bool InPlace, bool Excludes, Operation[] Existing, Operation[] First, Operation[] Second)
     {
         public override string ToString() =>
-            $"H={HardLinks} c={Checksum} inplace={InPlace} existing=[{string.Join(" ", (object[])Existing)}] first=[{string.Join(" ", (object[])First)}] second=[{string.Join(" ", (object[])Second)}]";
+            $"H={HardLinks} c={Checksum} inplace={InPlace} excludes={Excludes} existing=[{string.Join(" ", (object[])Existing)}] first=[{string.Join(" ", (object[])First)}] second=[{string.Join(" ", (object[])Second)}]";
     }
 }

@@ -38,7 +38,13 @@ internal static class SyncTestSupport
 
     public static void AssertMirror(string source, string destination, bool hardLinks = false, bool checksum = false, params string[] extra)
     {
-        string pending = RsyncPending(source, destination, hardLinks, checksum, extra);
+        // rsync, like us, keeps a folder the source lost when excluded entries inside it are protected,
+        // and says so ("cannot delete non-empty directory"; a dry run still itemizes "*deleting" for it,
+        // which a real run does not do). That is agreement, not work left to do.
+        const string Kept = "cannot delete non-empty directory: ";
+        var lines = RsyncPending(source, destination, hardLinks, checksum, extra).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var kept = lines.Where(l => l.StartsWith(Kept, StringComparison.Ordinal)).Select(l => "*deleting   " + l[Kept.Length..] + "/").ToHashSet();
+        string pending = string.Concat(lines.Where(l => !l.StartsWith(Kept, StringComparison.Ordinal) && !kept.Contains(l)).Select(l => l + "\n"));
         Assert.True(pending.Length == 0, $"rsync -ani{(hardLinks ? " -H" : "")}{(checksum ? " -c" : "")} --delete still finds work:\n{pending}");
     }
 
