@@ -3,8 +3,9 @@
 .SYNOPSIS
     Builds, tests, packages and demonstrates the BackupCmdlets module.
 .PARAMETER Task
-    Build   - dotnet build of the whole solution (Release).
-    Test    - dotnet test, then the Pester tests in a child pwsh where Pester 5 is installed.
+    Build   - dotnet build of the whole solution.
+    Test    - dotnet test, then the Pester tests in tests/pester against the packaged module, in a
+              child pwsh, where Pester 5 is installed (it says so plainly when it skips them).
     Package - lays out an importable module folder in out/BackupCmdlets.
     Demo    - runs the CLI demo on its built-in sample data.
 .EXAMPLE
@@ -27,31 +28,48 @@ function Invoke-Native([string] $Command, [string[]] $Arguments) {
 }
 
 function Invoke-Package {
-    if (Test-Path $moduleOut) { Remove-Item $moduleOut -Recurse -Force }
+    if (Test-Path -LiteralPath $moduleOut) { Remove-Item -LiteralPath $moduleOut -Recurse -Force }
     Invoke-Native dotnet @('publish', (Join-Path $root 'src/BackupCmdlets'), '-c', $Configuration, '-o', $moduleOut, '--nologo')
     Write-Host "Module laid out in $moduleOut (Import-Module $moduleOut)"
 }
 
+function Invoke-PesterSuite {
+    # The pwsh running this script, not whichever one PATH finds first.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (-not (Test-Path -LiteralPath $pwsh)) {
+        Write-Warning "SKIPPED the Pester tests in tests/pester: no pwsh executable at $pwsh."
+        return
+    }
+    $pester = Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
+    if (-not $pester) {
+        Write-Warning 'SKIPPED the Pester tests in tests/pester: Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
+        return
+    }
+
+    Invoke-Package
+    # A child pwsh, so the module's assemblies are not loaded (and locked) in this session afterwards.
+    # It inherits the environment: the module folder travels in BACKUPCMDLETS_MODULE, as the tests expect.
+    $testPath = (Join-Path $root 'tests/pester').Replace("'", "''")
+    $script = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$testPath'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
+    $previous = $env:BACKUPCMDLETS_MODULE
+    $env:BACKUPCMDLETS_MODULE = $moduleOut
+    try {
+        Write-Host "Pester $($pester.Version): tests/pester against $moduleOut"
+        Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
+    }
+    finally {
+        $env:BACKUPCMDLETS_MODULE = $previous
+    }
+}
+
 foreach ($t in $Task) {
     switch ($t) {
-        'Build' {
-            Invoke-Native dotnet @('build', (Join-Path $root 'BackupCmdlets.sln'), '-c', $Configuration, '--nologo')
-        }
+        'Build' { Invoke-Native dotnet @('build', (Join-Path $root 'BackupCmdlets.sln'), '-c', $Configuration, '--nologo') }
         'Test' {
             Invoke-Native dotnet @('test', (Join-Path $root 'BackupCmdlets.sln'), '-c', $Configuration, '--nologo')
-            $pester = Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
-            if (-not $pester) {
-                Write-Warning 'Pester 5 is not installed: the Pester tests in tests/pester were SKIPPED (Install-Module Pester -MinimumVersion 5.0).'
-                continue
-            }
-            Invoke-Package
-            # A child pwsh, so the module's assemblies are not locked in this session afterwards.
-            $script = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$root/tests/pester'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; `$env:BACKUPCMDLETS_MODULE = '$moduleOut'; Invoke-Pester -Configuration `$c"
-            Invoke-Native pwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
+            Invoke-PesterSuite
         }
         'Package' { Invoke-Package }
-        'Demo' {
-            Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/BackupCmdlets.Cli'), '-c', $Configuration, '--', 'demo')
-        }
+        'Demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/BackupCmdlets.Cli'), '-c', $Configuration, '--', 'demo') }
     }
 }

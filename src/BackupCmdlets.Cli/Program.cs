@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using BackupCmdlets.Cli;
 
 // The command names are the cmdlet names and the options their parameter names in kebab case.
@@ -10,16 +11,44 @@ foreach (var command in CliCommandCatalog.All())
     root.Subcommands.Add(command);
 }
 
-var parse = root.Parse(args);
-if (parse.Errors.Count > 0)
+// Results can be many lines (a listing of 200,000 entries): buffer stdout, flush once at the end.
+var stdout = new StreamWriter(Console.OpenStandardOutput(), bufferSize: 1 << 16) { AutoFlush = false };
+Console.SetOut(stdout);
+try
 {
-    foreach (var error in parse.Errors)
-    {
-        Console.Error.WriteLine($"backupcmdlets: {error.Message}");
-    }
-
-    Console.Error.WriteLine("Try 'backupcmdlets --help'.");
-    return ExitCodes.BadUsage;
+    return await RunAsync(root, args);
+}
+finally
+{
+    stdout.Flush();
 }
 
-return await parse.InvokeAsync();
+static async Task<int> RunAsync(RootCommand root, string[] args)
+{
+    var parse = root.Parse(args);
+    if (parse.Errors.Count > 0)
+    {
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"backupcmdlets: {error.Message}");
+        }
+
+        Console.Error.WriteLine("Try 'backupcmdlets --help'.");
+        return ExitCodes.BadUsage;
+    }
+
+    // Ctrl+C and SIGTERM cancel the engine's token and let the run clean up (remove its
+    // temporaries) before the process ends; System.CommandLine's own handling ends it at once.
+    using var stopping = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stopping.Cancel();
+    };
+    using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+    {
+        context.Cancel = true;
+        stopping.Cancel();
+    });
+    return await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, stopping.Token);
+}

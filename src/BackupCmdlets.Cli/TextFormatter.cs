@@ -9,6 +9,11 @@ internal static class TextFormatter
 {
     public static string Format(object value)
     {
+        if (value is string or IConvertible)
+        {
+            return Render(value);
+        }
+
         var properties = value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0)
             .ToArray();

@@ -28,4 +28,7 @@ public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string De
 
     /// <summary>Worker threads for compression; null for one per core.</summary>
     public int? ThrottleLimit { get; init; }
+
+    /// <summary>Called just before each file is opened; lets tests make a file vanish between scan and read.</summary>
+    internal Action<string>? BeforeFileOpen { get; init; }
 }

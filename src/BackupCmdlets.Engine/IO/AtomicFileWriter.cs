@@ -26,13 +26,15 @@ public sealed class AtomicFileWriter : IDisposable
     public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => Stream.SafeFileHandle;
 
     /// <summary>
-    /// Starts a file under a temporary name beside <paramref name="finalPath"/>. The name may hold any
-    /// bytes (see <see cref="FileNameEncoding"/>); <paramref name="bufferSize"/> 0 writes unbuffered.
+    /// Creates the temporary. <paramref name="privateUntilCommit"/> creates it readable by the owner
+    /// only (for restored files whose final mode is set before the rename); otherwise it gets the
+    /// usual mode of a new file (0666 less the umask). The name may hold any bytes (see
+    /// <see cref="FileNameEncoding"/>); <paramref name="bufferSize"/> 0 writes unbuffered.
     /// </summary>
-    public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0)
+    public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0, bool privateUntilCommit = false)
     {
         string temporary = TemporaryName.For(finalPath);
-        var handle = UnixFileSystem.CreateNewFile(temporary, 0x180 /* rw------- */);
+        var handle = UnixFileSystem.CreateNewFile(temporary, privateUntilCommit ? 0x180 /* rw------- */ : 0x1B6 /* rw-rw-rw- less the umask */);
         try
         {
             UnixFileSystem.Preallocate(handle, preallocate);

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace BackupCmdlets.Engine.IO;
 
-/// <summary>The calls for walking and changing a tree by byte-exact names (getdents64, statx relative to a directory, open with flags, mkdir, rename, symlink, readlink) and for setting metadata on open files.</summary>
+/// <summary>The calls for walking and changing a tree by byte-exact names (getdents64, statx relative to a directory, open with flags, mkdir, symlink, readlink) and for setting metadata on open files.</summary>
 internal static unsafe partial class NativeMethods
 {
     public const int ORdOnly = 0;
@@ -10,7 +10,6 @@ internal static unsafe partial class NativeMethods
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
     public const int OCloExec = 0x80000;
-    public const uint RenameNoReplace = 1;
 
     public static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
@@ -34,12 +33,6 @@ internal static unsafe partial class NativeMethods
     [DllImport(Libc, SetLastError = true, EntryPoint = "symlink")]
     public static extern int Symlink([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string target, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "rename")]
-    public static extern int Rename([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string from, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string to);
-
-    [DllImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
-    public static extern int RenameAt2(int fromDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string from, int toDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string to, uint flags);
-
     [DllImport(Libc, SetLastError = true, EntryPoint = "unlink")]
     public static extern int Unlink([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path);
 
@@ -48,12 +41,6 @@ internal static unsafe partial class NativeMethods
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "mkdir")]
     public static extern int MakeDirectory([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode);
-
-    [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
-    public static extern byte* RealPath([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, byte* resolved);
-
-    [DllImport(Libc, EntryPoint = "free")]
-    public static extern void Free(void* pointer);
 
     [DllImport(Libc, EntryPoint = "posix_fallocate")]
     public static extern int PosixFallocate(int fd, long offset, long length);

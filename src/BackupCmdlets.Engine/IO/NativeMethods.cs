@@ -16,6 +16,7 @@ internal static unsafe partial class NativeMethods
     public const uint StatxBasicStats = 0x7ff;
     public const long UtimeOmit = (1L << 30) - 2;
     public const ulong FiClone = 0x40049409;
+    public const uint RenameNoReplace = 1;
 
     public const int ENOENT = 2;
     public const int EACCES = 13;
@@ -92,6 +93,9 @@ internal static unsafe partial class NativeMethods
     [DllImport(Libc, SetLastError = true, EntryPoint = "ioctl")]
     public static extern int Ioctl(int fd, ulong request, nint argument);
 
+    [DllImport(Libc, SetLastError = true, EntryPoint = "sync_file_range")]
+    public static extern int SyncFileRange(int fd, long offset, long length, uint flags);
+
     [DllImport(Libc, SetLastError = true, EntryPoint = "fsync")]
     public static extern int Fsync(int fd);
 
@@ -100,6 +104,15 @@ internal static unsafe partial class NativeMethods
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "close")]
     public static extern int Close(int fd);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
+    public static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string newPath, uint flags);
+
+    [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
+    public static extern nint RealPath([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, nint resolved);
+
+    [DllImport(Libc, EntryPoint = "free")]
+    public static extern void Free(nint pointer);
 
     [DllImport(Libc, EntryPoint = "geteuid")]
     public static extern uint GetEffectiveUserId();

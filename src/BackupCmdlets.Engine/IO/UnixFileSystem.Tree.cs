@@ -6,8 +6,8 @@ namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
 /// Walking and changing a tree by byte-exact names (a name that is not valid UTF-8 travels as the
-/// escaped string <see cref="FileNameEncoding"/> makes): listing with metadata, links, directories,
-/// renames and file handles that never follow a symlink at the last component.
+/// escaped string <see cref="FileNameEncoding"/> makes): listing with metadata, links, directories
+/// and file handles that never follow a symlink at the last component.
 /// </summary>
 public static unsafe partial class UnixFileSystem
 {
@@ -139,41 +139,6 @@ public static unsafe partial class UnixFileSystem
         }
     }
 
-    /// <summary>rename(2): atomically replaces <paramref name="to"/> when <paramref name="overwrite"/>, else fails when it exists.</summary>
-    public static void Rename(string from, string to, bool overwrite = true)
-    {
-        if (!Native)
-        {
-            File.Move(from, to, overwrite);
-            return;
-        }
-
-        if (overwrite)
-        {
-            if (NativeMethods.Rename(from, to) != 0)
-            {
-                throw ErrnoException(Marshal.GetLastPInvokeError(), to);
-            }
-
-            return;
-        }
-
-        if (NativeMethods.RenameAt2(NativeMethods.AtFdCwd, from, NativeMethods.AtFdCwd, to, NativeMethods.RenameNoReplace) == 0)
-        {
-            return;
-        }
-
-        int errno = Marshal.GetLastPInvokeError();
-        if (errno is not (NativeMethods.EINVAL or NativeMethods.ENOSYS))
-        {
-            throw ErrnoException(errno, to);
-        }
-
-        // File systems without RENAME_NOREPLACE: link fails on an existing name, as wanted.
-        CreateHardLink(from, to);
-        DeleteFile(from);
-    }
-
     /// <summary>unlink(2): removes a file, symlink or special file (never a directory).</summary>
     public static void DeleteFile(string path)
     {
@@ -263,30 +228,6 @@ public static unsafe partial class UnixFileSystem
         }
 
         return copied;
-    }
-
-    /// <summary>realpath(3): the absolute path with every symlink resolved.</summary>
-    public static string RealPath(string path)
-    {
-        if (!Native)
-        {
-            return Path.GetFullPath(path);
-        }
-
-        byte* resolved = NativeMethods.RealPath(path, null);
-        if (resolved == null)
-        {
-            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
-        }
-
-        try
-        {
-            return FileNameEncoding.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved));
-        }
-        finally
-        {
-            NativeMethods.Free(resolved);
-        }
     }
 
     private static SafeFileHandle OpenHandle(string path, int flags, int mode, FileMode managedMode, FileAccess managedAccess)

@@ -148,6 +148,72 @@ public static unsafe partial class UnixFileSystem
         return CopyRange(source, 0, destination, 0, length);
     }
 
+    /// <summary>
+    /// rename(2) of the entry itself, whatever it is (File.Move refuses a symlink to a folder).
+    /// Without <paramref name="replace"/> an existing target is an error, checked atomically.
+    /// </summary>
+    public static void Rename(string source, string destination, bool replace)
+    {
+        if (!Native)
+        {
+            File.Move(source, destination, replace);
+            return;
+        }
+
+        if (NativeMethods.RenameAt2(NativeMethods.AtFdCwd, source, NativeMethods.AtFdCwd, destination, replace ? 0 : NativeMethods.RenameNoReplace) == 0)
+        {
+            return;
+        }
+
+        int errno = Marshal.GetLastPInvokeError();
+        if (!replace && errno is NativeMethods.EINVAL or NativeMethods.ENOSYS)
+        {
+            // A file system without RENAME_NOREPLACE: link + unlink refuses an existing target too.
+            CreateHardLink(source, destination);
+            DeleteFile(source);
+            return;
+        }
+
+        throw ErrnoException(errno, destination);
+    }
+
+    /// <summary>realpath(3): the absolute path with every symlink resolved; the path must exist.</summary>
+    public static string RealPath(string path)
+    {
+        if (!Native)
+        {
+            var info = new DirectoryInfo(path);
+            return Path.GetFullPath(info.LinkTarget is null ? path : info.ResolveLinkTarget(returnFinalTarget: true)!.FullName);
+        }
+
+        nint resolved = NativeMethods.RealPath(path, 0);
+        if (resolved == 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+
+        try
+        {
+            return FileNameEncoding.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)resolved));
+        }
+        finally
+        {
+            NativeMethods.Free(resolved);
+        }
+    }
+
+    /// <summary>
+    /// Starts writing a range of a file to disk without waiting (sync_file_range), so a later fsync
+    /// only waits for the tail. Best effort: ignored where the call does not exist.
+    /// </summary>
+    public static void StartWriteback(SafeFileHandle file, long offset, long length)
+    {
+        if (Native)
+        {
+            NativeMethods.SyncFileRange((int)file.DangerousGetHandle(), offset, length, 2 /* SYNC_FILE_RANGE_WRITE */);
+        }
+    }
+
     /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {
@@ -171,6 +237,7 @@ public static unsafe partial class UnixFileSystem
         return errno switch
         {
             NativeMethods.ENOENT => new FileNotFoundException(message, path),
+            NativeMethods.EEXIST => new IOException(message, NativeMethods.EEXIST),
             NativeMethods.ENOSPC => new IOException(message, unchecked((int)0x80070070)),
             _ => new IOException(message, errno),
         };

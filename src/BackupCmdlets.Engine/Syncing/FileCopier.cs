@@ -66,7 +66,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
 
     private Outcome Whole(SafeFileHandle input, FileMetadata source, string destinationPath)
     {
-        using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0);
+        using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0, privateUntilCommit: true);
         long copied = UnixFileSystem.CopyInKernel(input, writer.Handle, source.Size, tryClone: true);
         if (copied == 0 && source.Size > 0)
         {
@@ -113,7 +113,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
 
         using var basis = UnixFileSystem.OpenRead(destinationPath);
         var instructions = DeltaEncoder.Compute(input, source.Size, basis, destination.Size, inPlace: false, parallelism, cancellationToken);
-        using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0);
+        using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0, privateUntilCommit: true);
         foreach (var step in instructions)
         {
             if (step.IsMatch)

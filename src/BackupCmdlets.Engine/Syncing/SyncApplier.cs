@@ -205,7 +205,7 @@ internal sealed class SyncApplier
             }
 
             EntryMetadata.Apply(temporary, source, null, _owners);
-            UnixFileSystem.Rename(temporary, destinationPath);
+            UnixFileSystem.Rename(temporary, destinationPath, replace: true);
         }
         catch
         {
@@ -230,7 +230,7 @@ internal sealed class SyncApplier
 
         string temporary = TemporaryName.For(destinationPath);
         UnixFileSystem.CreateHardLink(TreeComparer.FullPath(_destination, change.HardLinkLeader!), temporary);
-        UnixFileSystem.Rename(temporary, destinationPath);
+        UnixFileSystem.Rename(temporary, destinationPath, replace: true);
         if (UnixFileSystem.TryLstat(temporary) is not null)
         {
             // rename(2) does nothing when both names already are the same file.

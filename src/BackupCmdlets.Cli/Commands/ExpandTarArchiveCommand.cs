@@ -1,0 +1,42 @@
+using System.CommandLine;
+using BackupCmdlets.Engine.Archiving;
+
+namespace BackupCmdlets.Cli.Commands;
+
+internal sealed class ExpandTarArchiveCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var path = new Option<string>("--path") { Description = "The archive to extract.", Required = true };
+        var destination = new Option<string>("--destination-path") { Description = "The folder to extract into (created when its parent exists).", Required = true };
+        var include = new Option<string[]>("--include") { Description = "Glob patterns: extract only matching entries.", AllowMultipleArgumentsPerToken = true };
+        var force = new Option<bool>("--force") { Description = "Replace existing files." };
+        var preserveOwner = new Option<bool>("--preserve-owner") { Description = "Restore owners and setuid/setgid bits." };
+        var throttle = new Option<int?>("--throttle-limit") { Description = "Writer threads (default: one per core)." };
+        var command = CliCommandCatalog.Named("Expand-TarArchive", "Extracts a tar archive safely: no entry is written outside the destination.");
+        command.Options.Add(path);
+        command.Options.Add(destination);
+        command.Options.Add(include);
+        command.Options.Add(force);
+        command.Options.Add(preserveOwner);
+        command.Options.Add(throttle);
+        command.SetAction((parse, cancellation) =>
+        {
+            var request = new ExpandArchiveRequest(parse.GetValue(path)!, parse.GetValue(destination)!)
+            {
+                Include = parse.GetValue(include) ?? [],
+                Force = parse.GetValue(force),
+                PreserveOwner = parse.GetValue(preserveOwner),
+                ThrottleLimit = parse.GetValue(throttle),
+            };
+            return CliRunner.RunAsync(
+                parse,
+                (progress, ct) => ArchiveExtractor.ExpandAsync(request, progress, ct),
+                result => [result],
+                result => result.Complete,
+                result => result.Problems,
+                cancellation);
+        });
+        return command;
+    }
+}

@@ -1,0 +1,22 @@
+using System.CommandLine;
+using BackupCmdlets.Engine.Archiving;
+
+namespace BackupCmdlets.Cli.Commands;
+
+internal sealed class GetTarArchiveItemCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var path = new Option<string>("--path") { Description = "The archive to list (compression is read from its content).", Required = true };
+        var command = CliCommandCatalog.Named("Get-TarArchiveItem", "Lists the entries of a tar archive, as tar -tv does.");
+        command.Options.Add(path);
+        command.SetAction((parse, cancellation) => CliRunner.RunAsync(
+            parse,
+            (progress, ct) => ArchiveReader.ListAsync(new ListArchiveRequest(parse.GetValue(path)!), progress, ct),
+            listing => parse.GetValue(CliOptions.Json) ? listing.Items : listing.Items.Select(TarListingLine.Format).Cast<object>(),
+            _ => true,
+            null,
+            cancellation));
+        return command;
+    }
+}

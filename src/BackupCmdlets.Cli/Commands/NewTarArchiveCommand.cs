@@ -1,0 +1,49 @@
+using System.CommandLine;
+using BackupCmdlets.Engine.Archiving;
+
+namespace BackupCmdlets.Cli.Commands;
+
+internal sealed class NewTarArchiveCommand : ICliCommand
+{
+    public Command Build()
+    {
+        var path = new Option<string[]>("--path") { Description = "Files and folders to archive.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var destination = new Option<string>("--destination-path") { Description = "The archive file to write.", Required = true };
+        var compression = new Option<ArchiveCompression>("--compression") { Description = "None, GZip or BZip2.", DefaultValueFactory = _ => ArchiveCompression.None };
+        var level = new Option<int?>("--compression-level") { Description = "1 (fastest) to 9 (smallest)." };
+        var exclude = new Option<string[]>("--exclude") { Description = "Glob patterns of names to leave out.", AllowMultipleArgumentsPerToken = true };
+        var checksum = new Option<bool>("--checksum") { Description = "Also write <archive>.sha256 (sha256sum -c format)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing archive." };
+        var throttle = new Option<int?>("--throttle-limit") { Description = "Compression threads (default: one per core)." };
+
+        var command = CliCommandCatalog.Named("New-TarArchive", "Writes a POSIX tar archive, optionally gzip or bzip2 compressed.");
+        command.Options.Add(path);
+        command.Options.Add(destination);
+        command.Options.Add(compression);
+        command.Options.Add(level);
+        command.Options.Add(exclude);
+        command.Options.Add(checksum);
+        command.Options.Add(force);
+        command.Options.Add(throttle);
+        command.SetAction((parse, cancellation) =>
+        {
+            var request = new CreateArchiveRequest(parse.GetValue(path)!, parse.GetValue(destination)!)
+            {
+                Compression = parse.GetValue(compression),
+                CompressionLevel = parse.GetValue(level),
+                Exclude = parse.GetValue(exclude) ?? [],
+                Checksum = parse.GetValue(checksum),
+                Force = parse.GetValue(force),
+                ThrottleLimit = parse.GetValue(throttle),
+            };
+            return CliRunner.RunAsync(
+                parse,
+                (progress, ct) => ArchiveWriter.CreateAsync(request, progress, ct),
+                result => [result],
+                result => result.Complete,
+                result => result.Problems,
+                cancellation);
+        });
+        return command;
+    }
+}

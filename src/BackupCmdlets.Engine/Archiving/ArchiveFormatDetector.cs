@@ -1,0 +1,44 @@
+using BackupCmdlets.Engine.Archiving.Tar;
+
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>Tells the compression of an archive from its first bytes, never from its name.</summary>
+internal static class ArchiveFormatDetector
+{
+    public static ArchiveCompression Detect(ReadOnlySpan<byte> head, string path)
+    {
+        if (head.Length >= 2 && head[0] == 0x1f && head[1] == 0x8b)
+        {
+            return ArchiveCompression.GZip;
+        }
+
+        if (head.Length >= 4 && head[0] == 'B' && head[1] == 'Z' && head[2] == 'h' && head[3] is >= (byte)'1' and <= (byte)'9')
+        {
+            return ArchiveCompression.BZip2;
+        }
+
+        string? other = head switch
+        {
+            [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..] => "xz",
+            [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd",
+            [(byte)'P', (byte)'K', 3, 4, ..] => "zip",
+            [0x1f, 0x9d, ..] => "compress (.Z)",
+            _ => null,
+        };
+        if (other is not null)
+        {
+            throw new BackupException(ArchiveErrorIds.UnsupportedCompression, ErrorKind.InvalidData, $"'{path}' is {other} data; supported are plain tar, gzip and bzip2.", path);
+        }
+
+        // A first block with the ustar magic is tar even when its checksum is wrong: the reader then
+        // reports the damaged header rather than "not an archive".
+        bool ustarMagic = head.Length >= TarFormat.BlockSize && head.Slice(TarFormat.MagicOffset, 5).SequenceEqual("ustar"u8);
+        if (head.Length >= TarFormat.BlockSize && (ustarMagic || TarFormat.IsHeader(head) || head[..TarFormat.BlockSize].IndexOfAnyExcept((byte)0) < 0))
+        {
+            return ArchiveCompression.None;
+        }
+
+        string why = head.Length == 0 ? "it is empty" : head.Length < TarFormat.BlockSize ? "it is shorter than one tar block" : "its first block is not a tar header";
+        throw new BackupException(ArchiveErrorIds.NotAnArchive, ErrorKind.InvalidData, $"'{path}' is not a tar archive: {why}.", path);
+    }
+}

@@ -1,0 +1,92 @@
+using BackupCmdlets.Engine.Archiving.Compression;
+
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>An archive file opened for reading: its compression (from the content) and the tar stream inside.</summary>
+internal sealed class ArchiveInput : IDisposable
+{
+    private readonly FileStream _file;
+
+    private ArchiveInput(string path, FileStream file, ArchiveCompression compression, Stream tar)
+    {
+        Path = path;
+        _file = file;
+        Compression = compression;
+        Tar = tar;
+    }
+
+    public string Path { get; }
+
+    public ArchiveCompression Compression { get; }
+
+    /// <summary>The uncompressed tar bytes.</summary>
+    public Stream Tar { get; }
+
+    public long CompressedLength => _file.Length;
+
+    /// <summary>How far into the archive file reading has got (for progress).</summary>
+    public long CompressedPosition => Tar switch
+    {
+        GzipDecompressingStream gz => gz.CompressedBytesRead,
+        Bzip2DecompressingStream bz => bz.CompressedBytesRead,
+        _ => _file.Position,
+    };
+
+    public static ArchiveInput Open(string path, int workers)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new BackupException(ArchiveErrorIds.NotAnArchive, ErrorKind.InvalidArgument, $"'{path}' is a folder, not an archive.", path);
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find archive '{path}'.", path);
+        }
+
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        try
+        {
+            byte[] head = new byte[512];
+            int read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            file.Position = 0;
+            var compression = ArchiveFormatDetector.Detect(head.AsSpan(0, read), path);
+            Stream tar = compression switch
+            {
+                ArchiveCompression.GZip => new GzipDecompressingStream(file, workers),
+                ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
+                _ => file,
+            };
+            return new ArchiveInput(path, file, compression, tar);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads what follows the end-of-archive marker, so every compressed byte is checked; answers whether it was all zeros.</summary>
+    public bool DrainTrailingData()
+    {
+        byte[] buffer = new byte[1 << 16];
+        bool zeros = true;
+        int n;
+        while ((n = Tar.Read(buffer)) > 0)
+        {
+            zeros &= buffer.AsSpan(0, n).IndexOfAnyExcept((byte)0) < 0;
+        }
+
+        return zeros;
+    }
+
+    public void Dispose()
+    {
+        if (!ReferenceEquals(Tar, _file))
+        {
+            Tar.Dispose();
+        }
+
+        _file.Dispose();
+    }
+}

@@ -1,0 +1,291 @@
+using System.Buffers;
+using System.Diagnostics;
+using BackupCmdlets.Engine.Archiving.Tar;
+using BackupCmdlets.Engine.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>
+/// Writes a tar archive (New-TarArchive): scans the sources, reads small files ahead in parallel,
+/// lays the tar stream into chunks that are compressed on every core, and writes everything under a
+/// temporary name that gets the final name only once complete and flushed.
+/// </summary>
+public static class ArchiveWriter
+{
+    private const int SmallFileLimit = 1 << 20;
+    private const int ReadAheadEntries = 256;
+    private const long ReadAheadBytes = 64L << 20;
+
+    public static Task<ArchiveResult> CreateAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        Task.Factory.StartNew(() => Create(request, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static ArchiveResult Create(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
+        string destination = Path.GetFullPath(request.DestinationPath);
+        int level = CheckRequest(request, destination);
+        int workers = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
+        var exclude = GlobPattern.Compile(request.Exclude);
+        var problems = new List<ItemProblem>();
+        var throttle = new ProgressThrottle(progress);
+        string activity = $"Creating {Path.GetFileName(destination)}";
+
+        using var file = AtomicFileWriter.Create(destination, bufferSize: 0);
+        var temporary = UnixFileSystem.Lstat(file.TemporaryPath);
+        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation);
+        var tar = new TarChunkWriter(output);
+        long entries = 0;
+        string sha256;
+        try
+        {
+            var scanner = new ArchiveSourceScanner(
+                request,
+                exclude,
+                [destination, file.TemporaryPath, destination + ".sha256"],
+                () => (temporary.Device, temporary.Inode),
+                problems);
+            using var readAhead = new SmallFileReadAhead<FileContent>(Math.Clamp(workers, 2, 4));
+            var window = new Queue<(SourceEntry Entry, Task<FileContent>? Content)>();
+            long bytesAhead = 0;
+            using var source = scanner.Scan(cancellation).GetEnumerator();
+            bool more = true;
+            while (true)
+            {
+                while (more && window.Count < ReadAheadEntries && bytesAhead < ReadAheadBytes)
+                {
+                    more = source.MoveNext();
+                    if (more)
+                    {
+                        var entry = source.Current;
+                        bool small = entry.Header.Type == TarEntryType.File && entry.Header.Size <= SmallFileLimit;
+                        window.Enqueue((entry, small ? readAhead.Start(() => ReadSmallFile(entry, request.BeforeFileOpen)) : null));
+                        bytesAhead += small ? entry.Header.Size : 0;
+                    }
+                }
+
+                if (!window.TryDequeue(out var next))
+                {
+                    break;
+                }
+
+                cancellation.ThrowIfCancellationRequested();
+                if (next.Content is not null)
+                {
+                    bytesAhead -= next.Entry.Header.Size;
+                    var content = next.Content.GetAwaiter().GetResult();
+                    WriteSmallFile(tar, next.Entry, content, problems);
+                    if (content.Problem is not null && content.Buffer is null)
+                    {
+                        continue;
+                    }
+                }
+                else if (next.Entry.Header.Type == TarEntryType.File)
+                {
+                    if (!WriteLargeFile(tar, next.Entry, problems, request.BeforeFileOpen, cancellation))
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    tar.Write(TarHeaderEncoder.Encode(next.Entry.Header));
+                }
+
+                entries++;
+                throttle.Report(() => new OperationProgress(activity, $"{entries} entries, {tar.Position / (1 << 20)} MiB", next.Entry.Header.Name, entries, null, tar.Position));
+            }
+
+            tar.Finish();
+            sha256 = output.Complete();
+        }
+        catch
+        {
+            tar.Discard();
+            output.Abort();
+            throw;
+        }
+
+        cancellation.ThrowIfCancellationRequested();
+        file.Commit(overwrite: request.Force);
+        string? checksumPath = request.Checksum ? WriteChecksumFile(destination, sha256) : null;
+        throttle.Report(() => new OperationProgress(activity, "Done", null, entries, entries, tar.Position, tar.Position), force: true);
+        return new ArchiveResult(destination, request.Compression, entries, tar.Position, output.BytesOut, sha256, clock.Elapsed, problems)
+        {
+            ChecksumPath = checksumPath,
+        };
+    }
+
+    private static int CheckRequest(CreateArchiveRequest request, string destination)
+    {
+        if (request.Paths.Count == 0)
+        {
+            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.InvalidArgument, "No paths to archive were given.");
+        }
+
+        foreach (string path in request.Paths)
+        {
+            if (UnixFileSystem.TryLstat(Path.GetFullPath(path)) is null)
+            {
+                throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find path '{path}' because it does not exist.", path);
+            }
+        }
+
+        string? folder = Path.GetDirectoryName(destination);
+        if (folder is null || !Directory.Exists(folder))
+        {
+            throw new BackupException(ArchiveErrorIds.DestinationFolderNotFound, ErrorKind.ObjectNotFound, $"The folder of the archive '{destination}' does not exist.", destination);
+        }
+
+        if (Directory.Exists(destination))
+        {
+            throw new BackupException(ArchiveErrorIds.DestinationIsFolder, ErrorKind.InvalidArgument, $"The archive path '{destination}' is a folder.", destination);
+        }
+
+        if (File.Exists(destination) && !request.Force)
+        {
+            throw new BackupException(ArchiveErrorIds.ArchiveExists, ErrorKind.ResourceExists, $"The archive '{destination}' already exists; use -Force to replace it.", destination);
+        }
+
+        int level = request.CompressionLevel ?? (request.Compression == ArchiveCompression.BZip2 ? 9 : 6);
+        if (level is < 1 or > 9)
+        {
+            throw new BackupException("InvalidCompressionLevel", ErrorKind.InvalidArgument, $"The compression level must be 1 to 9, not {level}.");
+        }
+
+        return level;
+    }
+
+    private static FileContent ReadSmallFile(SourceEntry entry, Action<string>? beforeOpen)
+    {
+        long size = entry.Header.Size;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)size + 1);
+        try
+        {
+            beforeOpen?.Invoke(entry.FullPath);
+            using var handle = OpenSource(entry.FullPath);
+            // Asking for one byte more than lstat said tells growth; a short read is end of file.
+            int total = 0;
+            while (total <= size)
+            {
+                int want = (int)(size + 1 - total);
+                int n = RandomAccess.Read(handle, buffer.AsSpan(total, want), total);
+                total += n;
+                if (n < want)
+                {
+                    break;
+                }
+            }
+
+            return new FileContent(buffer, total, total == size ? null : Changed(entry.FullPath, size, total));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return new FileContent(null, 0, Unreadable(entry.FullPath, ex));
+        }
+    }
+
+    private static void WriteSmallFile(TarChunkWriter tar, SourceEntry entry, FileContent content, List<ItemProblem> problems)
+    {
+        if (content.Problem is not null)
+        {
+            problems.Add(content.Problem);
+        }
+
+        if (content.Buffer is null)
+        {
+            return;
+        }
+
+        try
+        {
+            long size = entry.Header.Size;
+            tar.Write(TarHeaderEncoder.Encode(entry.Header));
+            int stored = (int)Math.Min(content.Length, size);
+            tar.Write(content.Buffer.AsSpan(0, stored));
+            tar.WriteZeros(size - stored);
+            tar.PadToBlock();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(content.Buffer);
+        }
+    }
+
+    private static bool WriteLargeFile(TarChunkWriter tar, SourceEntry entry, List<ItemProblem> problems, Action<string>? beforeOpen, CancellationToken cancellation)
+    {
+        SafeFileHandle handle;
+        try
+        {
+            beforeOpen?.Invoke(entry.FullPath);
+            handle = OpenSource(entry.FullPath);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(Unreadable(entry.FullPath, ex));
+            return false;
+        }
+
+        using (handle)
+        {
+            long size = entry.Header.Size;
+            tar.Write(TarHeaderEncoder.Encode(entry.Header));
+            long offset = 0;
+            try
+            {
+                while (offset < size)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var space = tar.FreeSpace();
+                    int want = (int)Math.Min(space.Length, size - offset);
+                    int n = RandomAccess.Read(handle, space[..want], offset);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    tar.Advance(n);
+                    offset += n;
+                }
+            }
+            catch (IOException ex)
+            {
+                problems.Add(Unreadable(entry.FullPath, ex));
+            }
+
+            Span<byte> probe = stackalloc byte[1];
+            if (offset < size || RandomAccess.Read(handle, probe, offset) > 0)
+            {
+                problems.Add(Changed(entry.FullPath, size, offset < size ? offset : size + 1));
+            }
+
+            tar.WriteZeros(size - offset);
+            tar.PadToBlock();
+        }
+
+        return true;
+    }
+
+    private static SafeFileHandle OpenSource(string path) =>
+        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+
+    private static string WriteChecksumFile(string archive, string sha256)
+    {
+        string path = archive + ".sha256";
+        using var file = AtomicFileWriter.Create(path);
+        file.Stream.Write(System.Text.Encoding.UTF8.GetBytes($"{sha256}  {Path.GetFileName(archive)}\n"));
+        file.Commit(overwrite: true);
+        return path;
+    }
+
+    private static ItemProblem Unreadable(string path, Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException
+        ? ArchiveSourceScanner.Vanished(path)
+        : new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot read '{path}' ({ex.Message}); it was left out.");
+
+    private static ItemProblem Changed(string path, long expected, long actual) => actual < expected
+        ? new ItemProblem(path, ArchiveErrorIds.SourceFileChanged, ErrorKind.ReadError, $"'{path}' shrank by {expected - actual} bytes while it was read; the rest was padded with zeros.")
+        : new ItemProblem(path, ArchiveErrorIds.SourceFileChanged, ErrorKind.ReadError, $"'{path}' grew while it was read; only its first {expected} bytes were stored.");
+
+    private sealed record FileContent(byte[]? Buffer, int Length, ItemProblem? Problem);
+}

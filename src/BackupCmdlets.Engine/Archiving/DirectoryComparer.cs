@@ -1,0 +1,172 @@
+using System.Buffers;
+using BackupCmdlets.Engine.Archiving.Tar;
+using BackupCmdlets.Engine.IO;
+using Microsoft.Win32.SafeHandles;
+
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>
+/// Compares archive entries with a folder, as <c>tar -d</c> does (missing, type, size, content,
+/// mode, modification time, link target, owner), and also reports files on disk inside archived
+/// folders that the archive does not have.
+/// </summary>
+internal sealed class DirectoryComparer
+{
+    private readonly string _root;
+    private readonly List<ItemProblem> _problems;
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<string> _directories = [];
+
+    public DirectoryComparer(string root, List<ItemProblem> problems)
+    {
+        _root = root;
+        _problems = problems;
+    }
+
+    public void Compare(TarEntryHeader entry, TarStreamReader reader)
+    {
+        string relative;
+        try
+        {
+            relative = EntryPath.Normalize(entry.Name, _root);
+        }
+        catch (BackupException ex)
+        {
+            Add(entry.Name, ex.ErrorId, ex.Message, entry.Offset);
+            return;
+        }
+
+        _seen.Add(relative);
+        string disk = relative.Length == 0 ? _root : Path.Combine(_root, relative);
+        var meta = UnixFileSystem.TryLstat(disk);
+        if (meta is null)
+        {
+            Add(entry.Name, ArchiveErrorIds.DifferenceMissing, "in the archive but not on disk", entry.Offset);
+            return;
+        }
+
+        var expectedKind = entry.Type switch
+        {
+            TarEntryType.Directory => FileKind.Directory,
+            TarEntryType.SymbolicLink => FileKind.SymbolicLink,
+            TarEntryType.Fifo => FileKind.Fifo,
+            TarEntryType.CharacterDevice => FileKind.CharacterDevice,
+            TarEntryType.BlockDevice => FileKind.BlockDevice,
+            _ => FileKind.File,
+        };
+        if (meta.Kind != expectedKind)
+        {
+            Add(entry.Name, ArchiveErrorIds.DifferenceType, $"a {expectedKind} in the archive but a {meta.Kind} on disk", entry.Offset);
+            return;
+        }
+
+        if (entry.Type == TarEntryType.Directory)
+        {
+            _directories.Add(relative);
+        }
+
+        if (entry.Type != TarEntryType.SymbolicLink && meta.Permissions != entry.Mode)
+        {
+            Add(entry.Name, ArchiveErrorIds.DifferenceMode, $"mode differs: {Convert.ToString(entry.Mode, 8)} in the archive, {Convert.ToString(meta.Permissions, 8)} on disk", entry.Offset);
+        }
+
+        if (meta.UserId != entry.UserId || meta.GroupId != entry.GroupId)
+        {
+            Add(entry.Name, ArchiveErrorIds.DifferenceOwner, $"owner differs: {entry.UserId}:{entry.GroupId} in the archive, {meta.UserId}:{meta.GroupId} on disk", entry.Offset);
+        }
+
+        switch (entry.Type)
+        {
+            case TarEntryType.SymbolicLink:
+                string? target = new FileInfo(disk).LinkTarget;
+                if (target != entry.LinkName)
+                {
+                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
+                }
+
+                break;
+            case TarEntryType.HardLink:
+                string linked = Path.Combine(_root, EntryPath.Normalize(entry.LinkName, _root));
+                var linkedMeta = UnixFileSystem.TryLstat(linked);
+                if (linkedMeta is null || linkedMeta.Inode != meta.Inode || linkedMeta.Device != meta.Device)
+                {
+                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"not hard-linked to '{entry.LinkName}' on disk", entry.Offset);
+                }
+
+                break;
+            case TarEntryType.File:
+                CompareTime(entry, meta);
+                if (meta.Size != entry.Size)
+                {
+                    Add(entry.Name, ArchiveErrorIds.DifferenceSize, $"size differs: {entry.Size} in the archive, {meta.Size} on disk", entry.Offset);
+                }
+                else if (FirstDifference(disk, reader) is { } at)
+                {
+                    Add(entry.Name, ArchiveErrorIds.DifferenceContent, $"contents differ from byte {at}", entry.Offset);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Files on disk, inside folders the archive holds, that the archive does not have.</summary>
+    public void ReportExtras()
+    {
+        foreach (string directory in _directories)
+        {
+            string disk = directory.Length == 0 ? _root : Path.Combine(_root, directory);
+            foreach (string child in Directory.EnumerateFileSystemEntries(disk))
+            {
+                string relative = directory.Length == 0 ? Path.GetFileName(child) : $"{directory}/{Path.GetFileName(child)}";
+                if (!_seen.Contains(relative))
+                {
+                    Add(relative, ArchiveErrorIds.DifferenceExtra, "on disk but not in the archive", null);
+                }
+            }
+        }
+    }
+
+    private void CompareTime(TarEntryHeader entry, FileMetadata meta)
+    {
+        var archived = entry.ModifiedTime;
+        bool same = archived.Nanoseconds == 0 ? archived.Seconds == meta.ModifiedTime.Seconds : archived == meta.ModifiedTime;
+        if (!same)
+        {
+            Add(entry.Name, ArchiveErrorIds.DifferenceModifiedTime, $"modification time differs: {archived.ToDateTimeOffset():u} in the archive, {meta.ModifiedTime.ToDateTimeOffset():u} on disk", entry.Offset);
+        }
+    }
+
+    private static long? FirstDifference(string disk, TarStreamReader reader)
+    {
+        byte[] archived = ArrayPool<byte>.Shared.Rent(1 << 20);
+        byte[] onDisk = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            using SafeFileHandle handle = File.OpenHandle(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            long offset = 0;
+            int n;
+            while ((n = reader.ReadData(archived.AsSpan(0, 1 << 20))) > 0)
+            {
+                int m = RandomAccess.Read(handle, onDisk.AsSpan(0, n), offset);
+                int mismatch = archived.AsSpan(0, n).CommonPrefixLength(onDisk.AsSpan(0, m));
+                if (mismatch < n)
+                {
+                    reader.SkipData();
+                    return offset + mismatch;
+                }
+
+                offset += n;
+            }
+
+            return null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(archived);
+            ArrayPool<byte>.Shared.Return(onDisk);
+        }
+    }
+
+    private void Add(string name, string id, string what, long? offset) =>
+        _problems.Add(new ItemProblem(name, id, ErrorKind.InvalidData, what.TrimEnd('.') + ".", offset));
+}

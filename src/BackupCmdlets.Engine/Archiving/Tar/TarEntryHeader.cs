@@ -1,0 +1,25 @@
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Archiving.Tar;
+
+/// <summary>One entry's header, after long-name and pax records are applied.</summary>
+internal sealed record TarEntryHeader(
+    string Name,
+    TarEntryType Type,
+    int Mode,
+    long UserId,
+    long GroupId,
+    string UserName,
+    string GroupName,
+    long Size,
+    UnixTime ModifiedTime,
+    string LinkName,
+    int DeviceMajor,
+    int DeviceMinor)
+{
+    /// <summary>Offset of the entry's first header block in the tar stream.</summary>
+    public long Offset { get; init; }
+
+    /// <summary>Content bytes stored after the header (0 for links, folders and devices).</summary>
+    public long DataSize => Type is TarEntryType.File ? Size : 0;
+}

@@ -1,0 +1,355 @@
+using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.IO;
+using BackupCmdlets.Engine.Tests.Support;
+
+namespace BackupCmdlets.Engine.Tests.Archiving;
+
+/// <summary>Every bad input of the archives issue: a clear error with its own id, and nothing half-written left behind.</summary>
+public sealed class ArchiveBadInputTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public async Task APathThatDoesNotExistIsRefusedAndNothingIsWritten()
+    {
+        var request = new CreateArchiveRequest([_temp.Combine("missing")], _temp.Combine("out.tar"));
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(request, null, CancellationToken.None));
+
+        Assert.Equal(ArchiveErrorIds.PathNotFound, error.ErrorId);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
+    }
+
+    [Fact]
+    public async Task ADestinationFolderThatDoesNotExistIsRefused()
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        var request = new CreateArchiveRequest([source], _temp.Combine("no", "such", "out.tar"));
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(request, null, CancellationToken.None));
+
+        Assert.Equal(ArchiveErrorIds.DestinationFolderNotFound, error.ErrorId);
+        Assert.False(Directory.Exists(_temp.Combine("no")));
+    }
+
+    [Fact]
+    public async Task AnExistingArchiveIsKeptWithoutForce()
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        string archive = _temp.WriteFile("out.tar", "previous good archive");
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive), null, CancellationToken.None));
+
+        Assert.Equal(ArchiveErrorIds.ArchiveExists, error.ErrorId);
+        Assert.Equal("previous good archive", File.ReadAllText(archive));
+    }
+
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.GZip)]
+    [InlineData(ArchiveCompression.BZip2)]
+    public void AnArchiveTruncatedAtAnyPointIsFound(ArchiveCompression compression)
+    {
+        string source = _temp.CreateDirectory("tree");
+        var random = new Random(3);
+        for (int i = 0; i < 12; i++)
+        {
+            byte[] content = new byte[random.Next(100, 40_000)];
+            random.NextBytes(content);
+            File.WriteAllBytes(Path.Combine(source, $"f{i}.bin"), content);
+        }
+
+        string archive = _temp.Combine("good" + Archives.Suffix(compression));
+        Archives.Create(source, archive, compression, checksum: true);
+        byte[] whole = File.ReadAllBytes(archive);
+        long endOfData = Archives.List(archive).Items.Count == 0 ? 0 : EndOfLastEntry(archive);
+        var cuts = Enumerable.Range(0, 60).Select(i => (int)((long)whole.Length * i / 60))
+            .Concat(Enumerable.Range(1, 24).Select(i => whole.Length - i))
+            .Distinct();
+        string cut = _temp.Combine("cut" + Archives.Suffix(compression));
+        foreach (int length in cuts)
+        {
+            File.WriteAllBytes(cut, whole[..length]);
+            File.Copy(archive + ".sha256", cut + ".sha256", overwrite: true);
+            File.WriteAllText(cut + ".sha256", File.ReadAllText(archive + ".sha256").Replace(Path.GetFileName(archive), Path.GetFileName(cut)));
+
+            var withSidecar = Archives.Test(cut);
+            Assert.False(withSidecar.IsValid, $"cut at {length} of {whole.Length} passed with its .sha256");
+
+            File.Delete(cut + ".sha256");
+            var structural = Archives.Test(cut);
+            if (compression != ArchiveCompression.None || length < endOfData)
+            {
+                Assert.False(structural.IsValid, $"cut at {length} of {whole.Length} passed");
+                Assert.Contains(structural.Problems, p => p.ErrorId is ArchiveErrorIds.ArchiveTruncated or ArchiveErrorIds.NotAnArchive or ArchiveErrorIds.ArchiveCorrupt);
+            }
+        }
+    }
+
+    [Fact]
+    public void ExtractingATruncatedArchiveStopsWithAnErrorAndLeavesOnlyWholeFiles()
+    {
+        string source = _temp.CreateDirectory("tree");
+        var random = new Random(5);
+        for (int i = 0; i < 20; i++)
+        {
+            byte[] content = new byte[random.Next(1000, 3_000_000)];
+            random.NextBytes(content);
+            File.WriteAllBytes(Path.Combine(source, $"f{i:D2}.bin"), content);
+        }
+
+        string archive = _temp.Combine("good.tar.gz");
+        Archives.Create(source, archive, ArchiveCompression.GZip);
+        byte[] whole = File.ReadAllBytes(archive);
+        string cut = _temp.Combine("cut.tar.gz");
+        File.WriteAllBytes(cut, whole[..(whole.Length * 2 / 3)]);
+
+        var error = Assert.Throws<BackupException>(() => Archives.Expand(cut, _temp.Combine("out")));
+
+        Assert.Equal(ArchiveErrorIds.ArchiveTruncated, error.ErrorId);
+        string[] written = Directory.GetFiles(_temp.Combine("out", "tree"));
+        Assert.NotEmpty(written);
+        foreach (string file in written)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(source, Path.GetFileName(file))), File.ReadAllBytes(file));
+        }
+
+        Assert.Empty(Archives.Temporaries(_temp.Combine("out")));
+    }
+
+    [Theory]
+    [InlineData(ArchiveCompression.GZip)]
+    [InlineData(ArchiveCompression.BZip2)]
+    public void AFlippedByteInCompressedDataIsFound(ArchiveCompression compression)
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        string archive = _temp.Combine("good" + Archives.Suffix(compression));
+        Archives.Create(source, archive, compression);
+        byte[] whole = File.ReadAllBytes(archive);
+        foreach (int position in new[] { 30, whole.Length / 3, whole.Length / 2, whole.Length - 9, whole.Length - 3 })
+        {
+            byte[] bad = (byte[])whole.Clone();
+            bad[position] ^= 0x01; // the lowest bit: never padding, even in a stream's last byte
+            string path = _temp.Combine("bad" + Archives.Suffix(compression));
+            File.WriteAllBytes(path, bad);
+
+            var result = Archives.Test(path);
+            var judge = ExternalTool.Run(compression == ArchiveCompression.GZip ? "gzip" : "bzip2", "-t", path);
+
+            Assert.NotEqual(0, judge.ExitCode);
+            Assert.False(result.IsValid, $"flip at {position} of {whole.Length} passed");
+            Assert.Contains(result.Problems, p => p.ErrorId is ArchiveErrorIds.ArchiveCorrupt or ArchiveErrorIds.ArchiveTruncated or ArchiveErrorIds.HeaderChecksumMismatch);
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void AFlippedByteInATarHeaderIsFoundWithItsOffset(int entry)
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        string archive = _temp.Combine("good.tar");
+        Archives.Create(source, archive);
+        var damaged = Archives.List(archive).Items[entry];
+        byte[] bad = File.ReadAllBytes(archive);
+        bad[damaged.Offset + 3] ^= 0x01;
+        File.WriteAllBytes(archive, bad);
+
+        var result = Archives.Test(archive);
+
+        Assert.False(result.IsValid);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(ArchiveErrorIds.HeaderChecksumMismatch, problem.ErrorId);
+        Assert.Equal(damaged.Offset, problem.Offset);
+        Assert.NotEqual(0, ExternalTool.Run("tar", "-tf", archive).ExitCode);
+    }
+
+    [Theory]
+    [InlineData("empty")]
+    [InlineData("text")]
+    [InlineData("random")]
+    [InlineData("zstd")]
+    public void AFileThatIsNotAnArchiveIsRefusedByEveryOperation(string kind)
+    {
+        byte[] content = kind switch
+        {
+            "empty" => [],
+            "text" => System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("just some notes\n", 100))),
+            "zstd" => [0x28, 0xB5, 0x2F, 0xFD, 0, 0, 0, 0],
+            _ => Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7)).ToArray(),
+        };
+        string path = _temp.WriteFile("not-an-archive.tar.gz", content);
+        string expectedId = kind == "zstd" ? ArchiveErrorIds.UnsupportedCompression : ArchiveErrorIds.NotAnArchive;
+
+        var test = Archives.Test(path);
+        var list = Assert.Throws<BackupException>(() => Archives.List(path));
+        var expand = Assert.Throws<BackupException>(() => Archives.Expand(path, _temp.Combine("out")));
+
+        Assert.False(test.IsValid);
+        Assert.Equal(expectedId, Assert.Single(test.Problems).ErrorId);
+        Assert.Equal(expectedId, list.ErrorId);
+        Assert.Equal(expectedId, expand.ErrorId);
+        Assert.False(Directory.Exists(_temp.Combine("out")));
+    }
+
+    [Fact]
+    public void EntriesThatWouldLandOutsideTheDestinationAreRefused()
+    {
+        string outside = _temp.CreateDirectory("outside");
+        _temp.WriteFile("outside/target.txt", "keep me");
+        string archive = new CraftedTar()
+            .File("../escape.txt", "x")
+            .File(_temp.Combine("outside", "absolute.txt"), "x")
+            .File("ok/../../escape2.txt", "x")
+            .Symlink("evil", outside)
+            .File("evil/through.txt", "x")
+            .Symlink("rel", "../outside")
+            .File("rel/through2.txt", "x")
+            .HardLink("hl", "../outside/target.txt")
+            .File("fine.txt", "fine")
+            .Directory("sub")
+            .Symlink("inside", "sub")
+            .File("inside/ok.txt", "ok")
+            .Save(_temp.Combine("evil.tar"));
+        string destination = _temp.Combine("dest");
+
+        var result = Archives.Expand(archive, destination);
+
+        Assert.Equal(["target.txt"], Directory.GetFileSystemEntries(outside).Select(Path.GetFileName));
+        Assert.Equal("keep me", File.ReadAllText(Path.Combine(outside, "target.txt")));
+        Assert.False(File.Exists(_temp.Combine("escape.txt")));
+        Assert.False(File.Exists(_temp.Combine("escape2.txt")));
+        Assert.Equal(4, result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.UnsafeEntryPath));
+        Assert.Equal(2, result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.SymlinkEscape));
+        Assert.Equal("fine", File.ReadAllText(Path.Combine(destination, "fine.txt")));
+        Assert.Equal("ok", File.ReadAllText(Path.Combine(destination, "sub", "ok.txt")));
+    }
+
+    [Fact]
+    public void AnExistingFileIsKeptWithoutForceAndReplacedWithIt()
+    {
+        string archive = new CraftedTar().File("a.txt", "from archive").Save(_temp.Combine("a.tar"));
+        string destination = _temp.CreateDirectory("dest");
+        File.WriteAllText(Path.Combine(destination, "a.txt"), "already here");
+
+        var kept = Archives.Expand(archive, destination);
+        string afterKeep = File.ReadAllText(Path.Combine(destination, "a.txt"));
+        var replaced = Archives.Expand(archive, destination, force: true);
+
+        Assert.Equal(ArchiveErrorIds.FileExists, Assert.Single(kept.Problems).ErrorId);
+        Assert.Equal("already here", afterKeep);
+        Assert.True(replaced.Complete);
+        Assert.Equal("from archive", File.ReadAllText(Path.Combine(destination, "a.txt")));
+    }
+
+    [Fact]
+    public void SetuidBitsAndOwnersAreRestoredOnlyOnRequest()
+    {
+        Assert.True(UnixFileSystem.IsRoot, "the CI runs as root; owners can only be restored by root");
+        string archive = new CraftedTar().File("tool", "#!/bin/sh\n", mode: 0x9ED, uid: 1234, gid: 5678).Save(_temp.Combine("suid.tar"));
+
+        Archives.Expand(archive, _temp.Combine("plain"));
+        Archives.Expand(archive, _temp.Combine("preserved"), preserveOwner: true);
+
+        var plain = UnixFileSystem.Lstat(_temp.Combine("plain", "tool"));
+        var preserved = UnixFileSystem.Lstat(_temp.Combine("preserved", "tool"));
+        Assert.Equal(0x1ED, plain.Permissions);
+        Assert.Equal(0, plain.UserId);
+        Assert.Equal(0x9ED, preserved.Permissions);
+        Assert.Equal(1234, preserved.UserId);
+        Assert.Equal(5678, preserved.GroupId);
+    }
+
+    [Fact]
+    public async Task AFileThatVanishesDuringTheRunIsReportedAndTheRunGoesOn()
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        string victim = Path.Combine(source, "docs", "notes.md");
+        var request = new CreateArchiveRequest([source], _temp.Combine("out.tar.gz"))
+        {
+            Compression = ArchiveCompression.GZip,
+            BeforeFileOpen = path =>
+            {
+                if (path == victim)
+                {
+                    File.Delete(path);
+                }
+            },
+        };
+
+        var result = await ArchiveWriter.CreateAsync(request, null, CancellationToken.None);
+
+        Assert.False(result.Complete);
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(ArchiveErrorIds.SourceFileVanished, problem.ErrorId);
+        Assert.Equal(victim, problem.Path);
+        Assert.True(Archives.Test(result.Path).IsValid);
+        Assert.DoesNotContain(Archives.List(result.Path).Items, i => i.Name.EndsWith("notes.md", StringComparison.Ordinal));
+        Assert.Contains(Archives.List(result.Path).Items, i => i.Name.EndsWith("readme.txt", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AnUnreadableFileIsReportedAndTheCliSaysTheRunWasIncomplete()
+    {
+        // Root reads everything, so the CLI runs as 'nobody' here.
+        Assert.True(UnixFileSystem.IsRoot, "the CI runs as root");
+        string work = _temp.CreateDirectory("shared");
+        UnixFileSystem.SetPermissions(_temp.Path, 0x1FF);
+        UnixFileSystem.SetPermissions(work, 0x1FF);
+        string source = Directory.CreateDirectory(Path.Combine(work, "tree")).FullName;
+        File.WriteAllText(Path.Combine(source, "open.txt"), "readable");
+        File.WriteAllText(Path.Combine(source, "locked.txt"), "secret");
+        UnixFileSystem.SetPermissions(Path.Combine(source, "locked.txt"), 0);
+        string archive = Path.Combine(work, "out.tar");
+
+        var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", "dotnet", CliProcess.AssemblyPath, "New-TarArchive", "--path", source, "--destination-path", archive], workingDirectory: work);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains(ArchiveErrorIds.SourceFileUnreadable, run.StandardError);
+        Assert.Contains("locked.txt", run.StandardError);
+        Assert.True(Archives.Test(archive).IsValid);
+        Assert.Equal(["tree/", "tree/open.txt"], Archives.List(archive).Items.Select(i => i.Name));
+    }
+
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.BZip2)]
+    public async Task CancellingMidWriteLeavesNoFileUnderTheFinalName(ArchiveCompression compression)
+    {
+        string source = _temp.CreateDirectory("tree");
+        byte[] block = new byte[8 << 20];
+        new Random(9).NextBytes(block);
+        for (int i = 0; i < 8; i++)
+        {
+            File.WriteAllBytes(Path.Combine(source, $"big{i}.bin"), block);
+        }
+
+        string archive = _temp.Combine("out" + Archives.Suffix(compression));
+        using var cancel = new CancellationTokenSource();
+        var request = new CreateArchiveRequest([source], archive)
+        {
+            Compression = compression,
+            BeforeFileOpen = path =>
+            {
+                if (path.EndsWith("big4.bin", StringComparison.Ordinal))
+                {
+                    cancel.Cancel();
+                }
+            },
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => ArchiveWriter.CreateAsync(request, null, cancel.Token));
+
+        Assert.False(File.Exists(archive));
+        Assert.Empty(Archives.Temporaries(_temp.Path));
+    }
+
+    private static long EndOfLastEntry(string archive)
+    {
+        var last = Archives.List(archive).Items[^1];
+        return last.Offset + 512 + Engine.Archiving.Tar.TarFormat.PaddedSize(last.Type == Engine.Archiving.Tar.TarEntryType.File ? last.Size : 0) + 1024;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json;
+using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Tests.Support;
+
+namespace BackupCmdlets.Engine.Tests.Cli;
+
+/// <summary>The CLI as a separate process: one vocabulary with the cmdlets, JSON lines, exit codes 0/1/2, Ctrl+C.</summary>
+public sealed class ArchiveCliTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void TheFourOperationsRunWithCmdletNamesAndJsonResults()
+    {
+        string source = SampleTree.Create(_temp.Combine("src", "tree"));
+        string archive = _temp.Combine("out.tar.gz");
+
+        var created = CliProcess.Run("New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "GZip", "--checksum", "--json");
+        var listed = CliProcess.Run("get-tararchiveitem", "--path", archive, "--json");
+        var tested = CliProcess.Run("Test-Archive", "--path", archive, "--compare", _temp.Combine("src"), "--json");
+        var expanded = CliProcess.Run("Expand-TarArchive", "--path", archive, "--destination-path", _temp.Combine("out"), "--preserve-owner", "--json");
+
+        Assert.Equal(0, created.ExitCode);
+        using var result = JsonDocument.Parse(created.StandardOutput);
+        Assert.Equal("GZip", result.RootElement.GetProperty("Compression").GetString());
+        Assert.Equal(64, result.RootElement.GetProperty("Sha256").GetString()!.Length);
+        Assert.Equal(0, listed.ExitCode);
+        var lines = listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(Archives.List(archive).Items.Count, lines.Length);
+        Assert.All(lines, line => Assert.True(JsonDocument.Parse(line).RootElement.TryGetProperty("Permissions", out _)));
+        Assert.Equal(0, tested.ExitCode);
+        Assert.True(JsonDocument.Parse(tested.StandardOutput).RootElement.GetProperty("IsValid").GetBoolean());
+        Assert.Equal(0, expanded.ExitCode);
+        TreeAssert.Identical(source, _temp.Combine("out", "tree"));
+    }
+
+    [Fact]
+    public void ProblemsFoundGiveExitCodeOneAndBadUsageTwo()
+    {
+        string notAnArchive = _temp.WriteFile("notes.tar", "plain text, not a tar archive at all, but long enough to fill a block " + new string('x', 600));
+
+        var invalid = CliProcess.Run("Test-Archive", "--path", notAnArchive);
+        var quiet = CliProcess.Run("Test-Archive", "--path", notAnArchive, "--quiet");
+        var missing = CliProcess.Run("New-TarArchive", "--path", _temp.Combine("missing"), "--destination-path", _temp.Combine("x.tar"));
+        var badUsage = CliProcess.Run("New-TarArchive", "--destination-path", _temp.Combine("x.tar"));
+        var badEnum = CliProcess.Run("New-TarArchive", "--path", _temp.Path, "--destination-path", _temp.Combine("x.tar"), "--compression", "Zip");
+        var unknown = CliProcess.Run("No-SuchCommand");
+
+        Assert.Equal(1, invalid.ExitCode);
+        Assert.Contains(ArchiveErrorIds.NotAnArchive, invalid.StandardError);
+        Assert.Equal(1, quiet.ExitCode);
+        Assert.Equal("False", quiet.StandardOutput.Trim());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"error {ArchiveErrorIds.PathNotFound}", missing.StandardError);
+        Assert.Equal(2, badUsage.ExitCode);
+        Assert.Equal(2, badEnum.ExitCode);
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.False(File.Exists(_temp.Combine("x.tar")));
+    }
+
+    [Fact]
+    public void CtrlCStopsTheRunAndLeavesNoArchiveUnderItsName()
+    {
+        string source = _temp.CreateDirectory("big");
+        byte[] block = new byte[16 << 20];
+        new Random(11).NextBytes(block);
+        for (int i = 0; i < 6; i++)
+        {
+            File.WriteAllBytes(Path.Combine(source, $"part{i}.bin"), block);
+        }
+
+        string archive = _temp.Combine("big.tar.bz2");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (string argument in new[] { CliProcess.AssemblyPath, "New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "BZip2" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var deadline = Stopwatch.StartNew();
+        while (Archives.Temporaries(_temp.Path).Length == 0 && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Thread.Sleep(20);
+        }
+
+        Thread.Sleep(500);
+        Assert.False(process.HasExited, "the run ended before it could be interrupted");
+        ExternalTool.Run("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess("kill -INT");
+        Assert.True(process.WaitForExit(30_000));
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.False(File.Exists(archive));
+        Assert.Empty(Archives.Temporaries(_temp.Path));
+    }
+}

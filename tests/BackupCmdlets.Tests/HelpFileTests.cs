@@ -1,0 +1,57 @@
+using BackupCmdlets.Tests.Help;
+using BackupCmdlets.Tests.Support;
+
+namespace BackupCmdlets.Tests;
+
+/// <summary>
+/// The MAML help file Get-Help reads is built from the cmdlets and their doc comments, and must not
+/// drift from them. To refresh it after changing a cmdlet: <c>BACKUPCMDLETS_UPDATE_HELP=1 dotnet test --filter HelpFile</c>.
+/// </summary>
+public sealed class HelpFileTests : IDisposable
+{
+    private readonly CmdletAssembly _cmdlets = new();
+
+    public void Dispose() => _cmdlets.Dispose();
+
+    private static string HelpPath => Path.Combine(BuildLayout.ModuleFolder, "en-US", "BackupCmdlets.dll-Help.xml");
+
+    private static DocComments Docs => new(Path.ChangeExtension(BuildLayout.CmdletAssembly, ".xml"));
+
+    [Fact]
+    public void TheHelpFileMatchesTheCmdletsAndTheirDocComments()
+    {
+        var help = MamlHelpBuilder.Build(_cmdlets.Cmdlets, Docs);
+        string expected = help.Declaration + Environment.NewLine + help.Root;
+        if (Environment.GetEnvironmentVariable("BACKUPCMDLETS_UPDATE_HELP") == "1")
+        {
+            File.WriteAllText(HelpPath, expected + Environment.NewLine);
+        }
+
+        Assert.True(File.Exists(HelpPath), $"{HelpPath} is missing; make it with BACKUPCMDLETS_UPDATE_HELP=1 dotnet test --filter HelpFile");
+        Assert.True(File.ReadAllText(HelpPath).TrimEnd() == expected.TrimEnd(), $"{HelpPath} is out of date with the cmdlets; refresh it with BACKUPCMDLETS_UPDATE_HELP=1 dotnet test --filter HelpFile");
+    }
+
+    [Fact]
+    public void EveryCmdletHasASynopsisAnExampleAndEveryParameterADescription()
+    {
+        var docs = Docs;
+        var missing = new List<string>();
+        foreach (var cmdlet in _cmdlets.Cmdlets)
+        {
+            var (synopsis, _, examples) = docs.Type(cmdlet.Type.FullName!);
+            if (synopsis.Count == 0)
+            {
+                missing.Add($"{cmdlet.Name}: synopsis");
+            }
+
+            if (examples.Count == 0)
+            {
+                missing.Add($"{cmdlet.Name}: example");
+            }
+
+            missing.AddRange(cmdlet.Parameters.Where(p => docs.Property(cmdlet.Type, p.Name).Count == 0).Select(p => $"{cmdlet.Name} -{p.Name}: description"));
+        }
+
+        Assert.True(missing.Count == 0, "Help is missing for: " + string.Join(", ", missing));
+    }
+}
