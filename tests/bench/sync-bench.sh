@@ -4,7 +4,8 @@
 # which goes first. Bytes written are the processes' write_bytes from /proc (page-cache pages
 # dirtied, children included), the same meter for both tools.
 #
-#   tests/bench/sync-bench.sh [runs]        (default 5; data under $BENCH_DIR, default /tmp/bkc-sync-bench)
+#   tests/bench/sync-bench.sh [runs]        (default 5; data under $BENCH_DIR, default /tmp/bkc-sync-bench;
+#                                            BENCH_SCALE=20 divides every size by 20 for a quick trial of the script)
 #
 # Sets: 20,000 files of 0-52 KiB (about 533 MB) in 200 folders; 200,000 files of 0-2 KiB in 2,000
 # folders; one 256 MiB file of which 1 MiB changes per run. Everything runs from a warm page cache.
@@ -13,6 +14,7 @@ set -euo pipefail
 RUNS=${1:-5}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=${BENCH_DIR:-/tmp/bkc-sync-bench}
+SCALE=${BENCH_SCALE:-1}
 export LC_ALL=C
 
 rm -rf "$ROOT"
@@ -23,9 +25,9 @@ dotnet publish "$REPO/src/BackupCmdlets.Cli" -c Release -r linux-x64 --self-cont
 OURS="$ROOT/cli/backupcmdlets"
 
 # --- data -----------------------------------------------------------------------------------------
-python3 - "$ROOT" <<'EOF'
+python3 - "$ROOT" "$SCALE" <<'EOF'
 import os, random, sys
-root = sys.argv[1]
+root, scale = sys.argv[1], int(sys.argv[2])
 rnd = random.Random(42)
 blob = os.urandom(64 << 20)
 def data(n):
@@ -38,11 +40,11 @@ def tree(name, files, per_folder, max_size, nested):
         os.makedirs(path, exist_ok=True)
         with open(os.path.join(path, f"f{i:06d}.dat"), "wb") as f:
             f.write(data(rnd.randint(0, max_size)))
-tree("small", 20000, 100, 53300, False)
-tree("many", 200000, 100, 2048, True)
+tree("small", 20000 // scale, 100, 53300, False)
+tree("many", 200000 // scale, 100, 2048, True)
 with open(os.path.join(root, "big.img"), "wb") as f:
     for _ in range(4):
-        f.write(blob)
+        f.write(blob[:len(blob) // scale])
 EOF
 mkdir -p "$ROOT/bigsrc" && mv "$ROOT/big.img" "$ROOT/bigsrc/"
 echo "data: small $(du -sm "$ROOT/small" | cut -f1) MB in $(find "$ROOT/small" -type f | wc -l) files;" \
@@ -120,7 +122,7 @@ for dst in r-big r-big-nwf r-big-inplace r-big-inplace-nwf o-big o-big-inplace; 
     cp -a "$B" "$ROOT/$dst"
 done
 for run in $(seq 1 "$RUNS"); do
-    dd if=/dev/urandom of="$B/big.img" bs=1M count=1 seek=$((run * 37 % 250)) conv=notrunc status=none
+    dd if=/dev/urandom of="$B/big.img" bs=1M count=1 seek=$((run * 37 % (250 / SCALE))) conv=notrunc status=none
     pair rsync-big-default "rsync -a $B/ $ROOT/r-big/" ours-big-default "$OURS Invoke-DeltaSync --path $B --destination-path $ROOT/o-big" "$run"
     pair rsync-big-inplace "rsync -a --inplace $B/ $ROOT/r-big-inplace/" ours-big-inplace "$OURS Invoke-DeltaSync --path $B --destination-path $ROOT/o-big-inplace --in-place" "$run"
     measure rsync-big-no-whole-file rsync -a --no-whole-file "$B/" "$ROOT/r-big-nwf/"
