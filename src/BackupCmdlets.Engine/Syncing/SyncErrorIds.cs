@@ -14,6 +14,7 @@ public static class SyncErrorIds
     public const string SourceVanished = "SyncSourceVanished";
     public const string SourceUnreadable = "SyncSourceUnreadable";
     public const string SourceKeptChanging = "SyncSourceKeptChanging";
+    public const string DestinationUnreadable = "SyncDestinationUnreadable";
     public const string DestinationFull = "SyncDestinationFull";
     public const string WriteFailed = "SyncWriteFailed";
     public const string DeleteFailed = "SyncDeleteFailed";

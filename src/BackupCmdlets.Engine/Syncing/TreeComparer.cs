@@ -91,7 +91,8 @@ internal sealed class TreeComparer
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _problems.Add(new ItemProblem(FullPath(_destination, relative), SyncErrorIds.WriteFailed, ErrorKind.ReadError, ex.Message));
+                // Unknown destination contents: nothing below this folder is compared, copied or deleted.
+                _problems.Add(new ItemProblem(FullPath(_destination, relative), SyncErrorIds.DestinationUnreadable, ErrorKind.ReadError, $"The destination folder cannot be read: {ex.Message}"));
                 return;
             }
         }
