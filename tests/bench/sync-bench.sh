@@ -156,4 +156,9 @@ pairs = [("initial-20k", "rsync-initial-20k", "ours-initial-20k"),
 print("speed-up = rsync time / our time (above 1 means we are faster)")
 for name, theirs, ours in pairs:
     print(f"{name:44} {med(theirs) / med(ours):5.2f}x   bytes written rsync {med(theirs, 1) / 1e6:8.1f} MB, ours {med(ours, 1) / 1e6:8.1f} MB")
+print()
+print("| case | rsync | s | Invoke-DeltaSync | s | speed-up | MB written rsync / ours |")
+print("|---|---|--:|---|--:|--:|--:|")
+for name, theirs, ours in pairs:
+    print(f"| {name} | `{theirs}` | {med(theirs):.3f} | `{ours}` | {med(ours):.3f} | {med(theirs) / med(ours):.2f}x | {med(theirs, 1) / 1e6:.1f} / {med(ours, 1) / 1e6:.1f} |")
 EOF
