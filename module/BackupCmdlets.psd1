@@ -21,6 +21,7 @@
         'Restore-BackupSet'
         'Remove-BackupSet'
         'Test-DatafileBlock'
+        'Invoke-DeltaSync'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -22,28 +22,30 @@ public sealed class AtomicFileWriter : IDisposable
 
     public FileStream Stream { get; }
 
+    /// <summary>The open temporary file, for calls that work on handles (copy_file_range, positioned writes).</summary>
+    public Microsoft.Win32.SafeHandles.SafeFileHandle Handle => Stream.SafeFileHandle;
+
     /// <summary>
     /// Creates the temporary. <paramref name="privateUntilCommit"/> creates it readable by the owner
     /// only (for restored files whose final mode is set before the rename); otherwise it gets the
-    /// usual mode of a new file (0666 less the umask).
+    /// usual mode of a new file (0666 less the umask). The name may hold any bytes (see
+    /// <see cref="FileNameEncoding"/>); <paramref name="bufferSize"/> 0 writes unbuffered.
     /// </summary>
     public static AtomicFileWriter Create(string finalPath, int bufferSize = 1 << 16, long preallocate = 0, bool privateUntilCommit = false)
     {
         string temporary = TemporaryName.For(finalPath);
-        var options = new FileStreamOptions
+        var handle = UnixFileSystem.CreateNewFile(temporary, privateUntilCommit ? 0x180 /* rw------- */ : 0x1B6 /* rw-rw-rw- less the umask */);
+        try
         {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            BufferSize = bufferSize,
-            PreallocationSize = preallocate,
-        };
-        if (privateUntilCommit && !OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            UnixFileSystem.Preallocate(handle, preallocate);
+            return new AtomicFileWriter(finalPath, temporary, new FileStream(handle, FileAccess.ReadWrite, bufferSize));
         }
-
-        return new AtomicFileWriter(finalPath, temporary, new FileStream(temporary, options));
+        catch
+        {
+            handle.Dispose();
+            UnixFileSystem.DeleteFile(temporary);
+            throw;
+        }
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ public sealed class AtomicFileWriter : IDisposable
         Stream.Dispose();
         try
         {
-            File.Delete(TemporaryPath);
+            UnixFileSystem.DeleteFile(TemporaryPath);
         }
         catch (IOException)
         {

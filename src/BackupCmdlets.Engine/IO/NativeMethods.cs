@@ -7,7 +7,7 @@ namespace BackupCmdlets.Engine.IO;
 /// link, mkfifo/mknod, copy_file_range, the FICLONE ioctl and the passwd/group look-ups. Linux only;
 /// callers check <see cref="OperatingSystem.IsLinux"/> first.
 /// </summary>
-internal static unsafe class NativeMethods
+internal static unsafe partial class NativeMethods
 {
     private const string Libc = "libc";
 
@@ -70,22 +70,22 @@ internal static unsafe class NativeMethods
     }
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "statx")]
-    public static extern int StatxCall(int dirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out Statx buffer);
+    public static extern int StatxCall(int dirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, int flags, uint mask, out Statx buffer);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "lchown")]
-    public static extern int LChown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint owner, uint group);
+    public static extern int LChown([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint owner, uint group);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "chmod")]
-    public static extern int Chmod([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode);
+    public static extern int Chmod([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "utimensat")]
-    public static extern int UtimensAt(int dirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, Timespec* times, int flags);
+    public static extern int UtimensAt(int dirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, Timespec* times, int flags);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "link")]
-    public static extern int Link([MarshalAs(UnmanagedType.LPUTF8Str)] string existing, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+    public static extern int Link([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string existing, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string newPath);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "mknod")]
-    public static extern int MkNod([MarshalAs(UnmanagedType.LPUTF8Str)] string path, uint mode, ulong device);
+    public static extern int MkNod([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode, ulong device);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "copy_file_range")]
     public static extern nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
@@ -100,16 +100,16 @@ internal static unsafe class NativeMethods
     public static extern int Fsync(int fd);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "open")]
-    public static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    public static extern int Open([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, int flags);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "close")]
     public static extern int Close(int fd);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
-    public static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath, uint flags);
+    public static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string newPath, uint flags);
 
     [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
-    public static extern nint RealPath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, nint resolved);
+    public static extern nint RealPath([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, nint resolved);
 
     [DllImport(Libc, EntryPoint = "free")]
     public static extern void Free(nint pointer);

@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.IO;
 /// nanosecond times, inode numbers for hard links. On Linux this calls libc; elsewhere it falls back
 /// to what .NET offers (no owners, 100 ns times).
 /// </summary>
-public static unsafe class UnixFileSystem
+public static unsafe partial class UnixFileSystem
 {
     private static readonly bool Native = OperatingSystem.IsLinux();
 
@@ -105,7 +105,7 @@ public static unsafe class UnixFileSystem
         }
     }
 
-    /// <summary>mknod(2) for a FIFO, character or block device.</summary>
+    /// <summary>mknod(2) for a FIFO, socket, character or block device.</summary>
     public static void CreateSpecialFile(string path, FileKind kind, int permissions, int major, int minor)
     {
         if (!Native)
@@ -118,6 +118,7 @@ public static unsafe class UnixFileSystem
             FileKind.Fifo => 0x1000,
             FileKind.CharacterDevice => 0x2000,
             FileKind.BlockDevice => 0x6000,
+            FileKind.Socket => 0xC000,
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
         ulong device = ((ulong)(uint)major << 8 & 0xfff00) | ((ulong)(uint)minor & 0xff) | ((ulong)(uint)minor & 0xfffff00) << 12 | ((ulong)(uint)major & 0xfffff000) << 32;
@@ -139,39 +140,12 @@ public static unsafe class UnixFileSystem
             return 0;
         }
 
-        int inFd = (int)source.DangerousGetHandle();
-        int outFd = (int)destination.DangerousGetHandle();
-        if (tryClone && NativeMethods.Ioctl(outFd, NativeMethods.FiClone, inFd) == 0)
+        if (tryClone && NativeMethods.Ioctl((int)destination.DangerousGetHandle(), NativeMethods.FiClone, source.DangerousGetHandle()) == 0)
         {
             return length;
         }
 
-        long copied = 0;
-        long inOffset = 0;
-        long outOffset = 0;
-        while (copied < length)
-        {
-            nint n = NativeMethods.CopyFileRange(inFd, &inOffset, outFd, &outOffset, (nuint)Math.Min(length - copied, 1L << 30), 0);
-            if (n < 0)
-            {
-                int errno = Marshal.GetLastPInvokeError();
-                if (copied == 0 && errno is NativeMethods.EXDEV or NativeMethods.EINVAL or NativeMethods.ENOSYS or NativeMethods.EOPNOTSUPP)
-                {
-                    return 0;
-                }
-
-                throw ErrnoException(errno, null);
-            }
-
-            if (n == 0)
-            {
-                break;
-            }
-
-            copied += n;
-        }
-
-        return copied;
+        return CopyRange(source, 0, destination, 0, length);
     }
 
     /// <summary>
@@ -196,7 +170,7 @@ public static unsafe class UnixFileSystem
         {
             // A file system without RENAME_NOREPLACE: link + unlink refuses an existing target too.
             CreateHardLink(source, destination);
-            File.Delete(source);
+            DeleteFile(source);
             return;
         }
 
@@ -220,7 +194,7 @@ public static unsafe class UnixFileSystem
 
         try
         {
-            return Marshal.PtrToStringUTF8(resolved)!;
+            return FileNameEncoding.GetString(MemoryMarshal.CreateReadOnlySpanFromNullTerminated((byte*)resolved));
         }
         finally
         {

@@ -1,0 +1,85 @@
+using System.Text;
+using System.Text.Unicode;
+
+namespace BackupCmdlets.Engine.IO;
+
+/// <summary>
+/// Unix file names are bytes, not text. Names that are valid UTF-8 become ordinary strings; each byte
+/// of an invalid sequence becomes the lone surrogate U+DC80..U+DCFF (Python's "surrogateescape"), which
+/// valid UTF-8 can never produce, so every name survives the round trip to a string and back unchanged.
+/// </summary>
+public static class FileNameEncoding
+{
+    private const char EscapeBase = '\uDC00';
+
+    /// <summary>The string for a name read from the file system.</summary>
+    public static string GetString(ReadOnlySpan<byte> bytes)
+    {
+        if (Utf8.IsValid(bytes))
+        {
+            return Encoding.UTF8.GetString(bytes);
+        }
+
+        var text = new StringBuilder(bytes.Length);
+        while (!bytes.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(bytes, out var rune, out int used) == System.Buffers.OperationStatus.Done)
+            {
+                text.Append(rune.ToString());
+                bytes = bytes[used..];
+            }
+            else
+            {
+                text.Append((char)(EscapeBase + bytes[0]));
+                bytes = bytes[1..];
+            }
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The bytes of a name as the file system should see them, without a terminating NUL.</summary>
+    public static byte[] GetBytes(string name)
+    {
+        if (!HasEscapes(name))
+        {
+            return Encoding.UTF8.GetBytes(name);
+        }
+
+        var bytes = new List<byte>(name.Length + 8);
+        Span<byte> rune = stackalloc byte[4];
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            if (c is >= '\uDC80' and <= '\uDCFF' && (i == 0 || !char.IsHighSurrogate(name[i - 1])))
+            {
+                bytes.Add((byte)(c - EscapeBase));
+                continue;
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1]))
+            {
+                int n = new Rune(c, name[i + 1]).EncodeToUtf8(rune);
+                bytes.AddRange(rune[..n].ToArray());
+                i++;
+                continue;
+            }
+
+            int written = (char.IsSurrogate(c) ? Rune.ReplacementChar : new Rune(c)).EncodeToUtf8(rune);
+            bytes.AddRange(rune[..written].ToArray());
+        }
+
+        return [.. bytes];
+    }
+
+    /// <summary>The name as UTF-8 bytes with the terminating NUL that C calls need.</summary>
+    public static byte[] GetNullTerminatedBytes(string name)
+    {
+        byte[] bytes = GetBytes(name);
+        byte[] terminated = new byte[bytes.Length + 1];
+        bytes.CopyTo(terminated, 0);
+        return terminated;
+    }
+
+    private static bool HasEscapes(string name) => name.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;
+}

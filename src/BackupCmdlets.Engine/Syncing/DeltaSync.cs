@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Syncing;
+
+/// <summary>
+/// Invoke-DeltaSync: makes a destination folder a mirror of a source folder, as <c>rsync -a</c> does,
+/// copying only what changed (and of large changed files only the changed blocks), with parallel
+/// workers. Every replaced file is written under a temporary name and renamed, so a killed run leaves
+/// each file old or new, never half-written under its final name.
+/// </summary>
+public static class DeltaSync
+{
+    public const string Activity = "Invoke-DeltaSync";
+
+    /// <summary>The default number of parallel workers: copying small files waits on the kernel, so twice the cores, at most 16.</summary>
+    public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
+
+    public static Task<SyncResult> RunAsync(SyncRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Task.Run(() => Run(request, progress, cancellationToken), cancellationToken);
+
+    private static SyncResult Run(SyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new BackupException("SyncPlatformNotSupported", ErrorKind.NotEnabled, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
+        }
+
+        int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
+        if (parallelism < 1)
+        {
+            throw new BackupException("SyncInvalidThrottleLimit", ErrorKind.InvalidArgument, $"The throttle limit must be at least 1, not {parallelism}.");
+        }
+
+        if (request.MaxDelete is < 0)
+        {
+            throw new BackupException("SyncInvalidMaxDelete", ErrorKind.InvalidArgument, $"-MaxDelete must be 0 or more, not {request.MaxDelete}.");
+        }
+
+        var (source, sourceRoot) = SyncPaths.ResolveSource(request.SourcePath);
+        var (destination, destinationRoot) = SyncPaths.ResolveDestination(request.DestinationPath, source);
+        var filter = new SyncFilter(request.Include, request.Exclude);
+        bool owners = request.PreserveOwner || UnixFileSystem.IsRoot;
+        var throttle = new ProgressThrottle(progress);
+
+        var plan = new TreeComparer(request, source, destination, filter, owners, DateTimeOffset.UtcNow, throttle)
+            .Compare(sourceRoot, destinationRoot, parallelism, cancellationToken);
+        if (request.MaxDelete is { } maxDelete && plan.Deletions > maxDelete)
+        {
+            throw new BackupException(
+                SyncErrorIds.MaxDeleteExceeded,
+                ErrorKind.InvalidOperation,
+                $"The sync would delete {plan.Deletions} entries from '{destination}', more than -MaxDelete {maxDelete} allows. Nothing was changed. (Is the source '{source}' the right folder, and mounted?)",
+                destination);
+        }
+
+        List<SyncChange> changes;
+        List<ItemProblem> problems = [.. plan.Problems];
+        if (request.DryRun)
+        {
+            changes = plan.Changes
+                .Select(c => new SyncChange(c.Action, c.Path.Length == 0 ? "." : c.Path, c.ItemType, c.Reason, c.TransfersData ? c.Source!.Size : 0, 0))
+                .ToList();
+        }
+        else
+        {
+            if (destinationRoot is null)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                UnixFileSystem.CreateDirectory(destination, 0x1C0);
+            }
+
+            var applied = new SyncApplier(request, source, destination, owners, parallelism, throttle, cancellationToken).Apply(plan);
+            changes = applied.Changes;
+            problems.AddRange(applied.Problems);
+        }
+
+        throttle.Report(() => new OperationProgress(Activity, "Done", null, changes.Count, changes.Count), force: true);
+        long created = changes.Count(c => c.Action == SyncAction.Create);
+        long updated = changes.Count(c => c.Action == SyncAction.Update);
+        long deleted = changes.Count(c => c.Action == SyncAction.Delete);
+        long changedSourceEntries = changes.Where(c => c.Action != SyncAction.Delete && c.Path != ".").Select(c => c.Path).Distinct(StringComparer.Ordinal).LongCount();
+        return new SyncResult(
+            source,
+            destination,
+            plan.ItemsScanned,
+            created,
+            updated,
+            deleted,
+            Math.Max(0, plan.ItemsScanned - changedSourceEntries),
+            changes.Sum(c => c.Bytes),
+            changes.Sum(c => c.BytesReused),
+            stopwatch.Elapsed,
+            request.DryRun,
+            changes,
+            problems);
+    }
+}

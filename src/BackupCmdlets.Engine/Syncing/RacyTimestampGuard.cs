@@ -1,0 +1,78 @@
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Syncing;
+
+/// <summary>
+/// The "racy timestamp" problem: a file written again within the same clock tick as our copy keeps its
+/// size and time stamp, so the quick check would call it unchanged forever. Files modified shortly
+/// before or during the scan (within one tick of its start) are remembered; at the end of the run
+/// the tick is waited out (as pgBackRest does) and each is compared with its copy byte for byte.
+/// Any later write gets a newer time stamp, which the next run's quick check sees.
+/// </summary>
+internal static class RacyTimestampGuard
+{
+    /// <summary>
+    /// Linux stamps file times from a coarse clock (a tick of at most 10 ms); twice that is safe. File
+    /// systems that keep only whole seconds (nanoseconds 0) can hide a change for up to a second.
+    /// </summary>
+    private static readonly TimeSpan FineTick = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan WholeSecondTick = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when a time stamp is within one tick of the scan start, or later: too fresh to trust.</summary>
+    public static bool IsRacy(UnixTime modified, DateTimeOffset scanStart) =>
+        modified.CompareTo(UnixTime.FromDateTimeOffset(scanStart - TickOf(modified))) >= 0;
+
+    private static TimeSpan TickOf(UnixTime modified) => modified.Nanoseconds == 0 ? WholeSecondTick : FineTick;
+
+    /// <summary>
+    /// Waits until every given file's time stamp tick is over, then answers those whose destination
+    /// copy differs from the source (in metadata or contents), with the source's current metadata.
+    /// </summary>
+    public static List<(string Path, FileMetadata Source, FileMetadata? Destination)> FindStale(
+        IReadOnlyCollection<string> paths, string source, string destination, int parallelism, CancellationToken cancellationToken)
+    {
+        var candidates = paths
+            .Select(p => (Path: p, Source: UnixFileSystem.TryLstat(TreeComparer.FullPath(source, p))))
+            .Where(c => c.Source?.Kind == FileKind.File)
+            .ToList();
+        if (candidates.Count == 0)
+        {
+            return [];
+        }
+
+        var safe = candidates.Max(c => c.Source!.ModifiedTime.ToDateTimeOffset() + TickOf(c.Source.ModifiedTime));
+        var wait = safe - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            Task.Delay(wait, cancellationToken).GetAwaiter().GetResult();
+        }
+
+        var stale = new System.Collections.Concurrent.ConcurrentBag<(string, FileMetadata, FileMetadata?)>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
+        Parallel.ForEach(candidates, options, candidate =>
+        {
+            string sourcePath = TreeComparer.FullPath(source, candidate.Path);
+            string destinationPath = TreeComparer.FullPath(destination, candidate.Path);
+            try
+            {
+                var now = UnixFileSystem.TryLstat(sourcePath);
+                var copy = UnixFileSystem.TryLstat(destinationPath);
+                if (now?.Kind != FileKind.File || copy?.Kind != FileKind.File)
+                {
+                    return;
+                }
+
+                if (now.Size != copy.Size || now.ModifiedTime != copy.ModifiedTime || !FileContents.Same(sourcePath, destinationPath))
+                {
+                    stale.Add((candidate.Path, now, copy));
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Vanished or unreadable now: the next run's scan reports it.
+            }
+        });
+
+        return [.. stale.OrderBy(s => s.Item1, StringComparer.Ordinal)];
+    }
+}

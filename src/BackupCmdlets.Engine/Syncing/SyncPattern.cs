@@ -1,0 +1,105 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace BackupCmdlets.Engine.Syncing;
+
+/// <summary>
+/// One rsync-style filter pattern, matched against a path relative to the source folder:
+/// <c>*</c> and <c>?</c> stop at a slash, <c>**</c> does not, <c>[...]</c> is a character class;
+/// a leading <c>/</c> anchors the pattern at the top of the tree, a trailing <c>/</c> matches only folders,
+/// a trailing <c>/***</c> matches a folder and everything in it. Without a slash the pattern matches
+/// the last name of the path; with one (or <c>**</c>) it matches the end of the path at a name boundary.
+/// </summary>
+internal sealed class SyncPattern
+{
+    private readonly Regex _regex;
+    private readonly bool _directoriesOnly;
+
+    public SyncPattern(string pattern)
+    {
+        Text = pattern;
+        string body = pattern;
+        if (body.Length == 0 || body == "/")
+        {
+            throw Invalid(pattern, "the pattern is empty");
+        }
+
+        if (body.EndsWith('/'))
+        {
+            _directoriesOnly = true;
+            body = body.TrimEnd('/');
+        }
+
+        bool anchored = body.StartsWith('/');
+        body = body.TrimStart('/');
+        bool withContents = body.EndsWith("/***", StringComparison.Ordinal);
+        if (withContents)
+        {
+            body = body[..^4];
+        }
+
+        string core = Translate(body, pattern);
+        string prefix = anchored ? "^" : "(?:^|/)";
+        string suffix = withContents ? "(?:/.*)?$" : "$";
+        _regex = new Regex(prefix + core + suffix, RegexOptions.CultureInvariant | RegexOptions.Singleline | RegexOptions.NonBacktracking);
+    }
+
+    public string Text { get; }
+
+    public bool Matches(string relativePath, bool isDirectory) =>
+        (!_directoriesOnly || isDirectory) && _regex.IsMatch(relativePath);
+
+    private static string Translate(string body, string pattern)
+    {
+        var regex = new StringBuilder();
+        for (int i = 0; i < body.Length; i++)
+        {
+            char c = body[i];
+            switch (c)
+            {
+                case '*' when i + 1 < body.Length && body[i + 1] == '*':
+                    regex.Append(".*");
+                    while (i + 1 < body.Length && body[i + 1] == '*')
+                    {
+                        i++;
+                    }
+
+                    break;
+                case '*':
+                    regex.Append("[^/]*");
+                    break;
+                case '?':
+                    regex.Append("[^/]");
+                    break;
+                case '\\' when i + 1 < body.Length:
+                    regex.Append(Regex.Escape(body[++i].ToString()));
+                    break;
+                case '[':
+                    int end = body.IndexOf(']', i + 2);
+                    if (end < 0)
+                    {
+                        throw Invalid(pattern, "a '[' has no closing ']'");
+                    }
+
+                    string set = body[(i + 1)..end];
+                    bool negated = set.StartsWith('!') || set.StartsWith('^');
+                    if (negated)
+                    {
+                        set = set[1..];
+                    }
+
+                    regex.Append('[').Append(negated ? "^/" : "").Append(set.Replace("\\", "\\\\").Replace("[", "\\[")).Append(']');
+                    i = end;
+                    break;
+                default:
+                    regex.Append(Regex.Escape(c.ToString()));
+                    break;
+            }
+        }
+
+        return regex.ToString();
+    }
+
+    private static BackupException Invalid(string pattern, string why) =>
+        new(SyncErrorIds.InvalidPattern, ErrorKind.InvalidArgument, $"The filter pattern '{pattern}' is not valid: {why}.");
+}

@@ -1,0 +1,24 @@
+namespace BackupCmdlets.Engine.Syncing;
+
+/// <summary>A finished sync: the pipeline object of Invoke-DeltaSync.</summary>
+public sealed record SyncResult(
+    string SourcePath,
+    string DestinationPath,
+    long ItemsScanned,
+    long Created,
+    long Updated,
+    long Deleted,
+    long Unchanged,
+    long BytesCopied,
+    long BytesReused,
+    TimeSpan Duration,
+    bool DryRun,
+    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<SyncChange> Changes,
+    IReadOnlyList<ItemProblem> Problems)
+{
+    /// <summary>Entries that could not be synced (reported in <see cref="Problems"/>).</summary>
+    public int Errors => Problems.Count;
+
+    /// <summary>False when some entries could not be synced: the destination is not yet a full mirror.</summary>
+    public bool Complete => Problems.Count == 0;
+}
