@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -18,49 +17,11 @@ namespace BackupCmdlets;
 /// <example><code>Start-HotBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora -Tablespace USERS -OracleDriverPath /opt/odp</code></example>
 [Cmdlet(VerbsLifecycle.Start, "HotBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackupSet))]
-public sealed class StartHotBackupCommand : BackupCmdletBase
+public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
 {
-    /// <summary><para type="description">The database engine.</para></summary>
-    [Parameter(Mandatory = true)]
-    public DatabaseEngine Engine { get; set; }
-
-    /// <summary><para type="description">The connection string (PostgreSQL: Npgsql keywords; SQLite: Data Source=file). Put the password in -Credential.</para></summary>
-    [Parameter(Mandatory = true, Position = 0)]
-    public string ConnectionString { get; set; } = "";
-
-    /// <summary><para type="description">User name and password for the connection; never written to the set, a message or an error.</para></summary>
-    [Parameter]
-    [Credential]
-    public PSCredential? Credential { get; set; }
-
-    /// <summary><para type="description">The repository folder; the set is a new folder in it.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    public string DestinationPath { get; set; } = "";
-
-    /// <summary><para type="description">Plain (a copy of the folders, the default) or Tar (one tar per data directory and tablespace).</para></summary>
-    [Parameter]
-    public BackupFormat Format { get; set; }
-
-    /// <summary><para type="description">Compression of the tars (GZip or BZip2 imply -Format Tar).</para></summary>
-    [Parameter]
-    public ArchiveCompression Compression { get; set; }
-
-    /// <summary><para type="description">How many files are copied at the same time (default: one per core).</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; }
-
-    /// <summary><para type="description">A label recorded in the set and given to pg_backup_start.</para></summary>
-    [Parameter]
-    public string? Label { get; set; }
-
     /// <summary><para type="description">PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.</para></summary>
     [Parameter]
     public string? WalArchivePath { get; set; }
-
-    /// <summary><para type="description">Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder; default: $env:BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</para></summary>
-    [Parameter]
-    public string? OracleDriverPath { get; set; }
 
     /// <summary><para type="description">Oracle: ALTER DATABASE BEGIN/END BACKUP for the whole database instead of one tablespace at a time.</para></summary>
     [Parameter]
@@ -75,32 +36,16 @@ public sealed class StartHotBackupCommand : BackupCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord()
-    {
-        string destination = ResolveDestinationPath(DestinationPath);
-        if (!ShouldProcess(DatabaseBackup.DescribeConnection(Engine, ConnectionString), $"Hot backup into '{destination}'"))
-        {
-            return;
-        }
-
-        var request = new StartBackupRequest(Engine, ConnectionString, destination)
-        {
-            Credential = Credential?.GetNetworkCredential(),
-            Format = Format,
-            Compression = Compression,
-            ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
-            Label = Label,
-            WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),
-            OracleDriverPath = OracleDriverPath is null ? null : ResolveDestinationPath(OracleDriverPath),
-            WholeDatabase = WholeDatabase,
-            Tablespace = Tablespace ?? [],
-            Force = Force,
-        };
-        var set = RunOperation("Hot backup", destination, (progress, ct) => DatabaseBackup.StartHotAsync(request, progress, ct));
-        if (set is not null)
-        {
-            WriteProblems(set.Problems);
-            WriteObject(set);
-        }
-    }
+    protected override void ProcessRecord() =>
+        RunBackup(
+            "Hot backup",
+            "Hot backup into '{0}'",
+            request => request with
+            {
+                WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),
+                WholeDatabase = WholeDatabase,
+                Tablespace = Tablespace ?? [],
+                Force = Force,
+            },
+            DatabaseBackup.StartHotAsync);
 }

@@ -14,21 +14,8 @@ namespace BackupCmdlets;
 /// <example><code>Test-DatafileBlock ./datafiles/0004_users04.dbf -StartScn 4295001234</code></example>
 [Cmdlet(VerbsDiagnostic.Test, "DatafileBlock", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DatafileBlockResult))]
-public sealed class TestDatafileBlockCommand : BackupCmdletBase
+public sealed class TestDatafileBlockCommand : PathInputCmdletBase
 {
-    private const string PathSet = "Path";
-    private const string LiteralPathSet = "LiteralPath";
-
-    /// <summary><para type="description">Datafiles to check; wildcards are expanded.</para></summary>
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true)]
-    [SupportsWildcards]
-    public string[] Path { get; set; } = [];
-
-    /// <summary><para type="description">Datafiles to check, taken exactly as written.</para></summary>
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
-    public string[] LiteralPath { get; set; } = [];
-
     /// <summary><para type="description">The block size; default: read from the file's header block.</para></summary>
     [Parameter]
     [ValidateSet("2048", "4096", "8192", "16384", "32768")]
@@ -41,8 +28,7 @@ public sealed class TestDatafileBlockCommand : BackupCmdletBase
 
     protected override void ProcessRecord()
     {
-        bool literal = ParameterSetName == LiteralPathSet;
-        foreach (string file in ResolveInputPaths(literal ? LiteralPath : Path, literal))
+        foreach (string file in InputPaths())
         {
             var request = new TestDatafileBlockRequest(file)
             {
