@@ -7,15 +7,12 @@ internal sealed class ArchiveInput : IDisposable
 {
     private readonly FileStream _file;
 
-    private ArchiveInput(string path, FileStream file, ArchiveCompression compression, Stream tar)
+    private ArchiveInput(FileStream file, ArchiveCompression compression, Stream tar)
     {
-        Path = path;
         _file = file;
         Compression = compression;
         Tar = tar;
     }
-
-    public string Path { get; }
 
     public ArchiveCompression Compression { get; }
 
@@ -57,7 +54,7 @@ internal sealed class ArchiveInput : IDisposable
                 ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
                 _ => file,
             };
-            return new ArchiveInput(path, file, compression, tar);
+            return new ArchiveInput(file, compression, tar);
         }
         catch
         {

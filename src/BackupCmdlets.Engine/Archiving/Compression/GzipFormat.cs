@@ -12,7 +12,6 @@ internal static class GzipFormat
     public const byte Id1 = 0x1f;
     public const byte Id2 = 0x8b;
     public const byte MethodDeflate = 8;
-    public const byte FlagText = 1;
     public const byte FlagHeaderCrc = 2;
     public const byte FlagExtra = 4;
     public const byte FlagName = 8;

@@ -22,9 +22,6 @@ internal sealed class TarStreamReader
     /// <summary>Offset in the tar stream of the next byte to read.</summary>
     public long Position { get; private set; }
 
-    /// <summary>True after the end-of-archive marker was read.</summary>
-    public bool ReachedEnd { get; private set; }
-
     /// <summary>The next entry, or null at the end-of-archive marker. Unread data of the previous entry is skipped.</summary>
     public TarEntryHeader? Next()
     {
@@ -49,7 +46,6 @@ internal sealed class TarStreamReader
                     throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"A lone zero block at offset {offset} is followed by data at offset {second}.");
                 }
 
-                ReachedEnd = true;
                 return null;
             }
 
