@@ -2,18 +2,14 @@ using Npgsql;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
 
-/// <summary>
-/// Commits rows into <c>writes(id)</c> one per transaction, ids 1, 2, 3, ... in order, until stopped;
-/// <see cref="LastCommitted"/> is the highest id whose commit has returned.
-/// </summary>
-public sealed class RowWriter : IDisposable
+/// <summary>A PostgreSQL writer committing rows into <c>writes(id)</c>, one per transaction (see <see cref="BackgroundRowWriter"/>).</summary>
+public sealed class RowWriter : BackgroundRowWriter
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _task;
-    private long _lastCommitted;
+    private readonly string _connectionString;
 
     public RowWriter(string connectionString)
     {
+        _connectionString = connectionString;
         using (var connection = new NpgsqlConnection(connectionString))
         {
             connection.Open();
@@ -21,55 +17,20 @@ public sealed class RowWriter : IDisposable
             create.ExecuteNonQuery();
         }
 
-        _task = Task.Run(() => Run(connectionString));
+        Start();
     }
 
-    public long LastCommitted => Interlocked.Read(ref _lastCommitted);
-
-    public void WaitFor(long rows)
+    protected override (IDisposable Connection, Action<long> Insert) Open()
     {
-        while (LastCommitted < rows)
-        {
-            Assert.False(_task.IsCompleted, "the writer stopped: " + _task.Exception);
-            Thread.Sleep(10);
-        }
-    }
-
-    public long Stop()
-    {
-        _stop.Cancel();
-        _task.GetAwaiter().GetResult();
-        return LastCommitted;
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try
-        {
-            _task.Wait();
-        }
-        catch (AggregateException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private void Run(string connectionString)
-    {
-        using var connection = new NpgsqlConnection(connectionString);
+        var connection = new NpgsqlConnection(_connectionString);
         connection.Open();
-        using var insert = new NpgsqlCommand("INSERT INTO writes (id, filler) VALUES ($1, repeat('x', 200))", connection);
+        var insert = new NpgsqlCommand("INSERT INTO writes (id, filler) VALUES ($1, repeat('x', 200))", connection);
         var id = new NpgsqlParameter<long>();
         insert.Parameters.Add(id);
-        long next = 1;
-        while (!_stop.IsCancellationRequested)
+        return (connection, next =>
         {
             id.TypedValue = next;
             insert.ExecuteNonQuery();
-            Interlocked.Exchange(ref _lastCommitted, next);
-            next++;
-        }
+        });
     }
 }

@@ -2,45 +2,15 @@ using Microsoft.Data.Sqlite;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
 
-/// <summary>Commits one row per transaction into an SQLite table from its own connection until stopped.</summary>
-public sealed class SqliteRowWriter : IDisposable
+/// <summary>An SQLite writer committing rows into <c>writes(id)</c>, one per transaction (see <see cref="BackgroundRowWriter"/>).</summary>
+public sealed class SqliteRowWriter : BackgroundRowWriter
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _task;
-    private long _lastCommitted;
+    private readonly string _databasePath;
 
-    public SqliteRowWriter(string databasePath) => _task = Task.Run(() => Run(databasePath));
-
-    public long LastCommitted => Interlocked.Read(ref _lastCommitted);
-
-    public void WaitFor(long rows)
+    public SqliteRowWriter(string databasePath)
     {
-        while (LastCommitted < rows)
-        {
-            Assert.False(_task.IsCompleted, "the writer stopped: " + _task.Exception);
-            Thread.Sleep(5);
-        }
-    }
-
-    public long Stop()
-    {
-        _stop.Cancel();
-        _task.GetAwaiter().GetResult();
-        return LastCommitted;
-    }
-
-    public void Dispose()
-    {
-        _stop.Cancel();
-        try
-        {
-            _task.Wait();
-        }
-        catch (AggregateException)
-        {
-        }
-
-        _stop.Dispose();
+        _databasePath = databasePath;
+        Start();
     }
 
     /// <summary>Creates the table the writer fills, in the given journal mode, with some rows already in it.</summary>
@@ -68,9 +38,9 @@ public sealed class SqliteRowWriter : IDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    private void Run(string path)
+    protected override (IDisposable Connection, Action<long> Insert) Open()
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False;Default Timeout=60");
+        var connection = new SqliteConnection($"Data Source={_databasePath};Pooling=False;Default Timeout=60");
         connection.Open();
         using (var pragma = connection.CreateCommand())
         {
@@ -79,16 +49,13 @@ public sealed class SqliteRowWriter : IDisposable
             pragma.ExecuteNonQuery();
         }
 
-        using var insert = connection.CreateCommand();
+        var insert = connection.CreateCommand();
         insert.CommandText = "INSERT INTO writes (id, payload) VALUES ($id, hex(randomblob(64)))";
         var id = insert.Parameters.Add("$id", SqliteType.Integer);
-        long next = 1;
-        while (!_stop.IsCancellationRequested)
+        return (connection, next =>
         {
             id.Value = next;
             insert.ExecuteNonQuery();
-            Interlocked.Exchange(ref _lastCommitted, next);
-            next++;
-        }
+        });
     }
 }
