@@ -30,7 +30,8 @@ public static class ArchiveTester
         }
 
         var problems = new List<ItemProblem>();
-        var checksum = ChecksumFile.Expected(path) is { } expected ? Task.Run(() => HashFile(path, cancellation), cancellation) : null;
+        string? expected = ChecksumFile.Expected(path);
+        var checksum = expected is null ? null : Task.Run(() => HashFile(path, cancellation), cancellation);
         var throttle = new ProgressThrottle(progress);
         long entries = 0;
         long bytesRead = 0;
@@ -82,10 +83,10 @@ public static class ArchiveTester
         if (checksum is not null)
         {
             string actual = await checksum.ConfigureAwait(false);
-            matched = string.Equals(actual, ChecksumFile.Expected(path), StringComparison.OrdinalIgnoreCase);
+            matched = string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
             if (matched == false)
             {
-                problems.Add(new ItemProblem(path, ArchiveErrorIds.ChecksumFileMismatch, ErrorKind.InvalidData, $"The archive's SHA-256 is {actual}, but {Path.GetFileName(path)}.sha256 says {ChecksumFile.Expected(path)}."));
+                problems.Add(new ItemProblem(path, ArchiveErrorIds.ChecksumFileMismatch, ErrorKind.InvalidData, $"The archive's SHA-256 is {actual}, but {Path.GetFileName(path)}.sha256 says {expected}."));
             }
         }
 
