@@ -6,7 +6,7 @@ using BackupCmdlets.Cli;
 // Exit codes: 0 success, 1 problems found or the run finished with errors, 2 bad usage.
 var root = new RootCommand("BackupCmdlets: archives, mirrors and database backups (the engine of the PowerShell module).");
 root.Options.Add(CliOptions.Json);
-foreach (var command in CliCommandCatalog.All())
+foreach (var command in CliCommandCatalog.For(args))
 {
     root.Subcommands.Add(command);
 }

@@ -1,29 +1,19 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 
 namespace BackupCmdlets.Engine.IO;
 
 /// <summary>Marshals path strings to C with <see cref="FileNameEncoding"/>, so escaped bytes reach the kernel as they were.</summary>
-internal sealed class FileNameMarshaler : ICustomMarshaler
+[CustomMarshaller(typeof(string), MarshalMode.ManagedToUnmanagedIn, typeof(FileNameMarshaler))]
+internal static unsafe class FileNameMarshaler
 {
-    private static readonly FileNameMarshaler Instance = new();
-
-    public static ICustomMarshaler GetInstance(string cookie) => Instance;
-
-    public IntPtr MarshalManagedToNative(object managedObj)
+    public static byte* ConvertToUnmanaged(string managed)
     {
-        byte[] bytes = FileNameEncoding.GetNullTerminatedBytes((string)managedObj);
-        IntPtr native = Marshal.AllocHGlobal(bytes.Length);
-        Marshal.Copy(bytes, 0, native, bytes.Length);
+        byte[] bytes = FileNameEncoding.GetNullTerminatedBytes(managed);
+        byte* native = (byte*)NativeMemory.Alloc((nuint)bytes.Length);
+        bytes.CopyTo(new Span<byte>(native, bytes.Length));
         return native;
     }
 
-    public void CleanUpNativeData(IntPtr pNativeData) => Marshal.FreeHGlobal(pNativeData);
-
-    public object MarshalNativeToManaged(IntPtr pNativeData) => throw new NotSupportedException();
-
-    public void CleanUpManagedData(object managedObj)
-    {
-    }
-
-    public int GetNativeDataSize() => -1;
+    public static void Free(byte* unmanaged) => NativeMemory.Free(unmanaged);
 }

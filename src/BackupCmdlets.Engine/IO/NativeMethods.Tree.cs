@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 
 namespace BackupCmdlets.Engine.IO;
 
@@ -18,41 +19,41 @@ internal static unsafe partial class NativeMethods
 
     public static int ONoFollow => IsArm64 ? 0x8000 : 0x20000;
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "open")]
-    public static extern int OpenWithMode([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, int flags, uint mode);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "open")]
+    public static partial int OpenWithMode([MarshalUsing(typeof(FileNameMarshaler))] string path, int flags, uint mode);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "getdents64")]
-    public static extern nint GetDents64(int fd, byte* buffer, nuint count);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "getdents64")]
+    public static partial nint GetDents64(int fd, byte* buffer, nuint count);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "statx")]
-    public static extern int StatxAt(int dirFd, byte* name, int flags, uint mask, out Statx buffer);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "statx")]
+    public static partial int StatxAt(int dirFd, byte* name, int flags, uint mask, out Statx buffer);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "readlink")]
-    public static extern nint ReadLink([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, byte* buffer, nuint size);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "readlink")]
+    public static partial nint ReadLink([MarshalUsing(typeof(FileNameMarshaler))] string path, byte* buffer, nuint size);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "symlink")]
-    public static extern int Symlink([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string target, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "symlink")]
+    public static partial int Symlink([MarshalUsing(typeof(FileNameMarshaler))] string target, [MarshalUsing(typeof(FileNameMarshaler))] string path);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "unlink")]
-    public static extern int Unlink([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "unlink")]
+    public static partial int Unlink([MarshalUsing(typeof(FileNameMarshaler))] string path);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "rmdir")]
-    public static extern int RemoveDirectory([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "rmdir")]
+    public static partial int RemoveDirectory([MarshalUsing(typeof(FileNameMarshaler))] string path);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "mkdir")]
-    public static extern int MakeDirectory([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "mkdir")]
+    public static partial int MakeDirectory([MarshalUsing(typeof(FileNameMarshaler))] string path, uint mode);
 
-    [DllImport(Libc, EntryPoint = "posix_fallocate")]
-    public static extern int PosixFallocate(int fd, long offset, long length);
+    [LibraryImport(Libc, EntryPoint = "posix_fallocate")]
+    public static partial int PosixFallocate(int fd, long offset, long length);
 
     public const int AtEmptyPath = 0x1000;
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "fchown")]
-    public static extern int FChown(int fd, uint owner, uint group);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "fchown")]
+    public static partial int FChown(int fd, uint owner, uint group);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "fchmod")]
-    public static extern int FChmod(int fd, uint mode);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "fchmod")]
+    public static partial int FChmod(int fd, uint mode);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "futimens")]
-    public static extern int FutimeNs(int fd, Timespec* times);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "futimens")]
+    public static partial int FutimeNs(int fd, Timespec* times);
 }

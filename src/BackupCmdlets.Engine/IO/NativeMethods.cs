@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 
 namespace BackupCmdlets.Engine.IO;
 
@@ -69,63 +70,63 @@ internal static unsafe partial class NativeMethods
         public long Nanoseconds;
     }
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "statx")]
-    public static extern int StatxCall(int dirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, int flags, uint mask, out Statx buffer);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "statx")]
+    public static partial int StatxCall(int dirFd, [MarshalUsing(typeof(FileNameMarshaler))] string path, int flags, uint mask, out Statx buffer);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "lchown")]
-    public static extern int LChown([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint owner, uint group);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "lchown")]
+    public static partial int LChown([MarshalUsing(typeof(FileNameMarshaler))] string path, uint owner, uint group);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "chmod")]
-    public static extern int Chmod([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "chmod")]
+    public static partial int Chmod([MarshalUsing(typeof(FileNameMarshaler))] string path, uint mode);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "utimensat")]
-    public static extern int UtimensAt(int dirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, Timespec* times, int flags);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "utimensat")]
+    public static partial int UtimensAt(int dirFd, [MarshalUsing(typeof(FileNameMarshaler))] string path, Timespec* times, int flags);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "link")]
-    public static extern int Link([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string existing, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string newPath);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "link")]
+    public static partial int Link([MarshalUsing(typeof(FileNameMarshaler))] string existing, [MarshalUsing(typeof(FileNameMarshaler))] string newPath);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "mknod")]
-    public static extern int MkNod([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, uint mode, ulong device);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "mknod")]
+    public static partial int MkNod([MarshalUsing(typeof(FileNameMarshaler))] string path, uint mode, ulong device);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "copy_file_range")]
-    public static extern nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "copy_file_range")]
+    public static partial nint CopyFileRange(int fdIn, long* offIn, int fdOut, long* offOut, nuint length, uint flags);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "ioctl")]
-    public static extern int Ioctl(int fd, ulong request, nint argument);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "ioctl")]
+    public static partial int Ioctl(int fd, ulong request, nint argument);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "sync_file_range")]
-    public static extern int SyncFileRange(int fd, long offset, long length, uint flags);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "sync_file_range")]
+    public static partial int SyncFileRange(int fd, long offset, long length, uint flags);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "fsync")]
-    public static extern int Fsync(int fd);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "fsync")]
+    public static partial int Fsync(int fd);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "open")]
-    public static extern int Open([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, int flags);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "open")]
+    public static partial int Open([MarshalUsing(typeof(FileNameMarshaler))] string path, int flags);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "close")]
-    public static extern int Close(int fd);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "close")]
+    public static partial int Close(int fd);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
-    public static extern int RenameAt2(int oldDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string oldPath, int newDirFd, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string newPath, uint flags);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "renameat2")]
+    public static partial int RenameAt2(int oldDirFd, [MarshalUsing(typeof(FileNameMarshaler))] string oldPath, int newDirFd, [MarshalUsing(typeof(FileNameMarshaler))] string newPath, uint flags);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "realpath")]
-    public static extern nint RealPath([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(FileNameMarshaler))] string path, nint resolved);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "realpath")]
+    public static partial nint RealPath([MarshalUsing(typeof(FileNameMarshaler))] string path, nint resolved);
 
-    [DllImport(Libc, EntryPoint = "free")]
-    public static extern void Free(nint pointer);
+    [LibraryImport(Libc, EntryPoint = "free")]
+    public static partial void Free(nint pointer);
 
-    [DllImport(Libc, EntryPoint = "geteuid")]
-    public static extern uint GetEffectiveUserId();
+    [LibraryImport(Libc, EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "getpwuid_r")]
-    public static extern int GetPwUidR(uint uid, byte* passwd, byte* buffer, nuint bufferLength, byte** result);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "getpwuid_r")]
+    public static partial int GetPwUidR(uint uid, byte* passwd, byte* buffer, nuint bufferLength, byte** result);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "getgrgid_r")]
-    public static extern int GetGrGidR(uint gid, byte* group, byte* buffer, nuint bufferLength, byte** result);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "getgrgid_r")]
+    public static partial int GetGrGidR(uint gid, byte* group, byte* buffer, nuint bufferLength, byte** result);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "getpwnam_r")]
-    public static extern int GetPwNamR([MarshalAs(UnmanagedType.LPUTF8Str)] string name, byte* passwd, byte* buffer, nuint bufferLength, byte** result);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "getpwnam_r")]
+    public static partial int GetPwNamR([MarshalAs(UnmanagedType.LPUTF8Str)] string name, byte* passwd, byte* buffer, nuint bufferLength, byte** result);
 
-    [DllImport(Libc, SetLastError = true, EntryPoint = "getgrnam_r")]
-    public static extern int GetGrNamR([MarshalAs(UnmanagedType.LPUTF8Str)] string name, byte* group, byte* buffer, nuint bufferLength, byte** result);
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "getgrnam_r")]
+    public static partial int GetGrNamR([MarshalAs(UnmanagedType.LPUTF8Str)] string name, byte* group, byte* buffer, nuint bufferLength, byte** result);
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace BackupCmdlets.Engine.IO;
@@ -16,7 +15,9 @@ public static class TemporaryName
     {
         string directory = Path.GetDirectoryName(finalPath) ?? ".";
         string name = Path.GetFileName(finalPath);
-        string random = Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant();
+        // Uniqueness, not secrecy: the file is created with O_EXCL. (The system's cryptographic generator
+        // would load OpenSSL, a few milliseconds of start-up for a quick sync.)
+        string random = Random.Shared.NextInt64(1L << 48).ToString("x12");
         string candidate = $".{name}.{random}{Suffix}";
         if (Encoding.UTF8.GetByteCount(candidate) > 255)
         {

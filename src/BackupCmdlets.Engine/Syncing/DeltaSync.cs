@@ -44,8 +44,20 @@ public static class DeltaSync
         bool owners = request.PreserveOwner || UnixFileSystem.IsRoot;
         var throttle = new ProgressThrottle(progress);
 
-        var plan = new TreeComparer(request, source, destination, filter, owners, DateTimeOffset.UtcNow, throttle)
-            .Compare(sourceRoot, destinationRoot, parallelism, cancellationToken);
+        // Changes can start while the scan runs unless the whole plan must be seen first.
+        var applier = request.DryRun ? null : new SyncApplier(request, source, destination, owners, parallelism, throttle, cancellationToken);
+        var startEarly = applier is not null && request.MaxDelete is null ? applier.StartEarly() : null;
+        SyncPlan plan;
+        try
+        {
+            plan = new TreeComparer(request, source, destination, filter, owners, DateTimeOffset.UtcNow, throttle, startEarly)
+                .Compare(sourceRoot, destinationRoot, parallelism, cancellationToken);
+        }
+        finally
+        {
+            applier?.FinishEarly();
+        }
+
         if (request.MaxDelete is { } maxDelete && plan.Deletions > maxDelete)
         {
             throw new BackupException(
@@ -57,7 +69,7 @@ public static class DeltaSync
 
         List<SyncChange> changes;
         List<ItemProblem> problems = [.. plan.Problems];
-        if (request.DryRun)
+        if (applier is null)
         {
             changes = plan.Changes
                 .Select(c => new SyncChange(c.Action, c.Path.Length == 0 ? "." : c.Path, c.ItemType, c.Reason, c.TransfersData ? c.Source!.Size : 0, 0))
@@ -71,7 +83,7 @@ public static class DeltaSync
                 UnixFileSystem.CreateDirectory(destination, 0x1C0);
             }
 
-            var applied = new SyncApplier(request, source, destination, owners, parallelism, throttle, cancellationToken).Apply(plan);
+            var applied = applier.Apply(plan);
             changes = applied.Changes;
             problems.AddRange(applied.Problems);
         }

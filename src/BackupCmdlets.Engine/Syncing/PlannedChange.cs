@@ -14,6 +14,9 @@ internal sealed record PlannedChange(SyncAction Action, SyncReason Reason, strin
     /// <summary>For a hard link: the path (relative to the tree) of the first name of the same file.</summary>
     public string? HardLinkLeader { get; init; }
 
+    /// <summary>Handed to the applier while the scan was still running (see <see cref="SyncApplier.StartEarly"/>).</summary>
+    public bool StartedEarly { get; init; }
+
     /// <summary>False for deletions that -MaxDelete does not count (our own leftover temporaries).</summary>
     public bool CountsAsDeletion { get; init; } = true;
 

@@ -7,7 +7,9 @@ namespace BackupCmdlets.Engine.Syncing;
 /// Carries out a change plan: deletions first (deepest first, which also frees space), then new
 /// folders (parents first), then files, symlinks and special files on parallel workers, then hard
 /// links, then folder permissions and times (deepest first, after their contents), and finally the
-/// racy-timestamp check. A failing entry becomes a problem and the run goes on.
+/// racy-timestamp check. A failing entry becomes a problem and the run goes on. Changes to files in
+/// folders that already exist can be handed over during the scan (<see cref="StartEarly"/>), so
+/// copying overlaps scanning, as rsync's receiver works while its generator is still comparing.
 /// </summary>
 internal sealed class SyncApplier
 {
@@ -24,6 +26,9 @@ internal sealed class SyncApplier
     private readonly ConcurrentBag<ItemProblem> _problems = [];
     private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
+    private readonly BlockingCollection<PlannedChange> _earlyQueue = [];
+    private readonly ConcurrentDictionary<PlannedChange, SyncChange?> _done = new(ReferenceEqualityComparer.Instance);
+    private Task? _earlyWorkers;
     private long _itemsDone;
     private long _bytesDone;
     private long _itemsTotal;
@@ -41,60 +46,112 @@ internal sealed class SyncApplier
         _copier = new FileCopier(owners, parallelism, cancellationToken);
     }
 
+    /// <summary>
+    /// Starts the workers for changes handed over while the scan runs and answers where to hand them.
+    /// Only for a change that needs no other change made first (its folder exists, nothing is deleted
+    /// in its place) and only when nothing must wait for the whole plan (no -MaxDelete, no -WhatIf).
+    /// </summary>
+    public Action<PlannedChange> StartEarly()
+    {
+        _earlyWorkers = Task.WhenAll(Enumerable.Range(0, _parallelism).Select(_ => Task.Factory.StartNew(
+            () =>
+            {
+                foreach (var change in _earlyQueue.GetConsumingEnumerable())
+                {
+                    _done[change] = _cancellationToken.IsCancellationRequested ? null : Run(change, ApplyEntry);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)));
+        return _earlyQueue.Add;
+    }
+
+    /// <summary>Waits for the changes handed over during the scan; also when the scan failed.</summary>
+    public void FinishEarly()
+    {
+        if (_earlyWorkers is null || _earlyQueue.IsAddingCompleted)
+        {
+            return;
+        }
+
+        _earlyQueue.CompleteAdding();
+        try
+        {
+            _earlyWorkers.Wait();
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+        }
+    }
+
     public (List<SyncChange> Changes, List<ItemProblem> Problems) Apply(SyncPlan plan)
     {
+        FinishEarly();
+        _cancellationToken.ThrowIfCancellationRequested();
         var planned = plan.Changes;
-        var done = new SyncChange?[planned.Count];
         _itemsTotal = planned.Count;
         _bytesTotal = planned.Where(c => c.TransfersData).Sum(c => c.Source!.Size);
-        var order = Enumerable.Range(0, planned.Count).ToList();
+        var remaining = planned.Where(c => !c.StartedEarly).ToList();
 
-        foreach (int i in order.Where(i => planned[i].Action == SyncAction.Delete).OrderByDescending(i => planned[i].Depth))
+        var deletions = remaining.Where(c => c.Action == SyncAction.Delete).ToList();
+        deletions.Sort((a, b) => b.Depth.CompareTo(a.Depth));
+        foreach (var change in deletions)
         {
-            done[i] = Run(planned[i], Delete);
+            _done[change] = Run(change, Delete);
         }
 
-        foreach (int i in order.Where(i => planned[i] is { Action: SyncAction.Create, ItemType: FileKind.Directory }))
+        foreach (var change in remaining.Where(c => c is { Action: SyncAction.Create, ItemType: FileKind.Directory }))
         {
-            done[i] = Run(planned[i], CreateDirectory);
+            _done[change] = Run(change, CreateDirectory);
         }
 
-        var parallel = order.Where(i => planned[i].Action != SyncAction.Delete && planned[i].ItemType is not (FileKind.Directory or FileKind.HardLink))
-            .OrderByDescending(i => planned[i].TransfersData ? planned[i].Source!.Size : 0)
-            .ToList();
+        // Largest first, so one big file does not start last and run on alone.
+        var parallel = remaining.Where(c => c.Action != SyncAction.Delete && c.ItemType is not (FileKind.Directory or FileKind.HardLink)).ToList();
+        parallel.Sort((a, b) => BytesOf(b).CompareTo(BytesOf(a)));
         var options = new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = _cancellationToken };
-        Parallel.ForEach(Partitioner.Create(parallel, loadBalance: true), options, i => done[i] = Run(planned[i], ApplyEntry));
+        Parallel.ForEach(Partitioner.Create(parallel, loadBalance: true), options, change => _done[change] = Run(change, ApplyEntry));
 
-        foreach (int i in order.Where(i => planned[i].ItemType == FileKind.HardLink))
+        foreach (var change in remaining.Where(c => c.ItemType == FileKind.HardLink))
         {
-            done[i] = Run(planned[i], CreateHardLink);
+            _done[change] = Run(change, CreateHardLink);
         }
 
         // Before the folders are finished: a recopy renames inside them.
         var recopies = _request.Checksum ? [] : RecopyRacyFiles(plan.RacyFiles);
 
-        var directoryUpdates = order.Where(i => planned[i] is { Action: SyncAction.Update, ItemType: FileKind.Directory }).ToDictionary(i => planned[i].Path, i => i, StringComparer.Ordinal);
-        foreach (var visit in plan.Directories.OrderByDescending(d => PlannedChange.DepthOf(d.Path)))
+        var directoryUpdates = new Dictionary<string, PlannedChange>(StringComparer.Ordinal);
+        foreach (var change in remaining.Where(c => c is { Action: SyncAction.Update, ItemType: FileKind.Directory }))
         {
-            bool listed = directoryUpdates.TryGetValue(visit.Path, out int index);
+            directoryUpdates[change.Path] = change;
+        }
+
+        var directories = plan.Directories.ToList();
+        directories.Sort((a, b) => PlannedChange.DepthOf(b.Path).CompareTo(PlannedChange.DepthOf(a.Path)));
+        foreach (var visit in directories)
+        {
+            bool listed = directoryUpdates.TryGetValue(visit.Path, out var update);
             if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path))
             {
                 continue;
             }
 
-            var change = listed ? planned[index] : new PlannedChange(SyncAction.Update, SyncReason.Metadata, visit.Path, FileKind.Directory, visit.Source, visit.Destination);
+            var change = update ?? new PlannedChange(SyncAction.Update, SyncReason.Metadata, visit.Path, FileKind.Directory, visit.Source, visit.Destination);
             var result = Run(change, c => FinishDirectory(visit));
             if (listed)
             {
-                done[index] = result;
+                _done[change] = result;
             }
         }
 
-        var changes = done.OfType<SyncChange>().Concat(recopies).ToList();
+        var changes = planned.Select(c => _done.TryGetValue(c, out var made) ? made : null).OfType<SyncChange>().Concat(recopies).ToList();
         var problems = _problems.ToList();
         problems.Sort((a, b) => string.CompareOrdinal(a.Path, b.Path));
         return (changes, problems);
     }
+
+    private static long BytesOf(PlannedChange change) => change.TransfersData ? change.Source!.Size : 0;
 
     private List<SyncChange> RecopyRacyFiles(IReadOnlyList<string> racyFiles)
     {

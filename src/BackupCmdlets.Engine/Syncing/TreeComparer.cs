@@ -16,6 +16,7 @@ internal sealed class TreeComparer
     private readonly bool _owners;
     private readonly DateTimeOffset _scanStart;
     private readonly ProgressThrottle _progress;
+    private readonly Action<PlannedChange>? _startEarly;
     private readonly ConcurrentBag<PlannedChange> _changes = [];
     private readonly ConcurrentBag<DirectoryVisit> _directories = [];
     private readonly ConcurrentBag<string> _racy = [];
@@ -23,7 +24,11 @@ internal sealed class TreeComparer
     private readonly ConcurrentBag<HardLinkMember> _hardLinkMembers = [];
     private long _scanned;
 
-    public TreeComparer(SyncRequest request, string source, string destination, SyncFilter filter, bool owners, DateTimeOffset scanStart, ProgressThrottle progress)
+    /// <param name="startEarly">
+    /// When given, receives each change to a regular file in a destination folder that already exists as
+    /// soon as it is found, to be applied while the scan goes on: such a change depends on no other.
+    /// </param>
+    public TreeComparer(SyncRequest request, string source, string destination, SyncFilter filter, bool owners, DateTimeOffset scanStart, ProgressThrottle progress, Action<PlannedChange>? startEarly = null)
     {
         _request = request;
         _source = source;
@@ -32,6 +37,7 @@ internal sealed class TreeComparer
         _owners = owners;
         _scanStart = scanStart;
         _progress = progress;
+        _startEarly = startEarly;
     }
 
     private bool Deletes => _request.Delete || _request.DeleteExcluded;
@@ -44,11 +50,11 @@ internal sealed class TreeComparer
             _changes.Add(new PlannedChange(SyncAction.Update, rootReason, "", FileKind.Directory, sourceRoot, destinationRoot));
         }
 
-        var level = new List<(string Path, bool DestinationExists)> { ("", destinationRoot is not null) };
+        var level = new List<PendingFolder> { new("", destinationRoot is not null) };
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         while (level.Count > 0)
         {
-            var next = new ConcurrentBag<(string, bool)>();
+            var next = new ConcurrentBag<PendingFolder>();
             Parallel.ForEach(level, options, folder => Visit(folder.Path, folder.DestinationExists, next));
             level = [.. next];
         }
@@ -65,7 +71,7 @@ internal sealed class TreeComparer
 
     public static string FullPath(string root, string relative) => relative.Length == 0 ? root : root + "/" + relative;
 
-    private void Visit(string relative, bool destinationExists, ConcurrentBag<(string, bool)> next)
+    private void Visit(string relative, bool destinationExists, ConcurrentBag<PendingFolder> next)
     {
         List<DirectoryEntry> sourceEntries;
         try
@@ -110,7 +116,7 @@ internal sealed class TreeComparer
             Interlocked.Increment(ref _scanned);
             try
             {
-                CompareEntry(path, source, existing?.Metadata, next);
+                CompareEntry(path, source, existing?.Metadata, destinationExists, next);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -135,7 +141,7 @@ internal sealed class TreeComparer
         }
     }
 
-    private void CompareEntry(string path, FileMetadata source, FileMetadata? destination, ConcurrentBag<(string, bool)> next)
+    private void CompareEntry(string path, FileMetadata source, FileMetadata? destination, bool folderExists, ConcurrentBag<PendingFolder> next)
     {
         switch (source.Kind)
         {
@@ -157,13 +163,13 @@ internal sealed class TreeComparer
                 }
 
                 _directories.Add(new DirectoryVisit(path, source, destinationIsDirectory ? destination : null));
-                next.Add((path, destinationIsDirectory));
+                next.Add(new PendingFolder(path, destinationIsDirectory));
                 break;
             case FileKind.File when _request.HardLinks && source.LinkCount > 1:
                 _hardLinkMembers.Add(new HardLinkMember(path, source, destination));
                 break;
             case FileKind.File:
-                PlanFile(path, source, destination);
+                PlanFile(path, source, destination, mayStartEarly: folderExists);
                 break;
             case FileKind.SymbolicLink:
                 PlanSymbolicLink(path, source, destination);
@@ -174,7 +180,7 @@ internal sealed class TreeComparer
         }
     }
 
-    private PlannedChange? PlanFile(string path, FileMetadata source, FileMetadata? destination)
+    private PlannedChange? PlanFile(string path, FileMetadata source, FileMetadata? destination, bool mayStartEarly = false)
     {
         PlannedChange? change = null;
         if (destination is null)
@@ -216,6 +222,12 @@ internal sealed class TreeComparer
 
         if (change is not null)
         {
+            if (mayStartEarly && _startEarly is not null && destination?.Kind is null or FileKind.File)
+            {
+                change = change with { StartedEarly = true };
+                _startEarly(change);
+            }
+
             _changes.Add(change);
         }
 
@@ -334,6 +346,11 @@ internal sealed class TreeComparer
     /// </summary>
     private void PlanHardLinks()
     {
+        if (_hardLinkMembers.IsEmpty)
+        {
+            return;
+        }
+
         var groups = _hardLinkMembers.GroupBy(m => (m.Source.Device, m.Source.Inode));
         foreach (var group in groups)
         {
@@ -369,4 +386,7 @@ internal sealed class TreeComparer
     }
 
     private sealed record HardLinkMember(string Path, FileMetadata Source, FileMetadata? Destination);
+
+    /// <summary>A folder to scan at the next level. (A class, not a tuple: generic code over classes is precompiled, which saves start-up time.)</summary>
+    private sealed record PendingFolder(string Path, bool DestinationExists);
 }

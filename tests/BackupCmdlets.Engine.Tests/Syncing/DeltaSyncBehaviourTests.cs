@@ -163,6 +163,9 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
 
         _temp.CreateDirectory("src");
         _temp.WriteFile("src/new.txt", "n");
+        // Changes that could otherwise start while the scan runs must wait for the -MaxDelete check too.
+        _temp.WriteFile("dst/changed.txt", "old");
+        _temp.WriteFile("src/changed.txt", "new contents");
         var before = Snapshot(Destination);
 
         var error = Assert.Throws<BackupException>(() => Sync(Source, Destination, r => r with { Delete = true, MaxDelete = 4 }));

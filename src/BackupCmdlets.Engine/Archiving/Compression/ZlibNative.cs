@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.Marshalling;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -33,26 +34,26 @@ internal static unsafe partial class ZlibNative
         public uint AvailOut;
     }
 
-    [DllImport(Library, EntryPoint = "CompressionNative_DeflateInit2_")]
-    public static extern int DeflateInit2(ZStream* stream, int level, int method, int windowBits, int memLevel, int strategy);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_DeflateInit2_")]
+    public static partial int DeflateInit2(ZStream* stream, int level, int method, int windowBits, int memLevel, int strategy);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_Deflate")]
-    public static extern int Deflate(ZStream* stream, int flush);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_Deflate")]
+    public static partial int Deflate(ZStream* stream, int flush);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_DeflateEnd")]
-    public static extern int DeflateEnd(ZStream* stream);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_DeflateEnd")]
+    public static partial int DeflateEnd(ZStream* stream);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_InflateInit2_")]
-    public static extern int InflateInit2(ZStream* stream, int windowBits);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_InflateInit2_")]
+    public static partial int InflateInit2(ZStream* stream, int windowBits);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_Inflate")]
-    public static extern int Inflate(ZStream* stream, int flush);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_Inflate")]
+    public static partial int Inflate(ZStream* stream, int flush);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_InflateEnd")]
-    public static extern int InflateEnd(ZStream* stream);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_InflateEnd")]
+    public static partial int InflateEnd(ZStream* stream);
 
-    [DllImport(Library, EntryPoint = "CompressionNative_Crc32")]
-    public static extern uint Crc32(uint crc, byte* buffer, int length);
+    [LibraryImport(Library, EntryPoint = "CompressionNative_Crc32")]
+    public static partial uint Crc32(uint crc, byte* buffer, int length);
 
     public static uint Crc32(uint crc, ReadOnlySpan<byte> data)
     {

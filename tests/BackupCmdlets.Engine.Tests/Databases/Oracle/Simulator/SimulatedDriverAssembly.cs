@@ -42,6 +42,7 @@ public static class SimulatedDriverAssembly
         string folder = Directory.CreateTempSubdirectory("bkc-odp-standin-").FullName;
         string path = System.IO.Path.Combine(folder, "Oracle.ManagedDataAccess.dll");
         assembly.Save(path);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(folder, recursive: true);
         return path;
     }
 }
