@@ -18,6 +18,18 @@ public sealed class PageChecksumTests
     }
 
     [Fact]
+    public void The_vectorised_checksum_equals_the_scalar_one()
+    {
+        var random = new Random(5);
+        var page = new byte[8192];
+        for (uint block = 0; block < 200; block++)
+        {
+            random.NextBytes(page);
+            Assert.Equal(PageChecksum.ComputeScalar(page, block), PageChecksum.ComputeVectorized(page, block));
+        }
+    }
+
+    [Fact]
     public void A_valid_page_passes_and_the_same_page_at_another_block_number_fails()
     {
         var verifier = new PageVerifier(8192, new Lsn(0x5000000));

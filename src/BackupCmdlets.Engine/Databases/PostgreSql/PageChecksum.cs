@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
 
@@ -34,6 +35,63 @@ public static class PageChecksum
             throw new ArgumentException("A page is a whole number of 128-byte rows.", nameof(page));
         }
 
+        return Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian ? ComputeVectorized(page, blockNumber) : ComputeScalar(page, blockNumber);
+    }
+
+    /// <summary>
+    /// The 32 sums as four 8-lane vectors, one row (32 words) per step: about eight times the scalar
+    /// speed, which matters because every page of a hot backup is checked while the database works.
+    /// </summary>
+    internal static ushort ComputeVectorized(ReadOnlySpan<byte> page, uint blockNumber)
+    {
+        var prime = Vector256.Create(FnvPrime);
+        var sum0 = Vector256.Create<uint>(BaseOffsets.AsSpan(0, 8));
+        var sum1 = Vector256.Create<uint>(BaseOffsets.AsSpan(8, 8));
+        var sum2 = Vector256.Create<uint>(BaseOffsets.AsSpan(16, 8));
+        var sum3 = Vector256.Create<uint>(BaseOffsets.AsSpan(24, 8));
+        var words = MemoryMarshal.Cast<byte, uint>(page);
+
+        // pd_checksum (bytes 8-9, the low half of word 2) counts as zero.
+        var firstRowMask = Vector256.Create(uint.MaxValue, uint.MaxValue, 0xFFFF0000, uint.MaxValue, uint.MaxValue, uint.MaxValue, uint.MaxValue, uint.MaxValue);
+        sum0 = Mix(sum0, Vector256.Create<uint>(words[..8]) & firstRowMask, prime);
+        sum1 = Mix(sum1, Vector256.Create<uint>(words.Slice(8, 8)), prime);
+        sum2 = Mix(sum2, Vector256.Create<uint>(words.Slice(16, 8)), prime);
+        sum3 = Mix(sum3, Vector256.Create<uint>(words.Slice(24, 8)), prime);
+        for (int at = Sums; at < words.Length; at += Sums)
+        {
+            sum0 = Mix(sum0, Vector256.Create<uint>(words.Slice(at, 8)), prime);
+            sum1 = Mix(sum1, Vector256.Create<uint>(words.Slice(at + 8, 8)), prime);
+            sum2 = Mix(sum2, Vector256.Create<uint>(words.Slice(at + 16, 8)), prime);
+            sum3 = Mix(sum3, Vector256.Create<uint>(words.Slice(at + 24, 8)), prime);
+        }
+
+        for (int round = 0; round < 2; round++)
+        {
+            sum0 = Mix(sum0, Vector256<uint>.Zero, prime);
+            sum1 = Mix(sum1, Vector256<uint>.Zero, prime);
+            sum2 = Mix(sum2, Vector256<uint>.Zero, prime);
+            sum3 = Mix(sum3, Vector256<uint>.Zero, prime);
+        }
+
+        var folded = sum0 ^ sum1 ^ sum2 ^ sum3;
+        uint result = 0;
+        for (int lane = 0; lane < Vector256<uint>.Count; lane++)
+        {
+            result ^= folded.GetElement(lane);
+        }
+
+        result ^= blockNumber;
+        return (ushort)((result % 65535) + 1);
+    }
+
+    private static Vector256<uint> Mix(Vector256<uint> sums, Vector256<uint> values, Vector256<uint> prime)
+    {
+        var mixed = sums ^ values;
+        return (mixed * prime) ^ Vector256.ShiftRightLogical(mixed, 17);
+    }
+
+    internal static ushort ComputeScalar(ReadOnlySpan<byte> page, uint blockNumber)
+    {
         Span<uint> sums = stackalloc uint[Sums];
         BaseOffsets.CopyTo(sums);
         var words = MemoryMarshal.Cast<byte, uint>(page);
