@@ -109,9 +109,9 @@ public sealed class PostgreSqlFailureTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(request, progress, cancel.Token));
 
-        // pg_backup_stop ran: the server wrote and archived the backup history file for our label.
-        var history = Directory.EnumerateFiles(cluster.ArchiveDirectory, "*.backup").Select(File.ReadAllText).ToList();
-        Assert.Contains(history, h => h.Contains("LABEL: cancelled-by-test") && h.Contains("STOP WAL LOCATION"));
+        // pg_backup_stop ran: the server wrote the backup history file for our label, and archives it
+        // (the stop call does not wait for the archive, so allow the archiver a moment).
+        Assert.True(await ArchivedBackupHistoryAsync(cluster.ArchiveDirectory, "LABEL: cancelled-by-test"), "no archived backup history file names the cancelled backup");
         var set = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
         Assert.Equal(BackupSetStatus.Incomplete, set.Status);
         Assert.False(File.Exists(Path.Combine(set.Path, "manifest.json")));
@@ -254,5 +254,18 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal("cluster", error.Path);
         var set = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
         Assert.Equal(BackupSetStatus.Incomplete, set.Status);
+    }
+
+    private static async Task<bool> ArchivedBackupHistoryAsync(string archive, string label)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(100))
+        {
+            if (Directory.EnumerateFiles(archive, "*.backup").Select(File.ReadAllText).Any(h => h.Contains(label) && h.Contains("STOP WAL LOCATION")))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

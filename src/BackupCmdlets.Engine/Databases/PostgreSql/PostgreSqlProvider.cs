@@ -153,7 +153,9 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
     {
         try
         {
-            await using var command = new NpgsqlCommand("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(true)", _session);
+            // wait_for_archive => false: the server would wait for the archive in whole-second sleeps;
+            // CollectRedoAsync waits for the same segments (and one more) by polling pg_stat_archiver.
+            await using var command = new NpgsqlCommand("SELECT lsn::text, labelfile, spcmapfile FROM pg_backup_stop(false)", _session);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             await reader.ReadAsync(cancellationToken);
             var files = new Dictionary<string, string> { ["data/backup_label"] = reader.GetString(1) };
@@ -182,8 +184,9 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         var stop = Lsn.Parse(ends[0].Position);
         long timeline = starts[0].Timeline;
 
-        // pg_backup_stop switched to a new segment and waited for the archive; switch once more so
-        // every transaction committed before it returned is in an archived segment too.
+        // pg_backup_stop switched to a new segment; switch once more so every transaction committed
+        // before it returned is in an archived segment too, then wait until the archive has them all
+        // (segments are archived in order, so the last one archived means every earlier one is).
         Lsn end;
         await using (var command = new NpgsqlCommand("SELECT pg_switch_wal()::text", _session))
         {
@@ -292,7 +295,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
                     _walArchive);
             }
 
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(50, cancellationToken);
         }
     }
 
