@@ -26,8 +26,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-dotnet build src/BackupCmdlets.Cli -c Release -v q -nologo >/dev/null
-CLI="$(pwd)/src/BackupCmdlets.Cli/bin/Release/net10.0/backupcmdlets.dll"
+# The CLI as it would be installed: published ReadyToRun (less JIT at start-up), as in the other benchmarks.
+dotnet publish src/BackupCmdlets.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/cli" -v q -nologo >/dev/null
+CLI="$WORK/cli/backupcmdlets"
 
 mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out"
 chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/out"
@@ -67,8 +68,8 @@ run_method() {
     rm -rf "$out"; mkdir -p "$out"; chown postgres:postgres "$out"
     case "$1" in
         none) sleep "$IDLE_SECONDS" ;;
-        ours-plain) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" $OURS_ARGS --json >/dev/null ;;
-        ours-tar-gz) dotnet "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --compression GZip $OURS_ARGS --json >/dev/null ;;
+        ours-plain) "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" $OURS_ARGS --json >/dev/null ;;
+        ours-tar-gz) "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$out" --compression GZip $OURS_ARGS --json >/dev/null ;;
         basebackup-Fp) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Fp -X stream -c fast ;;
         basebackup-Ft-z) "$BIN/pg_basebackup" -h "$SOCK" -p "$PORT" -U postgres -D "$out/b" -Ft -z -X stream -c fast ;;
     esac

@@ -32,6 +32,7 @@ internal sealed class SetFileCopier
     private readonly ConcurrentBag<BlockFinding> _findings = [];
     private readonly ConcurrentBag<ManifestFile> _files = [];
     private readonly ConcurrentBag<ManifestDirectory> _directories = [];
+    private readonly ConcurrentBag<string> _copied = [];
 
     public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity)
     {
@@ -75,7 +76,25 @@ internal sealed class SetFileCopier
             CopyOne(file, file.VerifyBlocks ? verifier : null, ct);
             return ValueTask.CompletedTask;
         });
+        FlushCopies(cancellationToken);
         Report(null, force: true);
+    }
+
+    /// <summary>
+    /// Waits until every copied file is on disk. A copy only starts its writeback when it is done; the
+    /// fsyncs come here, after all the copying, as pg_basebackup does, rather than one journal commit
+    /// per file in the middle of the database's own WAL flushes.
+    /// </summary>
+    private void FlushCopies(CancellationToken cancellationToken)
+    {
+        foreach (string target in _copied)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var copy = new FileStream(target, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+            copy.Flush(flushToDisk: true);
+        }
+
+        _copied.Clear();
     }
 
     /// <summary>Copies files gzip-compressed (fastest level), each to its set path plus <see cref="CompressedSuffix"/>; used for WAL in compressed sets.</summary>
@@ -205,7 +224,8 @@ internal sealed class SetFileCopier
                     }
                 }
 
-                destination.Flush(flushToDisk: true);
+                UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, offset);
+                _copied.Add(target);
                 _files.Add(new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180));
             }
 
