@@ -21,6 +21,8 @@ CLI=("$DATA/cli/backupcmdlets")
 [ -d "$DATA/small" ] || python3 "$ROOT/tests/bench/make-archive-data.py" small "$DATA/small"
 [ -d "$DATA/large" ] || python3 "$ROOT/tests/bench/make-archive-data.py" large "$DATA/large"
 RESULTS=$(mktemp)
+. "$ROOT/tests/bench/retire.sh"
+trap 'rm -rf "$RETIRED"' EXIT
 
 # time_cmd LABEL SET RUN COMMAND...: appends "label set run seconds" to $RESULTS.
 time_cmd() {
@@ -60,7 +62,7 @@ for set in small large; do
         mkdir -p "$OUT/x-gnu"
         time_cmd "tar-xzf" "$set" "$run" tar -xzf "$OUT/ours.tar.gz" -C "$OUT/x-gnu"
         time_cmd "ours-expand" "$set" "$run" "${CLI[@]}" Expand-TarArchive --path "$OUT/ours.tar.gz" --destination-path "$OUT/x-ours"
-        rm -rf "$OUT/x-gnu" "$OUT/x-ours"
+        retire "$OUT/x-gnu" "$OUT/x-ours"
     done
     for run in $(seq 1 "$BZIP2_RUNS"); do
         rm -f "$OUT"/*.bz2

@@ -19,6 +19,8 @@ export LC_ALL=C
 
 rm -rf "$ROOT"
 mkdir -p "$ROOT"
+. "$REPO/tests/bench/retire.sh"
+trap 'rm -rf "$RETIRED"' EXIT
 # The CLI as shipped: published ReadyToRun (precompiled), which saves most of the JIT at start-up.
 dotnet publish "$REPO/src/BackupCmdlets.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$ROOT/cli" -v quiet -nologo >/dev/null
@@ -93,10 +95,10 @@ S=$ROOT/small M=$ROOT/many B=$ROOT/bigsrc
 
 # --- 20,000 files: initial copy, no-change re-run, 1% changed re-run ---------------------------------
 for run in $(seq 1 "$RUNS"); do
-    rm -rf "$ROOT/r-small" "$ROOT/o-small"
+    retire "$ROOT/r-small" "$ROOT/o-small"
     sync
     pair rsync-initial-20k "rsync -a $S/ $ROOT/r-small/" ours-initial-20k "$OURS Invoke-DeltaSync --path $S --destination-path $ROOT/o-small" "$run"
-    [[ $run == 1 ]] && measure cp-a-initial-20k cp -a "$S" "$ROOT/cp-small" && rm -rf "$ROOT/cp-small"
+    [[ $run == 1 ]] && measure cp-a-initial-20k cp -a "$S" "$ROOT/cp-small" && retire "$ROOT/cp-small"
 done
 for run in $(seq 1 "$RUNS"); do
     pair rsync-nochange-20k "rsync -a $S/ $ROOT/r-small/" ours-nochange-20k "$OURS Invoke-DeltaSync --path $S --destination-path $ROOT/o-small" "$run"
