@@ -30,9 +30,7 @@ trap cleanup EXIT
 dotnet publish src/BackupCmdlets.Cli -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$WORK/cli" -v q -nologo >/dev/null
 CLI="$WORK/cli/backupcmdlets"
 
-mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out" "$WORK/retired"
-RETIRED="$WORK/retired"
-. tests/bench/retire.sh
+mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out"
 chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/out"
 as_pg "$BIN/initdb" -D "$DATA" --data-checksums -A trust -U postgres -E UTF8 --locale=C >/dev/null
 cat >> "$DATA/postgresql.conf" <<CONF
@@ -90,11 +88,10 @@ for run in $(seq 1 "$RUNS"); do
         stop_load
         size=$(du -sb "$WORK/out/run" | cut -f1)
         printf '%s\t%s\t%s\t%s\t%s\n' "$run" "$method" "$(echo "$t1 - $t0" | bc)" "$(tps_between "$t0" "$t1")" "$size" | tee -a "$RESULTS" >&2
-        retire "$WORK/out/run"
+        mv "$WORK/out/run" "$WORK/out/run-$run-$method"   # deleted at the end (tests/bench/retire.sh says why)
         # Keep the archive from filling the disk between runs (every run's WAL is already in its set or discarded).
         find "$ARCHIVE" -type f -delete
     done
-    drain_retired
 done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }

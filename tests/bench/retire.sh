@@ -1,10 +1,12 @@
-# Sourced by the benchmarks. The root file system here is ext4 without a journal, which does not reuse
-# an inode freed in the last 30 seconds: creating 20,000 files right after deleting 20,000 others
-# scans past every freed inode, and both tools measured ran 3 to 10 times slower (mostly kernel time).
-# So a benchmark does not delete a tree it measured; it moves it aside (a rename) and deletes all of
-# them when it ends, or calls drain_retired between rounds, which deletes them and waits that out.
-RETIRED=${RETIRED:-$(mktemp -d "${TMPDIR:-/tmp}/bkc-bench-retired.XXXXXX")}
+# Sourced by the benchmarks. The root file system here is ext4 without a journal, which will not reuse
+# an inode freed in the last minute (six minutes while the inode's table block is being written to):
+# creating 20,000 files soon after deleting 20,000 others scans past every freed inode, and every tool
+# measured ran 3 to 10 times slower, all of it kernel time. So a benchmark deletes nothing while it
+# measures: a tree it is done with is moved aside (a rename) and all of them are deleted at the end.
+# Start a benchmark when nothing large was deleted in the last six minutes.
+RETIRED=$(mktemp -d "${TMPDIR:-/tmp}/bkc-bench-retired.XXXXXX")
 retired_count=0
+trap 'rm -rf "$RETIRED"' EXIT
 
 retire() {
     local path
@@ -14,12 +16,4 @@ retire() {
             mv "$path" "$RETIRED/$retired_count"
         fi
     done
-}
-
-drain_retired() {
-    if [ -n "$(ls -A "$RETIRED")" ]; then
-        rm -rf "${RETIRED:?}"/*
-        sync
-        sleep 31
-    fi
 }

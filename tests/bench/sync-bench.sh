@@ -17,10 +17,9 @@ ROOT=${BENCH_DIR:-/tmp/bkc-sync-bench}
 SCALE=${BENCH_SCALE:-1}
 export LC_ALL=C
 
-rm -rf "$ROOT"
-mkdir -p "$ROOT"
 . "$REPO/tests/bench/retire.sh"
-trap 'rm -rf "$RETIRED"' EXIT
+retire "$ROOT"
+mkdir -p "$ROOT"
 # The CLI as shipped: published ReadyToRun (precompiled), which saves most of the JIT at start-up.
 dotnet publish "$REPO/src/BackupCmdlets.Cli" -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true \
     -o "$ROOT/cli" -v quiet -nologo >/dev/null
