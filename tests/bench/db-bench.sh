@@ -79,7 +79,13 @@ read -r -a METHODS <<< "${METHODS:-none ours-plain basebackup-Fp ours-tar-gz bas
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 for run in $(seq 1 "$RUNS"); do
-    for method in "${METHODS[@]}"; do
+    # Every other run takes the methods in reverse order, so none always follows the same one.
+    order=("${METHODS[@]}")
+    if (( run % 2 == 0 )); then
+        order=()
+        for ((i = ${#METHODS[@]} - 1; i >= 0; i--)); do order+=("${METHODS[i]}"); done
+    fi
+    for method in "${order[@]}"; do
         start_load
         t0=$(date +%s.%N)
         run_method "$method"

@@ -4,14 +4,15 @@
 # which goes first. Bytes written are the processes' write_bytes from /proc (page-cache pages
 # dirtied, children included), the same meter for both tools.
 #
-#   tests/bench/sync-bench.sh [runs]        (default 5; data under $BENCH_DIR, default /tmp/bkc-sync-bench;
+#   tests/bench/sync-bench.sh [runs]        (default 6, an even number so each tool goes first as often;
+#                                            data under $BENCH_DIR, default /tmp/bkc-sync-bench;
 #                                            BENCH_SCALE=20 divides every size by 20 for a quick trial of the script)
 #
 # Sets: 20,000 files of 0-52 KiB (about 533 MB) in 200 folders; 200,000 files of 0-2 KiB in 2,000
 # folders; one 256 MiB file of which 1 MiB changes per run. Everything runs from a warm page cache.
 set -euo pipefail
 
-RUNS=${1:-5}
+RUNS=${1:-6}
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=${BENCH_DIR:-/tmp/bkc-sync-bench}
 SCALE=${BENCH_SCALE:-1}
