@@ -24,7 +24,7 @@ internal static class CliCommandCatalog
             && typeof(CliCommandCatalog).Assembly.GetType($"{CommandNamespace}.{args[0].Replace("-", "", StringComparison.Ordinal)}Command", throwOnError: false, ignoreCase: true) is { } type
             && typeof(ICliCommand).IsAssignableFrom(type)
             && ((ICliCommand)Activator.CreateInstance(type)!).Build() is { } command
-            && (command.Name.Equals(args[0], StringComparison.OrdinalIgnoreCase)))
+            && command.Name.Equals(args[0], StringComparison.OrdinalIgnoreCase))
         {
             return [command];
         }
