@@ -11,7 +11,10 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
 {
     public NetworkCredential? Credential { get; init; }
 
-    /// <summary>Files copied at the same time; null for one per core.</summary>
+    /// <summary>
+    /// Files copied (and tar chunks compressed) at the same time; null for the defaults: a hot backup
+    /// copies one file at a time, a cold one a file per core, and compression uses every core.
+    /// </summary>
     public int? ThrottleLimit { get; init; }
 
     /// <summary>A label recorded in the set (and given to pg_backup_start); a default names the time.</summary>
@@ -40,5 +43,13 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
 
     public bool UsesTar => Format == BackupFormat.Tar || Compression != ArchiveCompression.None;
 
-    public int EffectiveThrottleLimit => Math.Max(1, ThrottleLimit ?? Environment.ProcessorCount);
+    /// <summary>Workers for compressing the tars of a set.</summary>
+    public int CompressionWorkers => Math.Max(1, ThrottleLimit ?? Environment.ProcessorCount);
+
+    /// <summary>
+    /// Files copied at the same time. A hot backup shares the machine with a working database: in the
+    /// benchmark on two cores, copying one file at a time left pgbench 63% of its TPS (pg_basebackup in
+    /// the same run: 59%), two at once 51% (62%); so by default a hot copy goes one file at a time.
+    /// </summary>
+    public int CopyWorkers(bool hot) => Math.Max(1, ThrottleLimit ?? (hot ? 1 : Environment.ProcessorCount));
 }
