@@ -73,14 +73,7 @@ public sealed class GlobPattern
                         break;
                     }
 
-                    string set = glob[(i + 1)..close];
-                    bool negate = set.StartsWith('!') || set.StartsWith('^');
-                    if (negate)
-                    {
-                        set = set[1..];
-                    }
-
-                    builder.Append('[').Append(negate ? "^/" : "").Append(set.Replace(@"\", @"\\").Replace("[", @"\[")).Append(']');
+                    AppendCharacterClass(builder, glob[(i + 1)..close]);
                     i = close;
                     break;
                 case '\\' when i + 1 < glob.Length:
@@ -93,5 +86,20 @@ public sealed class GlobPattern
         }
 
         return builder.ToString();
+    }
+
+    /// <summary>
+    /// The regex for a bracket expression's contents (<c>abc</c> of <c>[abc]</c>): a leading '!' or '^'
+    /// negates it, and a negated class never matches '/'. Shared with rsync-style sync patterns.
+    /// </summary>
+    internal static void AppendCharacterClass(StringBuilder regex, string set)
+    {
+        bool negate = set.StartsWith('!') || set.StartsWith('^');
+        if (negate)
+        {
+            set = set[1..];
+        }
+
+        regex.Append('[').Append(negate ? "^/" : "").Append(set.Replace(@"\", @"\\").Replace("[", @"\[")).Append(']');
     }
 }

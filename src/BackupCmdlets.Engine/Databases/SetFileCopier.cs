@@ -157,7 +157,7 @@ internal sealed class SetFileCopier
             {
                 long offset = 0;
                 int read;
-                while ((read = ReadFull(source, buffer.AsSpan(0, verifier.BlockSize * ChunkBlocks), offset)) > 0)
+                while ((read = PositionedRead.Fill(source, buffer.AsSpan(0, verifier.BlockSize * ChunkBlocks), offset)) > 0)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
@@ -202,7 +202,7 @@ internal sealed class SetFileCopier
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int read = ReadFull(source, buffer.AsSpan(0, blockSize * ChunkBlocks), offset);
+                    int read = PositionedRead.Fill(source, buffer.AsSpan(0, blockSize * ChunkBlocks), offset);
                     if (read == 0)
                     {
                         break;
@@ -298,23 +298,6 @@ internal sealed class SetFileCopier
         }
 
         return options;
-    }
-
-    private static int ReadFull(SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int read = RandomAccess.Read(handle, buffer[total..], offset + total);
-            if (read == 0)
-            {
-                break;
-            }
-
-            total += read;
-        }
-
-        return total;
     }
 
     private string Target(string setPath) => Path.Combine(_setRoot, setPath.Replace('/', Path.DirectorySeparatorChar));

@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace BackupCmdlets.Engine.Syncing;
@@ -125,7 +126,7 @@ internal sealed class BlockSignature
         if (!_hasStrong[index])
         {
             byte[] block = new byte[BlockLength(index)];
-            int read = DeltaEncoder.ReadFully(_basis, block, (long)index * BlockSize);
+            int read = PositionedRead.Fill(_basis, block, (long)index * BlockSize);
             _strong[index] = XxHash64.Hash(block.AsSpan(0, read));
             _hasStrong[index] = true;
         }

@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace BackupCmdlets.Engine.Syncing;
@@ -29,24 +30,6 @@ internal static class DeltaEncoder
         return Search(source, sourceLength, signature, sameAtOffset, inPlace, cancellationToken);
     }
 
-    /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; answers the bytes read.</summary>
-    public static int ReadFully(SafeFileHandle file, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        while (total < buffer.Length)
-        {
-            int n = RandomAccess.Read(file, buffer[total..], offset + total);
-            if (n == 0)
-            {
-                break;
-            }
-
-            total += n;
-        }
-
-        return total;
-    }
-
     private static void CompareAndSign(SafeFileHandle source, long sourceLength, SafeFileHandle basis, long basisLength, int blockSize, uint[] weak, bool[] sameAtOffset, int parallelism, CancellationToken cancellationToken)
     {
         int blocksPerChunk = Math.Max(1, ChunkBytes / blockSize);
@@ -58,8 +41,8 @@ internal static class DeltaEncoder
             int first = chunk * blocksPerChunk;
             int last = Math.Min(weak.Length, first + blocksPerChunk);
             long offset = (long)first * blockSize;
-            int basisRead = ReadFully(basis, basisBuffer.AsSpan(0, (int)Math.Min(basisBuffer.Length, basisLength - offset)), offset);
-            int sourceRead = offset < sourceLength ? ReadFully(source, sourceBuffer.AsSpan(0, (int)Math.Min(sourceBuffer.Length, sourceLength - offset)), offset) : 0;
+            int basisRead = PositionedRead.Fill(basis, basisBuffer.AsSpan(0, (int)Math.Min(basisBuffer.Length, basisLength - offset)), offset);
+            int sourceRead = offset < sourceLength ? PositionedRead.Fill(source, sourceBuffer.AsSpan(0, (int)Math.Min(sourceBuffer.Length, sourceLength - offset)), offset) : 0;
             for (int i = first; i < last; i++)
             {
                 int start = (i - first) * blockSize;
@@ -199,7 +182,7 @@ internal static class DeltaEncoder
             if (_start < 0 || offset < _start || offset + available > _start + _count)
             {
                 _start = offset;
-                _count = ReadFully(file, _buffer.AsSpan(0, (int)Math.Min(_buffer.Length, length - offset)), offset);
+                _count = PositionedRead.Fill(file, _buffer.AsSpan(0, (int)Math.Min(_buffer.Length, length - offset)), offset);
             }
 
             int from = (int)(offset - _start);

@@ -18,8 +18,8 @@ internal static class FileContents
         {
             for (long offset = 0; ; offset += CompareBufferSize)
             {
-                int n = DeltaEncoder.ReadFully(a, left.AsSpan(0, CompareBufferSize), offset);
-                int m = DeltaEncoder.ReadFully(b, right.AsSpan(0, CompareBufferSize), offset);
+                int n = PositionedRead.Fill(a, left.AsSpan(0, CompareBufferSize), offset);
+                int m = PositionedRead.Fill(b, right.AsSpan(0, CompareBufferSize), offset);
                 if (n != m || !left.AsSpan(0, n).SequenceEqual(right.AsSpan(0, m)))
                 {
                     return false;

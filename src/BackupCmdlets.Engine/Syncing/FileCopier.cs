@@ -145,7 +145,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
         {
             while (copied < length)
             {
-                int n = DeltaEncoder.ReadFully(from, buffer.AsSpan(0, (int)Math.Min(CopyBufferSize, length - copied)), fromOffset + copied);
+                int n = PositionedRead.Fill(from, buffer.AsSpan(0, (int)Math.Min(CopyBufferSize, length - copied)), fromOffset + copied);
                 if (n == 0)
                 {
                     break;
@@ -171,7 +171,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
         {
             for (long done = 0; done < length;)
             {
-                int n = DeltaEncoder.ReadFully(file, buffer.AsSpan(0, (int)Math.Min(CopyBufferSize, length - done)), fromOffset + done);
+                int n = PositionedRead.Fill(file, buffer.AsSpan(0, (int)Math.Min(CopyBufferSize, length - done)), fromOffset + done);
                 if (n == 0)
                 {
                     break;

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Engine.Syncing;
 
@@ -81,14 +82,7 @@ internal sealed class SyncPattern
                         throw Invalid(pattern, "a '[' has no closing ']'");
                     }
 
-                    string set = body[(i + 1)..end];
-                    bool negated = set.StartsWith('!') || set.StartsWith('^');
-                    if (negated)
-                    {
-                        set = set[1..];
-                    }
-
-                    regex.Append('[').Append(negated ? "^/" : "").Append(set.Replace("\\", "\\\\").Replace("[", "\\[")).Append(']');
+                    GlobPattern.AppendCharacterClass(regex, body[(i + 1)..end]);
                     i = end;
                     break;
                 default:
