@@ -19,7 +19,7 @@ internal sealed class DatabaseCliOptions
 
     public Option<string> DestinationPath { get; } = new("--destination-path") { Description = "The repository folder; the set is a new folder in it.", Required = true };
 
-    public Option<int?> ThrottleLimit { get; } = new("--throttle-limit") { Description = "Files copied, and tar chunks compressed, at the same time (default: hot backups copy one file at a time, cold backups one per core; compression uses every core)." };
+    public Option<int?> ThrottleLimit { get; } = new("--throttle-limit") { Description = "Files copied, and tar chunks compressed, at the same time (default: hot backups one at a time, cold backups one per core)." };
 
     public Option<BackupFormat> Format { get; } = new("--format") { Description = "Plain (default) or Tar (one tar per data directory and tablespace)." };
 

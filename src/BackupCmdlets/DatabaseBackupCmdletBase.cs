@@ -34,7 +34,7 @@ public abstract class DatabaseBackupCmdletBase : BackupCmdletBase
     [Parameter]
     public ArchiveCompression Compression { get; set; }
 
-    /// <summary><para type="description">How many files are copied, and tar chunks compressed, at the same time. Default: a hot backup copies one file at a time (the database keeps the other cores), a cold backup one per core; compression uses every core.</para></summary>
+    /// <summary><para type="description">How many files are copied, and tar chunks compressed, at the same time. Default: a hot backup copies one file and compresses one chunk at a time (the database keeps the other cores), a cold backup uses one per core.</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; }

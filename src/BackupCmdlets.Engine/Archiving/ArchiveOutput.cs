@@ -8,9 +8,9 @@ using ICSharpCode.SharpZipLib.BZip2;
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
-/// The back half of archive creation: takes the tar stream in chunks, compresses chunks on all
-/// workers at once (each chunk an independent gzip member or bzip2 stream), and writes them in
-/// order to the file while hashing it with SHA-256.
+/// The back half of archive creation: takes the tar stream in chunks, compresses as many chunks at
+/// once as there are workers (each chunk an independent gzip member or bzip2 stream), and writes them
+/// in order to the file while hashing it with SHA-256.
 /// </summary>
 internal sealed class ArchiveOutput
 {
@@ -20,6 +20,7 @@ internal sealed class ArchiveOutput
     private readonly bool _nativeBzip2;
     private readonly Channel<Task<Chunk>> _pending;
     private readonly Task _writer;
+    private readonly WorkerThreads<Chunk>? _compressors;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly CancellationToken _cancellation;
     private long _bytesOut;
@@ -37,6 +38,7 @@ internal sealed class ArchiveOutput
             ArchiveCompression.GZip => 4 << 20,
             _ => 4 << 20,
         };
+        _compressors = compression == ArchiveCompression.None ? null : new WorkerThreads<Chunk>(workers, "compress");
         _pending = Channel.CreateBounded<Task<Chunk>>(new BoundedChannelOptions(Math.Max(1, workers) * 2) { SingleReader = true, SingleWriter = true });
         _writer = Task.Factory.StartNew(WriteInOrder, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -49,9 +51,9 @@ internal sealed class ArchiveOutput
     /// <summary>Hands over a chunk (rented from ArrayPool.Shared; ownership passes here). Blocks while the queue is full.</summary>
     public void Submit(byte[] chunk, int length)
     {
-        Task<Chunk> work = _compression == ArchiveCompression.None
+        Task<Chunk> work = _compressors is null
             ? Task.FromResult(new Chunk(chunk, length))
-            : Task.Run(() => Compress(chunk, length));
+            : _compressors.Start(() => Compress(chunk, length));
         if (!_pending.Writer.TryWrite(work))
         {
             _pending.Writer.WriteAsync(work, _cancellation).AsTask().GetAwaiter().GetResult();
@@ -63,6 +65,7 @@ internal sealed class ArchiveOutput
     {
         _pending.Writer.TryComplete();
         _writer.GetAwaiter().GetResult();
+        _compressors?.Dispose();
         return Convert.ToHexString(_sha256.GetHashAndReset()).ToLowerInvariant();
     }
 
@@ -78,6 +81,8 @@ internal sealed class ArchiveOutput
         {
             // The failure that caused the abort is the one reported.
         }
+
+        _compressors?.Dispose();
     }
 
     private Chunk Compress(byte[] chunk, int length)

@@ -24,7 +24,7 @@ public static class DatabaseBackupRunner
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
         var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Hot, started);
         string label = request.Label ?? $"BackupCmdlets {setId}";
-        var copier = new SetFileCopier(setPath, request.CopyWorkers(hot: true), progress, activity);
+        var copier = new SetFileCopier(setPath, request.Workers(hot: true), progress, activity);
         var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
         var starts = new List<ScopeStart>();
         var ends = new List<ScopeEnd>();
@@ -142,7 +142,7 @@ public static class DatabaseBackupRunner
         var database = await provider.OpenAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
         var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
-        var copier = new SetFileCopier(setPath, request.CopyWorkers(hot: false), progress, activity);
+        var copier = new SetFileCopier(setPath, request.Workers(hot: false), progress, activity);
         var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
         progress?.Report(new OperationProgress(activity, "Shutting down the database"));
         await provider.ShutdownAsync(cancellationToken);

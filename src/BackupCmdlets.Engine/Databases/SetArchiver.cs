@@ -36,7 +36,7 @@ internal static class SetArchiver
                     BaseDirectory = root.SourcePath,
                     Filter = (name, _) => included.Contains(name),
                     Compression = request.Compression,
-                    ThrottleLimit = request.CompressionWorkers,
+                    ThrottleLimit = request.Workers(hot),
                 },
                 progress,
                 cancellationToken);
