@@ -1,4 +1,3 @@
-using System.Buffers;
 using BackupCmdlets.Engine.Archiving.Tar;
 
 namespace BackupCmdlets.Engine.Archiving;
@@ -7,13 +6,13 @@ namespace BackupCmdlets.Engine.Archiving;
 internal sealed class TarChunkWriter
 {
     private readonly ArchiveOutput _output;
-    private byte[] _chunk;
+    private ArraySegment<byte> _chunk;
     private int _used;
 
     public TarChunkWriter(ArchiveOutput output)
     {
         _output = output;
-        _chunk = ArrayPool<byte>.Shared.Rent(output.ChunkSize);
+        _chunk = output.Rent();
     }
 
     /// <summary>Tar bytes written so far (the uncompressed size).</summary>
@@ -75,10 +74,10 @@ internal sealed class TarChunkWriter
 
     public void Discard()
     {
-        if (_chunk.Length > 0)
+        if (_chunk.Array is not null)
         {
-            ArrayPool<byte>.Shared.Return(_chunk);
-            _chunk = [];
+            _output.Return(_chunk);
+            _chunk = default;
         }
     }
 
@@ -91,7 +90,7 @@ internal sealed class TarChunkWriter
 
         var full = _chunk;
         int length = _used;
-        _chunk = ArrayPool<byte>.Shared.Rent(_output.ChunkSize);
+        _chunk = _output.Rent();
         _used = 0;
         _output.Submit(full, length);
     }

@@ -14,10 +14,12 @@ internal static unsafe partial class NativeMethods
 
     public static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
-    /// <summary>O_DIRECTORY and O_NOFOLLOW differ between x86-64 and arm64.</summary>
+    /// <summary>O_DIRECTORY, O_NOFOLLOW and O_DIRECT differ between x86-64 and arm64.</summary>
     public static int ODirectory => IsArm64 ? 0x4000 : 0x10000;
 
     public static int ONoFollow => IsArm64 ? 0x8000 : 0x20000;
+
+    public static int ODirect => IsArm64 ? 0x10000 : 0x4000;
 
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "open")]
     public static partial int OpenWithMode([MarshalUsing(typeof(FileNameMarshaler))] string path, int flags, uint mode);

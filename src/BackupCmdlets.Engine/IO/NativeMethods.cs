@@ -5,7 +5,7 @@ namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
 /// The libc calls .NET does not wrap: statx (owner, inode, nanosecond times), lchown, utimensat,
-/// link, mkfifo/mknod, copy_file_range, the FICLONE ioctl and the passwd/group look-ups. Linux only;
+/// link, mkfifo/mknod, copy_file_range, the FICLONE ioctl, file status flags (fcntl) and the passwd/group look-ups. Linux only;
 /// callers check <see cref="OperatingSystem.IsLinux"/> first.
 /// </summary>
 internal static unsafe partial class NativeMethods
@@ -18,6 +18,8 @@ internal static unsafe partial class NativeMethods
     public const long UtimeOmit = (1L << 30) - 2;
     public const ulong FiClone = 0x40049409;
     public const uint RenameNoReplace = 1;
+    public const int FGetFl = 3;
+    public const int FSetFl = 4;
 
     public const int ENOENT = 2;
     public const int EACCES = 13;
@@ -96,6 +98,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "sync_file_range")]
     public static partial int SyncFileRange(int fd, long offset, long length, uint flags);
+
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "fcntl")]
+    public static partial int Fcntl(int fd, int command, int argument);
 
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "fsync")]
     public static partial int Fsync(int fd);

@@ -214,6 +214,23 @@ public static unsafe partial class UnixFileSystem
         }
     }
 
+    /// <summary>
+    /// Turns direct I/O (O_DIRECT: writes go from the caller's buffer to the disk, past the page cache)
+    /// on or off for an open file. Answers false where the file system or platform refuses it.
+    /// </summary>
+    public static bool TrySetDirectIo(SafeFileHandle file, bool enabled)
+    {
+        if (!Native || RuntimeInformation.ProcessArchitecture is not (Architecture.X64 or Architecture.Arm64))
+        {
+            return false;
+        }
+
+        int fd = (int)file.DangerousGetHandle();
+        int flags = NativeMethods.Fcntl(fd, NativeMethods.FGetFl, 0);
+        return flags >= 0
+            && NativeMethods.Fcntl(fd, NativeMethods.FSetFl, enabled ? flags | NativeMethods.ODirect : flags & ~NativeMethods.ODirect) == 0;
+    }
+
     /// <summary>fsync on a directory, so a rename inside it survives a crash.</summary>
     public static void FlushDirectory(string directory)
     {

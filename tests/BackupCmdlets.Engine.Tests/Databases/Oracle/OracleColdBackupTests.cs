@@ -1,6 +1,7 @@
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
 
@@ -56,7 +57,7 @@ public sealed class OracleColdBackupTests
     public async Task When_the_cold_copy_fails_the_database_is_started_again_all_the_same()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-coldfull-");
-        using var volume = new FullVolume(scenario.Temp.Combine("small"), 512);
+        using var volume = new TmpfsVolume(scenario.Temp.Combine("small"), 512);
         scenario.Repository = volume.Path;
         var db = scenario.Database;
 

@@ -2,6 +2,7 @@ using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
 using BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
+using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
 
@@ -12,7 +13,7 @@ public sealed class OracleFailureTests
     public async Task When_the_destination_fills_up_the_copy_fails_and_backup_mode_is_still_ended_and_no_set_is_complete()
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-full-");
-        using var volume = new FullVolume(scenario.Temp.Combine("small"), 1024);
+        using var volume = new TmpfsVolume(scenario.Temp.Combine("small"), 1024);
         scenario.Repository = volume.Path;
         var db = scenario.Database;
         db.StartWriter();

@@ -52,7 +52,7 @@ public sealed class RealOracleBackupTests
     public async Task A_full_destination_fails_the_copy_and_leaves_nothing_in_backup_mode()
     {
         using var temp = new TempDirectory("bkc-realora-full-");
-        using var volume = new FullVolume(temp.Combine("small"), 1024);
+        using var volume = new TmpfsVolume(temp.Combine("small"), 1024);
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(RealOracle.Request(volume.Path), null, CancellationToken.None));
 
@@ -100,7 +100,7 @@ public sealed class RealOracleBackupTests
     public async Task When_the_cold_copy_fails_the_database_is_open_again()
     {
         using var temp = new TempDirectory("bkc-realora-coldfull-");
-        using var volume = new FullVolume(temp.Combine("small"), 1024);
+        using var volume = new TmpfsVolume(temp.Combine("small"), 1024);
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartColdAsync(RealOracle.Request(volume.Path), null, CancellationToken.None));
 

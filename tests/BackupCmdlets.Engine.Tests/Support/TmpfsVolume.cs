@@ -1,14 +1,12 @@
-using BackupCmdlets.Engine.Tests.Support;
-
-namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
+namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>
 /// A destination that fills up: a tmpfs of a few hundred KiB mounted on a folder (root only, as in CI),
 /// so a copy into it fails with a real ENOSPC. Unmounted on Dispose.
 /// </summary>
-internal sealed class FullVolume : IDisposable
+internal sealed class TmpfsVolume : IDisposable
 {
-    public FullVolume(string path, int kilobytes)
+    public TmpfsVolume(string path, int kilobytes)
     {
         Path = Directory.CreateDirectory(path).FullName;
         ExternalTool.Run("mount", "-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", Path).EnsureSuccess("mounting a small tmpfs (the tests run as root)");
