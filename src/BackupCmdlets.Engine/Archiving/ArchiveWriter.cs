@@ -19,7 +19,7 @@ public static class ArchiveWriter
 
     /// <summary>
     /// Buffers for files read ahead: up to <see cref="ReadAheadEntries"/> are in use at once, more of one
-    /// size than the shared pool keeps, which then allocated (and zeroed) about 170 MB for 20,000 files.
+    /// size than the shared pool keeps (with it, archiving 20,000 files allocated 199 MB in all; with this, 125 MB).
     /// </summary>
     private static readonly ArrayPool<byte> ReadAheadBuffers = ArrayPool<byte>.Create(SmallFileLimit + 1, ReadAheadEntries);
 
