@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using BackupCmdlets.Engine;
 
 namespace BackupCmdlets.Cli;
@@ -12,11 +11,7 @@ namespace BackupCmdlets.Cli;
 /// </summary>
 internal static class CliRunner
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        Converters = { new JsonStringEnumConverter() },
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    private static readonly CliJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 
     public static async Task<int> RunAsync<T>(
         ParseResult parse,
@@ -68,10 +63,10 @@ internal static class CliRunner
     {
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(output, output.GetType(), JsonOptions));
+            Console.Out.WriteLine(JsonSerializer.Serialize(output, output.GetType(), Json));
             return;
         }
 
-        Console.Out.WriteLine(TextFormatter.Format(output));
+        Console.Out.WriteLine(TextFormatter.Format(output, Json));
     }
 }

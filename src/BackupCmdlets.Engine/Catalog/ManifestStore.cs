@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.IO;
 
@@ -8,13 +7,6 @@ namespace BackupCmdlets.Engine.Catalog;
 /// <summary>Reads and writes <c>manifest.json</c>; writing is atomic (temp + fsync + rename).</summary>
 public static class ManifestStore
 {
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     public static string PathIn(string setPath) => Path.Combine(setPath, BackupSetManifest.FileName);
 
     public static bool Exists(string setPath) => File.Exists(PathIn(setPath));
@@ -22,7 +14,7 @@ public static class ManifestStore
     public static void Write(string setPath, BackupSetManifest manifest)
     {
         using var writer = AtomicFileWriter.Create(PathIn(setPath));
-        JsonSerializer.Serialize(writer.Stream, manifest, Options);
+        JsonSerializer.Serialize(writer.Stream, manifest, ManifestJsonContext.Default.BackupSetManifest);
         writer.Commit(overwrite: false);
     }
 
@@ -41,7 +33,7 @@ public static class ManifestStore
         try
         {
             using var stream = File.OpenRead(path);
-            return JsonSerializer.Deserialize<BackupSetManifest>(stream, Options)
+            return JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.BackupSetManifest)
                 ?? throw new JsonException("empty manifest");
         }
         catch (JsonException ex)

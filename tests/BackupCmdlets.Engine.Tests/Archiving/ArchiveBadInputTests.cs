@@ -305,7 +305,7 @@ public sealed class ArchiveBadInputTests : IDisposable
         UnixFileSystem.SetPermissions(Path.Combine(source, "locked.txt"), 0);
         string archive = Path.Combine(work, "out.tar");
 
-        var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", "dotnet", CliProcess.AssemblyPath, "New-TarArchive", "--path", source, "--destination-path", archive], workingDirectory: work);
+        var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", .. CliProcess.Launcher, "New-TarArchive", "--path", source, "--destination-path", archive], workingDirectory: work);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(ArchiveErrorIds.SourceFileUnreadable, run.StandardError);

@@ -84,11 +84,7 @@ public sealed class ArchiveCliTests : IDisposable
         }
 
         string archive = _temp.Combine("big.tar.bz2");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
-        foreach (string argument in new[] { CliProcess.AssemblyPath, "New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "BZip2" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = CliProcess.StartInfo("New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "BZip2");
 
         using var process = Process.Start(start)!;
         var deadline = Stopwatch.StartNew();

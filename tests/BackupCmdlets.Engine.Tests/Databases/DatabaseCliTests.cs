@@ -4,7 +4,7 @@ using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
 
-/// <summary>The database commands of the CLI, run as a separate process on a real SQLite database; and the SQLite demo.</summary>
+/// <summary>The database commands of the CLI, run as a separate process on a real SQLite database and a real PostgreSQL server; and the SQLite demo.</summary>
 public sealed class DatabaseCliTests
 {
     [Fact]
@@ -39,6 +39,30 @@ public sealed class DatabaseCliTests
         CliProcess.Run("Remove-BackupSet", "--path", repository, "--keep-last", "1").EnsureSuccess("Remove-BackupSet");
         Assert.False(Directory.Exists(setPath));
         Assert.Single(Directory.EnumerateDirectories(repository));
+    }
+
+    [Fact]
+    public void A_PostgreSQL_hot_backup_as_gzip_tars_through_the_CLI_tests_restores_and_recovers()
+    {
+        using var temp = new TempDirectory("bkc-cli-pg-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("CREATE TABLE items AS SELECT g AS id FROM generate_series(1, 20000) g");
+        string repository = temp.CreateDirectory("repository");
+
+        var hot = CliProcess.Run("Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--compression", "GZip", "--json")
+            .EnsureSuccess("Start-HotBackup");
+        var set = JsonDocument.Parse(hot.StandardOutput).RootElement;
+        Assert.Equal("Complete", set.GetProperty("Status").GetString());
+        Assert.Equal("PostgreSql", set.GetProperty("Engine").GetString());
+        string setPath = set.GetProperty("Path").GetString()!;
+        CliProcess.Run("Test-BackupSet", "--path", setPath).EnsureSuccess("Test-BackupSet");
+
+        string restored = Path.Combine(temp.CreateDirectory("restored"), "data");
+        CliProcess.Run("Restore-BackupSet", "--path", setPath, "--destination-path", restored).EnsureSuccess("Restore-BackupSet");
+        using var copy = PostgresCluster.Attach(Path.GetDirectoryName(restored)!, restored);
+        copy.Start("-c archive_mode=off");
+        copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
+        Assert.Equal(20000, copy.Scalar<long>("SELECT count(*) FROM items"));
     }
 
     [Fact]

@@ -1,10 +1,35 @@
+using System.Diagnostics;
+
 namespace BackupCmdlets.Engine.Tests.Support;
 
-/// <summary>The built CLI (backupcmdlets.dll, copied beside the tests) run as a separate process.</summary>
+/// <summary>
+/// The CLI run as a separate process: the built backupcmdlets.dll (copied beside the tests) on the .NET
+/// runtime, or the natively published executable when BACKUPCMDLETS_CLI names it (.ci/run runs the CLI
+/// tests both ways).
+/// </summary>
 public static class CliProcess
 {
-    public static string AssemblyPath => Path.Combine(AppContext.BaseDirectory, "backupcmdlets.dll");
+    public const string NativeVariable = "BACKUPCMDLETS_CLI";
+
+    public static bool IsNative => Environment.GetEnvironmentVariable(NativeVariable) is { Length: > 0 };
+
+    /// <summary>The program and first arguments that start the CLI; the command line follows them.</summary>
+    public static string[] Launcher => Environment.GetEnvironmentVariable(NativeVariable) is { Length: > 0 } native
+        ? [native]
+        : ["dotnet", Path.Combine(AppContext.BaseDirectory, "backupcmdlets.dll")];
 
     public static ExternalTool.Result Run(params string[] arguments) =>
-        ExternalTool.Run("dotnet", [AssemblyPath, .. arguments]);
+        ExternalTool.Run(Launcher[0], [.. Launcher[1..], .. arguments]);
+
+    /// <summary>A start description for a CLI run the test watches (and may kill) itself.</summary>
+    public static ProcessStartInfo StartInfo(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Launcher[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in Launcher[1..].Concat(arguments))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
 }

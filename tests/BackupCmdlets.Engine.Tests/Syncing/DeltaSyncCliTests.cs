@@ -71,7 +71,7 @@ public sealed class DeltaSyncCliTests : IDisposable
         UnixFileSystem.SetPermissions(secret, 0);
         ExternalTool.Run("chown", "-R", "nobody", _temp.Path).EnsureSuccess("chown");
 
-        var run = ExternalTool.Run("runuser", "-u", "nobody", "--", "dotnet", CliProcess.AssemblyPath, "Invoke-DeltaSync", "--path", Source, "--destination-path", Destination);
+        var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", .. CliProcess.Launcher, "Invoke-DeltaSync", "--path", Source, "--destination-path", Destination]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains(SyncErrorIds.SourceUnreadable, run.StandardError);
@@ -96,11 +96,7 @@ public sealed class DeltaSyncCliTests : IDisposable
             File.WriteAllBytes(_temp.Combine($"src/d{i % 4}/f{i}.bin"), Content(i, 2, size + 4096));
         }
 
-        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { CliProcess.AssemblyPath, "Invoke-DeltaSync", "--path", Source, "--destination-path", Destination, "--throttle-limit", "1" })
-        {
-            start.ArgumentList.Add(argument);
-        }
+        var start = CliProcess.StartInfo("Invoke-DeltaSync", "--path", Source, "--destination-path", Destination, "--throttle-limit", "1");
 
         int updatedAtKill;
         using (var process = Process.Start(start)!)

@@ -1,5 +1,7 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Runtime.Loader;
 
 namespace BackupCmdlets.Engine.Databases.Oracle;
@@ -8,7 +10,8 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// Finds ODP.NET (Oracle.ManagedDataAccess.dll, from the Oracle.ManagedDataAccess.Core package) at run
 /// time, as no NuGet feed the project builds from serves it: the path given (-OracleDriverPath, a file
 /// or a folder) and only it; without one, the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module.
-/// It is loaded into the engine's own load context, so its dependencies resolve beside it.
+/// It is loaded into the engine's own load context, so its dependencies resolve beside it. A natively
+/// compiled program (the published CLI) cannot load a .NET assembly at run time: there it is refused.
 /// </summary>
 public static class OracleDriver
 {
@@ -16,8 +19,21 @@ public static class OracleDriver
     public const string AssemblyFileName = "Oracle.ManagedDataAccess.dll";
     public const string FactoryTypeName = "Oracle.ManagedDataAccess.Client.OracleClientFactory";
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Runs only with a JIT (checked first); nothing is trimmed there.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Runs only with a JIT (checked first); nothing is trimmed there.")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Runs only with a JIT (checked first), where loaded assemblies have locations.")]
     public static DbProviderFactory Load(string? driverPath)
     {
+        if (IsNativeBuild)
+        {
+            throw new BackupException(
+                OracleErrorIds.DriverNeedsRuntime,
+                ErrorKind.NotEnabled,
+                $"This is the native build of the CLI, which cannot load the Oracle driver ({AssemblyFileName} is a .NET assembly loaded at run time). "
+                + "Use the PowerShell module, or the CLI run on the .NET runtime: dotnet run --project src/BackupCmdlets.Cli -- ..., or a build published with -p:PublishAot=false.",
+                driverPath);
+        }
+
         var candidates = Candidates(driverPath).ToList();
         string? found = candidates.FirstOrDefault(File.Exists);
         if (found is null)
@@ -51,6 +67,14 @@ public static class OracleDriver
         }
     }
 
+    /// <summary>
+    /// True in a natively compiled program. (Dynamic code alone does not tell: a project that publishes
+    /// natively also runs without it on the .NET runtime, where assemblies still have a location and load.)
+    /// </summary>
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is what is tested for.")]
+    private static bool IsNativeBuild => !RuntimeFeature.IsDynamicCodeSupported && string.IsNullOrEmpty(typeof(object).Assembly.Location);
+
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location (native build) falls back to the program's folder.")]
     private static string ModuleFolder => Path.GetDirectoryName(typeof(OracleDriver).Assembly.Location) ?? AppContext.BaseDirectory;
 
     private static string InFolder(string given)

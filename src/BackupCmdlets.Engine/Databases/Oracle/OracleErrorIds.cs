@@ -5,6 +5,7 @@ public static class OracleErrorIds
 {
     public const string DriverNotFound = "OracleDriverNotFound";
     public const string DriverInvalid = "OracleDriverInvalid";
+    public const string DriverNeedsRuntime = "OracleDriverNeedsRuntime";
     public const string NoArchiveLog = "OracleNoArchiveLogMode";
     public const string BackupModeActive = "OracleBackupModeActive";
     public const string BackupModeNotConfirmed = "OracleBackupModeNotConfirmed";

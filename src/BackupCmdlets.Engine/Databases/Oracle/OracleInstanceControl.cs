@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace BackupCmdlets.Engine.Databases.Oracle;
@@ -10,7 +11,12 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// SHUTDOWN IMMEDIATE (close, dismount, final), <c>Startup()</c> its STARTUP (spfile, mount, open).
 /// The class is found by reflection beside the provider factory, since ODP.NET is loaded at run time.
 /// The connecting user needs the SYSDBA privilege (OS authentication with <c>User Id=/</c>, or a password file).
+/// Reflection over a driver loaded at run time is never trimmed: <see cref="OracleDriver.Load"/> refuses
+/// to run in a native build, so no instance of this class exists there.
 /// </summary>
+[UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Only reached with a JIT: see OracleDriver.Load.")]
+[UnconditionalSuppressMessage("Trimming", "IL2067", Justification = "Only reached with a JIT: see OracleDriver.Load.")]
+[UnconditionalSuppressMessage("Trimming", "IL2075", Justification = "Only reached with a JIT: see OracleDriver.Load.")]
 internal sealed class OracleInstanceControl(DbProviderFactory factory, string connectionString)
 {
     private const string DatabaseTypeName = "OracleDatabase";
