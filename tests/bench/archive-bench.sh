@@ -7,7 +7,7 @@
 # sides and `sync` runs before each command so one run's writeback does not bill the next.
 # Our archive is flushed to disk before it is renamed (the crash guarantee); `tar -cf` leaves it in
 # the page cache, so "tar -cf && sync FILE" is measured too, as the durable equivalent.
-# Results: a Markdown table on stdout and in tests/bench/results/archive-<date>.md.
+# Results: a Markdown table on stdout, appended to tests/bench/results/archive-<date>.md.
 set -euo pipefail
 RUNS=${1:-3}
 BZIP2_RUNS=${2:-1}
@@ -85,7 +85,11 @@ for set in small large; do
 done
 rm -rf "$OUT"
 
-python3 - "$RESULTS" "$RUNS" "$BZIP2_RUNS" <<'PY' | tee "$ROOT/tests/bench/results/archive-$(date +%Y-%m-%d).md"
+# Each run is appended to the day's results file under its own heading.
+RESULTS_FILE="$ROOT/tests/bench/results/archive-$(date +%Y-%m-%d).md"
+[ -f "$RESULTS_FILE" ] || printf '# Archives against GNU tar, gzip, pigz and bzip2 — %s\n' "$(date +%Y-%m-%d)" > "$RESULTS_FILE"
+printf '\n## %s UTC: `archive-bench.sh %s %s`\n\n' "$(date -u +%H:%M)" "$RUNS" "$BZIP2_RUNS" >> "$RESULTS_FILE"
+python3 - "$RESULTS" "$RUNS" "$BZIP2_RUNS" <<'PY' | tee -a "$RESULTS_FILE"
 import statistics, sys, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
