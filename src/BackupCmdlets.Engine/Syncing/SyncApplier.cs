@@ -26,9 +26,9 @@ internal sealed class SyncApplier
     private readonly ConcurrentBag<ItemProblem> _problems = [];
     private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
-    private readonly BlockingCollection<PlannedChange> _earlyQueue = [];
+    private readonly ConcurrentQueue<(PlannedChange Change, Task<SyncChange?> Result)> _early = new();
     private readonly ConcurrentDictionary<PlannedChange, SyncChange?> _done = new(ReferenceEqualityComparer.Instance);
-    private Task? _earlyWorkers;
+    private WorkerThreads<SyncChange?>? _earlyWorkers;
     private long _itemsDone;
     private long _bytesDone;
     private long _itemsTotal;
@@ -53,36 +53,24 @@ internal sealed class SyncApplier
     /// </summary>
     public Action<PlannedChange> StartEarly()
     {
-        _earlyWorkers = Task.WhenAll(Enumerable.Range(0, _parallelism).Select(_ => Task.Factory.StartNew(
-            () =>
-            {
-                foreach (var change in _earlyQueue.GetConsumingEnumerable())
-                {
-                    _done[change] = _cancellationToken.IsCancellationRequested ? null : Run(change, ApplyEntry);
-                }
-            },
-            CancellationToken.None,
-            TaskCreationOptions.LongRunning,
-            TaskScheduler.Default)));
-        return _earlyQueue.Add;
+        var workers = new WorkerThreads<SyncChange?>(_parallelism, "sync");
+        _earlyWorkers = workers;
+        return change => _early.Enqueue((change, workers.Start(() => _cancellationToken.IsCancellationRequested ? null : Run(change, ApplyEntry))));
     }
 
     /// <summary>Waits for the changes handed over during the scan; also when the scan failed.</summary>
     public void FinishEarly()
     {
-        if (_earlyWorkers is null || _earlyQueue.IsAddingCompleted)
+        if (_earlyWorkers is null)
         {
             return;
         }
 
-        _earlyQueue.CompleteAdding();
-        try
+        _earlyWorkers.Dispose();
+        _earlyWorkers = null;
+        foreach (var (change, result) in _early)
         {
-            _earlyWorkers.Wait();
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            _done[change] = result.GetAwaiter().GetResult();
         }
     }
 

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
 /// A few dedicated threads for blocking file work: reading small files ahead of the tar writer,
-/// writing small files behind the tar reader. (Blocking calls on the thread pool starve it on a
-/// two-core machine; these threads only ever block themselves.) Each job answers a task.
+/// writing small files behind the tar reader, compressing tar chunks, copying files while a sync still
+/// scans. (Blocking calls on the thread pool starve it on a two-core machine; these threads only ever
+/// block themselves.) Each job answers a task; Dispose runs the jobs already queued, then stops.
 /// </summary>
 internal sealed class WorkerThreads<T> : IDisposable
 {
