@@ -1,5 +1,8 @@
 @{
     RootModule           = 'BackupCmdlets.dll'
+    # Loaded first, into PowerShell's default context: the types PowerShell meets at import (parameter
+    # and output types) and the result types users name, e.g. [BackupCmdlets.Engine.Archiving.ArchiveResult].
+    RequiredAssemblies   = @('BackupCmdlets.Engine.Contracts.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0d3b52-3c1e-4d8e-9a57-2f5b8c1e7a40'
     Author               = 'BackupCmdlets'

@@ -8,14 +8,18 @@ namespace BackupCmdlets;
 /// Keeps the engine's third-party assemblies (SharpZipLib, Npgsql, SQLite, ...) from clashing with
 /// the versions PowerShell or another module has already loaded.
 ///
-/// How: the module folder holds only this cmdlet assembly; the engine and all its dependencies sit
-/// in Dependencies/, where PowerShell's default load context cannot find them. When the cmdlets
-/// first touch an engine type, the default context fails to resolve BackupCmdlets.Engine and
-/// raises Resolving; the handler below answers with the engine loaded into a module-private
-/// AssemblyLoadContext. That context then resolves every assembly the engine needs from
-/// Dependencies/ itself, so those copies never meet the default context's. Only the engine's own
-/// name is answered here: anything else falls through to PowerShell's normal rules.
-/// This is the documented IModuleAssemblyInitializer + resolver pattern for binary modules.
+/// The module is three assemblies. BackupCmdlets.Engine.Contracts (requests, results, enums; no
+/// dependencies) is a RequiredAssembly of the manifest, so PowerShell loads it into its default
+/// context before this one; this cmdlet assembly follows. PowerShell enumerates this assembly's
+/// types (parameters, fields, base classes, attributes) before it calls <see cref="OnImport"/>, so
+/// nothing it meets there may come from the engine: the cmdlets name only contract types and touch
+/// the engine inside method bodies. The engine and all its dependencies sit in Dependencies/, where
+/// the default context cannot find them. When a cmdlet first calls the engine, the default context
+/// fails to resolve BackupCmdlets.Engine and raises Resolving; the handler below answers with the
+/// engine loaded into a module-private AssemblyLoadContext, which resolves every assembly the engine
+/// needs from Dependencies/ itself (and the contracts, which it does not hold, from the default
+/// context, so both sides share one copy of each result type). Only the engine's own name is
+/// answered here: anything else falls through to PowerShell's normal rules.
 /// </summary>
 public sealed class ModuleAssemblyInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {

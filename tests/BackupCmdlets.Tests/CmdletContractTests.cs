@@ -56,10 +56,10 @@ public sealed class CmdletContractTests(CmdletAssembly assembly) : IClassFixture
             problems.AddRange(c.OutputTypes.Where(o => o.Type is null)
                 .Select(o => $"[OutputType(\"{o.TypeName}\")] names a type by string: use typeof"));
             problems.AddRange(c.OutputTypes.Where(o => o.Type is { } t && !IsEngineType(t) && !IsPrimitive(t))
-                .Select(o => $"[OutputType] {o.TypeName} is neither a BackupCmdlets.Engine result type nor a primitive (bool for -Quiet)"));
+                .Select(o => $"[OutputType] {o.TypeName} is neither a BackupCmdlets.Engine.Contracts result type nor a primitive (bool for -Quiet)"));
             if (!c.OutputTypes.Any(o => o.Type is { } t && IsEngineType(t)))
             {
-                problems.Add("declares no [OutputType] defined in BackupCmdlets.Engine");
+                problems.Add("declares no [OutputType] defined in BackupCmdlets.Engine.Contracts");
             }
 
             return problems;
@@ -136,7 +136,7 @@ public sealed class CmdletContractTests(CmdletAssembly assembly) : IClassFixture
         }
     }
 
-    private static bool IsEngineType(Type type) => type.Assembly.GetName().Name == CmdletAssembly.EngineAssemblyName;
+    private static bool IsEngineType(Type type) => type.Assembly.GetName().Name == CmdletAssembly.ContractsAssemblyName;
 
     private static bool IsPrimitive(Type type) => type.IsPrimitive || type.FullName == "System.String";
 

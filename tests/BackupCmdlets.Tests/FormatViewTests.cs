@@ -15,7 +15,7 @@ public sealed class FormatViewTests(CmdletAssembly assembly) : IClassFixture<Cmd
             .SelectMany(c => c.OutputTypes)
             .Select(o => o.Type)
             .OfType<Type>()
-            .Where(t => t.Assembly.GetName().Name == CmdletAssembly.EngineAssemblyName)
+            .Where(t => t.Assembly.GetName().Name == CmdletAssembly.ContractsAssemblyName)
             .Select(t => t.FullName!)
             .Distinct()
             .Order()
@@ -46,10 +46,10 @@ public sealed class FormatViewTests(CmdletAssembly assembly) : IClassFixture<Cmd
 
             foreach (string typeName in view.TypeNames)
             {
-                var type = assembly.Engine.GetType(typeName);
+                var type = assembly.Contracts.GetType(typeName);
                 if (type is null)
                 {
-                    problems.Add($"view '{view.Name}': {typeName} is not a type in {CmdletAssembly.EngineAssemblyName}");
+                    problems.Add($"view '{view.Name}': {typeName} is not a type in {CmdletAssembly.ContractsAssemblyName}");
                     continue;
                 }
 

@@ -7,13 +7,14 @@ using BackupCmdlets.Tests.Support;
 namespace BackupCmdlets.Tests;
 
 /// <summary>
-/// The published module folder: only the cmdlet assembly, manifest, format file and help at the top;
-/// the engine and every third-party assembly under Dependencies/, where ModuleAssemblyInitializer
-/// loads them into the module's own AssemblyLoadContext.
+/// The published module folder: the cmdlet and contracts assemblies, manifest, format file, help and
+/// licence at the top; the engine and every third-party assembly under Dependencies/, where
+/// ModuleAssemblyInitializer loads them into the module's own AssemblyLoadContext.
 /// </summary>
 public sealed partial class ModulePackageTests(PublishedModule module) : IClassFixture<PublishedModule>
 {
     private const string CmdletAssemblyFile = "BackupCmdlets.dll";
+    private const string ContractsAssemblyFile = "BackupCmdlets.Engine.Contracts.dll";
     private const string PowerShellAssembly = "System.Management.Automation";
 
     [Fact]
@@ -23,18 +24,20 @@ public sealed partial class ModulePackageTests(PublishedModule module) : IClassF
         Assert.Contains("BackupCmdlets.psd1", top);
         var manifest = PowerShellDataFile.Parse(File.ReadAllText(Path.Combine(module.Folder, "BackupCmdlets.psd1")));
         var named = (PowerShellDataFile.Strings(manifest, "RootModule") ?? [])
+            .Concat(PowerShellDataFile.Strings(manifest, "RequiredAssemblies") ?? [])
             .Concat(PowerShellDataFile.Strings(manifest, "FormatsToProcess") ?? [])
             .ToList();
         Assert.Contains(CmdletAssemblyFile, named);
+        Assert.Contains(ContractsAssemblyFile, named);
         Assert.Contains("BackupCmdlets.format.ps1xml", named);
         Assert.All(named, file => Assert.Contains(file, top));
     }
 
     [Fact]
-    public void The_only_assembly_at_the_top_is_the_cmdlet_assembly()
+    public void The_only_assemblies_at_the_top_are_the_cmdlets_and_their_contracts()
     {
         // Anything else here would load into PowerShell's default context and could clash with its own copies.
-        Assert.Equal([CmdletAssemblyFile], module.TopLevelFiles.Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)));
+        Assert.Equal([ContractsAssemblyFile, CmdletAssemblyFile], module.TopLevelFiles.Where(f => f.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)));
         Assert.DoesNotContain(module.TopLevelFiles, f => f.EndsWith(".deps.json", StringComparison.OrdinalIgnoreCase));
     }
 
@@ -61,7 +64,7 @@ public sealed partial class ModulePackageTests(PublishedModule module) : IClassF
     [Fact]
     public void Every_referenced_assembly_is_in_the_package_the_runtime_or_PowerShell()
     {
-        var packaged = Directory.GetFiles(module.DependencyFolder, "*.dll").Append(Path.Combine(module.Folder, CmdletAssemblyFile)).ToList();
+        var packaged = Directory.GetFiles(module.DependencyFolder, "*.dll").Concat(Directory.GetFiles(module.Folder, "*.dll")).ToList();
         var shipped = packaged.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.OrdinalIgnoreCase);
         string runtime = RuntimeEnvironment.GetRuntimeDirectory();
 
@@ -73,6 +76,15 @@ public sealed partial class ModulePackageTests(PublishedModule module) : IClassF
             .Select(r => $"{r.file} needs {r.reference}")
             .ToList();
         Assert.True(unresolved.Count == 0, string.Join(Environment.NewLine, unresolved));
+    }
+
+    [Fact]
+    public void No_symbols_and_no_native_library_for_another_system_are_shipped()
+    {
+        var files = Directory.GetFiles(module.Folder, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(module.Folder, f).Replace('\\', '/')).ToList();
+        Assert.DoesNotContain(files, f => f.EndsWith(".pdb", StringComparison.Ordinal));
+        Assert.DoesNotContain(files, f => f.StartsWith("Dependencies/runtimes/", StringComparison.Ordinal) && !f.StartsWith("Dependencies/runtimes/linux-", StringComparison.Ordinal));
+        Assert.Contains("Dependencies/runtimes/linux-x64/native/libe_sqlite3.so", files);
     }
 
     [Fact]
@@ -88,10 +100,10 @@ public sealed partial class ModulePackageTests(PublishedModule module) : IClassF
         Assert.True(File.Exists(Path.Combine(module.Folder, "en-US", "about_BackupCmdlets.help.txt")), "en-US/about_BackupCmdlets.help.txt is missing");
     }
 
-    /// <summary>The cmdlet assembly and its symbols, the manifest, format files, and help in culture folders.</summary>
+    /// <summary>The cmdlet and contracts assemblies, the manifest, format files, the licence, and help in culture folders.</summary>
     private static bool IsModuleFile(string relativePath) => relativePath.Split('/') switch
     {
-        [var file] => file is CmdletAssemblyFile or "BackupCmdlets.pdb" || file.EndsWith(".psd1", StringComparison.Ordinal) || file.EndsWith(".ps1xml", StringComparison.Ordinal),
+        [var file] => file is CmdletAssemblyFile or ContractsAssemblyFile or "LICENSE.txt" || file.EndsWith(".psd1", StringComparison.Ordinal) || file.EndsWith(".ps1xml", StringComparison.Ordinal),
         [var culture, var file] => IsCulture(culture) && (file.EndsWith(".help.txt", StringComparison.Ordinal) || file.EndsWith("-Help.xml", StringComparison.Ordinal)),
         _ => false,
     };

@@ -16,7 +16,7 @@ public static class ArchiveReader
         while (reader.Next() is { } header)
         {
             cancellation.ThrowIfCancellationRequested();
-            items.Add(TarArchiveItem.From(path, header));
+            items.Add(header.ToItem(path));
             throttle.Report(() => new OperationProgress($"Listing {Path.GetFileName(path)}", $"{items.Count} entries", header.Name, items.Count, null, input.CompressedPosition, input.CompressedLength));
         }
 

@@ -37,5 +37,5 @@ public static class BackupRepository
     }
 
     public static BackupSet Describe(string setPath) =>
-        ManifestStore.Exists(setPath) ? BackupSet.FromManifest(setPath, ManifestStore.Read(setPath)) : BackupSet.Incomplete(setPath);
+        ManifestStore.Exists(setPath) ? BackupSetDescription.FromManifest(setPath, ManifestStore.Read(setPath)) : BackupSetDescription.Incomplete(setPath);
 }

@@ -209,7 +209,7 @@ public static class DatabaseBackupRunner
             .Where(f => f.Verdict == BlockCheck.Corrupt)
             .Select(f => new ItemProblem(f.Path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * manifest.BlockChecks.BlockSize))
             .ToList();
-        return BackupSet.FromManifest(setPath, manifest) with { Problems = problems };
+        return BackupSetDescription.FromManifest(setPath, manifest) with { Problems = problems };
     }
 
     /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>

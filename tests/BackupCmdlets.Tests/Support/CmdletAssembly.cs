@@ -9,7 +9,7 @@ namespace BackupCmdlets.Tests.Support;
 /// </summary>
 public sealed class CmdletAssembly : IDisposable
 {
-    public const string EngineAssemblyName = "BackupCmdlets.Engine";
+    public const string ContractsAssemblyName = "BackupCmdlets.Engine.Contracts";
 
     private readonly MetadataLoadContext _context;
 
@@ -32,8 +32,8 @@ public sealed class CmdletAssembly : IDisposable
 
     public IReadOnlyList<CmdletClass> Cmdlets { get; }
 
-    /// <summary>The engine assembly as the cmdlets reference it.</summary>
-    public Assembly Engine => _context.LoadFromAssemblyName(EngineAssemblyName);
+    /// <summary>The contracts assembly (requests, results, enums) as the cmdlets reference it.</summary>
+    public Assembly Contracts => _context.LoadFromAssemblyName(ContractsAssemblyName);
 
     public void Dispose() => _context.Dispose();
 }

@@ -22,4 +22,19 @@ internal sealed record TarEntryHeader(
 
     /// <summary>Content bytes stored after the header (0 for links, folders and devices).</summary>
     public long DataSize => Type is TarEntryType.File ? Size : 0;
+
+    /// <summary>The entry as Get-TarArchiveItem lists it.</summary>
+    public TarArchiveItem ToItem(string archivePath) => new(
+        archivePath,
+        Name,
+        Type,
+        Size,
+        Mode,
+        UserName.Length > 0 ? UserName : UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        GroupName.Length > 0 ? GroupName : GroupId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        UserId,
+        GroupId,
+        ModifiedTime.ToDateTimeOffset(),
+        Type is TarEntryType.SymbolicLink or TarEntryType.HardLink ? LinkName : null,
+        Offset);
 }

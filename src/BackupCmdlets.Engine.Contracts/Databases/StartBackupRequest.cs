@@ -45,10 +45,9 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
 
     /// <summary>
     /// Files copied, and tar chunks compressed, at the same time. A hot backup shares the machine with
-    /// a working database: in the benchmark on two cores, copying one file at a time left pgbench 63%
-    /// of its TPS (pg_basebackup in the same run: 59%), two at once 51% (62%); so by default a hot
-    /// backup copies one file and compresses one chunk at a time, as pg_basebackup -z does. A cold
-    /// backup has the machine to itself and uses every core.
+    /// a working database, so by default it copies one file and compresses one chunk at a time, as
+    /// pg_basebackup -z does (tests/bench/results has the measurements); a cold backup has the
+    /// machine to itself and uses every core.
     /// </summary>
     public int Workers(bool hot) => Math.Max(1, ThrottleLimit ?? (hot ? 1 : Environment.ProcessorCount));
 }
