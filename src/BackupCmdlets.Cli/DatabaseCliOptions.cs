@@ -44,6 +44,7 @@ internal sealed class DatabaseCliOptions
     public StartBackupRequest Request(ParseResult parse) =>
         new(parse.GetValue(Engine), parse.GetValue(ConnectionString)!, Path.GetFullPath(parse.GetValue(DestinationPath)!))
         {
+            WorkingDirectory = Environment.CurrentDirectory,
             Credential = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password ? new NetworkCredential("", password) : null,
             ThrottleLimit = parse.GetValue(ThrottleLimit),
             Format = parse.GetValue(Format),

@@ -6,9 +6,26 @@ using BackupCmdlets.Engine.Databases;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Lists the backup sets of a repository, newest first; folders without a manifest are reported as Incomplete.</para>
+/// <para type="synopsis">Lists the backup sets of a repository, newest first.</para>
+/// <para type="description">Only folders named as sets are sets: a WAL archive, scripts or lost+found kept beside them are not listed. A set
+/// whose backup is still running is InProgress; one left without a manifest by a backup that failed or was killed is Incomplete; one whose
+/// manifest cannot be read is Unreadable, and its reason is also written as a non-terminating error. Times are UTC.</para>
+/// <parameter name="Path">Repository folders (or single set folders) to list; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Repository folders (or single set folders), taken exactly as written.</parameter>
 /// </summary>
-/// <example><code>Get-BackupSet -Path /backup/pg -Kind Hot -Since (Get-Date).AddDays(-7)</code></example>
+/// <example>
+/// <code>Get-BackupSet -Path /backup/pg -Kind Hot -Since (Get-Date).AddDays(-7)</code>
+/// <para>The hot backups of the last week.</para>
+/// </example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg | Where-Object Status -ne Complete | Format-Table SetId, Status, StartTime</code>
+/// <para>Finds sets that are not complete.</para>
+/// </example>
+/// <seealso cref="StartHotBackupCommand"/>
+/// <seealso cref="StartColdBackupCommand"/>
+/// <seealso cref="TestBackupSetCommand"/>
+/// <seealso cref="RestoreBackupSetCommand"/>
+/// <seealso cref="RemoveBackupSetCommand"/>
 [Cmdlet(VerbsCommon.Get, "BackupSet", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(BackupSet))]
 public sealed class GetBackupSetCommand : PathInputCmdletBase
@@ -21,7 +38,7 @@ public sealed class GetBackupSetCommand : PathInputCmdletBase
     [Parameter]
     public BackupKind? Kind { get; set; }
 
-    /// <summary><para type="description">Only sets started at or after this time.</para></summary>
+    /// <summary><para type="description">Only sets started at or after this time (a local time unless it says otherwise).</para></summary>
     [Parameter]
     public DateTime? Since { get; set; }
 
@@ -29,19 +46,16 @@ public sealed class GetBackupSetCommand : PathInputCmdletBase
     {
         foreach (string repository in InputPaths())
         {
-            try
+            var request = new GetBackupSetRequest(repository)
             {
-                var request = new GetBackupSetRequest(repository)
-                {
-                    Engine = Engine,
-                    Kind = Kind,
-                    Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime(), TimeSpan.Zero) : null,
-                };
-                WriteObject(BackupRepository.List(request), enumerateCollection: true);
-            }
-            catch (BackupException ex)
+                Engine = Engine,
+                Kind = Kind,
+                Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime(), TimeSpan.Zero) : null,
+            };
+            var sets = RunOperation("Get-BackupSet", repository, (_, _) => Task.FromResult(BackupRepository.List(request)));
+            foreach (var set in sets ?? [])
             {
-                WriteError(ErrorRecordFactory.From(ex, repository));
+                WriteResult(set, set.Problems);
             }
         }
     }

@@ -4,16 +4,30 @@ using BackupCmdlets.Engine.Archiving;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Lists the entries of tar archives (plain, gzip or bzip2, told from the content).</para>
+/// <para type="synopsis">Lists the entries of tar archives (plain, gzip or bzip2, told from the content), as tar -tv does.</para>
+/// <para type="description">Writes one TarArchiveItem per entry, in archive order: name, type, size, mode (octal, and as ls -l shows it),
+/// owner, group, modification time (UTC), link target and the offset of the entry's header. Nothing is extracted.</para>
+/// <parameter name="Path">Archives to list; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Archives to list, taken exactly as written. Binds to the objects Get-ChildItem writes.</parameter>
 /// </summary>
-/// <example><code>Get-TarArchiveItem ./data.tar.gz | Where-Object Size -gt 1MB</code></example>
+/// <example>
+/// <code>Get-TarArchiveItem ./data.tar.gz | Where-Object Size -gt 1MB | Select-Object Name, Size</code>
+/// <para>Shows the entries larger than 1 MB.</para>
+/// </example>
+/// <example>
+/// <code>New-TarArchive ./data ./data.tar | Get-TarArchiveItem | Export-Csv ./data-contents.csv</code>
+/// <para>Lists the archive just written and keeps its table of contents as CSV.</para>
+/// </example>
+/// <seealso cref="NewTarArchiveCommand"/>
+/// <seealso cref="TestArchiveCommand"/>
+/// <seealso cref="ExpandTarArchiveCommand"/>
 [Cmdlet(VerbsCommon.Get, "TarArchiveItem", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TarArchiveItem))]
-public sealed class GetTarArchiveItemCommand : PathInputCmdletBase
+public sealed class GetTarArchiveItemCommand : ArchiveInputCmdletBase
 {
     protected override void ProcessRecord()
     {
-        foreach (string archive in InputPaths())
+        foreach (string archive in Archives())
         {
             var listing = RunOperation("Get-TarArchiveItem", archive, (progress, ct) => ArchiveReader.ListAsync(new ListArchiveRequest(archive), progress, ct));
             if (listing is not null)

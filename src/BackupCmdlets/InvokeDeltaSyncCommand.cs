@@ -5,15 +5,35 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Makes a folder a mirror of another, copying only what changed (an rsync -a class sync).</para>
-/// <para type="description">New and changed files are copied, unchanged ones left alone; symlinks, permissions, nanosecond modification times and (as root or with -PreserveOwner) owner and group are kept; folder times are set after their contents. Large changed files are sent as a block delta. Every replaced file is written under a temporary name and renamed, so an interrupted sync leaves each file old or new. -WhatIf lists the changes; -PassThru also writes them. -Path names the source folder.</para>
+/// <para type="description">New and changed files are copied, unchanged ones left alone; symlinks, permissions, nanosecond modification
+/// times and (as root or with -PreserveOwner) owner and group are kept; folder times are set after their contents. Large changed files
+/// are sent as a block delta. Every replaced file is written under a temporary name and renamed, so an interrupted sync leaves each file
+/// old or new. One source folder per call: several (piped or matched by a wildcard) are refused, since each would be mirrored over the
+/// last. -WhatIf writes a "What if:" line per change and changes nothing; -PassThru also writes one SyncChange per change before the
+/// SyncResult. Entries that cannot be synced are written as non-terminating errors after the result.</para>
+/// <parameter name="Path">The source folder; wildcards are expanded (and must match one folder).</parameter>
+/// <parameter name="LiteralPath">The source folder, taken exactly as written. Binds to the objects Get-ChildItem writes.</parameter>
 /// </summary>
-/// <example><code>Invoke-DeltaSync -Path /srv/data -DestinationPath /mnt/backup/data -Delete -MaxDelete 100</code></example>
-/// <example><code>Invoke-DeltaSync /srv/data /mnt/backup/data -Exclude '*.tmp', 'cache/' -WhatIf | Where-Object Action -eq Delete</code></example>
+/// <example>
+/// <code>Invoke-DeltaSync -Path /srv/data -DestinationPath /mnt/backup/data -Delete -MaxDelete 100</code>
+/// <para>Mirrors /srv/data, removing what the source no longer has, but changes nothing if more than 100 entries would go (an unmounted, empty source must not wipe the mirror).</para>
+/// </example>
+/// <example>
+/// <code>Invoke-DeltaSync /srv/data /mnt/backup/data -Exclude '*.tmp', 'cache/' -Delete -WhatIf</code>
+/// <para>Lists what a sync would create, update and delete, as "What if:" lines, without changing anything.</para>
+/// </example>
+/// <example>
+/// <code>Get-ChildItem /srv -Directory | ForEach-Object { Invoke-DeltaSync $_.FullName (Join-Path /mnt/backup $_.Name) }</code>
+/// <para>Mirrors each folder of /srv into its own folder of the backup.</para>
+/// </example>
+/// <seealso cref="NewTarArchiveCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "DeltaSync", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SyncResult))]
 [OutputType(typeof(SyncChange))]
 public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
 {
+    private readonly List<string> _sources = [];
+
     /// <summary><para type="description">The mirror folder; created when missing.</para></summary>
     [Parameter(Mandatory = true, Position = 1)]
     [ValidateNotNullOrEmpty]
@@ -26,6 +46,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     /// <summary><para type="description">Change nothing when more than this many entries would be deleted (an unmounted, empty source must not wipe a backup).</para></summary>
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
+    [PSDefaultValue(Help = "no limit")]
     public int? MaxDelete { get; set; }
 
     /// <summary><para type="description">rsync-style patterns of entries to leave out: *.tmp, /anchored, dir/, **, dir/***.</para></summary>
@@ -56,56 +77,84 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter PreserveOwner { get; set; }
 
-    /// <summary><para type="description">Parallel workers for scanning and copying (default: twice the cores, at most 16).</para></summary>
+    /// <summary><para type="description">Parallel workers for scanning and copying.</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
+    [PSDefaultValue(Help = "twice the cores, at most 16")]
     public int ThrottleLimit { get; set; } = DeltaSync.DefaultThrottleLimit;
 
-    /// <summary><para type="description">Also write one object per change before the summary.</para></summary>
+    /// <summary><para type="description">Also write one SyncChange per change before the SyncResult.</para></summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessRecord() =>
+        _sources.AddRange(InputPaths());
+
+    protected override void EndProcessing()
     {
-        string destination = ResolveDestinationPath(DestinationPath);
-        foreach (string source in InputPaths())
+        if (_sources.Count == 0 || ResolveOutputPath(DestinationPath) is not { } destination)
         {
-            bool dryRun = !ShouldProcess(destination, $"Mirror '{source}'{(Delete ? " with deletions" : "")}");
-            if (dryRun && !IsWhatIf)
+            return;
+        }
+
+        if (_sources.Count > 1)
+        {
+            ThrowTerminatingError(ErrorRecordFactory.Usage(
+                SyncErrorIds.SeveralSources,
+                $"Invoke-DeltaSync mirrors one source folder into one destination, and {_sources.Count} were given ({string.Join(", ", _sources.Take(3))}{(_sources.Count > 3 ? ", ..." : "")}): each would be mirrored over the one before. Give each source its own destination: ... | ForEach-Object {{ Invoke-DeltaSync $_.FullName (Join-Path '{DestinationPath}' $_.Name) }}.",
+                destination));
+        }
+
+        string source = _sources[0];
+        bool dryRun = IsWhatIf;
+        if (!dryRun && !ShouldProcess(destination, $"Mirror '{source}'{(Delete ? " with deletions" : "")}"))
+        {
+            return;
+        }
+
+        var request = new SyncRequest(source, destination)
+        {
+            Delete = Delete,
+            MaxDelete = MaxDelete,
+            Exclude = Exclude,
+            Include = Include,
+            DeleteExcluded = DeleteExcluded,
+            Checksum = Checksum,
+            InPlace = InPlace,
+            HardLinks = HardLinks,
+            PreserveOwner = PreserveOwner,
+            ThrottleLimit = ThrottleLimit,
+            DryRun = dryRun,
+        };
+        var result = RunOperation(DeltaSync.Activity, source, (progress, ct) => DeltaSync.RunAsync(request, progress, ct));
+        if (result is null)
+        {
+            return;
+        }
+
+        foreach (var change in result.Changes)
+        {
+            if (dryRun)
             {
-                continue; // Declined at a -Confirm prompt: not even a dry run.
+                ShouldProcess(System.IO.Path.Combine(destination, change.Path), $"{change.Action} {change.ItemType} ({change.Reason})");
             }
 
-            var request = new SyncRequest(source, destination)
+            if (PassThru)
             {
-                Delete = Delete,
-                MaxDelete = MaxDelete,
-                Exclude = Exclude,
-                Include = Include,
-                DeleteExcluded = DeleteExcluded,
-                Checksum = Checksum,
-                InPlace = InPlace,
-                HardLinks = HardLinks,
-                PreserveOwner = PreserveOwner,
-                ThrottleLimit = ThrottleLimit,
-                DryRun = dryRun,
-            };
-            var result = RunOperation(DeltaSync.Activity, source, (progress, ct) => DeltaSync.RunAsync(request, progress, ct));
-            if (result is null)
-            {
-                continue;
+                WriteObject(change);
             }
+        }
 
-            WriteProblems(result.Problems);
-            if (PassThru || dryRun)
+        if (!dryRun)
+        {
+            WriteResult(result, result.Problems);
+        }
+        else
+        {
+            foreach (var problem in result.Problems)
             {
-                foreach (var change in result.Changes)
-                {
-                    WriteObject(change);
-                }
+                WriteError(ErrorRecordFactory.From(problem));
             }
-
-            WriteObject(result);
         }
     }
 }

@@ -5,46 +5,88 @@ using BackupCmdlets.Engine.Catalog;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Applies retention to a backup-set repository: keeps the newest -KeepLast complete sets and/or those younger than -OlderThan.</para>
-/// <para type="description">The newest complete set is never removed, nor an incomplete set newer than it (a backup may still be running). Writes each removed set.</para>
+/// <para type="synopsis">Removes backup sets: by a retention policy over a repository (-KeepLast, -OlderThan), or the sets piped in.</para>
+/// <para type="description">Retention applies to each database in the repository on its own (engine and database identity) and counts only
+/// intact sets (complete, with every file and WAL segment of the manifest present). It never removes the newest intact set of a database,
+/// a set still being written, or a set whose manifest cannot be read; sets left incomplete by a backup that failed or was killed only with
+/// -IncludeIncomplete. Folders that are not sets are never touched. Sets piped in (from Get-BackupSet) are removed one by one, except a set
+/// still being written. Removing is high impact, so the cmdlet asks first; -Force (or -Confirm:$false) runs it unattended. Writes each
+/// removed set.</para>
+/// <parameter name="Path">Repository folders to apply the retention policy to; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Repository folders to apply the retention policy to, taken exactly as written.</parameter>
 /// </summary>
-/// <example><code>Remove-BackupSet -Path /backup/pg -KeepLast 7 -WhatIf</code></example>
+/// <example>
+/// <code>Remove-BackupSet -Path /backup/pg -KeepLast 7 -WhatIf</code>
+/// <para>Shows which sets keeping the newest seven intact ones of each database would remove.</para>
+/// </example>
+/// <example>
+/// <code>Remove-BackupSet /backup/pg -KeepLast 7 -OlderThan 30.00:00:00 -Force</code>
+/// <para>The unattended form for a scheduled job: removes sets that are neither among the newest seven nor younger than 30 days.</para>
+/// </example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg | Where-Object Status -eq Failed | Remove-BackupSet -Confirm:$false</code>
+/// <para>Removes the given sets: here every set marked failed.</para>
+/// </example>
+/// <seealso cref="GetBackupSetCommand"/>
+/// <seealso cref="TestBackupSetCommand"/>
 [Cmdlet(VerbsCommon.Remove, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
-public sealed class RemoveBackupSetCommand : PathInputCmdletBase
+public sealed class RemoveBackupSetCommand : BackupSetInputCmdletBase
 {
-    /// <summary><para type="description">Keep this many newest complete sets.</para></summary>
-    [Parameter]
+    /// <summary><para type="description">Keep this many newest intact sets of each database.</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     [ValidateRange(1, int.MaxValue)]
     public int? KeepLast { get; set; }
 
-    /// <summary><para type="description">Keep sets younger than this.</para></summary>
-    [Parameter]
+    /// <summary><para type="description">Keep sets younger than this (days.hours:minutes:seconds, or a TimeSpan).</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public TimeSpan? OlderThan { get; set; }
+
+    /// <summary><para type="description">Also remove sets left incomplete by a backup that failed, was cancelled or killed, when no rule keeps them.</para></summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    public SwitchParameter IncludeIncomplete { get; set; }
+
+    /// <summary><para type="description">Do not ask for confirmation (the unattended form).</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == InputObjectSet)
+        {
+            foreach (var set in InputObject)
+            {
+                Remove(set);
+            }
+
+            return;
+        }
+
         foreach (string repository in InputPaths())
         {
-            try
+            var request = new RemoveBackupSetRequest(repository) { KeepLast = KeepLast, OlderThan = OlderThan, IncludeIncomplete = IncludeIncomplete };
+            var plan = RunOperation("Remove-BackupSet", repository, (_, _) => Task.FromResult(BackupRetention.Plan(request)));
+            foreach (var set in plan ?? [])
             {
-                foreach (var set in BackupRetention.Plan(new RemoveBackupSetRequest(repository) { KeepLast = KeepLast, OlderThan = OlderThan }))
-                {
-                    if (ShouldProcess(set.Path, $"Remove {set.Status} backup set from {set.StartTime:u}"))
-                    {
-                        BackupRetention.RemoveSet(set);
-                        WriteObject(set);
-                    }
-                }
+                Remove(set);
             }
-            catch (BackupException ex)
-            {
-                WriteError(ErrorRecordFactory.From(ex, repository));
-            }
-            catch (IOException ex)
-            {
-                WriteError(ErrorRecordFactory.From(ex, repository));
-            }
+        }
+    }
+
+    private void Remove(BackupSet set)
+    {
+        if (!ShouldProcessOrForce(set.Path, $"Remove {set.Status} backup set from {set.StartTime:u}", Force))
+        {
+            return;
+        }
+
+        var removed = RunOperation("Remove-BackupSet", set.Path, (_, _) => Task.FromResult(BackupRetention.RemoveSet(set.Path)));
+        if (removed is not null)
+        {
+            WriteObject(removed);
         }
     }
 }

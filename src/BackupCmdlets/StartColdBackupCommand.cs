@@ -9,14 +9,33 @@ namespace BackupCmdlets;
 /// <para type="description">PostgreSQL: pg_ctl stop -m fast, the data directory and tablespaces copied with page checksum verification,
 /// pg_ctl start in a finally (the server runs again even when the copy failed). SQLite: the file and its journal/WAL under an exclusive lock.
 /// Oracle: the datafiles, online logs and controlfiles listed, SHUTDOWN IMMEDIATE and STARTUP through ODP.NET's OracleDatabase
-/// (SYSDBA), STARTUP in a finally.</para>
+/// (SYSDBA), STARTUP in a finally. Stopping a database is high impact, so the cmdlet asks first; -Force (or -Confirm:$false) runs it
+/// unattended, as cron, systemd timers and runbooks under pwsh -NonInteractive need.</para>
 /// </summary>
-/// <example><code>Start-ColdBackup -Engine Sqlite -ConnectionString 'Data Source=/srv/app.db' -DestinationPath /backup/app</code></example>
-/// <example><code>Start-ColdBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora</code></example>
+/// <example>
+/// <code>Start-ColdBackup -Engine Sqlite -ConnectionString 'Data Source=/srv/app.db' -DestinationPath /backup/app</code>
+/// <para>Asks for confirmation, then copies the database under an exclusive lock into a new set in /backup/app.</para>
+/// </example>
+/// <example>
+/// <code>pwsh -NonInteractive -Command "Start-ColdBackup -Engine PostgreSql 'Host=/run/postgresql;Username=postgres' /backup/pg -Force"</code>
+/// <para>The unattended form for a scheduled job: -Force answers the confirmation.</para>
+/// </example>
+/// <example>
+/// <code>Start-ColdBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora -Force</code>
+/// <para>Shuts the Oracle instance down, copies every file and starts it again.</para>
+/// </example>
+/// <seealso cref="StartHotBackupCommand"/>
+/// <seealso cref="GetBackupSetCommand"/>
+/// <seealso cref="TestBackupSetCommand"/>
+/// <seealso cref="RestoreBackupSetCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "ColdBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
 public sealed class StartColdBackupCommand : DatabaseBackupCmdletBase
 {
+    /// <summary><para type="description">Do not ask for confirmation before stopping the database (the unattended form).</para></summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
     protected override void ProcessRecord() =>
-        RunBackup("Cold backup", "Shut down, copy into '{0}' and start again", request => request, DatabaseBackup.StartColdAsync);
+        RunBackup("Cold backup", "Shut down, copy into '{0}' and start again", Force, request => request, DatabaseBackup.StartColdAsync);
 }

@@ -13,8 +13,23 @@ namespace BackupCmdlets;
 /// END BACKUP in a finally, then ARCHIVE LOG CURRENT, the controlfile backed up, and the archived logs from the start to the end SCN.
 /// Returns the backup set.</para>
 /// </summary>
-/// <example><code>Start-HotBackup -Engine PostgreSql -ConnectionString 'Host=/run/postgresql;Database=postgres' -Credential $cred -DestinationPath /backup/pg</code></example>
-/// <example><code>Start-HotBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora -Tablespace USERS -OracleDriverPath /opt/odp</code></example>
+/// <example>
+/// <code>Start-HotBackup -Engine PostgreSql -ConnectionString 'Host=/run/postgresql;Database=postgres' -Credential $cred -DestinationPath /backup/pg</code>
+/// <para>Takes an online base backup of the cluster, with the WAL that makes it consistent, into a new set in /backup/pg.</para>
+/// </example>
+/// <example>
+/// <code>Set-Location /srv/shop; Start-HotBackup -Engine Sqlite 'Data Source=shop.db' /backup/shop -Compression GZip</code>
+/// <para>Backs up /srv/shop/shop.db (a relative Data Source is taken from the current location) with SQLite's online backup API, gzip-compressed.</para>
+/// </example>
+/// <example>
+/// <code>Start-HotBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora -Tablespace USERS -OracleDriverPath /opt/odp</code>
+/// <para>Puts the USERS tablespace in backup mode, copies its datafiles, ends backup mode and keeps the archived logs the copy needs.</para>
+/// </example>
+/// <seealso cref="StartColdBackupCommand"/>
+/// <seealso cref="GetBackupSetCommand"/>
+/// <seealso cref="TestBackupSetCommand"/>
+/// <seealso cref="RestoreBackupSetCommand"/>
+/// <seealso cref="RemoveBackupSetCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "HotBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackupSet))]
 public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
@@ -36,16 +51,25 @@ public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
-    protected override void ProcessRecord() =>
+    protected override void ProcessRecord()
+    {
+        string? walArchive = null;
+        if (WalArchivePath is not null && (walArchive = ResolveOutputPath(WalArchivePath)) is null)
+        {
+            return;
+        }
+
         RunBackup(
             "Hot backup",
             "Hot backup into '{0}'",
+            force: false,
             request => request with
             {
-                WalArchivePath = WalArchivePath is null ? null : ResolveDestinationPath(WalArchivePath),
+                WalArchivePath = walArchive,
                 WholeDatabase = WholeDatabase,
                 Tablespace = Tablespace ?? [],
                 Force = Force,
             },
             DatabaseBackup.StartHotAsync);
+    }
 }

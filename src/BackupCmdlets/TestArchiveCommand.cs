@@ -5,41 +5,70 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Verifies tar archives: every header checksum, entry size, gzip CRC and bzip2 block CRC, and the .sha256 file beside it.</para>
-/// <para type="description">With -Compare, also reports differences from a folder as tar -d does (missing, extra, content, size, mode, time, link target, owner).</para>
+/// <para type="description">Reads every byte through decompression. Writes one ArchiveTestResult per archive, then each problem found as a
+/// non-terminating error with its id (ArchiveCorrupt, ArchiveTruncated, HeaderChecksumMismatch, ChecksumFileMismatch, ...): the result
+/// always comes out, -ErrorAction Stop turns the first problem into an exception, -ErrorVariable collects them all. With -Compare, also
+/// reports differences from a folder as tar -d does (missing, extra, content, size, mode, time, link target, owner). -Quiet answers
+/// only $true or $false for each archive and writes none of its problems as errors.</para>
+/// <parameter name="Path">Archives to verify; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Archives to verify, taken exactly as written. Binds to the objects Get-ChildItem writes.</parameter>
 /// </summary>
-/// <example><code>Get-ChildItem /backups -Filter *.tar.gz | Test-Archive | Where-Object -Not IsValid</code></example>
-/// <example><code>if (-not (Test-Archive ./data.tar.gz -Quiet)) { throw 'bad backup' }</code></example>
+/// <example>
+/// <code>Get-ChildItem /backups -Filter *.tar.gz | Test-Archive -ErrorAction SilentlyContinue | Where-Object -Not IsValid</code>
+/// <para>Finds every damaged archive in a folder.</para>
+/// </example>
+/// <example>
+/// <code>if (-not (Test-Archive ./data.tar.gz -Quiet)) { throw 'bad backup' }</code>
+/// <para>Uses the verdict in a script.</para>
+/// </example>
+/// <example>
+/// <code>New-TarArchive ./data ./data.tar.gz | Test-Archive -Compare . -ErrorAction Stop</code>
+/// <para>Verifies an archive just written against the tree it came from, stopping at the first difference.</para>
+/// </example>
+/// <seealso cref="NewTarArchiveCommand"/>
+/// <seealso cref="GetTarArchiveItemCommand"/>
+/// <seealso cref="ExpandTarArchiveCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "Archive", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveTestResult))]
 [OutputType(typeof(bool))]
-public sealed class TestArchiveCommand : PathInputCmdletBase
+public sealed class TestArchiveCommand : ArchiveInputCmdletBase
 {
     /// <summary><para type="description">A folder to compare the entries with; entry names are relative to it.</para></summary>
     [Parameter]
     public string? Compare { get; set; }
 
-    /// <summary><para type="description">Return only $true or $false.</para></summary>
+    /// <summary><para type="description">Answer only $true (valid) or $false for each archive, without writing its problems as errors.</para></summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     protected override void ProcessRecord()
     {
-        string? compare = Compare is null ? null : ResolveDestinationPath(Compare);
-        foreach (string archive in InputPaths())
+        string? compare = null;
+        if (Compare is not null && (compare = ResolveOutputPath(Compare)) is null)
+        {
+            return;
+        }
+
+        foreach (string archive in Archives())
         {
             var request = new TestArchiveRequest(archive) { CompareDirectory = compare };
-            var result = RunOperation("Test-Archive", archive, (progress, ct) => ArchiveTester.TestAsync(request, progress, ct));
-            if (result is null)
+            if (Quiet)
             {
+                var verdict = RunOperation("Test-Archive", (progress, ct) => ArchiveTester.TestAsync(request, progress, ct), out var failure);
+                if (failure is not null)
+                {
+                    WriteVerbose(failure.Message);
+                }
+
+                WriteObject(verdict?.IsValid == true);
                 continue;
             }
 
-            foreach (var problem in result.Problems)
+            var result = RunOperation("Test-Archive", archive, (progress, ct) => ArchiveTester.TestAsync(request, progress, ct));
+            if (result is not null)
             {
-                WriteVerbose(problem.ToString());
+                WriteResult(result, result.Problems);
             }
-
-            WriteObject(Quiet ? result.IsValid : result);
         }
     }
 }

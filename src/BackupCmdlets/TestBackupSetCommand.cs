@@ -5,27 +5,41 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Verifies backup sets: every file re-hashed against the manifest, the WAL range from start to stop LSN complete.</para>
+/// <para type="description">Writes one TestBackupSetResult per set (Passed true or false), then each problem found as a non-terminating
+/// error with its id (BackupSetFileChanged, BackupSetFileMissing, WalRangeIncomplete, BackupSetIncomplete, ...): the result always comes
+/// out, -ErrorAction Stop turns the first problem into an exception, -ErrorVariable collects them all.</para>
+/// <parameter name="Path">Backup set folders to verify; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Backup set folders to verify, taken exactly as written.</parameter>
 /// </summary>
-/// <example><code>Get-BackupSet /backup/pg | Test-BackupSet</code></example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg | Test-BackupSet</code>
+/// <para>Verifies every set of a repository.</para>
+/// </example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg | Select-Object -First 1 | Test-BackupSet -ErrorAction Stop</code>
+/// <para>Stops a script when the newest set does not verify.</para>
+/// </example>
+/// <seealso cref="GetBackupSetCommand"/>
+/// <seealso cref="RestoreBackupSetCommand"/>
+/// <seealso cref="TestDatafileBlockCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "BackupSet", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TestBackupSetResult))]
-public sealed class TestBackupSetCommand : PathInputCmdletBase
+public sealed class TestBackupSetCommand : BackupSetInputCmdletBase
 {
     /// <summary><para type="description">How many files are hashed at the same time.</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
+    [PSDefaultValue(Help = "one per core")]
     public int ThrottleLimit { get; set; }
 
     protected override void ProcessRecord()
     {
-        var sets = InputPaths();
-        foreach (string set in sets)
+        foreach (string set in SetPaths())
         {
-            var result = RunOperation("Test backup set", set, (progress, ct) => BackupSetVerifier.TestAsync(set, ThrottleLimit > 0 ? ThrottleLimit : null, progress, ct));
+            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupSetVerifier.TestAsync(set, ThrottleLimit > 0 ? ThrottleLimit : null, progress, ct));
             if (result is not null)
             {
-                WriteProblems(result.Problems);
-                WriteObject(result);
+                WriteResult(result, result.Problems);
             }
         }
     }

@@ -8,10 +8,21 @@ namespace BackupCmdlets;
 /// <para type="description">A bad block changed after the hot backup start is fractured: the archived redo repairs it, so it is only
 /// counted. Any other bad block is corruption, reported with its block number. The backup start is -StartScn when given; for a copy
 /// inside a hot Oracle backup set, the start SCN its manifest records for that file; otherwise the file is judged as cold (a cold copy,
-/// or a closed database's file), where every bad block is corruption.</para>
+/// or a closed database's file), where every bad block is corruption.
+/// Writes one DatafileBlockResult per file, then each corrupt block as a non-terminating error (CorruptBlock): the result always comes out.</para>
+/// <parameter name="Path">Datafiles (or copies of them) to check; wildcards are expanded.</parameter>
+/// <parameter name="LiteralPath">Datafiles (or copies of them) to check, taken exactly as written.</parameter>
 /// </summary>
-/// <example><code>Get-BackupSet -Path /backup/ora -Engine Oracle | ForEach-Object { Test-DatafileBlock (Join-Path $_.Path 'datafiles/*.dbf') }</code></example>
-/// <example><code>Test-DatafileBlock ./datafiles/0004_users04.dbf -StartScn 4295001234</code></example>
+/// <example>
+/// <code>Get-BackupSet -Path /backup/ora -Engine Oracle | ForEach-Object { Test-DatafileBlock (Join-Path $_.Path 'datafiles/*.dbf') }</code>
+/// <para>Checks every datafile copy of every Oracle set, each judged by its set's manifest.</para>
+/// </example>
+/// <example>
+/// <code>Test-DatafileBlock ./datafiles/0004_users04.dbf -StartScn 4295001234</code>
+/// <para>Checks one copy as a hot copy taken from SCN 4295001234: blocks changed after it are fractured (repairable), others corrupt.</para>
+/// </example>
+/// <seealso cref="StartHotBackupCommand"/>
+/// <seealso cref="TestBackupSetCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "DatafileBlock", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DatafileBlockResult))]
 public sealed class TestDatafileBlockCommand : PathInputCmdletBase
@@ -38,8 +49,7 @@ public sealed class TestDatafileBlockCommand : PathInputCmdletBase
             var result = RunOperation("Test-DatafileBlock", file, (progress, ct) => DatafileBlockTester.TestAsync(request, progress, ct));
             if (result is not null)
             {
-                WriteProblems(result.Problems);
-                WriteObject(result);
+                WriteResult(result, result.Problems);
             }
         }
     }

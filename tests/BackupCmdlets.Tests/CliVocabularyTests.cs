@@ -46,10 +46,11 @@ public sealed partial class CliVocabularyTests(CmdletAssembly assembly) : IClass
 
     /// <summary>
     /// The CLI takes paths as written (the shell expands wildcards), so -LiteralPath has no option;
-    /// secrets come from the environment there, never from a command line.
+    /// -InputObject takes objects from a PowerShell pipeline, which a command line has not; secrets
+    /// come from the environment there, never from a command line.
     /// </summary>
     private static bool HasCliOption(CmdletParameter parameter) =>
-        parameter.Name != "LiteralPath"
+        parameter.Name is not ("LiteralPath" or "InputObject")
         && parameter.PropertyType.FullName is not ("System.Management.Automation.PSCredential" or "System.Security.SecureString");
 
     private static string KebabCase(string name) => WordStart().Replace(name, "-$1").ToLowerInvariant();

@@ -32,13 +32,23 @@ public sealed class HelpFileTests : IDisposable
     }
 
     [Fact]
-    public void EveryCmdletHasASynopsisAnExampleAndEveryParameterADescription()
+    public void EveryCmdletHasASynopsisExamplesWithRemarksRelatedLinksAndEveryParameterADescription()
     {
         var docs = Docs;
         var missing = new List<string>();
         foreach (var cmdlet in _cmdlets.Cmdlets)
         {
-            var (synopsis, _, examples) = docs.Type(cmdlet.Type.FullName!);
+            var (synopsis, _, examples, seeAlso) = docs.Type(cmdlet.Type.FullName!);
+            missing.AddRange(examples.Where(e => e.Remarks.Length == 0).Select(e => $"{cmdlet.Name}: remarks for the example '{e.Code}'"));
+            if (seeAlso.Count == 0)
+            {
+                missing.Add($"{cmdlet.Name}: <seealso>");
+            }
+
+            // What -Path names differs from cmdlet to cmdlet (an archive, a repository, a set, a source folder): each says it.
+            missing.AddRange(new[] { "Path", "LiteralPath" }
+                .Where(p => cmdlet.Parameter(p) is not null && docs.Property(cmdlet.Type, p) is [var text] && text.StartsWith("Paths to read", StringComparison.Ordinal))
+                .Select(p => $"{cmdlet.Name} -{p}: its own <parameter name=\"{p}\"> description"));
             if (synopsis.Count == 0)
             {
                 missing.Add($"{cmdlet.Name}: synopsis");

@@ -9,12 +9,13 @@ internal sealed class NewTarArchiveCommand : ICliCommand
     {
         var path = new Option<string[]>("--path") { Description = "Files and folders to archive.", Required = true, AllowMultipleArgumentsPerToken = true };
         var destination = new Option<string>("--destination-path") { Description = "The archive file to write.", Required = true };
-        var compression = new Option<ArchiveCompression>("--compression") { Description = "None, GZip or BZip2.", DefaultValueFactory = _ => ArchiveCompression.None };
+        var compression = new Option<ArchiveCompression?>("--compression") { Description = "None, GZip or BZip2 (default: from the archive's extension: .tar.gz and .tgz GZip, .tar.bz2 and .tbz2 BZip2, else None)." };
         var level = new Option<int?>("--compression-level") { Description = "1 (fastest) to 9 (smallest)." };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob patterns of names to leave out.", AllowMultipleArgumentsPerToken = true };
         var checksum = new Option<bool>("--checksum") { Description = "Also write <archive>.sha256 (sha256sum -c format)." };
         var force = new Option<bool>("--force") { Description = "Replace an existing archive." };
         var throttle = new Option<int?>("--throttle-limit") { Description = "Compression threads (default: one per core)." };
+        var relativeBase = new Option<string?>("--relative-base-path") { Description = "Name entries relative to this folder (default: the current directory), as tar -C does." };
 
         var command = CliCommandCatalog.Named("New-TarArchive", "Writes a POSIX tar archive, optionally gzip or bzip2 compressed.");
         command.Options.Add(path);
@@ -25,6 +26,7 @@ internal sealed class NewTarArchiveCommand : ICliCommand
         command.Options.Add(checksum);
         command.Options.Add(force);
         command.Options.Add(throttle);
+        command.Options.Add(relativeBase);
         command.SetAction((parse, cancellation) =>
         {
             var request = new CreateArchiveRequest(parse.GetValue(path)!, parse.GetValue(destination)!)
@@ -35,6 +37,7 @@ internal sealed class NewTarArchiveCommand : ICliCommand
                 Checksum = parse.GetValue(checksum),
                 Force = parse.GetValue(force),
                 ThrottleLimit = parse.GetValue(throttle),
+                BaseDirectory = Path.GetFullPath(parse.GetValue(relativeBase) ?? Environment.CurrentDirectory),
             };
             return CliRunner.RunAsync(
                 parse,

@@ -12,6 +12,7 @@ internal sealed class StartColdBackupCommand : ICliCommand
         var command = CliCommandCatalog.Named("Start-ColdBackup", "Take a cold backup: shut the database down cleanly, copy every file, start it again.");
         var options = new DatabaseCliOptions();
         options.AddTo(command);
+        command.Options.Add(new Option<bool>("--force") { Description = "Accepted so that the cmdlet's unattended command line works here too: the CLI never asks for confirmation." });
         command.SetAction((parse, ct) =>
         {
             var request = options.Request(parse);

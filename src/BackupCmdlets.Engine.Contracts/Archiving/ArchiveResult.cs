@@ -11,6 +11,9 @@ public sealed record ArchiveResult(
     TimeSpan Duration,
     IReadOnlyList<ItemProblem> Problems)
 {
+    /// <summary>Files that could not be read and were left out (each also written as a non-terminating error).</summary>
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
+
     /// <summary>Compressed size over uncompressed tar size (1.0 for no compression).</summary>
     public double Ratio => BytesIn == 0 ? 1.0 : Math.Round((double)BytesOut / BytesIn, 4);
 

@@ -11,6 +11,9 @@ public sealed record ArchiveTestResult(
     IReadOnlyList<ItemProblem> Problems,
     TimeSpan Duration)
 {
+    /// <summary>Each problem found, also written as a non-terminating error.</summary>
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
+
     /// <summary>The folder compared against, when -Compare was given.</summary>
     public string? ComparedWith { get; init; }
 }

@@ -1,13 +1,16 @@
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
-/// What to put into a new tar archive and where. Each path is stored under its own name, as
-/// <c>tar -C parent name</c> does; with <see cref="BaseDirectory"/> set, entries are named relative to
-/// it instead, and a path equal to it contributes its contents only.
+/// What to put into a new tar archive and where. Without <see cref="BaseDirectory"/> each path is
+/// stored under its own name, as <c>tar -C parent name</c> does. With it (the cmdlet and the CLI
+/// pass the current location), entries are named by their path relative to it, as tar names them:
+/// a path equal to it contributes its contents, and a path outside it is stored under its absolute
+/// path without the leading '/'. Two different files never share an entry name.
 /// </summary>
 public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string DestinationPath)
 {
-    public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
+    /// <summary>None, GZip or BZip2; null for what the destination's name promises (<c>.tar.gz</c>: GZip), else None.</summary>
+    public ArchiveCompression? Compression { get; init; }
 
     /// <summary>1 (fastest) to 9 (smallest); null for the codec's default (gzip 6, bzip2 9).</summary>
     public int? CompressionLevel { get; init; }

@@ -14,6 +14,9 @@ public sealed record ExpandArchiveResult(
     IReadOnlyList<ItemProblem> Problems,
     TimeSpan Duration)
 {
+    /// <summary>Entries refused or not written (each also written as a non-terminating error).</summary>
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
+
     /// <summary>False when some entries were refused or failed.</summary>
     public bool Complete => Problems.Count == 0;
 }

@@ -8,7 +8,7 @@ public sealed record TarArchiveItem(
     string Name,
     TarEntryType Type,
     long Size,
-    int Mode,
+    UnixFileMode UnixFileMode,
     string Owner,
     string Group,
     long UserId,
@@ -17,6 +17,9 @@ public sealed record TarArchiveItem(
     string? LinkTarget,
     long Offset)
 {
+    /// <summary>The permission bits in octal, as chmod takes them: <c>0644</c>, <c>4755</c>.</summary>
+    public string Mode => Convert.ToString((int)UnixFileMode & 0xFFF, 8).PadLeft(4, '0');
+
     /// <summary>The mode as <c>ls -l</c> shows it, e.g. <c>drwxr-xr-x</c>.</summary>
-    public string Permissions => FileModeText.Format(Type, Mode);
+    public string Permissions => FileModeText.Format(Type, (int)UnixFileMode);
 }

@@ -23,9 +23,6 @@ public sealed record BackupSet(
 {
     public TimeSpan? Duration => StopTime - StartTime;
 
-    /// <summary>The set folder, so a set piped into -Path (Get-BackupSet | Test-BackupSet) binds as its path.</summary>
-    public override string ToString() => Path;
-
     /// <summary>Corrupt blocks and other findings of the run that made the set (empty for listed sets).</summary>
-    public IReadOnlyList<ItemProblem> Problems { get; init; } = [];
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList<ItemProblem>.Empty;
 }

@@ -15,5 +15,5 @@ public sealed record RestoreResult(
     string? RecoveryTarget,
     TimeSpan Duration)
 {
-    public IReadOnlyList<string> TablespaceLocations { get; init; } = [];
+    public IReadOnlyList<string> TablespaceLocations { get; init => field = ResultList.Of(value); } = ResultList<string>.Empty;
 }

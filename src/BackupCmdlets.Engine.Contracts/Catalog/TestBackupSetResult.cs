@@ -10,4 +10,8 @@ public sealed record TestBackupSetResult(
     long BytesChecked,
     bool? RedoComplete,
     TimeSpan Duration,
-    IReadOnlyList<ItemProblem> Problems);
+    IReadOnlyList<ItemProblem> Problems)
+{
+    /// <summary>Each problem found, also written as a non-terminating error.</summary>
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
+}

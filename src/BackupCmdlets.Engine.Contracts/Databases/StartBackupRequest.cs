@@ -11,6 +11,9 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
 {
     public NetworkCredential? Credential { get; init; }
 
+    /// <summary>Where relative file paths inside the connection string (SQLite's Data Source) are resolved; null for the process's current directory.</summary>
+    public string? WorkingDirectory { get; init; }
+
     /// <summary>
     /// Files copied (and tar chunks compressed) at the same time; null for the defaults: a hot backup
     /// copies one file at a time, a cold one a file per core, and compression uses every core.

@@ -13,9 +13,16 @@ public sealed record SyncResult(
     long BytesReused,
     TimeSpan Duration,
     bool DryRun,
-    [property: System.Text.Json.Serialization.JsonIgnore] IReadOnlyList<SyncChange> Changes,
+    IReadOnlyList<SyncChange> Changes,
     IReadOnlyList<ItemProblem> Problems)
 {
+    /// <summary>Every change made (or, in a dry run, that would be made), in the order applied.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<SyncChange> Changes { get; init => field = ResultList.Of(value); } = ResultList.Of(Changes);
+
+    /// <summary>Each problem found, also written as a non-terminating error.</summary>
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
+
     /// <summary>Entries that could not be synced (reported in <see cref="Problems"/>).</summary>
     public int Errors => Problems.Count;
 

@@ -22,6 +22,8 @@ public static class ArchiveErrorIds
     public const string ExtractFailed = "ExtractFailed";
     public const string DestinationIsFolder = "DestinationIsFolder";
     public const string InvalidPattern = "InvalidPattern";
+    public const string CompressionContradictsName = "CompressionContradictsName";
+    public const string EntryNameConflict = "EntryNameConflict";
 
     public const string DifferenceMissing = "DifferenceMissing";
     public const string DifferenceExtra = "DifferenceExtra";

@@ -17,6 +17,7 @@ internal sealed class ArchiveSourceScanner
     private readonly Func<(ulong Device, ulong Inode)?> _skipIdentity;
     private readonly Dictionary<(ulong, ulong), string> _firstNames = new();
     private readonly List<ItemProblem> _problems;
+    private HashSet<string>? _names;
 
     public ArchiveSourceScanner(CreateArchiveRequest request, IReadOnlyList<GlobPattern> exclude, IEnumerable<string> skipPaths, Func<(ulong, ulong)?> skipIdentity, List<ItemProblem> problems)
     {
@@ -29,26 +30,78 @@ internal sealed class ArchiveSourceScanner
 
     public IEnumerable<SourceEntry> Scan(CancellationToken cancellation)
     {
+        foreach (var (path, name) in Roots())
+        {
+            foreach (var entry in Walk(path, name, cancellation))
+            {
+                yield return entry;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The paths to walk with their entry names. A path given twice, or inside the tree of another
+    /// given path (not through a symlink), is walked once, as part of that tree. Names of paths inside
+    /// the base directory are unique by construction; where some are not (a path outside it, stored
+    /// under its absolute name; leaf names without a base), every name is remembered and a second
+    /// file under a name already written is left out as a problem.
+    /// </summary>
+    private List<(string Path, string Name)> Roots()
+    {
+        string? baseDirectory = _request.BaseDirectory is { } b ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)) : null;
+        var roots = new List<(string Path, string Name)>();
+        bool outside = false;
         foreach (string input in _request.Paths)
         {
             string full = Path.GetFullPath(input);
             string trimmed = full.Length > 1 ? full.TrimEnd(Path.DirectorySeparatorChar) : full;
             string name;
-            if (_request.BaseDirectory is { } baseDirectory)
-            {
-                string relative = Path.GetRelativePath(Path.GetFullPath(baseDirectory), trimmed).Replace('\\', '/');
-                name = relative == "." ? "" : relative;
-            }
-            else
+            if (baseDirectory is null)
             {
                 name = Path.GetFileName(trimmed);
             }
-
-            foreach (var entry in Walk(trimmed, name, cancellation))
+            else
             {
-                yield return entry;
+                string relative = Path.GetRelativePath(baseDirectory, trimmed);
+                bool inside = relative != ".." && !relative.StartsWith("../", StringComparison.Ordinal) && !Path.IsPathRooted(relative);
+                name = inside ? (relative == "." ? "" : relative) : trimmed.TrimStart('/');
+                outside |= !inside;
+            }
+
+            roots.Add((trimmed, name));
+        }
+
+        var given = roots.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var kept = roots.Where(root => seen.Add(root.Path) && !InsideAnotherTree(root.Path, given)).ToList();
+        if (outside || (baseDirectory is null && kept.Count > 1))
+        {
+            _names = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return kept;
+    }
+
+    /// <summary>True when a folder above <paramref name="path"/> is also given and a walk of it reaches the path (no symlink between).</summary>
+    private static bool InsideAnotherTree(string path, HashSet<string> given)
+    {
+        for (string? folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+        {
+            if (given.Contains(folder))
+            {
+                for (string? between = Path.GetDirectoryName(path); between is not null && between.Length > folder.Length; between = Path.GetDirectoryName(between))
+                {
+                    if (UnixFileSystem.TryLstat(between) is not { Kind: FileKind.Directory })
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
             }
         }
+
+        return false;
     }
 
     private IEnumerable<SourceEntry> Walk(string path, string name, CancellationToken cancellation)
@@ -89,6 +142,12 @@ internal sealed class ArchiveSourceScanner
 
         if (meta.Kind == FileKind.Socket)
         {
+            yield break;
+        }
+
+        if (name.Length > 0 && _names is not null && !_names.Add(name))
+        {
+            _problems.Add(new ItemProblem(path, ArchiveErrorIds.EntryNameConflict, ErrorKind.InvalidArgument, $"'{path}' would be stored as '{name}', a name the archive already holds for another file: it is left out."));
             yield break;
         }
 

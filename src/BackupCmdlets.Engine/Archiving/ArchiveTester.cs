@@ -18,7 +18,7 @@ public static class ArchiveTester
     {
         var clock = Stopwatch.StartNew();
         string path = Path.GetFullPath(request.Path);
-        if (!File.Exists(path))
+        if (!File.Exists(path) && !Directory.Exists(path))
         {
             throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find archive '{path}'.", path);
         }

@@ -24,7 +24,7 @@ public static class ArchiveWriter
     {
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
-        int level = CheckRequest(request, destination);
+        var (compression, level) = CheckRequest(request, destination);
         int workers = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
         var exclude = GlobPattern.Compile(request.Exclude);
         var problems = new List<ItemProblem>();
@@ -37,7 +37,7 @@ public static class ArchiveWriter
         var buffers = ArrayPool<byte>.Create(SmallFileLimit + 1, ReadAheadEntries);
         using var file = AtomicFileWriter.Create(destination, bufferSize: 0);
         var temporary = UnixFileSystem.Lstat(file.TemporaryPath);
-        var output = new ArchiveOutput(file.Stream, request.Compression, level, workers, cancellation, request.ManagedBzip2);
+        var output = new ArchiveOutput(file.Stream, compression, level, workers, cancellation, request.ManagedBzip2);
         var tar = new TarChunkWriter(output);
         long entries = 0;
         string sha256;
@@ -114,13 +114,13 @@ public static class ArchiveWriter
         file.Commit(overwrite: request.Force);
         string? checksumPath = request.Checksum ? WriteChecksumFile(destination, sha256) : null;
         throttle.Report(() => new OperationProgress(activity, "Done", null, entries, entries, tar.Position, tar.Position), force: true);
-        return new ArchiveResult(destination, request.Compression, entries, tar.Position, output.BytesOut, sha256, clock.Elapsed, problems)
+        return new ArchiveResult(destination, compression, entries, tar.Position, output.BytesOut, sha256, clock.Elapsed, problems)
         {
             ChecksumPath = checksumPath,
         };
     }
 
-    private static int CheckRequest(CreateArchiveRequest request, string destination)
+    private static (ArchiveCompression Compression, int Level) CheckRequest(CreateArchiveRequest request, string destination)
     {
         if (request.Paths.Count == 0)
         {
@@ -151,13 +151,14 @@ public static class ArchiveWriter
             throw new BackupException(ArchiveErrorIds.ArchiveExists, ErrorKind.ResourceExists, $"The archive '{destination}' already exists; use -Force to replace it.", destination);
         }
 
-        int level = request.CompressionLevel ?? (request.Compression == ArchiveCompression.BZip2 ? 9 : 6);
+        var compression = CompressionFromName.Resolve(request.Compression, destination);
+        int level = request.CompressionLevel ?? (compression == ArchiveCompression.BZip2 ? 9 : 6);
         if (level is < 1 or > 9)
         {
             throw new BackupException("InvalidCompressionLevel", ErrorKind.InvalidArgument, $"The compression level must be 1 to 9, not {level}.");
         }
 
-        return level;
+        return (compression, level);
     }
 
     private static FileContent ReadSmallFile(SourceEntry entry, Action<string>? beforeOpen, ArrayPool<byte> buffers)

@@ -66,7 +66,7 @@ public sealed class GlobPattern
                     builder.Append("[^/]");
                     break;
                 case '[':
-                    int close = glob.IndexOf(']', i + 2);
+                    int close = i + 2 <= glob.Length ? glob.IndexOf(']', i + 2) : -1;
                     if (close < 0)
                     {
                         builder.Append(@"\[");

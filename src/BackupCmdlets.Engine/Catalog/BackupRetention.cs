@@ -3,8 +3,8 @@ using BackupCmdlets.Engine.Databases;
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>
-/// Remove-BackupSet: applies a retention policy to a repository and answers the sets it removed.
-/// An incomplete set newer than the newest complete one may be a backup still running: it is kept.
+/// Remove-BackupSet: applies a retention policy to a repository, or removes given sets, and answers
+/// the sets it removed. See <see cref="RemoveBackupSetRequest"/> for what is never removed.
 /// </summary>
 public static class BackupRetention
 {
@@ -18,20 +18,45 @@ public static class BackupRetention
 
         if (request.KeepLast is < 1)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidRetention, ErrorKind.InvalidArgument, "-KeepLast must be at least 1: the newest complete set is always kept.");
+            throw new BackupException(DatabaseErrorIds.InvalidRetention, ErrorKind.InvalidArgument, "-KeepLast must be at least 1: the newest intact set is always kept.");
         }
 
-        var sets = BackupRepository.List(new GetBackupSetRequest(request.Path));
-        var complete = sets.Where(s => s.Status == BackupSetStatus.Complete).ToList();
-        var newestValid = complete.FirstOrDefault();
-        var keptByCount = request.KeepLast is { } n ? complete.Take(n).ToHashSet() : [];
+        string repository = Path.GetFullPath(request.Path);
+        if (BackupRepository.IsSet(repository))
+        {
+            throw new BackupException(
+                DatabaseErrorIds.RepositoryIsBackupSet,
+                ErrorKind.InvalidArgument,
+                $"'{repository}' is a backup set, not a repository: retention applies to the folder that holds the sets. To remove given sets, pipe them in without -KeepLast or -OlderThan.",
+                repository);
+        }
+
         var cutoff = (request.Now ?? DateTimeOffset.UtcNow) - request.OlderThan;
-        return [.. sets.Where(set =>
-            set != newestValid
-            && !(set.Status == BackupSetStatus.Incomplete && (newestValid is null || set.StartTime > newestValid.StartTime))
-            && !(request.KeepLast is not null && keptByCount.Contains(set))
-            && !(cutoff is { } c && set.StartTime >= c)
-            && (request.KeepLast is not null || cutoff is not null))];
+        var remove = new List<BackupSet>();
+        foreach (var database in BackupRepository.List(new GetBackupSetRequest(repository)).GroupBy(s => (s.Engine, s.DatabaseIdentity)))
+        {
+            // Newest first; the intact ones are what the rules count.
+            var sets = database.ToList();
+            var intact = sets.Where(IsIntact).ToList();
+            var kept = new HashSet<BackupSet>(ReferenceEqualityComparer.Instance);
+            if (intact.Count > 0)
+            {
+                kept.Add(intact[0]);
+            }
+
+            if (request.KeepLast is { } n)
+            {
+                kept.UnionWith(intact.Take(n));
+            }
+
+            remove.AddRange(sets.Where(set =>
+                !kept.Contains(set)
+                && set.Status is not (BackupSetStatus.InProgress or BackupSetStatus.Unreadable)
+                && (set.Status != BackupSetStatus.Incomplete || request.IncludeIncomplete)
+                && !(cutoff is { } c && set.StartTime >= c)));
+        }
+
+        return [.. remove.OrderByDescending(s => s.StartTime).ThenByDescending(s => s.SetId, StringComparer.Ordinal)];
     }
 
     public static IReadOnlyList<BackupSet> Remove(RemoveBackupSetRequest request)
@@ -41,18 +66,57 @@ public static class BackupRetention
         {
             if (request.ShouldRemove(set))
             {
-                RemoveSet(set);
-                removed.Add(set);
+                removed.Add(RemoveSet(set.Path));
             }
         }
 
         return removed;
     }
 
-    /// <summary>Deletes one set folder, its manifest first: a removal cut short leaves an incomplete set, never one that looks complete.</summary>
-    public static void RemoveSet(BackupSet set)
+    /// <summary>
+    /// Deletes one set folder, its manifest first: a removal cut short leaves an incomplete set, never
+    /// one that looks complete. Refuses a folder that is not a set, and a set still being written
+    /// (looked at again here, not trusted from an earlier listing).
+    /// </summary>
+    public static BackupSet RemoveSet(string setPath)
     {
-        File.Delete(ManifestStore.PathIn(set.Path));
-        Directory.Delete(set.Path, recursive: true);
+        string path = Path.GetFullPath(setPath);
+        if (!Directory.Exists(path))
+        {
+            throw new BackupException(DatabaseErrorIds.BackupSetNotFound, ErrorKind.ObjectNotFound, $"There is no backup set at '{path}'.", path);
+        }
+
+        if (!BackupRepository.IsSet(path))
+        {
+            throw new BackupException(DatabaseErrorIds.NotABackupSet, ErrorKind.InvalidArgument, $"'{path}' is not a backup set (no set name, manifest or in-progress marker): it is not removed.", path);
+        }
+
+        var set = BackupRepository.Describe(path);
+        if (set.Status == BackupSetStatus.InProgress)
+        {
+            string owner = InProgressMarker.TryRead(path)?.Describe() ?? "a running process";
+            throw new BackupException(DatabaseErrorIds.BackupSetInProgress, ErrorKind.ResourceUnavailable, $"The set '{path}' is still being written by {owner}: it is not removed.", path);
+        }
+
+        File.Delete(ManifestStore.PathIn(path));
+        Directory.Delete(path, recursive: true);
+        return set;
+    }
+
+    private static bool IsIntact(BackupSet set)
+    {
+        if (set.Status != BackupSetStatus.Complete)
+        {
+            return false;
+        }
+
+        try
+        {
+            return BackupSetVerifier.IsIntact(set.Path, ManifestStore.Read(set.Path));
+        }
+        catch (BackupException)
+        {
+            return false;
+        }
     }
 }

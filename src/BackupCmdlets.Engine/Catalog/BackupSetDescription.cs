@@ -1,3 +1,6 @@
+using System.Globalization;
+using BackupCmdlets.Engine.Databases;
+
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>The <see cref="BackupSet"/> that describes a set folder.</summary>
@@ -9,8 +12,8 @@ internal static class BackupSetDescription
         manifest.Engine,
         manifest.Kind,
         manifest.Status,
-        manifest.StartTime,
-        manifest.StopTime,
+        manifest.StartTime.ToUniversalTime(),
+        manifest.StopTime.ToUniversalTime(),
         manifest.Files.Count,
         manifest.Files.Sum(f => f.Size),
         manifest.Database.Identity,
@@ -21,22 +24,20 @@ internal static class BackupSetDescription
         manifest.BlockChecks.Torn,
         manifest.BlockChecks.Corrupt);
 
-    /// <summary>A folder without a manifest: what can be told from the folder alone.</summary>
-    public static BackupSet Incomplete(string path) => new BackupSet(
-        path,
-        System.IO.Path.GetFileName(path),
-        null,
-        null,
-        BackupSetStatus.Incomplete,
-        new DateTimeOffset(Directory.GetCreationTimeUtc(path) is var created && created.Year > 1970 ? created : Directory.GetLastWriteTimeUtc(path), TimeSpan.Zero),
-        null,
-        0,
-        0,
-        null,
-        null,
-        null,
-        null,
-        0,
-        0,
-        0);
+    /// <summary>A folder without a manifest (in progress, or left incomplete): what the folder and its name tell.</summary>
+    public static BackupSet WithoutManifest(string path, BackupSetStatus status)
+    {
+        string name = Path.GetFileName(path);
+        var parts = name.Split('-');
+        DatabaseEngine? engine = parts.Length == 4 && Enum.TryParse<DatabaseEngine>(parts[1], ignoreCase: true, out var e) ? e : null;
+        BackupKind? kind = parts.Length == 4 && Enum.TryParse<BackupKind>(parts[2], ignoreCase: true, out var k) ? k : null;
+        var started = DateTimeOffset.TryParseExact(parts[0], "yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time)
+            ? time.ToUniversalTime()
+            : new DateTimeOffset(Directory.GetLastWriteTimeUtc(path), TimeSpan.Zero);
+        return new BackupSet(path, name, engine, kind, status, started, null, 0, 0, null, null, null, null, 0, 0, 0);
+    }
+
+    /// <summary>A set whose manifest cannot be read: listed with the reason, never counted or removed by retention.</summary>
+    public static BackupSet Unreadable(string path, ItemProblem reason) =>
+        WithoutManifest(path, BackupSetStatus.Unreadable) with { Problems = [reason] };
 }

@@ -22,10 +22,15 @@ public static class BackupSetVerifier
             throw new BackupException(DatabaseErrorIds.BackupSetNotFound, ErrorKind.ObjectNotFound, $"There is no backup set at '{path}'.", path);
         }
 
-        if (!ManifestStore.Exists(path))
+        var listed = BackupRepository.Describe(path);
+        if (listed.Status is BackupSetStatus.Incomplete or BackupSetStatus.InProgress or BackupSetStatus.Unreadable)
         {
-            var incomplete = new ItemProblem(path, DatabaseErrorIds.BackupSetIncomplete, ErrorKind.InvalidData, "no manifest.json: the set is incomplete (cancelled, failed or still being written)");
-            return new TestBackupSetResult(path, Path.GetFileName(path), BackupSetStatus.Incomplete, false, 0, 0, null, clock.Elapsed, [incomplete]);
+            var reason = listed.Problems.Count > 0
+                ? listed.Problems[0]
+                : new ItemProblem(path, DatabaseErrorIds.BackupSetIncomplete, ErrorKind.InvalidData, listed.Status == BackupSetStatus.InProgress
+                    ? "no manifest.json yet: the set is still being written"
+                    : "no manifest.json: the set is incomplete (cancelled, or its backup failed or was killed)");
+            return new TestBackupSetResult(path, listed.SetId, listed.Status, false, 0, 0, null, clock.Elapsed, [reason]);
         }
 
         var manifest = ManifestStore.Read(path);
@@ -68,6 +73,24 @@ public static class BackupSetVerifier
 
         var list = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
         return new TestBackupSetResult(path, manifest.SetId, manifest.Status, list.Count == 0, count, done, redoComplete, clock.Elapsed, list);
+    }
+
+    /// <summary>
+    /// The quick check retention relies on: every file of the manifest is there with its size, and
+    /// (PostgreSQL hot sets) the WAL range is complete. Contents are not hashed (Test-BackupSet does that).
+    /// </summary>
+    internal static bool IsIntact(string path, BackupSetManifest manifest)
+    {
+        foreach (var file in manifest.Files)
+        {
+            var meta = IO.UnixFileSystem.TryLstat(Path.Combine(path, file.Path));
+            if (meta is null || meta.Kind != IO.FileKind.File || meta.Size != file.Size)
+            {
+                return false;
+            }
+        }
+
+        return manifest is not { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot } || CheckWalRange(manifest, path, []);
     }
 
     private static bool CheckWalRange(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems)

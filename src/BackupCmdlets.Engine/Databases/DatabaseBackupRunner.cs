@@ -22,7 +22,8 @@ public static class DatabaseBackupRunner
         var database = await provider.OpenAsync(cancellationToken);
         await provider.EnsureHotBackupPossibleAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
-        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Hot, started);
+        using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Hot, started);
+        var (setPath, setId) = (setFolder.Path, setFolder.SetId);
         string label = request.Label ?? $"BackupCmdlets {setId}";
         var copier = new SetFileCopier(setPath, request.Workers(hot: true), progress, activity);
         var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
@@ -141,7 +142,8 @@ public static class DatabaseBackupRunner
         progress?.Report(new OperationProgress(activity, "Connecting"));
         var database = await provider.OpenAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
-        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
+        using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
+        var (setPath, setId) = (setFolder.Path, setFolder.SetId);
         var copier = new SetFileCopier(setPath, request.Workers(hot: false), progress, activity);
         var archived = new List<(ManifestArchive Archive, ManifestFile File)>();
         progress?.Report(new OperationProgress(activity, "Shutting down the database"));

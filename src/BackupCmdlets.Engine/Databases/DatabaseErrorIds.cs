@@ -35,4 +35,7 @@ public static class DatabaseErrorIds
     public const string DestinationNotEmpty = "RestoreDestinationNotEmpty";
     public const string InvalidRecoveryTarget = "InvalidRecoveryTarget";
     public const string InvalidRetention = "InvalidRetentionPolicy";
+    public const string RepositoryIsBackupSet = "RepositoryIsBackupSet";
+    public const string NotABackupSet = "NotABackupSet";
+    public const string BackupSetInProgress = "BackupSetInProgress";
 }

@@ -18,4 +18,5 @@ public static class SyncErrorIds
     public const string DestinationFull = "SyncDestinationFull";
     public const string WriteFailed = "SyncWriteFailed";
     public const string DeleteFailed = "SyncDeleteFailed";
+    public const string SeveralSources = "SyncSeveralSources";
 }

@@ -59,10 +59,20 @@ internal sealed class SyncPattern
             switch (c)
             {
                 case '*' when i + 1 < body.Length && body[i + 1] == '*':
-                    regex.Append(".*");
                     while (i + 1 < body.Length && body[i + 1] == '*')
                     {
                         i++;
+                    }
+
+                    // "**/" matches any number of folders, none included, as rsync's does: **/a is a, x/a and x/y/a.
+                    if (i + 1 < body.Length && body[i + 1] == '/')
+                    {
+                        regex.Append("(?:.*/)?");
+                        i++;
+                    }
+                    else
+                    {
+                        regex.Append(".*");
                     }
 
                     break;
@@ -76,7 +86,7 @@ internal sealed class SyncPattern
                     regex.Append(Regex.Escape(body[++i].ToString()));
                     break;
                 case '[':
-                    int end = body.IndexOf(']', i + 2);
+                    int end = i + 2 <= body.Length ? body.IndexOf(']', i + 2) : -1;
                     if (end < 0)
                     {
                         throw Invalid(pattern, "a '[' has no closing ']'");

@@ -7,8 +7,11 @@ namespace BackupCmdlets.Tests.Help;
 /// <summary>
 /// Builds the module's MAML help (what Get-Help reads for binary cmdlets) from the cmdlets'
 /// metadata and their doc comments: synopsis and description from the class's
-/// <c>&lt;para type="..."&gt;</c> paragraphs, one description per parameter, examples from
-/// <c>&lt;example&gt;&lt;code&gt;</c>, syntax per parameter set, and the output types.
+/// <c>&lt;para type="..."&gt;</c> paragraphs; one description per parameter (a cmdlet's
+/// <c>&lt;parameter name="..."&gt;</c> overrides the one of a shared base class); defaults from
+/// [PSDefaultValue]; examples from <c>&lt;example&gt;&lt;code&gt;</c> with their <c>&lt;para&gt;</c> as the
+/// remarks; syntax per parameter set; the pipeline input types; the output types; and related
+/// links from <c>&lt;seealso cref="..."/&gt;</c> plus the about topic.
 /// </summary>
 public static class MamlHelpBuilder
 {
@@ -23,9 +26,11 @@ public static class MamlHelpBuilder
             new XElement(
                 Msh + "helpItems",
                 new XAttribute("schema", "maml"),
-                cmdlets.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => CommandElement(c, docs))));
+                cmdlets.OrderBy(c => c.Name, StringComparer.Ordinal).Select(c => CommandElement(c, docs, cmdlets.ToList()))));
 
-    private static XElement CommandElement(CmdletClass cmdlet, DocComments docs)
+    private const string AboutTopic = "about_BackupCmdlets";
+
+    private static XElement CommandElement(CmdletClass cmdlet, DocComments docs, IReadOnlyList<CmdletClass> all)
     {
         var type = docs.Type(cmdlet.Type.FullName!);
         return new XElement(
@@ -42,16 +47,44 @@ public static class MamlHelpBuilder
             Paragraphs(Maml + "description", type.Description),
             new XElement(Command + "syntax", SetNames(cmdlet).Select(set => SyntaxItem(cmdlet, set))),
             new XElement(Command + "parameters", cmdlet.Parameters.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => ParameterElement(cmdlet, p, docs, null))),
+            new XElement(Command + "inputTypes", InputTypes(cmdlet)),
             new XElement(
                 Command + "returnValues",
-                cmdlet.OutputTypes.Select(o => new XElement(Command + "returnValue", new XElement(Dev + "type", new XElement(Maml + "name", o.TypeName))))),
+                cmdlet.OutputTypes.Select(o => new XElement(
+                    Command + "returnValue",
+                    new XElement(Dev + "type", new XElement(Maml + "name", o.TypeName)),
+                    Paragraphs(Maml + "description", [o.TypeName == "System.Boolean" ? "With -Quiet: $true or $false for each input." : $"One {o.TypeName.Split('.')[^1]} for each input or item; Format-List shows every property."])))),
             new XElement(
                 Command + "examples",
-                type.Examples.Select((code, i) => new XElement(
+                type.Examples.Select((example, i) => new XElement(
                     Command + "example",
                     new XElement(Maml + "title", $"-------------------------- Example {i + 1} --------------------------"),
-                    new XElement(Dev + "code", code),
-                    new XElement(Dev + "remarks", new XElement(Maml + "para", ""))))));
+                    new XElement(Dev + "code", example.Code),
+                    new XElement(Dev + "remarks", new XElement(Maml + "para", example.Remarks))))),
+            new XElement(
+                Command + "relatedLinks",
+                type.SeeAlso.Select(cref => all.FirstOrDefault(c => "T:" + c.Type.FullName == cref)?.Name).OfType<string>().Append(AboutTopic)
+                    .Select(name => new XElement(Maml + "navigationLink", new XElement(Maml + "linkText", name), new XElement(Maml + "uri")))));
+    }
+
+    /// <summary>What the cmdlet takes from the pipeline: each parameter's type, by value or by property name.</summary>
+    private static IEnumerable<XElement> InputTypes(CmdletClass cmdlet) =>
+        cmdlet.Parameters
+            .SelectMany(p => p.Sets.Where(s => s.ValueFromPipeline || s.ValueFromPipelineByPropertyName).Take(1).Select(s => (Parameter: p, Set: s)))
+            .Select(i => new XElement(
+                Command + "inputType",
+                new XElement(Dev + "type", new XElement(Maml + "name", i.Parameter.PropertyType.FullName)),
+                Paragraphs(Maml + "description", [Describe(i.Parameter, i.Set)])));
+
+    private static string Describe(CmdletParameter parameter, ParameterSetEntry set)
+    {
+        string names = string.Join(", ", parameter.Aliases.Prepend(parameter.Name));
+        return (set.ValueFromPipeline, set.ValueFromPipelineByPropertyName) switch
+        {
+            (true, true) => $"-{parameter.Name}, by value, or from a property named {names}.",
+            (true, false) => $"-{parameter.Name}, by value.",
+            _ => $"-{parameter.Name}, from a property named {names}.",
+        };
     }
 
     private static IEnumerable<string> SetNames(CmdletClass cmdlet)
@@ -96,6 +129,11 @@ public static class MamlHelpBuilder
             element.Add(new XElement(Command + "parameterValue", new XAttribute("required", "true"), TypeName(parameter.PropertyType)));
         }
 
+        if (docs is not null)
+        {
+            element.Add(new XElement(Dev + "defaultValue", parameter.DefaultValue ?? (isSwitch ? "False" : "None")));
+        }
+
         return element;
     }
 
@@ -123,7 +161,7 @@ public sealed class DocComments
             .ToDictionary(m => (string)m.Attribute("name")!, m => m, StringComparer.Ordinal);
     }
 
-    public (IReadOnlyList<string> Synopsis, IReadOnlyList<string> Description, IReadOnlyList<string> Examples) Type(string fullName)
+    public (IReadOnlyList<string> Synopsis, IReadOnlyList<string> Description, IReadOnlyList<(string Code, string Remarks)> Examples, IReadOnlyList<string> SeeAlso) Type(string fullName)
     {
         var member = _members.GetValueOrDefault("T:" + fullName);
         var summary = member?.Element("summary");
@@ -134,13 +172,26 @@ public sealed class DocComments
             synopsis = [Text(summary)];
         }
 
-        var examples = member?.Elements("example").Select(e => Text(e.Element("code") ?? e)).ToList() ?? [];
-        return (synopsis, description, examples);
+        var examples = member?.Elements("example")
+            .Select(e => (Text(e.Element("code") ?? e), string.Join(" ", e.Elements("para").Select(Text))))
+            .ToList() ?? [];
+        var seeAlso = member?.Elements("seealso").Select(e => (string?)e.Attribute("cref")).OfType<string>().ToList() ?? [];
+        return (synopsis, description, examples, seeAlso);
     }
 
-    /// <summary>The description of a parameter, declared on the cmdlet or on a base class.</summary>
+    /// <summary>
+    /// The description of a parameter: the cmdlet's own <c>&lt;parameter name="..."&gt;</c> when it has
+    /// one (for parameters of a shared base class), else the property's, on the cmdlet or a base class.
+    /// </summary>
     public IReadOnlyList<string> Property(System.Type cmdlet, string property)
     {
+        var own = _members.GetValueOrDefault("T:" + cmdlet.FullName)?.Element("summary")?.Elements("parameter")
+            .FirstOrDefault(p => (string?)p.Attribute("name") == property);
+        if (own is not null)
+        {
+            return [Text(own)];
+        }
+
         for (var type = cmdlet; type is not null; type = type.BaseType)
         {
             if (_members.TryGetValue($"P:{type.FullName}.{property}", out var member) && member.Element("summary") is { } summary)

@@ -77,8 +77,8 @@ public sealed record DeclaredOutputType(Type? Type, string TypeName)
     }
 }
 
-/// <summary>A cmdlet parameter: its property, aliases and the parameter sets it belongs to.</summary>
-public sealed record CmdletParameter(string Name, Type PropertyType, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterSetEntry> Sets)
+/// <summary>A cmdlet parameter: its property, aliases, the parameter sets it belongs to, and its default as [PSDefaultValue] states it.</summary>
+public sealed record CmdletParameter(string Name, Type PropertyType, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterSetEntry> Sets, string? DefaultValue = null)
 {
     public const string AllParameterSets = "__AllParameterSets";
 
@@ -98,7 +98,10 @@ public sealed record CmdletParameter(string Name, Type PropertyType, IReadOnlyLi
         var aliases = alias is null
             ? []
             : ((IReadOnlyCollection<CustomAttributeTypedArgument>)alias.ConstructorArguments[0].Value!).Select(a => (string)a.Value!).ToList();
-        return new CmdletParameter(property.Name, property.PropertyType, aliases, sets);
+        var defaultValue = CmdletClass.Attribute(attributes, "PSDefaultValueAttribute") is { } d
+            ? (CmdletClass.Named(d, "Help") ?? CmdletClass.Named(d, "Value"))?.ToString()
+            : null;
+        return new CmdletParameter(property.Name, property.PropertyType, aliases, sets, defaultValue);
     }
 }
 

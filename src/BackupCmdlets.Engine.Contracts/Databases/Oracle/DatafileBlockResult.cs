@@ -23,5 +23,7 @@ public sealed record DatafileBlockResult(
     /// <summary>No corrupt block (fractured blocks in a hot copy are expected).</summary>
     public bool IsValid => Corrupt == 0;
 
-    public IReadOnlyList<ItemProblem> Problems { get; init; } = [];
+    public IReadOnlyList<BlockFinding> Findings { get; init => field = ResultList.Of(value); } = ResultList.Of(Findings);
+
+    public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList<ItemProblem>.Empty;
 }

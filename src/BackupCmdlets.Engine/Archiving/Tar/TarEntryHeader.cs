@@ -29,7 +29,7 @@ internal sealed record TarEntryHeader(
         Name,
         Type,
         Size,
-        Mode,
+        (UnixFileMode)(Mode & 0xFFF),
         UserName.Length > 0 ? UserName : UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         GroupName.Length > 0 ? GroupName : GroupId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         UserId,

@@ -21,9 +21,10 @@ public static class SqliteBackup
         const string activity = "Hot backup";
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        string source = DatabasePath(request.ConnectionString);
+        string source = DatabasePath(request.ConnectionString, request.WorkingDirectory);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [source]);
-        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Hot, started);
+        using var setFolder = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Hot, started);
+        var (setPath, setId) = (setFolder.Path, setFolder.SetId);
         string name = Path.GetFileName(source);
         string folder = Directory.CreateDirectory(Path.Combine(setPath, SetFolder)).FullName;
         string final = Path.Combine(folder, name);
@@ -86,9 +87,10 @@ public static class SqliteBackup
         const string activity = "Cold backup";
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        string source = DatabasePath(request.ConnectionString);
+        string source = DatabasePath(request.ConnectionString, request.WorkingDirectory);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [source]);
-        var (setPath, setId) = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Cold, started);
+        using var setFolder = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Cold, started);
+        var (setPath, setId) = (setFolder.Path, setFolder.SetId);
         var copier = new SetFileCopier(setPath, 1, progress, activity);
         DatabaseDescription description;
         await using (var connection = Open(source, SqliteOpenMode.ReadWrite))
@@ -130,8 +132,8 @@ public static class SqliteBackup
         return DatabaseBackupRunner.Finish(setPath, manifest);
     }
 
-    /// <summary>The database file named by the connection string's Data Source; it must exist.</summary>
-    internal static string DatabasePath(string connectionString)
+    /// <summary>The database file named by the connection string's Data Source (a relative one from <paramref name="workingDirectory"/>); it must exist.</summary>
+    internal static string DatabasePath(string connectionString, string? workingDirectory)
     {
         string dataSource;
         try
@@ -148,7 +150,7 @@ public static class SqliteBackup
             throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The SQLite connection string must name a database file (Data Source=/path/to/file.db).");
         }
 
-        string path = Path.GetFullPath(dataSource);
+        string path = Path.GetFullPath(dataSource, workingDirectory ?? Environment.CurrentDirectory);
         if (!File.Exists(path))
         {
             throw new BackupException(DatabaseErrorIds.SqliteDatabaseNotFound, ErrorKind.ObjectNotFound, $"There is no SQLite database at '{path}'.", path);
