@@ -59,13 +59,15 @@ internal sealed class SyncPattern
             switch (c)
             {
                 case '*' when i + 1 < body.Length && body[i + 1] == '*':
+                    bool leading = i == 0;
                     while (i + 1 < body.Length && body[i + 1] == '*')
                     {
                         i++;
                     }
 
-                    // "**/" matches any number of folders, none included, as rsync's does: **/a is a, x/a and x/y/a.
-                    if (i + 1 < body.Length && body[i + 1] == '/')
+                    // A leading "**/" also matches no folder at all, as rsync's does: **/a is a, x/a and x/y/a
+                    // (inside a pattern, a/**/z still needs a folder between, as in rsync).
+                    if (leading && i + 1 < body.Length && body[i + 1] == '/')
                     {
                         regex.Append("(?:.*/)?");
                         i++;

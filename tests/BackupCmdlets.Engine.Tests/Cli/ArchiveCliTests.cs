@@ -18,7 +18,7 @@ public sealed class ArchiveCliTests : IDisposable
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar.gz");
 
-        var created = CliProcess.Run("New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "GZip", "--checksum", "--json");
+        var created = CliProcess.Run("New-TarArchive", "--path", source, "--destination-path", archive, "--compression", "GZip", "--checksum", "--relative-base-path", _temp.Combine("src"), "--json");
         var listed = CliProcess.Run("get-tararchiveitem", "--path", archive, "--json");
         var tested = CliProcess.Run("Test-Archive", "--path", archive, "--compare", _temp.Combine("src"), "--json");
         var expanded = CliProcess.Run("Expand-TarArchive", "--path", archive, "--destination-path", _temp.Combine("out"), "--preserve-owner", "--json");

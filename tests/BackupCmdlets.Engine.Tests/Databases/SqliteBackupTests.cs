@@ -43,7 +43,10 @@ public sealed class SqliteBackupTests
         Assert.True(max < last, "the writer went on after the backup");
         Assert.Equal(20000, SqliteRowWriter.Count(restored, "SELECT count(*) FROM seed"));
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(set.Path, "database"), "*.bkc-tmp", new EnumerationOptions { AttributesToSkip = 0 }));
+        // Nothing but the manifest and the files it lists: no temporary, and none of its -wal or -shm.
+        var listed = ManifestStore.Read(set.Path).Files.Select(f => f.Path).Append(BackupSetManifest.FileName).Order(StringComparer.Ordinal);
+        var present = Directory.EnumerateFiles(set.Path, "*", new EnumerationOptions { AttributesToSkip = 0, RecurseSubdirectories = true }).Select(f => Path.GetRelativePath(set.Path, f));
+        Assert.Equal(listed, present.Order(StringComparer.Ordinal));
     }
 
     [Fact]

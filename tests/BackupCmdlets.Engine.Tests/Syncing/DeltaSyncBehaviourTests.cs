@@ -181,6 +181,10 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
     [InlineData("/top.txt")]
     [InlineData("cache/")]
     [InlineData("a/**/z.txt")]
+    [InlineData("**/top.txt")]
+    [InlineData("**/cache")]
+    [InlineData("**/a/b/c/z.txt")]
+    [InlineData("**/sub/*")]
     [InlineData("sub/*")]
     [InlineData("[ab]*.txt")]
     [InlineData("build/***")]
@@ -196,6 +200,11 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
 
         AssertMirror(Source, Destination, false, false, "--exclude=" + pattern);
         Assert.NotEmpty(RsyncPending(Source, Destination));
+        // rsync leaves excluded entries in a destination alone, so the check above cannot see one we
+        // copied and should not have: rsync's own copy must hold the same entries as ours.
+        string byRsync = _temp.Combine("rsync-dst");
+        Assert.Equal(0, ExternalTool.Run("rsync", ["-a", "--exclude=" + pattern, Source + "/", byRsync + "/"]).ExitCode);
+        Assert.Equal(Snapshot(byRsync).Keys, Snapshot(Destination).Keys);
     }
 
     [Fact]

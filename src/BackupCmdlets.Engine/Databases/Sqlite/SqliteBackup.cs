@@ -61,7 +61,12 @@ public static class SqliteBackup
         }
         finally
         {
-            File.Delete(temporary);
+            // The copy's side files too: the integrity check opens it read-only, and a read-only
+            // connection to a WAL database leaves its (empty) -wal and -shm behind.
+            foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
+            {
+                File.Delete(temporary + suffix);
+            }
         }
 
         var file = Hash(setPath, $"{SetFolder}/{name}");
