@@ -4,8 +4,8 @@
     Builds, tests, packages and demonstrates the BackupCmdlets module.
 .PARAMETER Task
     Build   - dotnet build of the whole solution.
-    Test    - dotnet test, then the Pester tests in tests/pester against the packaged module, in a
-              child pwsh, where Pester 5 is installed (it says so plainly when it skips them).
+    Test    - dotnet test, then the Pester suite in tests/pester against the packaged module, in a
+              child pwsh (tests/pester/Invoke-PesterSuite.ps1 restores Pester 5.7.1 from NuGet).
     Package - lays out an importable module folder in out/BackupCmdlets.
     Demo    - runs the CLI demo on its built-in sample data.
 .EXAMPLE
@@ -34,32 +34,11 @@ function Invoke-Package {
 }
 
 function Invoke-PesterSuite {
-    # The pwsh running this script, not whichever one PATH finds first.
-    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
-    if (-not (Test-Path -LiteralPath $pwsh)) {
-        Write-Warning "SKIPPED the Pester tests in tests/pester: no pwsh executable at $pwsh."
-        return
-    }
-    $pester = Get-Module -ListAvailable Pester | Where-Object { $_.Version -ge [version]'5.0' } | Select-Object -First 1
-    if (-not $pester) {
-        Write-Warning 'SKIPPED the Pester tests in tests/pester: Pester 5 is not installed (Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser).'
-        return
-    }
-
     Invoke-Package
-    # A child pwsh, so the module's assemblies are not loaded (and locked) in this session afterwards.
-    # It inherits the environment: the module folder travels in BACKUPCMDLETS_MODULE, as the tests expect.
-    $testPath = (Join-Path $root 'tests/pester').Replace("'", "''")
-    $script = "Import-Module Pester -MinimumVersion 5.0; `$c = New-PesterConfiguration; `$c.Run.Path = '$testPath'; `$c.Run.Exit = `$true; `$c.Output.Verbosity = 'Detailed'; Invoke-Pester -Configuration `$c"
-    $previous = $env:BACKUPCMDLETS_MODULE
-    $env:BACKUPCMDLETS_MODULE = $moduleOut
-    try {
-        Write-Host "Pester $($pester.Version): tests/pester against $moduleOut"
-        Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
-    }
-    finally {
-        $env:BACKUPCMDLETS_MODULE = $previous
-    }
+    # A child pwsh (the one running this script), so the module's assemblies are not loaded, and
+    # locked, in this session afterwards.
+    $pwsh = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    Invoke-Native $pwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $root 'tests/pester/Invoke-PesterSuite.ps1'), '-ModulePath', $moduleOut)
 }
 
 foreach ($t in $Task) {

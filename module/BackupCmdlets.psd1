@@ -3,11 +3,11 @@
     # Loaded first, into PowerShell's default context: the types PowerShell meets at import (parameter
     # and output types) and the result types users name, e.g. [BackupCmdlets.Engine.Archiving.ArchiveResult].
     RequiredAssemblies   = @('BackupCmdlets.Engine.Contracts.dll')
-    ModuleVersion        = '0.1.0'
+    ModuleVersion        = '0.2.0'
     GUID                 = '6f0d3b52-3c1e-4d8e-9a57-2f5b8c1e7a40'
-    Author               = 'BackupCmdlets'
+    Author               = 'The BackupCmdlets engineers'
     CompanyName          = 'BackupCmdlets'
-    Copyright            = '(c) BackupCmdlets. All rights reserved.'
+    Copyright            = '(c) 2026 BackupCmdlets. MIT licence (LICENSE.txt).'
     Description          = 'Archives (tar), mirrors (rsync -a class) and hot and cold database backups that restore, as binary cmdlets returning typed objects.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -31,8 +31,8 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('backup', 'tar', 'rsync', 'postgresql', 'sqlite', 'oracle', 'Linux')
-            ProjectUri = ''
+            Tags         = @('backup', 'tar', 'rsync', 'postgresql', 'sqlite', 'oracle', 'Linux')
+            ReleaseNotes = '0.2.0: the module imports and runs in PowerShell 7.4+, with the engine and its dependencies in a load context of their own. Results pipe on (-InputObject, Path by property name). Test-* cmdlets write their result, then each problem as an error with its id. -Force runs cold backups and retention unattended. Entry names are relative to the current location; the compression follows the archive name. Retention touches only backup sets, never one in progress, per database, counting intact sets only.'
         }
     }
 }

@@ -13,6 +13,8 @@
     The build configuration published when -ModulePath is not given.
 .PARAMETER TestName
     Only tests whose full name matches one of these wildcard patterns (Pester's -FullNameFilter).
+.PARAMETER Path
+    Only these test files (default: every *.Tests.ps1 here).
 .EXAMPLE
     pwsh -NoProfile -NonInteractive -File tests/pester/Invoke-PesterSuite.ps1
 .EXAMPLE
@@ -22,7 +24,8 @@
 param(
     [string] $ModulePath,
     [string] $Configuration = 'Release',
-    [string[]] $TestName
+    [string[]] $TestName,
+    [string[]] $Path = @($PSScriptRoot)
 )
 
 $ErrorActionPreference = 'Stop'
@@ -58,7 +61,7 @@ $env:BACKUPCMDLETS_TEST_PACKAGES = $packages
 try {
     Import-Module $pester -Force
     $config = New-PesterConfiguration
-    $config.Run.Path = $PSScriptRoot
+    $config.Run.Path = $Path
     $config.Run.PassThru = $true
     $config.Output.Verbosity = 'Detailed'
     if ($TestName) { $config.Filter.FullName = $TestName }

@@ -99,10 +99,11 @@ internal sealed class ArchiveOutput
         return Convert.ToHexString(_sha256.GetHashAndReset()).ToLowerInvariant();
     }
 
-    /// <summary>Stops after a failure: drops queued chunks and waits for the writer to end.</summary>
+    /// <summary>Stops after a failure or a cancel: drops queued chunks (only those being compressed are waited for) and waits for the writer to end.</summary>
     public void Abort()
     {
         _pending.Writer.TryComplete(new OperationCanceledException());
+        _compressors?.Cancel();
         try
         {
             _writer.GetAwaiter().GetResult();

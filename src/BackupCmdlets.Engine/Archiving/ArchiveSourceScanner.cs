@@ -30,7 +30,13 @@ internal sealed class ArchiveSourceScanner
 
     public IEnumerable<SourceEntry> Scan(CancellationToken cancellation)
     {
-        foreach (var (path, name) in Roots())
+        var (roots, trackNames) = Roots();
+        if (trackNames)
+        {
+            _names = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        foreach (var (path, name) in roots)
         {
             foreach (var entry in Walk(path, name, cancellation))
             {
@@ -40,13 +46,67 @@ internal sealed class ArchiveSourceScanner
     }
 
     /// <summary>
+    /// About how many tar bytes the walk will produce (headers and padded contents, links and long
+    /// names not counted exactly), for progress; it walks the same paths with the same rules, reading
+    /// metadata only. Files that change meanwhile make it an estimate, never a promise.
+    /// </summary>
+    public long EstimateTarBytes(CancellationToken cancellation)
+    {
+        long total = 0;
+        foreach (var (path, name) in Roots().Roots)
+        {
+            var meta = UnixFileSystem.TryLstat(path);
+            if (meta is not null)
+            {
+                total += Estimate(path, name, meta, cancellation);
+            }
+        }
+
+        return total;
+    }
+
+    private long Estimate(string path, string name, FileMetadata meta, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        bool isDirectory = meta.Kind == FileKind.Directory;
+        if (_skipPaths.Contains(path) || meta.Kind == FileKind.Socket
+            || (name.Length > 0 && (_exclude.Any(p => p.IsMatch(name, isDirectory)) || _request.Filter?.Invoke(name, meta.Kind) == false)))
+        {
+            return 0;
+        }
+
+        long bytes = name.Length > 0 ? TarFormat.BlockSize + (meta.Kind == FileKind.File ? TarFormat.PaddedSize(meta.Size) : 0) : 0;
+        if (!isDirectory)
+        {
+            return bytes;
+        }
+
+        List<DirectoryEntry> children;
+        try
+        {
+            children = UnixFileSystem.ReadDirectory(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return bytes;
+        }
+
+        foreach (var child in children)
+        {
+            bytes += Estimate(Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation);
+        }
+
+        return bytes;
+    }
+
+    /// <summary>
     /// The paths to walk with their entry names. A path given twice, or inside the tree of another
     /// given path (not through a symlink), is walked once, as part of that tree. Names of paths inside
     /// the base directory are unique by construction; where some are not (a path outside it, stored
-    /// under its absolute name; leaf names without a base), every name is remembered and a second
-    /// file under a name already written is left out as a problem.
+    /// under its absolute name; leaf names without a base), every name must be remembered (TrackNames)
+    /// and a second file under a name already written is left out as a problem.
     /// </summary>
-    private List<(string Path, string Name)> Roots()
+    private (List<(string Path, string Name)> Roots, bool TrackNames) Roots()
     {
         string? baseDirectory = _request.BaseDirectory is { } b ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)) : null;
         var roots = new List<(string Path, string Name)>();
@@ -74,12 +134,7 @@ internal sealed class ArchiveSourceScanner
         var given = roots.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var kept = roots.Where(root => seen.Add(root.Path) && !InsideAnotherTree(root.Path, given)).ToList();
-        if (outside || (baseDirectory is null && kept.Count > 1))
-        {
-            _names = new HashSet<string>(StringComparer.Ordinal);
-        }
-
-        return kept;
+        return (kept, outside || (baseDirectory is null && kept.Count > 1));
     }
 
     /// <summary>True when a folder above <paramref name="path"/> is also given and a walk of it reaches the path (no symlink between).</summary>

@@ -41,6 +41,8 @@ public static class ArchiveWriter
         var tar = new TarChunkWriter(output);
         long entries = 0;
         string sha256;
+        using var estimating = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        Task<long>? estimate = null;
         try
         {
             var scanner = new ArchiveSourceScanner(
@@ -49,6 +51,11 @@ public static class ArchiveWriter
                 [destination, file.TemporaryPath, destination + ".sha256"],
                 () => (temporary.Device, temporary.Inode),
                 problems);
+            // The total for progress comes from a walk of metadata beside the real one; only when someone listens.
+            estimate = progress is null ? null : Task.Run(() => scanner.EstimateTarBytes(estimating.Token), estimating.Token);
+            long? Total() => estimate is { IsCompletedSuccessfully: true } ? Math.Max(estimate.Result, tar.Position) : null;
+            void Report(string? current) =>
+                throttle.Report(() => new OperationProgress(activity, $"{entries} entries, {tar.Position / (1 << 20)} MiB", current, entries, null, tar.Position, Total()));
             using var readAhead = new WorkerThreads<FileContent>(Math.Clamp(workers, 2, 4), "read-ahead");
             var window = new Queue<(SourceEntry Entry, Task<FileContent>? Content)>();
             long bytesAhead = 0;
@@ -86,7 +93,7 @@ public static class ArchiveWriter
                 }
                 else if (next.Entry.Header.Type == TarEntryType.File)
                 {
-                    if (!WriteLargeFile(tar, next.Entry, problems, request.BeforeFileOpen, cancellation))
+                    if (!WriteLargeFile(tar, next.Entry, problems, request.BeforeFileOpen, () => Report(next.Entry.Header.Name), cancellation))
                     {
                         continue;
                     }
@@ -97,7 +104,7 @@ public static class ArchiveWriter
                 }
 
                 entries++;
-                throttle.Report(() => new OperationProgress(activity, $"{entries} entries, {tar.Position / (1 << 20)} MiB", next.Entry.Header.Name, entries, null, tar.Position));
+                Report(next.Entry.Header.Name);
             }
 
             tar.Finish();
@@ -108,6 +115,18 @@ public static class ArchiveWriter
             tar.Discard();
             output.Abort();
             throw;
+        }
+        finally
+        {
+            // The estimate only served progress: stop it, and let no walk outlive the archive.
+            estimating.Cancel();
+            try
+            {
+                estimate?.Wait(CancellationToken.None);
+            }
+            catch (AggregateException)
+            {
+            }
         }
 
         cancellation.ThrowIfCancellationRequested();
@@ -218,7 +237,7 @@ public static class ArchiveWriter
         }
     }
 
-    private static bool WriteLargeFile(TarChunkWriter tar, SourceEntry entry, List<ItemProblem> problems, Action<string>? beforeOpen, CancellationToken cancellation)
+    private static bool WriteLargeFile(TarChunkWriter tar, SourceEntry entry, List<ItemProblem> problems, Action<string>? beforeOpen, Action report, CancellationToken cancellation)
     {
         SafeFileHandle handle;
         try
@@ -252,6 +271,7 @@ public static class ArchiveWriter
 
                     tar.Advance(n);
                     offset += n;
+                    report();
                 }
             }
             catch (IOException ex)

@@ -6,7 +6,8 @@ namespace BackupCmdlets.Engine.IO;
 /// A few dedicated threads for blocking file work: reading small files ahead of the tar writer,
 /// writing small files behind the tar reader, compressing tar chunks, copying files while a sync still
 /// scans. (Blocking calls on the thread pool starve it on a two-core machine; these threads only ever
-/// block themselves.) Each job answers a task; Dispose runs the jobs already queued, then stops.
+/// block themselves.) Each job answers a task; Dispose runs the jobs already queued, then stops;
+/// Cancel drops the queued ones (their tasks end cancelled) and waits only for those running.
 /// </summary>
 internal sealed class WorkerThreads<T> : IDisposable
 {
@@ -28,6 +29,21 @@ internal sealed class WorkerThreads<T> : IDisposable
         var done = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
         _jobs.Add((job, done));
         return done.Task;
+    }
+
+    /// <summary>Stops taking jobs, cancels those not started, and waits for the running ones to end.</summary>
+    public void Cancel()
+    {
+        _jobs.CompleteAdding();
+        while (_jobs.TryTake(out var job))
+        {
+            job.Done.TrySetCanceled();
+        }
+
+        foreach (var thread in _threads)
+        {
+            thread.Join();
+        }
     }
 
     public void Dispose()

@@ -5,8 +5,6 @@
     real PostgreSQL 15 server of the test's own (started as the xunit fixtures start theirs).
 #>
 
-Set-StrictMode -Version Latest
-
 # The module under test: Invoke-PesterSuite.ps1 publishes it and says where.
 function Import-ModuleUnderTest {
     if (-not $env:BACKUPCMDLETS_MODULE) {

@@ -1,0 +1,283 @@
+#Requires -Version 7.4
+<#
+    The database cmdlets as users run them, against SQLite files and a real PostgreSQL 15 server of
+    the tests' own: relative paths after Set-Location, sets piped from Get-BackupSet, the result-first
+    rule of Test-BackupSet, the unattended -Force form under pwsh -NonInteractive, and retention that
+    touches only backup sets and never one being written.
+#>
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Support/TestSupport.psm1') -Force
+    Import-ModuleUnderTest
+
+    function New-ShopDatabase {
+        param([Parameter(Mandatory)] [string] $LiteralPath, [int] $Rows = 500)
+        & sqlite3 $LiteralPath "PRAGMA journal_mode=WAL; CREATE TABLE orders (id INTEGER PRIMARY KEY, item TEXT NOT NULL); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $Rows) INSERT INTO orders SELECT i, 'item ' || i FROM n;" | Out-Null
+    }
+}
+
+Describe 'SQLite backups' {
+    BeforeEach {
+        $work = (New-Item -ItemType Directory -Path (Join-Path $TestDrive ([guid]::NewGuid().ToString('N')))).FullName
+        $database = Join-Path $work 'shop.db'
+        New-ShopDatabase -LiteralPath $database
+        $repository = Join-Path $work 'repo'
+        [Environment]::CurrentDirectory = '/'
+        Push-Location $work
+    }
+
+    AfterEach { Pop-Location }
+
+    It 'backs up a relative Data Source from the location, not the process directory' {
+        $set = Start-HotBackup -Engine Sqlite -ConnectionString 'Data Source=shop.db' -DestinationPath repo
+
+        $set | Should -BeOfType ([BackupCmdlets.Engine.Catalog.BackupSet])
+        "$($set.Status)" | Should -Be 'Complete'
+        $set.DatabaseIdentity | Should -Be $database
+        $set.Path | Should -BeLike "$repository/*"
+        (Get-BackupSet -Path repo).SetId | Should -Be $set.SetId
+    }
+
+    It 'pipes sets on: Get-BackupSet | Test-BackupSet, and | Restore-BackupSet' {
+        $null = Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo
+        & sqlite3 $database "INSERT INTO orders (item) VALUES ('after the backup');"
+
+        $test = Get-BackupSet repo | Test-BackupSet
+        $restored = Get-BackupSet repo | Restore-BackupSet -DestinationPath restored.db
+
+        $test.Passed | Should -BeTrue
+        $restored | Should -BeOfType ([BackupCmdlets.Engine.Catalog.RestoreResult])
+        & sqlite3 (Join-Path $work 'restored.db') 'PRAGMA integrity_check;' | Should -Be 'ok'
+        & sqlite3 (Join-Path $work 'restored.db') 'SELECT count(*) FROM orders;' | Should -Be '500'
+    }
+
+    It 'takes a set folder by -Path and by a row with a Path property' {
+        $set = Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo
+
+        (Test-BackupSet -Path $set.Path).Passed | Should -BeTrue
+        ([pscustomobject]@{ Path = $set.Path } | Test-BackupSet).Passed | Should -BeTrue
+    }
+
+    It 'refuses to restore several sets into one destination' {
+        $null = Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo
+        $null = Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo
+
+        $error1 = Get-FirstError { Get-BackupSet repo | Restore-BackupSet -DestinationPath restored.db -ErrorAction Stop }
+
+        $error1 | Get-ErrorId | Should -Be 'RestoreSeveralSets'
+        Test-Path -LiteralPath restored.db | Should -BeFalse
+    }
+
+    It 'Test-BackupSet writes its result, then each problem as an error with its id, also under -ErrorAction Stop' {
+        $set = Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo
+        $copy = Join-Path $set.Path 'database/shop.db'
+        $bytes = [IO.File]::ReadAllBytes($copy)
+        $bytes[100] = $bytes[100] -bxor 0xFF
+        [IO.File]::WriteAllBytes($copy, $bytes)
+
+        $result = $set | Test-BackupSet -ErrorVariable problems -ErrorAction SilentlyContinue
+        $seen = [Collections.Generic.List[object]]::new()
+        $error1 = Get-FirstError { $set | Test-BackupSet -ErrorAction Stop | ForEach-Object { $seen.Add($_) } }
+
+        $result.Passed | Should -BeFalse
+        $problems | Get-ErrorId | Should -Be 'BackupSetFileChanged'
+        $seen | Should -HaveCount 1
+        $seen[0].Passed | Should -BeFalse
+        $error1 | Get-ErrorId | Should -Be 'BackupSetFileChanged'
+        $error1.CategoryInfo.Category | Should -Be 'InvalidData'
+    }
+
+    It 'reports a missing database file with its id' {
+        $error1 = Get-FirstError { Start-HotBackup -Engine Sqlite 'Data Source=no-such.db' repo -ErrorAction Stop }
+
+        $error1 | Get-ErrorId | Should -Be 'SqliteDatabaseNotFound'
+        $error1.TargetObject | Should -Be (Join-Path $work 'no-such.db')
+        Test-Path -LiteralPath repo | Should -BeFalse
+    }
+
+    It 'asks before a cold backup: under pwsh -NonInteractive it needs -Force, and runs with it' {
+        $script = @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+try { Start-ColdBackup -Engine Sqlite 'Data Source=shop.db' repo -ErrorAction Stop; 'no error' } catch { "refused=`$(`$_.FullyQualifiedErrorId)" }
+"sets=`$(@(Get-BackupSet repo -ErrorAction SilentlyContinue).Count)"
+`$set = Start-ColdBackup -Engine Sqlite 'Data Source=shop.db' repo -Force
+"forced=`$(`$set.Status)"
+`$set = Start-ColdBackup -Engine Sqlite 'Data Source=shop.db' repo -Confirm:`$false
+"confirmed=`$(`$set.Status)"
+"@
+        $child = Invoke-ChildPwsh -WorkingDirectory $work $script
+
+        $child.Output | Should -Contain 'refused=ConfirmationRequired,BackupCmdlets.StartColdBackupCommand'
+        $child.Output | Should -Contain 'sets=0'
+        $child.Output | Should -Contain 'forced=Complete'
+        $child.Output | Should -Contain 'confirmed=Complete'
+    }
+
+    Context 'Get-BackupSet and Remove-BackupSet' {
+        BeforeEach {
+            $sets = 1..3 | ForEach-Object { Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo }
+            foreach ($other in 'wal_archive', 'scripts', 'lost+found', 'manual-dumps') {
+                $null = New-Item -ItemType Directory -Path (Join-Path $repository $other)
+                Set-Content -LiteralPath (Join-Path $repository "$other/keep.me") -Value $other
+            }
+        }
+
+        It 'lists only sets, never the folders kept beside them' {
+            $listed = Get-BackupSet repo
+
+            $listed | Should -HaveCount 3
+            $listed.Status | ForEach-Object { "$_" | Should -Be 'Complete' }
+        }
+
+        It 'applies -KeepLast to sets only, and with -Force runs unattended under pwsh -NonInteractive' {
+            $refused = Invoke-ChildPwsh -WorkingDirectory $work @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+try { Remove-BackupSet repo -KeepLast 1 -ErrorAction Stop } catch { "refused=`$(`$_.FullyQualifiedErrorId)" }
+"@
+            $refused.Output | Should -Contain 'refused=ConfirmationRequired,BackupCmdlets.RemoveBackupSetCommand'
+            Get-BackupSet repo | Should -HaveCount 3
+
+            $child = Invoke-ChildPwsh -WorkingDirectory $work @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+(Remove-BackupSet repo -KeepLast 1 -IncludeIncomplete -Force).SetId
+"@
+            $child.ExitCode | Should -Be 0 -Because $child.Text
+            $child.Output | Should -Be @($sets[1].SetId, $sets[0].SetId)
+            (Get-BackupSet repo).SetId | Should -Be $sets[2].SetId
+            foreach ($other in 'wal_archive', 'scripts', 'lost+found', 'manual-dumps') {
+                Get-Content -LiteralPath (Join-Path $repository "$other/keep.me") | Should -Be $other
+            }
+        }
+
+        It 'removes the sets piped to it, each after ShouldProcess' {
+            $whatIf = Get-BackupSet repo | Select-Object -Last 2 | Remove-BackupSet -WhatIf
+            $whatIf | Should -BeNullOrEmpty
+            Get-BackupSet repo | Should -HaveCount 3
+
+            $removed = Get-BackupSet repo | Where-Object SetId -ne $sets[2].SetId | Remove-BackupSet -Confirm:$false
+
+            $removed.SetId | Should -Be @($sets[1].SetId, $sets[0].SetId)
+            (Get-BackupSet repo).SetId | Should -Be $sets[2].SetId
+            Test-Path -LiteralPath $sets[0].Path | Should -BeFalse
+        }
+
+        It 'refuses retention rules with piped sets instead of taking each set as a repository' {
+            $error1 = Get-FirstError { Get-BackupSet repo | Remove-BackupSet -KeepLast 1 -Force -ErrorAction Stop }
+
+            $error1 | Get-ErrorId | Should -Be 'RepositoryIsBackupSet'
+            Get-BackupSet repo | Should -HaveCount 3
+        }
+
+        It 'lists a set whose manifest is cut short as Unreadable, with its error, and goes on' {
+            $manifest = Join-Path $sets[1].Path 'manifest.json'
+            Set-Content -LiteralPath $manifest -Value (Get-Content -LiteralPath $manifest -Raw).Substring(0, 40) -NoNewline
+
+            $listed = Get-BackupSet repo -ErrorVariable problems -ErrorAction SilentlyContinue
+            $removed = Remove-BackupSet repo -OlderThan 0 -IncludeIncomplete -Force
+
+            $listed | Should -HaveCount 3
+            "$(($listed | Where-Object SetId -eq $sets[1].SetId).Status)" | Should -Be 'Unreadable'
+            $problems | Get-ErrorId | Should -Be 'BackupSetManifestUnreadable'
+            $removed.SetId | Should -Be $sets[0].SetId
+            Test-Path -LiteralPath $manifest | Should -BeTrue
+        }
+
+        It 'never removes a set whose backup is still running' {
+            # sqlite3 holds the write lock, so the next backup waits with its set folder marked in progress.
+            $start = [Diagnostics.ProcessStartInfo]::new('sqlite3', $database)
+            $start.RedirectStandardInput = $true
+            $start.RedirectStandardOutput = $true
+            $holder = [Diagnostics.Process]::Start($start)
+            $holder.StandardInput.WriteLine('BEGIN IMMEDIATE;')
+            $holder.StandardInput.WriteLine("SELECT 'locked';")
+            $holder.StandardInput.Flush()
+            $holder.StandardOutput.ReadLine() | Should -Be 'locked'
+            $job = Start-ThreadJob -ArgumentList $work, $env:BACKUPCMDLETS_MODULE -ScriptBlock {
+                param($Work, $Module)
+                Import-Module $Module
+                Start-HotBackup -Engine Sqlite -ConnectionString "Data Source=$Work/shop.db" -DestinationPath "$Work/repo"
+            }
+            try {
+                $running = $null
+                for ($i = 0; $i -lt 200 -and -not $running; $i++) {
+                    $running = Get-BackupSet repo | Where-Object Status -eq 'InProgress'
+                    Start-Sleep -Milliseconds 50
+                }
+                $running | Should -Not -BeNullOrEmpty
+
+                $removed = 1..20 | ForEach-Object { Remove-BackupSet repo -KeepLast 1 -IncludeIncomplete -Force }
+                $explicit = Get-FirstError { $running | Remove-BackupSet -Force -ErrorAction Stop }
+
+                $removed.Path | Should -Not -Contain $running.Path
+                $explicit | Get-ErrorId | Should -Be 'BackupSetInProgress'
+                Test-Path -LiteralPath $running.Path | Should -BeTrue
+            }
+            finally {
+                $holder.StandardInput.WriteLine('ROLLBACK;')
+                $holder.StandardInput.WriteLine('.quit')
+                $holder.WaitForExit()
+            }
+            $finished = $job | Wait-Job -Timeout 120 | Receive-Job
+            $job | Remove-Job -Force
+            $finished.Path | Should -Be $running.Path
+            "$($finished.Status)" | Should -Be 'Complete'
+            "$((Get-BackupSet -LiteralPath $finished.Path).Status)" | Should -Be 'Complete'
+        }
+    }
+}
+
+Describe 'PostgreSQL backups' {
+    BeforeAll {
+        $pgWork = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'pg')).FullName
+        $cluster = Start-TestPostgres -Parent $pgWork
+        Invoke-TestSql $cluster 'CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL); INSERT INTO orders SELECT i, md5(i::text) FROM generate_series(1, 5000) i;'
+    }
+
+    AfterAll {
+        if ($cluster) { Stop-TestPostgres $cluster }
+    }
+
+    It 'takes a hot backup into a relative repository, tests it, and restores every committed row' {
+        [Environment]::CurrentDirectory = '/'
+        Push-Location $pgWork
+        try {
+            $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath repo
+            $test = $set | Test-BackupSet
+            $restore = $set | Restore-BackupSet -DestinationPath restored
+        }
+        finally { Pop-Location }
+        Invoke-TestSql $cluster "INSERT INTO orders VALUES (999999, 'after the backup');" | Out-Null
+
+        "$($set.Status)" | Should -Be 'Complete'
+        $set.Path | Should -BeLike "$pgWork/repo/*"
+        $test.Passed | Should -BeTrue
+        $test.RedoComplete | Should -BeTrue
+        $restore.RecoveryConfigured | Should -BeTrue
+        $restored = [pscustomobject]@{ Root = $pgWork; DataDirectory = $restore.DestinationPath; Port = $cluster.Port + 1000 }
+        & chown -R postgres:postgres $restored.DataDirectory
+        Invoke-AsPostgres "/usr/lib/postgresql/15/bin/pg_ctl" '-D', $restored.DataDirectory, '-l', "$pgWork/pg/restored.log", '-w', '-t', '120', '-o', "-p $($restored.Port) -k $pgWork/pg/socket -c archive_mode=off", 'start'
+        try {
+            $restoredCluster = [pscustomobject]@{ Root = "$pgWork/pg"; Port = $restored.Port }
+            Invoke-TestSql $restoredCluster 'SELECT count(*) FROM orders;' | Should -Be '5000'
+        }
+        finally { Stop-TestPostgres $restored }
+    }
+
+    It 'asks before a cold backup: refused under pwsh -NonInteractive without -Force, the server running on; with -Force stopped, copied and started again' {
+        $child = Invoke-ChildPwsh -WorkingDirectory $pgWork @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+try { Start-ColdBackup -Engine PostgreSql '$($cluster.ConnectionString)' cold -ErrorAction Stop } catch { "refused=`$(`$_.FullyQualifiedErrorId)" }
+"@
+        $child.Output | Should -Contain 'refused=ConfirmationRequired,BackupCmdlets.StartColdBackupCommand'
+        Invoke-TestSql $cluster 'SELECT 1;' | Should -Be '1'
+
+        $forced = Invoke-ChildPwsh -WorkingDirectory $pgWork @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+`$set = Start-ColdBackup -Engine PostgreSql '$($cluster.ConnectionString)' cold -Force
+"status=`$(`$set.Status) kind=`$(`$set.Kind)"
+"@
+        $forced.Output | Should -Contain 'status=Complete kind=Cold'
+        Invoke-TestSql $cluster 'SELECT count(*) FROM orders;' | Should -Be '5001'
+        (Get-BackupSet -LiteralPath (Join-Path $pgWork 'cold') | Test-BackupSet).Passed | Should -BeTrue
+    }
+}
