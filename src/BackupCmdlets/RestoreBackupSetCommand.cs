@@ -8,8 +8,11 @@ namespace BackupCmdlets;
 /// <summary>
 /// <para type="synopsis">Restores a backup set after verifying it: PostgreSQL into a new data directory with recovery from the set's WAL; SQLite back to a file.</para>
 /// <para type="description">Refuses a set that is incomplete, marked failed or fails Test-BackupSet, and a non-empty destination without
-/// -Force. Tablespaces can be remapped with -TablespaceMapping @{ name_or_oid = '/new/location' }. One set per call: restoring several into
-/// one destination would leave only the last.</para>
+/// -Force. Never writes into a data directory or tablespace location a running server owns, nor into a tablespace's original location
+/// that holds files (remap it with -TablespaceMapping @{ name_or_oid = '/new/location' }). A PostgreSQL hot set recovers from its own WAL,
+/// then from the WAL archive, so -RecoveryTargetTime or -RecoveryTargetLsn may lie after the set; a target the WAL at hand cannot reach is
+/// refused before anything is written. The restored server archives nothing unless -ArchiveMode says otherwise. Every file restored is on
+/// disk before the cmdlet returns. One set per call: restoring several into one destination would leave only the last.</para>
 /// <parameter name="Path">The backup set folder to restore.</parameter>
 /// <parameter name="LiteralPath">The backup set folder to restore, taken exactly as written.</parameter>
 /// </summary>
@@ -47,7 +50,20 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
     [Parameter]
     public string? RecoveryTargetLsn { get; set; }
 
-    /// <summary><para type="description">Replace the contents of a non-empty destination.</para></summary>
+    /// <summary><para type="description">PostgreSQL: the WAL archive recovery reads after the set's own WAL, so a recovery target may lie after the set.</para></summary>
+    [Parameter]
+    [PSDefaultValue(Help = "the WAL archive the set recorded when it was made")]
+    public string? WalArchivePath { get; set; }
+
+    /// <summary><para type="description">PostgreSQL: what the restored server does with its WAL: Off (archives nothing, so a copy never writes into its source's archive), Keep (the set's archive settings, for a server restored in place of the lost one) or Redirect (into -ArchivePath).</para></summary>
+    [Parameter]
+    public RestoreArchiveMode ArchiveMode { get; set; } = RestoreArchiveMode.Off;
+
+    /// <summary><para type="description">PostgreSQL, with -ArchiveMode Redirect: the folder the restored server archives its WAL into.</para></summary>
+    [Parameter]
+    public string? ArchivePath { get; set; }
+
+    /// <summary><para type="description">Replace the contents of a non-empty destination. Never a data directory or tablespace a running server owns.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -86,6 +102,13 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
             mapping[Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!] = location;
         }
 
+        string? walArchive = null, archivePath = null;
+        if ((WalArchivePath is not null && (walArchive = ResolveOutputPath(WalArchivePath)) is null)
+            || (ArchivePath is not null && (archivePath = ResolveOutputPath(ArchivePath)) is null))
+        {
+            return;
+        }
+
         string set = _sets[0];
         if (!ShouldProcess(destination, $"Restore backup set '{set}'{(Force ? " replacing what is there" : "")}"))
         {
@@ -97,6 +120,9 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
             TablespaceMapping = mapping,
             RecoveryTargetTime = RecoveryTargetTime is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : null,
             RecoveryTargetLsn = RecoveryTargetLsn,
+            WalArchivePath = walArchive,
+            ArchiveMode = ArchiveMode,
+            ArchivePath = archivePath,
             Force = Force.IsPresent,
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
         };

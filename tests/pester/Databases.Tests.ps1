@@ -281,3 +281,21 @@ Import-Module '$env:BACKUPCMDLETS_MODULE'
         (Get-BackupSet -LiteralPath (Join-Path $pgWork 'cold') | Test-BackupSet).Passed | Should -BeTrue
     }
 }
+
+Describe 'Test-DatafileBlock' {
+    It 'writes its result, then each corrupt block as an error with its id, also under -ErrorAction Stop' {
+        $file = Join-Path $TestDrive 'users01.dbf'
+        [IO.File]::WriteAllBytes($file, [byte[]]::new(3 * 8192 + 100))
+        $seen = [Collections.Generic.List[object]]::new()
+
+        $result = Test-DatafileBlock -LiteralPath $file -BlockSize 8192 -ErrorVariable problems -ErrorAction SilentlyContinue
+        $error1 = Get-FirstError { Test-DatafileBlock -LiteralPath $file -BlockSize 8192 -ErrorAction Stop | ForEach-Object { $seen.Add($_) } }
+
+        $result.IsValid | Should -BeFalse
+        $result.Corrupt | Should -Be 1
+        "$($result.Findings)" | Should -Be "$file block 3: Corrupt (the file ends 100 bytes into a block: truncated)"
+        $problems | Get-ErrorId | Should -Be 'CorruptBlock'
+        $seen | Should -HaveCount 1
+        $error1 | Get-ErrorId | Should -Be 'CorruptBlock'
+    }
+}

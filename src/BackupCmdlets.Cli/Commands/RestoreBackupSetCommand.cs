@@ -14,9 +14,12 @@ internal sealed class RestoreBackupSetCommand : ICliCommand
         var mapping = new Option<string[]>("--tablespace-mapping") { Description = "name_or_oid=/new/location (repeatable).", AllowMultipleArgumentsPerToken = true };
         var targetTime = new Option<DateTimeOffset?>("--recovery-target-time") { Description = "Stop WAL replay at this time." };
         var targetLsn = new Option<string?>("--recovery-target-lsn") { Description = "Stop WAL replay at this LSN." };
-        var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty destination." };
+        var walArchive = new Option<string?>("--wal-archive-path") { Description = "PostgreSQL: the WAL archive recovery reads after the set's own WAL (default: the one the set recorded)." };
+        var archiveMode = new Option<RestoreArchiveMode>("--archive-mode") { Description = "PostgreSQL: Off (the default: the restored server archives nothing), Keep, or Redirect (into --archive-path).", DefaultValueFactory = _ => RestoreArchiveMode.Off };
+        var archivePath = new Option<string?>("--archive-path") { Description = "PostgreSQL, with --archive-mode Redirect: the folder the restored server archives its WAL into." };
+        var force = new Option<bool>("--force") { Description = "Replace the contents of a non-empty destination (never one a running server owns)." };
         var throttle = new Option<int?>("--throttle-limit") { Description = "Files copied at the same time." };
-        foreach (var option in new Option[] { path, destination, mapping, targetTime, targetLsn, force, throttle })
+        foreach (var option in new Option[] { path, destination, mapping, targetTime, targetLsn, walArchive, archiveMode, archivePath, force, throttle })
         {
             command.Options.Add(option);
         }
@@ -35,6 +38,9 @@ internal sealed class RestoreBackupSetCommand : ICliCommand
                 TablespaceMapping = pairs.ToDictionary(p => p[0], p => Path.GetFullPath(p[1])),
                 RecoveryTargetTime = parse.GetValue(targetTime),
                 RecoveryTargetLsn = parse.GetValue(targetLsn),
+                WalArchivePath = parse.GetValue(walArchive) is { } archive ? Path.GetFullPath(archive) : null,
+                ArchiveMode = parse.GetValue(archiveMode),
+                ArchivePath = parse.GetValue(archivePath) is { } into ? Path.GetFullPath(into) : null,
                 Force = parse.GetValue(force),
                 ThrottleLimit = parse.GetValue(throttle),
             };

@@ -13,7 +13,16 @@ public sealed record RestoreBackupSetRequest(string Path, string DestinationPath
 
     public string? RecoveryTargetLsn { get; init; }
 
-    /// <summary>Restore into a non-empty destination, replacing what is there.</summary>
+    /// <summary>PostgreSQL: the WAL archive recovery reads past the set's own WAL; null for the one the set recorded.</summary>
+    public string? WalArchivePath { get; init; }
+
+    /// <summary>PostgreSQL: what the restored server does with its WAL (default Off: it archives nothing, so it cannot write into the source's archive).</summary>
+    public RestoreArchiveMode ArchiveMode { get; init; } = RestoreArchiveMode.Off;
+
+    /// <summary>PostgreSQL, with <see cref="RestoreArchiveMode.Redirect"/>: the folder the restored server archives its WAL into.</summary>
+    public string? ArchivePath { get; init; }
+
+    /// <summary>Restore into a non-empty destination, replacing what is there (never one a running server owns).</summary>
     public bool Force { get; init; }
 
     public int? ThrottleLimit { get; init; }

@@ -16,4 +16,10 @@ public sealed record RestoreResult(
     TimeSpan Duration)
 {
     public IReadOnlyList<string> TablespaceLocations { get; init => field = ResultList.Of(value); } = ResultList<string>.Empty;
+
+    /// <summary>PostgreSQL: what the restored server does with its WAL: "off", "kept" or "into &lt;folder&gt;".</summary>
+    public string? Archiving { get; init; }
+
+    /// <summary>PostgreSQL hot sets: the WAL archive recovery reads after the set's own WAL (null when none).</summary>
+    public string? WalArchive { get; init; }
 }

@@ -35,6 +35,9 @@ public sealed record BackupSetManifest
     /// <summary>Redo position when backup mode ended: recovery must replay at least to here.</summary>
     public string? StopPosition { get; init; }
 
+    /// <summary>When backup mode ended (hot sets): a recovery target time before it cannot be reached.</summary>
+    public DateTimeOffset? ConsistentTime { get; init; }
+
     /// <summary>The end of the redo kept in the set (at or after <see cref="StopPosition"/>).</summary>
     public string? EndPosition { get; init; }
 
@@ -42,6 +45,9 @@ public sealed record BackupSetManifest
 
     /// <summary>Size of one WAL segment (PostgreSQL), to name the segments a range needs.</summary>
     public long? WalSegmentSize { get; init; }
+
+    /// <summary>Where the server archived its redo when the set was made (PostgreSQL: the WAL archive folder): what recovery past the set reads.</summary>
+    public string? RedoArchive { get; init; }
 
     /// <summary>The redo files are stored gzip-compressed, each as its name plus <c>.gz</c> (compressed sets).</summary>
     public bool RedoCompressed { get; init; }

@@ -94,6 +94,33 @@ internal static class RestoreTarget
         return (files.Count, files.Sum(f => f.Size));
     }
 
+    /// <summary>
+    /// Makes every file and folder under <paramref name="root"/> (and the link entries) reach the disk:
+    /// PostgreSQL does not sync a cleanly shut-down copy when it starts, so the restore must.
+    /// </summary>
+    public static void FlushTree(string root)
+    {
+        foreach (var entry in new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (entry is FileInfo && UnixFileSystem.TryLstat(entry.FullName) is { Kind: FileKind.File })
+            {
+                UnixFileSystem.Flush(entry.FullName);
+            }
+        }
+
+        // Folders after their contents, so each new name is in a folder that is itself on disk.
+        foreach (var folder in new DirectoryInfo(root).EnumerateDirectories("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }).Where(d => d.LinkTarget is null).Reverse())
+        {
+            UnixFileSystem.Flush(folder.FullName);
+        }
+
+        UnixFileSystem.Flush(root);
+        if (Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(root)) is { } parent)
+        {
+            UnixFileSystem.Flush(parent);
+        }
+    }
+
     public static void Own(string path, BackupSetManifest manifest)
     {
         if (UnixFileSystem.IsRoot && manifest.OwnerId is { } uid && manifest.GroupId is { } gid)

@@ -30,4 +30,7 @@ public sealed record RedoRange(string StartPosition, string StopPosition, string
 {
     /// <summary>The names of the redo files by sequence (Oracle: thread_sequence of each archived log).</summary>
     public IReadOnlyList<string> RedoSequences { get; init; } = [];
+
+    /// <summary>Where the redo was archived (PostgreSQL: the WAL archive folder), for recovery past the set.</summary>
+    public string? Archive { get; init; }
 }

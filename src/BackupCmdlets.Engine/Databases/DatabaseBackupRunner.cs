@@ -81,6 +81,7 @@ public static class DatabaseBackupRunner
             progress?.Report(new OperationProgress(activity, $"Backup mode ended: {scope.Name}"));
         }
 
+        var consistent = DateTimeOffset.UtcNow;
         foreach (var end in ends)
         {
             foreach (var (path, content) in end.GeneratedFiles)
@@ -115,11 +116,13 @@ public static class DatabaseBackupRunner
             StopTime = started + clock.Elapsed,
             StartPosition = redo.StartPosition,
             StopPosition = redo.StopPosition,
+            ConsistentTime = consistent,
             EndPosition = redo.EndPosition,
             Timeline = starts[0].Timeline,
             Scopes = [.. starts.Zip(ends, (start, end) => new ManifestScope(start.Scope.Name, start.Position, end.Position))],
             WalSegmentSize = redo.SegmentSize,
             RedoCompressed = compressRedo,
+            RedoArchive = redo.Archive,
             OwnerId = OwnerOf(database.Location)?.UserId,
             GroupId = OwnerOf(database.Location)?.GroupId,
             Tablespaces = provider.Tablespaces,

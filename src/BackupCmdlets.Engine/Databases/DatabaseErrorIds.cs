@@ -34,6 +34,12 @@ public static class DatabaseErrorIds
     public const string VerificationFailed = "BackupSetVerificationFailed";
     public const string DestinationNotEmpty = "RestoreDestinationNotEmpty";
     public const string InvalidRecoveryTarget = "InvalidRecoveryTarget";
+    public const string RecoveryTargetBeforeConsistency = "RecoveryTargetBeforeConsistency";
+    public const string RecoveryTargetNotReachable = "RecoveryTargetNotReachable";
+    public const string RestoreServerRunning = "RestoreServerRunning";
+    public const string RestoreTargetInUse = "RestoreTargetInUse";
+    public const string TablespaceMappingRequired = "TablespaceMappingRequired";
+    public const string ArchivePathRequired = "ArchivePathRequired";
     public const string InvalidRetention = "InvalidRetentionPolicy";
     public const string RepositoryIsBackupSet = "RepositoryIsBackupSet";
     public const string NotABackupSet = "NotABackupSet";

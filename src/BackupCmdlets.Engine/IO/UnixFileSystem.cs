@@ -247,6 +247,33 @@ public static unsafe partial class UnixFileSystem
         }
     }
 
+    /// <summary>fsync on an existing file or folder by its name (no symlink is followed); an error if it fails.</summary>
+    public static void Flush(string path)
+    {
+        if (!Native)
+        {
+            return;
+        }
+
+        int fd = NativeMethods.Open(path, 0x20000 /* O_RDONLY | O_NOFOLLOW */);
+        if (fd < 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+        }
+
+        try
+        {
+            if (NativeMethods.Fsync(fd) != 0)
+            {
+                throw ErrnoException(Marshal.GetLastPInvokeError(), path);
+            }
+        }
+        finally
+        {
+            NativeMethods.Close(fd);
+        }
+    }
+
     /// <summary>An IOException of the fitting .NET type for an errno, naming the path.</summary>
     public static IOException ErrnoException(int errno, string? path)
     {

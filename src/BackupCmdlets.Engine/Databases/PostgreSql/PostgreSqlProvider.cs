@@ -216,7 +216,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             files.Add(ArchivedFile(timelineHistory));
         }
 
-        return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files, Settings.WalSegmentSize);
+        return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files, Settings.WalSegmentSize) { Archive = _walArchive };
     }
 
     public Task ShutdownAsync(CancellationToken cancellationToken)

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
@@ -9,7 +8,13 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// <summary>
 /// Restores a PostgreSQL set into a new data directory: the files, each tablespace at its (possibly
 /// remapped) location with its pg_tblspc link and a matching tablespace_map, and for a hot set
-/// recovery.signal plus a restore_command that reads the set's WAL (and an optional recovery target).
+/// recovery.signal plus a restore_command that reads the set's WAL, then the WAL archive (so a
+/// recovery target may lie after the set). Before anything is written it refuses a destination or a
+/// tablespace location a running server owns (-Force never overrides that), a tablespace location
+/// left unmapped that already holds files (the source's own, as a rule), and a recovery target the
+/// WAL at hand cannot reach. Its settings go into one marked block of postgresql.auto.conf, which
+/// also turns archiving off (or redirects it) unless asked to keep it. Every file and folder written
+/// reaches the disk before it returns.
 /// </summary>
 internal static class PostgreSqlRestore
 {
@@ -17,11 +22,25 @@ internal static class PostgreSqlRestore
     {
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
-        var locations = manifest.Tablespaces.ToDictionary(t => t.Id, t => Path.GetFullPath(MappedLocation(t, request.TablespaceMapping)));
-        string? target = RecoveryTarget(request);
-        if (target is not null && manifest.Kind == BackupKind.Cold)
+        var locations = manifest.Tablespaces.ToDictionary(t => t.Id, t => Path.GetFullPath(MappedLocation(t, request.TablespaceMapping) ?? t.Location));
+        var (targetSetting, targetLsn, targetTime) = RecoveryTarget(request);
+        bool hot = manifest.Kind == BackupKind.Hot;
+        if (targetSetting is not null && !hot)
         {
             throw new BackupException(DatabaseErrorIds.InvalidRecoveryTarget, ErrorKind.InvalidArgument, "A cold set holds no WAL to replay: a recovery target applies to hot sets only.", setPath);
+        }
+
+        string? archiveOut = ArchiveFolder(request);
+        EnsureNobodyOwns(destination, manifest, locations, request);
+        string? walArchive = request.WalArchivePath is { } given ? Path.GetFullPath(given) : manifest.RedoArchive;
+        if (walArchive is not null && !Directory.Exists(walArchive))
+        {
+            walArchive = request.WalArchivePath is null ? null : throw new BackupException(DatabaseErrorIds.WalArchiveNotFound, ErrorKind.ObjectNotFound, $"The WAL archive '{walArchive}' does not exist.", walArchive);
+        }
+
+        if (hot && (targetLsn is not null || targetTime is not null))
+        {
+            RecoveryReach.Check(setPath, manifest, walArchive, targetLsn, targetTime);
         }
 
         RestoreTarget.PrepareEmptyFolder(destination, request.Force);
@@ -39,12 +58,11 @@ internal static class PostgreSqlRestore
             var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, cancellationToken);
             files += tsFiles;
             bytes += tsBytes;
-            string link = Path.Combine(links, tablespace.Id);
-            File.CreateSymbolicLink(link, locations[tablespace.Id]);
+            File.CreateSymbolicLink(Path.Combine(links, tablespace.Id), locations[tablespace.Id]);
         }
 
-        bool recovery = manifest.Kind == BackupKind.Hot;
-        if (recovery)
+        var settings = new List<(string Name, string Value)>();
+        if (hot)
         {
             if (manifest.Tablespaces.Count > 0)
             {
@@ -52,37 +70,124 @@ internal static class PostgreSqlRestore
             }
 
             WriteOwned(Path.Combine(destination, "recovery.signal"), "", manifest);
-            var settings = new StringBuilder();
-            settings.Append("\n# Added by Restore-BackupSet (BackupCmdlets): replay the WAL kept in the backup set.\n");
-            string walFolder = Path.Combine(setPath, "wal");
-            string command = manifest.RedoCompressed
-                ? $"test -f \"{walFolder}/%f.gz\" && gzip -dc \"{walFolder}/%f.gz\" > \"%p\""
-                : $"cp \"{walFolder}/%f\" \"%p\"";
-            settings.Append(CultureInfo.InvariantCulture, $"restore_command = {Quote(command)}\n");
-            if (target is not null)
+            settings.Add(("restore_command", RestoreCommand(setPath, manifest, walArchive)));
+            if (targetSetting is { } recoveryTarget)
             {
-                settings.Append(CultureInfo.InvariantCulture, $"{target}\nrecovery_target_action = 'promote'\n");
+                settings.Add(recoveryTarget);
+                settings.Add(("recovery_target_action", "promote"));
             }
-
-            string autoConf = Path.Combine(destination, "postgresql.auto.conf");
-            File.AppendAllText(autoConf, settings.ToString());
-            RestoreTarget.Own(autoConf, manifest);
         }
 
+        string archiving = request.ArchiveMode switch
+        {
+            RestoreArchiveMode.Keep => "kept",
+            RestoreArchiveMode.Redirect => $"into {archiveOut}",
+            _ => "off",
+        };
+        if (request.ArchiveMode == RestoreArchiveMode.Off)
+        {
+            settings.Add(("archive_mode", "off"));
+        }
+        else if (request.ArchiveMode == RestoreArchiveMode.Redirect)
+        {
+            settings.Add(("archive_mode", "on"));
+            settings.Add(("archive_command", $"test ! -f {RecoverySettings.ShellQuote(archiveOut!)}/%f && cp %p {RecoverySettings.ShellQuote(archiveOut!)}/%f"));
+            settings.Add(("archive_library", ""));
+        }
+
+        string autoConf = Path.Combine(destination, "postgresql.auto.conf");
+        RecoverySettings.Write(autoConf, settings, replacesArchiving: request.ArchiveMode != RestoreArchiveMode.Keep);
+        UnixFileSystem.SetPermissions(autoConf, 0x180);
+        RestoreTarget.Own(autoConf, manifest);
         UnixFileSystem.SetPermissions(destination, 0x1C0);
         RestoreTarget.Own(destination, manifest);
-        return new RestoreResult(setPath, manifest.SetId, manifest.Engine, manifest.Kind, destination, files, bytes, recovery, target, clock.Elapsed)
+
+        RestoreTarget.FlushTree(destination);
+        foreach (string location in locations.Values)
+        {
+            RestoreTarget.FlushTree(location);
+        }
+
+        string? target = targetSetting is { } t ? $"{t.Name} = {RecoverySettings.Quote(t.Value)}" : null;
+        return new RestoreResult(setPath, manifest.SetId, manifest.Engine, manifest.Kind, destination, files, bytes, hot, target, clock.Elapsed)
         {
             TablespaceLocations = [.. locations.Values],
+            Archiving = archiving,
+            WalArchive = hot ? walArchive : null,
         };
     }
 
-    private static string MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
+    /// <summary>
+    /// Refuses, before anything is written, a destination or tablespace location that a running
+    /// server owns, and an unmapped tablespace location that already holds files.
+    /// </summary>
+    private static void EnsureNobodyOwns(string destination, BackupSetManifest manifest, IReadOnlyDictionary<string, string> locations, RestoreBackupSetRequest request)
+    {
+        if (RunningServers.PostmasterOf(destination) is { } pid)
+        {
+            throw new BackupException(
+                DatabaseErrorIds.RestoreServerRunning,
+                ErrorKind.ResourceUnavailable,
+                $"A PostgreSQL server (pid {pid}) is running on '{destination}': stop it before restoring over it (-Force does not override this).",
+                destination);
+        }
+
+        var owned = RunningServers.OwnedLocations();
+        foreach (string target in locations.Values.Prepend(destination))
+        {
+            string real = RunningServers.RealPath(target);
+            if (owned.FirstOrDefault(o => RunningServers.Overlap(o, real)) is { } live)
+            {
+                throw new BackupException(
+                    DatabaseErrorIds.RestoreTargetInUse,
+                    ErrorKind.ResourceUnavailable,
+                    $"'{target}' is (or holds, or lies in) '{live}', which a running PostgreSQL server uses: a restore never writes there (-Force does not override this).",
+                    target);
+            }
+        }
+
+        foreach (var tablespace in manifest.Tablespaces)
+        {
+            if (MappedLocation(tablespace, request.TablespaceMapping) is null
+                && Directory.Exists(tablespace.Location) && Directory.EnumerateFileSystemEntries(tablespace.Location).Any())
+            {
+                throw new BackupException(
+                    DatabaseErrorIds.TablespaceMappingRequired,
+                    ErrorKind.InvalidArgument,
+                    $"The tablespace '{tablespace.Name}' would go back to '{tablespace.Location}', which holds files already (as a rule, the source server's own): give it a location of its own with -TablespaceMapping @{{ '{tablespace.Name}' = '/new/location' }} (-Force does not override this).",
+                    tablespace.Location);
+            }
+        }
+    }
+
+    private static string? ArchiveFolder(RestoreBackupSetRequest request)
+    {
+        if (request.ArchiveMode != RestoreArchiveMode.Redirect)
+        {
+            return null;
+        }
+
+        string folder = request.ArchivePath is { Length: > 0 } path
+            ? Path.GetFullPath(path)
+            : throw new BackupException(DatabaseErrorIds.ArchivePathRequired, ErrorKind.InvalidArgument, "-ArchiveMode Redirect needs the folder to archive into: give -ArchivePath.");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>The set's own WAL first, then the archive (which goes on after the set).</summary>
+    private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive)
+    {
+        string wal = RecoverySettings.ShellQuote(Path.Combine(setPath, "wal")) + "/%f";
+        string fromSet = manifest.RedoCompressed ? $"{{ test -f {wal}.gz && gzip -dc {wal}.gz > %p; }}" : $"cp {wal} %p";
+        return archive is null ? fromSet : $"{fromSet} 2>/dev/null || cp {RecoverySettings.ShellQuote(archive)}/%f %p";
+    }
+
+    private static string? MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
         mapping.TryGetValue(tablespace.Id, out string? byId) ? byId
         : mapping.TryGetValue(tablespace.Name, out string? byName) ? byName
-        : tablespace.Location;
+        : null;
 
-    private static string? RecoveryTarget(RestoreBackupSetRequest request)
+    private static ((string Name, string Value)? Setting, Lsn? Lsn, DateTimeOffset? Time) RecoveryTarget(RestoreBackupSetRequest request)
     {
         if (request.RecoveryTargetTime is not null && request.RecoveryTargetLsn is not null)
         {
@@ -96,15 +201,13 @@ internal static class PostgreSqlRestore
                 throw new BackupException(DatabaseErrorIds.InvalidRecoveryTarget, ErrorKind.InvalidArgument, $"'{lsnText}' is not a PostgreSQL LSN (like 0/3000060).");
             }
 
-            return $"recovery_target_lsn = '{lsn}'";
+            return (("recovery_target_lsn", lsn.ToString()), lsn, null);
         }
 
         return request.RecoveryTargetTime is { } time
-            ? $"recovery_target_time = '{time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture)}+00'"
-            : null;
+            ? (("recovery_target_time", time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.ffffff", CultureInfo.InvariantCulture) + "+00"), null, time)
+            : (null, null, null);
     }
-
-    private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static void WriteOwned(string path, string content, BackupSetManifest manifest)
     {

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using BackupCmdlets.Engine.Catalog;
+
+namespace BackupCmdlets.Engine.Databases.PostgreSql;
+
+/// <summary>
+/// Whether a recovery target can be reached with the WAL there is, decided before a restore writes
+/// anything: not before the set is consistent (its stop LSN, the time backup mode ended), and not past
+/// the WAL that the set and the archive hold in one unbroken run of segments from the set's start. A
+/// time target needs a transaction that ended after it (recovery stops at the first one past it, and a
+/// server whose WAL ends first fails with "recovery ended before configured recovery target was
+/// reached"); pg_waldump of the newest segments tells when the last one ended.
+/// </summary>
+internal static partial class RecoveryReach
+{
+    public static void Check(string setPath, BackupSetManifest manifest, string? archive, Lsn? targetLsn, DateTimeOffset? targetTime)
+    {
+        if (manifest.StopPosition is null || !Lsn.TryParse(manifest.StopPosition, out var stop) || manifest.StartPosition is null || !Lsn.TryParse(manifest.StartPosition, out var start))
+        {
+            throw Unreachable("the set records no start and stop LSN", setPath);
+        }
+
+        long segmentSize = manifest.WalSegmentSize ?? 16L << 20;
+        long timeline = manifest.Timeline ?? 1;
+        var run = UnbrokenRun(setPath, archive, timeline, (long)(start.Value / (ulong)segmentSize), segmentSize);
+        var walEnd = new Lsn((ulong)(run[^1].Number + 1) * (ulong)segmentSize);
+        string searched = archive is null ? "the set's own WAL (no WAL archive is recorded or given)" : $"the set's WAL and the archive '{archive}'";
+        if (targetLsn is { } lsn)
+        {
+            if (lsn < stop)
+            {
+                throw Before($"The recovery target LSN {lsn} lies before {stop}, where the set becomes consistent: no recovery can stop there. Restore an older set.", setPath);
+            }
+
+            if (lsn >= walEnd)
+            {
+                throw Unreachable($"the recovery target LSN {lsn} lies past the end of the WAL at hand ({walEnd}, the end of segment {run[^1].Name} in {searched}). If the source still runs, SELECT pg_switch_wal() there archives the segment holding it", setPath);
+            }
+        }
+
+        if (targetTime is { } time)
+        {
+            var consistent = manifest.ConsistentTime ?? manifest.StopTime;
+            if (time < consistent)
+            {
+                throw Before($"The recovery target time {time:u} lies before {consistent:u}, when the set's backup mode ended: no recovery can stop there. Restore an older set.", setPath);
+            }
+
+            var lastEnded = LastTransactionEnd(run, manifest.Database.ServerVersion);
+            if (lastEnded is { } ended && time >= ended)
+            {
+                throw Unreachable($"the recovery target time {time:u} is at or after the last transaction in {searched} ({ended:u} in segment {run[^1].Name}): recovery would end before reaching it. If the source still runs, SELECT pg_switch_wal() there archives what came after", setPath);
+            }
+        }
+    }
+
+    private static BackupException Before(string message, string setPath) =>
+        new(DatabaseErrorIds.RecoveryTargetBeforeConsistency, ErrorKind.InvalidArgument, message, setPath);
+
+    private static BackupException Unreachable(string why, string setPath) =>
+        new(DatabaseErrorIds.RecoveryTargetNotReachable, ErrorKind.InvalidArgument, $"The recovery target cannot be reached: {why}.", setPath);
+
+    /// <summary>The segments of the timeline from <paramref name="first"/> on, as long as none is missing, each where it was found.</summary>
+    private static List<(long Number, string Name, string Path)> UnbrokenRun(string setPath, string? archive, long timeline, long first, long segmentSize)
+    {
+        var found = new Dictionary<long, (string Name, string Path)>();
+        foreach (string folder in new[] { Path.Combine(setPath, "wal"), archive }.OfType<string>().Where(Directory.Exists))
+        {
+            foreach (string file in Directory.EnumerateFiles(folder))
+            {
+                string name = Path.GetFileName(file);
+                string segment = name.EndsWith(".gz", StringComparison.Ordinal) ? name[..^3] : name;
+                if (SegmentName().IsMatch(segment) && long.Parse(segment[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == timeline)
+                {
+                    long perLog = 0x100000000L / segmentSize;
+                    long number = long.Parse(segment[8..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture) * perLog + long.Parse(segment[16..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+                    found.TryAdd(number, (segment, file));
+                }
+            }
+        }
+
+        var run = new List<(long, string, string)>();
+        for (long number = first; found.TryGetValue(number, out var segment); number++)
+        {
+            run.Add((number, segment.Name, segment.Path));
+        }
+
+        if (run.Count == 0)
+        {
+            throw Unreachable($"the segment where the set begins is neither in the set nor in the archive", setPath);
+        }
+
+        return run;
+    }
+
+    /// <summary>When the last transaction in the run ended (its commit or abort record), newest segments first; null when pg_waldump is not at hand.</summary>
+    private static DateTimeOffset? LastTransactionEnd(List<(long Number, string Name, string Path)> run, string serverVersion)
+    {
+        string major = serverVersion.Split('.')[0];
+        string waldump = $"/usr/lib/postgresql/{major}/bin/pg_waldump";
+        if (!File.Exists(waldump))
+        {
+            return null;
+        }
+
+        string temporary = Directory.CreateTempSubdirectory("bkc-waldump-").FullName;
+        try
+        {
+            for (int i = run.Count - 1; i >= 0; i--)
+            {
+                string segment = Path.Combine(temporary, run[i].Name);
+                if (run[i].Path.EndsWith(".gz", StringComparison.Ordinal))
+                {
+                    using var input = new GZipStream(File.OpenRead(run[i].Path), CompressionMode.Decompress);
+                    using var output = File.Create(segment);
+                    input.CopyTo(output);
+                }
+                else
+                {
+                    File.CreateSymbolicLink(segment, run[i].Path);
+                }
+
+                var start = new ProcessStartInfo(waldump) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+                start.ArgumentList.Add(segment);
+                start.Environment["TZ"] = "UTC";
+                start.Environment["PGTZ"] = "UTC";
+                using var process = Process.Start(start)!;
+                var error = process.StandardError.ReadToEndAsync();
+                DateTimeOffset? last = null;
+                while (process.StandardOutput.ReadLine() is { } line)
+                {
+                    if (TransactionEnd().Match(line) is { Success: true } m
+                        && DateTimeOffset.TryParseExact(m.Groups[1].Value, "yyyy-MM-dd HH:mm:ss.FFFFFF", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var ended))
+                    {
+                        last = ended;
+                    }
+                }
+
+                process.WaitForExit();
+                _ = error.Result;
+                if (last is not null)
+                {
+                    return last;
+                }
+            }
+
+            return DateTimeOffset.MinValue;
+        }
+        finally
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+    }
+
+    [GeneratedRegex("^[0-9A-F]{24}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SegmentName();
+
+    [GeneratedRegex(@"desc: (?:COMMIT|ABORT) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)", RegexOptions.CultureInvariant)]
+    private static partial Regex TransactionEnd();
+}
