@@ -40,7 +40,7 @@ internal sealed class ArchiveOutput
         ChunkSize = compression switch
         {
             ArchiveCompression.BZip2 => level * 100_000 - 64,
-            ArchiveCompression.GZip => 4 << 20,
+            ArchiveCompression.GZip => GzipFormat.OwnMemberDataLimit,
             _ => 4 << 20,
         };
         if (compression == ArchiveCompression.None)
