@@ -13,7 +13,8 @@ namespace BackupCmdlets.Engine.Tests.Archiving;
 /// Reading takes a fixed amount of memory whatever the input claims. The "BK" length field of our
 /// gzip members is a hint: a valid gzip whose BK field lies is read as gzip reads it, and members that
 /// inflate to far more than ours hold cost no more memory than ordinary members. Memory is measured as
-/// the growth of the CLI's peak resident set (VmHWM) over a run on a tiny archive.
+/// the growth of the CLI's peak resident set (VmHWM) over a run on a tiny archive. The tar reader
+/// holds at most 16 MiB of extended headers for one entry, and as much of global ones.
 /// </summary>
 public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
 {
@@ -40,6 +41,25 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
 
         Assert.True(test.IsValid, string.Join("\n", test.Problems));
         Assert.Equal(Archives.List(plain).Items.Count, test.EntriesRead);
+    }
+
+    [Theory]
+    [InlineData('x')]
+    [InlineData('g')]
+    public void ExtendedHeadersHoldingMoreThanSixteenMebibytesAreRefused(char type)
+    {
+        var crafted = new CraftedTar();
+        for (int i = 0; i < 17; i++)
+        {
+            crafted.Extended(type, CraftedTar.Record($"BKC.filler{i}", new string('f', (1 << 20) - 40)));
+        }
+
+        string archive = crafted.File("a.txt", "a").Save(_temp.Combine("extended.tar"));
+
+        var test = Archives.Test(archive);
+
+        Assert.False(test.IsValid);
+        Assert.Equal(ArchiveErrorIds.ArchiveCorrupt, Assert.Single(test.Problems).ErrorId);
     }
 
     [Theory]

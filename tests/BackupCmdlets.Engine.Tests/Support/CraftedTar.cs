@@ -46,6 +46,13 @@ public sealed class CraftedTar
         return AddRaw([.. MetaHeader("PaxHeaders/" + name, 'x', pax.Length), .. Padded(pax), .. file], Encoding.UTF8.GetBytes(content));
     }
 
+    /// <summary>A pax extended header on its own ('x' for the next entry, 'g' for all that follow), holding <paramref name="records"/> as given.</summary>
+    public CraftedTar Extended(char type, params string[] records)
+    {
+        byte[] pax = Encoding.UTF8.GetBytes(string.Concat(records));
+        return AddRaw(MetaHeader("PaxHeaders/extended", type, pax.Length), pax);
+    }
+
     /// <summary>A file preceded by a GNU long-name block ('L') whose size field holds <paramref name="sizeField"/>.</summary>
     public CraftedTar FileWithLongNameSize(string name, string content, byte[] sizeField)
     {
@@ -83,17 +90,9 @@ public sealed class CraftedTar
         return field;
     }
 
-    public byte[] ToArray()
-    {
-        var copy = new MemoryStream();
-        copy.Write(_data.ToArray());
-        copy.Write(new byte[TarFormat.RecordSize]);
-        return copy.ToArray();
-    }
-
     public string Save(string path)
     {
-        System.IO.File.WriteAllBytes(path, ToArray());
+        System.IO.File.WriteAllBytes(path, [.. _data.ToArray(), .. new byte[TarFormat.RecordSize]]);
         return path;
     }
 

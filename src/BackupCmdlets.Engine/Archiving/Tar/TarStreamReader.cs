@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Tar;
@@ -14,6 +13,7 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 /// </summary>
 internal sealed class TarStreamReader
 {
+    private const int ExtendedLimit = 16 << 20;
     private readonly Stream _stream;
     private readonly byte[] _block = new byte[TarFormat.BlockSize];
     private readonly Dictionary<string, string> _globalPax = new(StringComparer.Ordinal);
@@ -32,6 +32,7 @@ internal sealed class TarStreamReader
         SkipData();
         Dictionary<string, string>? pax = null;
         long paxOffset = 0;
+        long extended = 0;
         string? longName = null;
         string? longLink = null;
         while (true)
@@ -56,23 +57,24 @@ internal sealed class TarStreamReader
 
             CheckChecksum(offset);
             char type = (char)_block[TarFormat.TypeOffset];
-            long size = Number(TarFormat.SizeOffset, 12, "size", 0, long.MaxValue, RawName(), offset);
+            long size = Number(TarFormat.SizeOffset, 12, "size", 0, long.MaxValue, entry: null, offset);
             switch (type)
             {
                 case 'x':
                     pax ??= new Dictionary<string, string>(StringComparer.Ordinal);
                     paxOffset = offset;
-                    ParsePax(ReadMeta(size, offset), pax, offset);
+                    ParsePax(ReadMeta(size, offset, ref extended), pax, offset);
                     continue;
                 case 'g':
                     _globalPaxOffset = offset;
-                    ParsePax(ReadMeta(size, offset), _globalPax, offset);
+                    long global = _globalPax.Sum(p => (long)p.Key.Length + p.Value.Length);
+                    ParsePax(ReadMeta(size, offset, ref global), _globalPax, offset);
                     continue;
                 case 'L':
-                    longName = TarFormat.ReadString(ReadMeta(size, offset));
+                    longName = TarFormat.ReadString(ReadMeta(size, offset, ref extended));
                     continue;
                 case 'K':
-                    longLink = TarFormat.ReadString(ReadMeta(size, offset));
+                    longLink = TarFormat.ReadString(ReadMeta(size, offset, ref extended));
                     continue;
                 case 'V':
                     StartData(size);
@@ -243,19 +245,22 @@ internal sealed class TarStreamReader
             : name;
     }
 
-    /// <summary>A numeric field of the current block, which must be a number from <paramref name="min"/> to <paramref name="max"/>.</summary>
-    private long Number(int fieldOffset, int length, string field, long min, long max, string entry, long offset)
+    /// <summary>
+    /// A numeric field of the current block, which must be a number from <paramref name="min"/> to
+    /// <paramref name="max"/>; errors name <paramref name="entry"/>, or the block's own name when null.
+    /// </summary>
+    private long Number(int fieldOffset, int length, string field, long min, long max, string? entry, long offset)
     {
         var bytes = _block.AsSpan(fieldOffset, length);
         long? value = TarFormat.ReadNumber(bytes);
         if (value is null)
         {
-            throw Corrupt("tar header", entry, offset, $"its {field} field ({Convert.ToHexString(bytes)}) is not a number");
+            throw Corrupt("tar header", entry ?? RawName(), offset, $"its {field} field ({Convert.ToHexString(bytes)}) is not a number");
         }
 
         return value >= min && value <= max
             ? value.Value
-            : throw Corrupt("tar header", entry, offset, $"its {field} {value} is out of range ({min} to {max})");
+            : throw Corrupt("tar header", entry ?? RawName(), offset, $"its {field} {value} is out of range ({min} to {max})");
     }
 
     private static long PaxInteger(string key, string value, long min, long max, string entry, long offset) =>
@@ -284,11 +289,17 @@ internal sealed class TarStreamReader
         }
     }
 
-    private byte[] ReadMeta(long size, long offset)
+    /// <summary>
+    /// The data of an extended header (pax records, a GNU long name) at <paramref name="offset"/>, added
+    /// to <paramref name="held"/>: what one entry's extended headers hold, and what the global records
+    /// hold, is bounded.
+    /// </summary>
+    private byte[] ReadMeta(long size, long offset, ref long held)
     {
-        if (size > 16 << 20)
+        held += size;
+        if (held > ExtendedLimit)
         {
-            throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The extended header at offset {offset} claims {size} bytes.");
+            throw Corrupt("extended header", RawName(), offset, $"it brings the extended data held to {held} bytes, more than the {ExtendedLimit} a reader keeps");
         }
 
         byte[] data = new byte[size];
