@@ -76,10 +76,13 @@ public sealed class ArchiveExtractor
         }
         finally
         {
-            await WhenAllWrites().ConfigureAwait(false);
+            // No write outlives the run; when the read failed, its error is the one reported.
+            await Task.WhenAll(_writes).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             _writers.Dispose();
         }
 
+        // A write fails the run unless it reported its failure as a problem (IO errors do).
+        await Task.WhenAll(_writes).ConfigureAwait(false);
         ApplyFolderMetadata();
         return new ExpandArchiveResult(_archive, _destination, entries, _files, _directories, _symlinks, _hardLinks, _bytesWritten, _skipped, _problems, clock.Elapsed);
     }
@@ -271,7 +274,12 @@ public sealed class ArchiveExtractor
         _writes.Add(write);
         if (_writes.Count > 4096)
         {
-            _writes.RemoveAll(t => t.IsCompleted);
+            // Failed writes stay, to be reported at the end.
+            _writes.RemoveAll(t => t.IsCompletedSuccessfully);
+            foreach (string path in _pendingFiles.Where(p => p.Value.IsCompletedSuccessfully).Select(p => p.Key).ToList())
+            {
+                _pendingFiles.Remove(path);
+            }
         }
     }
 
@@ -416,18 +424,6 @@ public sealed class ArchiveExtractor
             {
                 AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not set the metadata of '{path}': {ex.Message}", header.Offset));
             }
-        }
-    }
-
-    private async Task WhenAllWrites()
-    {
-        try
-        {
-            await Task.WhenAll(_writes).ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // Each write reports its own failure as a problem.
         }
     }
 

@@ -40,7 +40,7 @@ internal sealed class ArchiveOutput
         ChunkSize = compression switch
         {
             ArchiveCompression.BZip2 => level * 100_000 - 64,
-            ArchiveCompression.GZip => 4 << 20,
+            ArchiveCompression.GZip => GzipFormat.OwnMemberDataLimit,
             _ => 4 << 20,
         };
         if (compression == ArchiveCompression.None)
@@ -84,9 +84,15 @@ internal sealed class ArchiveOutput
         Task<Chunk> work = _compressors is null
             ? Task.FromResult(new Chunk(chunk[..length]))
             : _compressors.Start(() => Compress(chunk, length));
-        if (!_pending.Writer.TryWrite(work))
+        try
         {
             _pending.Writer.WriteAsync(work, _cancellation).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            // The writer stopped on an error and closed the queue: that error is the one to report.
+            _writer.GetAwaiter().GetResult();
+            throw;
         }
     }
 
@@ -154,6 +160,21 @@ internal sealed class ArchiveOutput
     /// </summary>
     private void WriteInOrder()
     {
+        try
+        {
+            WriteQueuedChunks();
+        }
+        catch (Exception ex)
+        {
+            // Nothing takes chunks any more: close the queue, so a producer waiting for room fails
+            // with this error instead of waiting for ever.
+            _pending.Writer.TryComplete(ex);
+            throw;
+        }
+    }
+
+    private void WriteQueuedChunks()
+    {
         var reader = _pending.Reader;
         var handle = _file.SafeFileHandle;
         long offset = 0;
@@ -166,10 +187,17 @@ internal sealed class ArchiveOutput
                 {
                     var data = chunk.Data;
                     var hashing = Task.Run(() => _sha256.AppendData(data));
-                    Write(handle, data, offset);
-                    offset += data.Count;
-                    Interlocked.Add(ref _bytesOut, data.Count);
-                    hashing.GetAwaiter().GetResult();
+                    try
+                    {
+                        Write(handle, data, offset);
+                        offset += data.Count;
+                        Interlocked.Add(ref _bytesOut, data.Count);
+                    }
+                    finally
+                    {
+                        // Also when the write failed: the buffer goes back to the pool only once hashed.
+                        hashing.GetAwaiter().GetResult();
+                    }
                 }
                 finally
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Syncing;
@@ -26,10 +27,12 @@ internal static class RacyTimestampGuard
 
     /// <summary>
     /// Waits until every given file's time stamp tick is over, then answers those whose destination
-    /// copy differs from the source (in metadata or contents), with the source's current metadata.
+    /// copy differs from the source (in metadata or contents), with the source's current metadata. A
+    /// file that cannot be compared with its copy (other than one that vanished since) is a problem:
+    /// its copy may be stale.
     /// </summary>
     public static List<(string Path, FileMetadata Source, FileMetadata? Destination)> FindStale(
-        IReadOnlyCollection<string> paths, string source, string destination, int parallelism, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> paths, string source, string destination, int parallelism, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken)
     {
         var candidates = paths
             .Select(p => (Path: p, Source: UnixFileSystem.TryLstat(TreeComparer.FullPath(source, p))))
@@ -47,7 +50,7 @@ internal static class RacyTimestampGuard
             Task.Delay(wait, cancellationToken).GetAwaiter().GetResult();
         }
 
-        var stale = new System.Collections.Concurrent.ConcurrentBag<(string, FileMetadata, FileMetadata?)>();
+        var stale = new ConcurrentBag<(string, FileMetadata, FileMetadata?)>();
         var options = new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken };
         Parallel.ForEach(candidates, options, candidate =>
         {
@@ -67,9 +70,13 @@ internal static class RacyTimestampGuard
                     stale.Add((candidate.Path, now, copy));
                 }
             }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                // Vanished since: the next run's scan deletes the copy.
+            }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                // Vanished or unreadable now: the next run's scan reports it.
+                problems.Add(SyncProblems.Read(sourcePath, ex));
             }
         });
 

@@ -147,7 +147,7 @@ internal sealed class SyncApplier
         IReadOnlyCollection<string> candidates = racyFiles.Where(p => !_failed.ContainsKey(p)).ToList();
         for (int round = 0; round < MaximumRacyRounds && candidates.Count > 0; round++)
         {
-            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _parallelism, _cancellationToken);
+            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _parallelism, _problems, _cancellationToken);
             var recopied = new List<string>();
             foreach (var (path, source, destination) in stale)
             {

@@ -6,8 +6,8 @@ namespace BackupCmdlets.Engine.Tests.Support;
 /// <summary>Short calls to the archive engine for tests.</summary>
 public static class Archives
 {
-    public static ArchiveResult Create(string source, string archive, ArchiveCompression compression = ArchiveCompression.None, bool force = false, bool checksum = false) =>
-        ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = compression, Force = force, Checksum = checksum }, null, CancellationToken.None).GetAwaiter().GetResult();
+    public static ArchiveResult Create(string source, string archive, ArchiveCompression compression = ArchiveCompression.None, bool force = false, bool checksum = false, int? level = null) =>
+        ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = compression, Force = force, Checksum = checksum, CompressionLevel = level }, null, CancellationToken.None).GetAwaiter().GetResult();
 
     public static ArchiveTestResult Test(string archive, string? compare = null) =>
         ArchiveTester.TestAsync(new TestArchiveRequest(archive) { CompareDirectory = compare }, null, CancellationToken.None).GetAwaiter().GetResult();

@@ -8,24 +8,41 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// The decompressed bytes of a gzip file of one or more members, read ahead on worker threads.
 /// Members that carry their length (ours) are inflated in parallel; others are inflated in order.
 /// Every member's CRC-32 and length are checked, and a file that ends inside a member is an error
-/// (GZipStream would return a short read without complaint). Errors surface in stream order.
+/// (GZipStream would return a short read without complaint). Errors surface in stream order: an error
+/// of the read-ahead thread completes the queue, so the reader meets it after the last good segment.
 /// </summary>
+/// <remarks>
+/// Memory stays within a fixed budget whatever the file claims: at most <see cref="QueueLength"/>
+/// segments wait, a streamed segment is <see cref="SegmentSize"/> bytes, and a member is inflated as
+/// a whole only when its "BK" length and its ISIZE are within what our writer produces and the member
+/// ends where another begins. Any other member is inflated in order, as gzip reads it.
+/// </remarks>
 internal sealed class GzipDecompressingStream : ReadOnlyStream
 {
     private const int SegmentSize = 1 << 20;
+    private const int ReadAheadBudget = 128 << 20;
+
+    // A member inflated whole holds two pooled arrays (compressed and inflated), each rounded up to a
+    // power of two: up to four times the longest member we write.
+    private static readonly int QueueLength = Math.Max(2, ReadAheadBudget / (4 * GzipFormat.OwnMemberLengthLimit));
     private readonly Channel<Task<Segment>> _segments;
+    private readonly ArrayPool<byte> _buffers;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
     private Segment _current = Segment.Empty;
     private int _position;
     private long _compressedRead;
     private bool _finished;
+    private bool _disposed;
 
     public GzipDecompressingStream(Stream input, int workers)
     {
-        workers = Math.Max(1, workers);
-        _segments = Channel.CreateBounded<Task<Segment>>(new BoundedChannelOptions(workers * 2) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Factory.StartNew(() => Produce(input), TaskCreationOptions.LongRunning);
+        int queue = Math.Clamp(workers * 2, 2, QueueLength);
+        _segments = Channel.CreateBounded<Task<Segment>>(new BoundedChannelOptions(queue) { SingleReader = true, SingleWriter = true });
+
+        // This stream's own pool: nothing it rented stays allocated after it (a long PowerShell session).
+        _buffers = ArrayPool<byte>.Create(GzipFormat.OwnMemberLengthLimit, queue + 3);
+        _producer = Task.Factory.StartNew(() => Produce(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Compressed bytes taken from the file so far (for progress).</summary>
@@ -49,34 +66,33 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _stop.Cancel();
+            _producer.GetAwaiter().GetResult();
             while (_segments.Reader.TryRead(out var pending))
             {
-                pending.ContinueWith(t => { if (t.IsCompletedSuccessfully) { t.Result.Return(); } }, TaskScheduler.Default);
+                // The caller stopped reading before these: their data, and any error in it, lies past what
+                // it read. They are waited for only so that nothing this stream started outlives it.
+                WaitQuietly(pending);
             }
 
-            try
-            {
-                _producer.Wait();
-            }
-            catch (AggregateException)
-            {
-            }
-
-            _current.Return();
             _stop.Dispose();
         }
 
         base.Dispose(disposing);
     }
 
+    private static void WaitQuietly(Task segment) => segment.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
+
     private bool NextSegment()
     {
-        _current.Return();
+        _current.ReturnTo(_buffers);
         _current = Segment.Empty;
         _position = 0;
+
+        // A queue completed with an error throws it here, once every segment before it has been read.
         if (!_segments.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() || !_segments.Reader.TryRead(out var next))
         {
             _finished = true;
@@ -105,22 +121,16 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
 
                 any = true;
                 long memberOffset = source.Offset;
-                source.Ensure(GzipFormat.OwnHeaderLength);
-                if (GzipFormat.OwnMemberLength(source.Available) is int length)
+                if (WholeMemberLength(source) is int length)
                 {
-                    if (!source.Ensure(length))
-                    {
-                        throw GzipMemberParser.Truncated(source.Offset + source.Available.Length);
-                    }
-
-                    byte[] member = ArrayPool<byte>.Shared.Rent(length);
+                    byte[] member = _buffers.Rent(length);
                     source.Available[..length].CopyTo(member);
                     source.Advance(length);
-                    Publish(writer, Task.Run(() => InflateWholeMember(member, length, memberOffset)));
+                    Publish(Task.Run(() => InflateWholeMember(member, length, memberOffset)));
                 }
                 else
                 {
-                    InflateStreamingMember(source, memberOffset, writer);
+                    InflateStreamingMember(source, memberOffset);
                 }
 
                 Interlocked.Exchange(ref _compressedRead, source.Offset);
@@ -135,14 +145,47 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
         }
         catch (Exception ex)
         {
-            writer.TryWrite(Task.FromException<Segment>(ex));
-            writer.TryComplete();
+            // Completing the queue with the error cannot fail, even when the queue is full.
+            writer.TryComplete(ex);
         }
     }
 
-    private void Publish(ChannelWriter<Task<Segment>> writer, Task<Segment> segment)
+    private void Publish(Task<Segment> segment)
     {
-        writer.WriteAsync(segment, _stop.Token).AsTask().GetAwaiter().GetResult();
+        try
+        {
+            _segments.Writer.WriteAsync(segment, _stop.Token).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            WaitQuietly(segment);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The length of the member at the start of <paramref name="source"/> when it may be inflated as a
+    /// whole: one of ours by its header, its "BK" length and ISIZE within what our writer produces, and
+    /// followed by the end of the file, zero padding or another member. Null when it is to be streamed.
+    /// </summary>
+    private static int? WholeMemberLength(InputBuffer source)
+    {
+        source.Ensure(GzipFormat.OwnHeaderLength);
+        if (GzipFormat.OwnMemberLength(source.Available) is not int length || length > GzipFormat.OwnMemberLengthLimit)
+        {
+            return null;
+        }
+
+        source.Ensure(length + 2);
+        var available = source.Available;
+        if (available.Length < length || BinaryPrimitives.ReadUInt32LittleEndian(available[(length - 4)..]) > GzipFormat.OwnMemberDataLimit)
+        {
+            return null;
+        }
+
+        var next = available[length..];
+        bool endsThere = next.IsEmpty || next[0] == 0 || (next.Length >= 2 && next[0] == GzipFormat.Id1 && next[1] == GzipFormat.Id2);
+        return endsThere ? length : null;
     }
 
     private static void SkipZeroPadding(InputBuffer source)
@@ -161,27 +204,39 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
         while (source.Fill());
     }
 
-    private static Segment InflateWholeMember(byte[] member, int length, long offset)
+    /// <summary>Inflates a member found by <see cref="WholeMemberLength"/>, which must end exactly where its length says.</summary>
+    private Segment InflateWholeMember(byte[] member, int length, long offset)
     {
         try
         {
             var data = member.AsSpan(0, length);
-            int header = GzipMemberParser.HeaderLength(data, offset);
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
-            if (header == 0 || size > 1 << 28)
-            {
-                throw GzipMemberParser.Corrupt(offset, "member header or length is invalid");
-            }
-
-            byte[] output = ArrayPool<byte>.Shared.Rent((int)size + 1);
+            var body = data[GzipFormat.OwnHeaderLength..^GzipFormat.TrailerLength];
+            int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
+            byte[] output = _buffers.Rent(size);
             try
             {
                 using var inflater = new RawInflater();
-                var body = data[header..^GzipFormat.TrailerLength];
-                var (consumed, produced, ended) = inflater.Inflate(body, output.AsSpan(0, (int)size + 1));
+                var (consumed, produced, ended) = size > 0 ? inflater.Inflate(body, output.AsSpan(0, size)) : (0, 0, false);
+                if (!ended && produced == size)
+                {
+                    // The output is full (zlib takes no empty one): the stream may still end, its last code
+                    // yielding nothing, or run on.
+                    Span<byte> probe = stackalloc byte[1];
+                    var (more, extra, end) = inflater.Inflate(body[consumed..], probe);
+                    if (extra > 0)
+                    {
+                        throw GzipMemberParser.Corrupt(offset, $"the member inflates to more than its ISIZE of {size} bytes");
+                    }
+
+                    consumed += more;
+                    ended = end;
+                }
+
                 if (!ended || consumed != body.Length)
                 {
-                    throw GzipMemberParser.Corrupt(offset, ended ? "deflate data ends before the member does" : "deflate data runs past its member length");
+                    throw GzipMemberParser.Corrupt(offset, ended
+                        ? $"the deflate data ends {body.Length - consumed} bytes before the member length in its BK field ({length}) says"
+                        : $"the deflate data runs past the member length in its BK field ({length})");
                 }
 
                 GzipMemberParser.CheckTrailer(data[^GzipFormat.TrailerLength..], ZlibNative.Crc32(0, output.AsSpan(0, produced)), produced, offset);
@@ -189,7 +244,7 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(output);
+                _buffers.Return(output);
                 throw;
             }
         }
@@ -199,29 +254,20 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(member);
+            _buffers.Return(member);
         }
     }
 
-    private void InflateStreamingMember(InputBuffer source, long offset, ChannelWriter<Task<Segment>> writer)
+    private void InflateStreamingMember(InputBuffer source, long offset)
     {
-        int header;
-        while ((header = GzipMemberParser.HeaderLength(source.Available, offset)) == 0)
-        {
-            if (!source.Ensure(source.Available.Length + 1))
-            {
-                throw GzipMemberParser.Truncated(source.Offset + source.Available.Length);
-            }
-        }
-
-        source.Advance(header);
+        GzipMemberParser.SkipHeader(source, offset);
         using var inflater = new RawInflater();
         uint crc = 0;
         long total = 0;
         bool ended = false;
         while (!ended)
         {
-            byte[] output = ArrayPool<byte>.Shared.Rent(SegmentSize);
+            byte[] output = _buffers.Rent(SegmentSize);
             int filled = 0;
             try
             {
@@ -251,16 +297,16 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
                         throw GzipMemberParser.Truncated(source.Offset + source.Available.Length);
                     }
                 }
-
-                total += filled;
-                Interlocked.Exchange(ref _compressedRead, source.Offset);
-                Publish(writer, Task.FromResult(new Segment(output, filled)));
             }
             catch
             {
-                ArrayPool<byte>.Shared.Return(output);
+                _buffers.Return(output);
                 throw;
             }
+
+            total += filled;
+            Interlocked.Exchange(ref _compressedRead, source.Offset);
+            Publish(Task.FromResult(new Segment(output, filled)));
         }
 
         if (!source.Ensure(GzipFormat.TrailerLength))
@@ -276,11 +322,11 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
     {
         public static readonly Segment Empty = new([], 0);
 
-        public void Return()
+        public void ReturnTo(ArrayPool<byte> pool)
         {
             if (Buffer.Length > 0)
             {
-                ArrayPool<byte>.Shared.Return(Buffer);
+                pool.Return(Buffer);
             }
         }
     }

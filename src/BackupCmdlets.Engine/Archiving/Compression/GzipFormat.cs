@@ -16,10 +16,17 @@ internal static class GzipFormat
     public const byte FlagExtra = 4;
     public const byte FlagName = 8;
     public const byte FlagComment = 16;
+    public const byte ReservedFlags = 0xE0;
     public const int TrailerLength = 8;
 
     /// <summary>Header of a member we write: 10 fixed bytes + XLEN + the "BK" subfield (4-byte length).</summary>
     public const int OwnHeaderLength = 10 + 2 + 4 + 4;
+
+    /// <summary>The most uncompressed bytes a member we write holds (the writer's chunk size).</summary>
+    public const int OwnMemberDataLimit = 4 << 20;
+
+    /// <summary>The longest member we write: <see cref="OwnMemberDataLimit"/> bytes at their least compressible.</summary>
+    public static int OwnMemberLengthLimit => GzipChunkCompressor.MaxOutputLength(OwnMemberDataLimit);
 
     public static void WriteOwnHeader(Span<byte> header, int memberLength, int level)
     {
@@ -37,7 +44,10 @@ internal static class GzipFormat
         BinaryPrimitives.WriteInt32LittleEndian(header[16..], memberLength);
     }
 
-    /// <summary>The member length from our "BK" field, when <paramref name="header"/> starts with one of our headers.</summary>
+    /// <summary>
+    /// The member length from our "BK" field, when <paramref name="header"/> starts with one of our
+    /// headers. Only a claim: any gzip writer may put these bytes there, and damage may change them.
+    /// </summary>
     public static int? OwnMemberLength(ReadOnlySpan<byte> header)
     {
         if (header.Length < OwnHeaderLength || header[0] != Id1 || header[1] != Id2 || header[2] != MethodDeflate

@@ -6,65 +6,59 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 internal static class GzipMemberParser
 {
     /// <summary>
-    /// The length of the member header at the start of <paramref name="data"/>; 0 when more bytes are
-    /// needed to tell; throws when it is not a gzip header.
+    /// Consumes the member header at the start of <paramref name="source"/>, checking what a
+    /// decompressor must (magic, method, reserved flags, the header CRC when present). The optional
+    /// name and comment are skipped as they stream past, so memory does not grow with their length.
     /// </summary>
-    public static int HeaderLength(ReadOnlySpan<byte> data, long offset)
+    public static void SkipHeader(InputBuffer source, long offset)
     {
-        if (data.Length < 10)
-        {
-            return 0;
-        }
-
-        if (data[0] != GzipFormat.Id1 || data[1] != GzipFormat.Id2)
+        Require(source, 10);
+        var fixedPart = source.Available[..10];
+        if (fixedPart[0] != GzipFormat.Id1 || fixedPart[1] != GzipFormat.Id2)
         {
             throw Corrupt(offset, "not a gzip member header");
         }
 
-        if (data[2] != GzipFormat.MethodDeflate)
+        if (fixedPart[2] != GzipFormat.MethodDeflate)
         {
-            throw Corrupt(offset, $"unknown compression method {data[2]}");
+            throw Corrupt(offset, $"unknown compression method {fixedPart[2]}");
         }
 
-        byte flags = data[3];
-        int position = 10;
+        byte flags = fixedPart[3];
+        if ((flags & GzipFormat.ReservedFlags) != 0)
+        {
+            throw Corrupt(offset, $"reserved header flags 0x{flags & GzipFormat.ReservedFlags:x2} are set");
+        }
+
+        uint crc = Consume(source, 10, 0);
         if ((flags & GzipFormat.FlagExtra) != 0)
         {
-            if (data.Length < position + 2)
-            {
-                return 0;
-            }
-
-            position += 2 + BinaryPrimitives.ReadUInt16LittleEndian(data[position..]);
+            Require(source, 2);
+            int extraLength = BinaryPrimitives.ReadUInt16LittleEndian(source.Available);
+            crc = Consume(source, 2, crc);
+            Require(source, extraLength);
+            crc = Consume(source, extraLength, crc);
         }
 
-        foreach (byte flag in new[] { GzipFormat.FlagName, GzipFormat.FlagComment })
+        foreach (byte flag in (ReadOnlySpan<byte>)[GzipFormat.FlagName, GzipFormat.FlagComment])
         {
-            if ((flags & flag) == 0)
+            if ((flags & flag) != 0)
             {
-                continue;
+                crc = SkipZeroTerminated(source, crc);
             }
-
-            if (data.Length <= position)
-            {
-                return 0;
-            }
-
-            int zero = data[position..].IndexOf((byte)0);
-            if (zero < 0)
-            {
-                return 0;
-            }
-
-            position += zero + 1;
         }
 
         if ((flags & GzipFormat.FlagHeaderCrc) != 0)
         {
-            position += 2;
-        }
+            Require(source, 2);
+            ushort stored = BinaryPrimitives.ReadUInt16LittleEndian(source.Available);
+            if (stored != (ushort)crc)
+            {
+                throw Corrupt(offset, $"header CRC mismatch (stored {stored:x4}, computed {(ushort)crc:x4})");
+            }
 
-        return data.Length >= position ? position : 0;
+            source.Advance(2);
+        }
     }
 
     public static void CheckTrailer(ReadOnlySpan<byte> trailer, uint crc, long length, long offset)
@@ -87,4 +81,34 @@ internal static class GzipMemberParser
 
     public static BackupException Truncated(long offset) =>
         new(ArchiveErrorIds.ArchiveTruncated, ErrorKind.InvalidData, $"The archive is truncated: the compressed data ends at offset {offset} in the middle of a gzip member.");
+
+    private static void Require(InputBuffer source, int count)
+    {
+        if (!source.Ensure(count))
+        {
+            throw Truncated(source.Offset + source.Available.Length);
+        }
+    }
+
+    private static uint Consume(InputBuffer source, int count, uint crc)
+    {
+        crc = ZlibNative.Crc32(crc, source.Available[..count]);
+        source.Advance(count);
+        return crc;
+    }
+
+    private static uint SkipZeroTerminated(InputBuffer source, uint crc)
+    {
+        while (true)
+        {
+            Require(source, 1);
+            int zero = source.Available.IndexOf((byte)0);
+            if (zero >= 0)
+            {
+                return Consume(source, zero + 1, crc);
+            }
+
+            crc = Consume(source, source.Available.Length, crc);
+        }
+    }
 }

@@ -45,7 +45,10 @@ internal static class TarFormat
         field[digits] = 0;
     }
 
-    /// <summary>Octal when it fits, else GNU's base-256 (high bit set, big-endian).</summary>
+    /// <summary>
+    /// Octal when it fits, else GNU's base-256: the field is a big-endian two's complement number
+    /// with the leading bit set as a marker, so a negative value starts 0xFF and a positive one 0x80.
+    /// </summary>
     public static void WriteNumber(Span<byte> field, long value)
     {
         long max = (1L << (3 * (field.Length - 1))) - 1;
@@ -55,29 +58,33 @@ internal static class TarFormat
             return;
         }
 
-        field.Clear();
-        for (int i = field.Length - 1; i > 0 && value != 0; i--)
+        for (int i = field.Length - 1; i >= 0; i--)
         {
             field[i] = (byte)value;
             value >>= 8;
         }
 
-        field[0] = 0x80;
+        field[0] |= 0x80;
     }
 
-    /// <summary>Reads an octal (space/NUL terminated) or base-256 field; null when it is not a number.</summary>
+    /// <summary>Reads an octal (space/NUL terminated) or base-256 field; null when it is not a number or does not fit 64 bits.</summary>
     public static long? ReadNumber(ReadOnlySpan<byte> field)
     {
         if (field.Length > 0 && (field[0] & 0x80) != 0)
         {
-            long result = field[0] & 0x3F;
-            bool negative = (field[0] & 0x40) != 0;
+            // Bit 6 of the first byte is the sign of the two's complement number the rest continues.
+            long result = (field[0] & 0x3F) - (field[0] & 0x40);
             for (int i = 1; i < field.Length; i++)
             {
+                if (result > long.MaxValue >> 8 || result < long.MinValue >> 8)
+                {
+                    return null;
+                }
+
                 result = (result << 8) | field[i];
             }
 
-            return negative ? -result : result;
+            return result;
         }
 
         long value = 0;

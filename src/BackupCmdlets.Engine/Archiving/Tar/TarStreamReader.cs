@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Tar;
@@ -7,13 +6,18 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 /// <summary>
 /// Reads entries from a (decompressed) tar stream: ustar, GNU (long names 'L'/'K', base-256
 /// numbers) and pax ('x', 'g'). Every header checksum is checked, and a stream that ends before
-/// the end-of-archive marker is reported as truncated with the offset where it ends.
+/// the end-of-archive marker is reported as truncated with the offset where it ends. Every field
+/// used is checked too: one that is not a number, or out of the range the entry's kind of value can
+/// take, makes the archive corrupt (ArchiveCorrupt, naming the entry and the offset of the block
+/// holding the field), as a bad checksum does.
 /// </summary>
 internal sealed class TarStreamReader
 {
+    private const int ExtendedLimit = 16 << 20;
     private readonly Stream _stream;
     private readonly byte[] _block = new byte[TarFormat.BlockSize];
     private readonly Dictionary<string, string> _globalPax = new(StringComparer.Ordinal);
+    private long _globalPaxOffset;
     private long _dataRemaining;
     private long _paddingRemaining;
 
@@ -27,6 +31,8 @@ internal sealed class TarStreamReader
     {
         SkipData();
         Dictionary<string, string>? pax = null;
+        long paxOffset = 0;
+        long extended = 0;
         string? longName = null;
         string? longLink = null;
         while (true)
@@ -51,22 +57,24 @@ internal sealed class TarStreamReader
 
             CheckChecksum(offset);
             char type = (char)_block[TarFormat.TypeOffset];
-            long size = TarFormat.ReadNumber(_block.AsSpan(TarFormat.SizeOffset, 12))
-                ?? throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The tar header at offset {offset} has an invalid size field.");
+            long size = Number(TarFormat.SizeOffset, 12, "size", 0, long.MaxValue, entry: null, offset);
             switch (type)
             {
                 case 'x':
                     pax ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                    ParsePax(ReadMeta(size, offset), pax, offset);
+                    paxOffset = offset;
+                    ParsePax(ReadMeta(size, offset, ref extended), pax, offset);
                     continue;
                 case 'g':
-                    ParsePax(ReadMeta(size, offset), _globalPax, offset);
+                    _globalPaxOffset = offset;
+                    long global = _globalPax.Sum(p => (long)p.Key.Length + p.Value.Length);
+                    ParsePax(ReadMeta(size, offset, ref global), _globalPax, offset);
                     continue;
                 case 'L':
-                    longName = TarFormat.ReadString(ReadMeta(size, offset));
+                    longName = TarFormat.ReadString(ReadMeta(size, offset, ref extended));
                     continue;
                 case 'K':
-                    longLink = TarFormat.ReadString(ReadMeta(size, offset));
+                    longLink = TarFormat.ReadString(ReadMeta(size, offset, ref extended));
                     continue;
                 case 'V':
                     StartData(size);
@@ -74,7 +82,7 @@ internal sealed class TarStreamReader
                     continue;
             }
 
-            var header = Decode(offset, type, size, pax, longName, longLink);
+            var header = Decode(offset, type, size, pax, paxOffset, longName, longLink);
             StartData(header.DataSize);
             return header;
         }
@@ -147,47 +155,40 @@ internal sealed class TarStreamReader
         _paddingRemaining = TarFormat.PaddedSize(size) - size;
     }
 
-    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, string? longName, string? longLink)
+    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, long paxOffset, string? longName, string? longLink)
     {
         var block = _block.AsSpan();
-        string name = TarFormat.ReadString(block[..TarFormat.NameLength]);
         bool ustar = block.Slice(TarFormat.MagicOffset, 5).SequenceEqual("ustar"u8);
-        if (ustar && block[TarFormat.PrefixOffset] != 0 && block.Slice(TarFormat.MagicOffset, 8).SequenceEqual("ustar\u000000"u8))
-        {
-            name = TarFormat.ReadString(block.Slice(TarFormat.PrefixOffset, TarFormat.PrefixLength)) + "/" + name;
-        }
-
-        string link = TarFormat.ReadString(block.Slice(TarFormat.LinkNameOffset, TarFormat.NameLength));
-        int mode = (int)(TarFormat.ReadNumber(block.Slice(TarFormat.ModeOffset, 8)) ?? 0) & 0xFFF;
-        long uid = TarFormat.ReadNumber(block.Slice(TarFormat.UidOffset, 8)) ?? 0;
-        long gid = TarFormat.ReadNumber(block.Slice(TarFormat.GidOffset, 8)) ?? 0;
-        var mtime = new UnixTime(TarFormat.ReadNumber(block.Slice(TarFormat.MtimeOffset, 12)) ?? 0, 0);
+        string name = longName ?? RawName();
+        string link = longLink ?? TarFormat.ReadString(block.Slice(TarFormat.LinkNameOffset, TarFormat.NameLength));
         string user = ustar ? TarFormat.ReadString(block.Slice(TarFormat.UserNameOffset, TarFormat.OwnerNameLength)) : "";
         string group = ustar ? TarFormat.ReadString(block.Slice(TarFormat.GroupNameOffset, TarFormat.OwnerNameLength)) : "";
-        int major = ustar ? (int)(TarFormat.ReadNumber(block.Slice(TarFormat.DevMajorOffset, 8)) ?? 0) : 0;
-        int minor = ustar ? (int)(TarFormat.ReadNumber(block.Slice(TarFormat.DevMinorOffset, 8)) ?? 0) : 0;
-
-        name = longName ?? name;
-        link = longLink ?? link;
-        foreach (var records in new[] { _globalPax, pax })
+        foreach (var (records, _) in Extended(pax, paxOffset))
         {
-            if (records is null)
-            {
-                continue;
-            }
+            name = records.GetValueOrDefault("path", name);
+            link = records.GetValueOrDefault("linkpath", link);
+            user = records.GetValueOrDefault("uname", user);
+            group = records.GetValueOrDefault("gname", group);
+        }
 
+        int mode = (int)Number(TarFormat.ModeOffset, 8, "mode", 0, TarFormat.MaxOctal7, name, offset) & 0xFFF;
+        long uid = Number(TarFormat.UidOffset, 8, "uid", 0, uint.MaxValue, name, offset);
+        long gid = Number(TarFormat.GidOffset, 8, "gid", 0, uint.MaxValue, name, offset);
+        var mtime = new UnixTime(Number(TarFormat.MtimeOffset, 12, "mtime", UnixTime.MinSeconds, UnixTime.MaxSeconds, name, offset), 0);
+        bool device = type is '3' or '4';
+        int major = ustar && device ? (int)Number(TarFormat.DevMajorOffset, 8, "devmajor", 0, int.MaxValue, name, offset) : 0;
+        int minor = ustar && device ? (int)Number(TarFormat.DevMinorOffset, 8, "devminor", 0, int.MaxValue, name, offset) : 0;
+        foreach (var (records, recordsOffset) in Extended(pax, paxOffset))
+        {
             foreach (var (key, value) in records)
             {
                 switch (key)
                 {
-                    case "path": name = value; break;
-                    case "linkpath": link = value; break;
-                    case "size": size = ParseLong(value, key, offset); break;
-                    case "uid": uid = ParseLong(value, key, offset); break;
-                    case "gid": gid = ParseLong(value, key, offset); break;
-                    case "uname": user = value; break;
-                    case "gname": group = value; break;
-                    case "mtime": mtime = ParseTime(value, offset); break;
+                    case "size": size = PaxInteger(key, value, 0, long.MaxValue, name, recordsOffset); break;
+                    case "uid": uid = PaxInteger(key, value, 0, uint.MaxValue, name, recordsOffset); break;
+                    case "gid": gid = PaxInteger(key, value, 0, uint.MaxValue, name, recordsOffset); break;
+                    case "mtime": mtime = PaxTime(key, value, name, recordsOffset); break;
+                    case "atime" or "ctime": PaxTime(key, value, name, recordsOffset); break;
                     default:
                         if (key.StartsWith("GNU.sparse", StringComparison.Ordinal))
                         {
@@ -224,6 +225,57 @@ internal sealed class TarStreamReader
         return new TarEntryHeader(name, entryType, mode, uid, gid, user, group, size, mtime, link, major, minor) { Offset = offset };
     }
 
+    /// <summary>The global pax records, then the entry's own, each with the offset of the header that held them.</summary>
+    private IEnumerable<(Dictionary<string, string> Records, long Offset)> Extended(Dictionary<string, string>? pax, long paxOffset)
+    {
+        yield return (_globalPax, _globalPaxOffset);
+        if (pax is not null)
+        {
+            yield return (pax, paxOffset);
+        }
+    }
+
+    /// <summary>The name in the current block (prefix and name for ustar), before long-name and pax records.</summary>
+    private string RawName()
+    {
+        var block = _block.AsSpan();
+        string name = TarFormat.ReadString(block[..TarFormat.NameLength]);
+        return block[TarFormat.PrefixOffset] != 0 && block.Slice(TarFormat.MagicOffset, 8).SequenceEqual("ustar\u000000"u8)
+            ? TarFormat.ReadString(block.Slice(TarFormat.PrefixOffset, TarFormat.PrefixLength)) + "/" + name
+            : name;
+    }
+
+    /// <summary>
+    /// A numeric field of the current block, which must be a number from <paramref name="min"/> to
+    /// <paramref name="max"/>; errors name <paramref name="entry"/>, or the block's own name when null.
+    /// </summary>
+    private long Number(int fieldOffset, int length, string field, long min, long max, string? entry, long offset)
+    {
+        var bytes = _block.AsSpan(fieldOffset, length);
+        long? value = TarFormat.ReadNumber(bytes);
+        if (value is null)
+        {
+            throw Corrupt("tar header", entry ?? RawName(), offset, $"its {field} field ({Convert.ToHexString(bytes)}) is not a number");
+        }
+
+        return value >= min && value <= max
+            ? value.Value
+            : throw Corrupt("tar header", entry ?? RawName(), offset, $"its {field} {value} is out of range ({min} to {max})");
+    }
+
+    private static long PaxInteger(string key, string value, long min, long max, string entry, long offset) =>
+        !PaxRecords.TryParseInteger(value, out long result) ? throw Corrupt("pax header", entry, offset, $"its record {key}={value} is not a number")
+        : result < min || result > max ? throw Corrupt("pax header", entry, offset, $"its record {key}={value} is out of range ({min} to {max})")
+        : result;
+
+    private static UnixTime PaxTime(string key, string value, string entry, long offset) =>
+        !PaxRecords.TryParseTime(value, out var time) ? throw Corrupt("pax header", entry, offset, $"its record {key}={value} is not a time")
+        : time.Seconds < UnixTime.MinSeconds || time.Seconds > UnixTime.MaxSeconds ? throw Corrupt("pax header", entry, offset, $"its record {key}={value} is out of range (years 1 to 9999)")
+        : time;
+
+    private static BackupException Corrupt(string what, string entry, long offset, string why) =>
+        new(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The {what} of '{entry}' at offset {offset} is corrupt: {why}.");
+
     private void CheckChecksum(long offset)
     {
         long? stored = TarFormat.ReadNumber(_block.AsSpan(TarFormat.ChecksumOffset, 8));
@@ -237,11 +289,17 @@ internal sealed class TarStreamReader
         }
     }
 
-    private byte[] ReadMeta(long size, long offset)
+    /// <summary>
+    /// The data of an extended header (pax records, a GNU long name) at <paramref name="offset"/>, added
+    /// to <paramref name="held"/>: what one entry's extended headers hold, and what the global records
+    /// hold, is bounded.
+    /// </summary>
+    private byte[] ReadMeta(long size, long offset, ref long held)
     {
-        if (size > 16 << 20)
+        held += size;
+        if (held > ExtendedLimit)
         {
-            throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The extended header at offset {offset} claims {size} bytes.");
+            throw Corrupt("extended header", RawName(), offset, $"it brings the extended data held to {held} bytes, more than the {ExtendedLimit} a reader keeps");
         }
 
         byte[] data = new byte[size];
@@ -256,63 +314,12 @@ internal sealed class TarStreamReader
         return data;
     }
 
-    private static void ParsePax(byte[] data, Dictionary<string, string> into, long offset)
+    private void ParsePax(byte[] data, Dictionary<string, string> into, long offset)
     {
-        int position = 0;
-        while (position < data.Length)
+        if (PaxRecords.Parse(data, into) is { } malformed)
         {
-            if (data[position] == 0)
-            {
-                break;
-            }
-
-            int space = Array.IndexOf(data, (byte)' ', position);
-            if (space < 0 || !int.TryParse(Encoding.ASCII.GetString(data, position, space - position), NumberStyles.None, CultureInfo.InvariantCulture, out int length)
-                || length <= space - position || position + length > data.Length || data[position + length - 1] != '\n')
-            {
-                throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The pax extended header at offset {offset} has a malformed record.");
-            }
-
-            string record = Encoding.UTF8.GetString(data, space + 1, position + length - space - 2);
-            int equals = record.IndexOf('=');
-            if (equals > 0)
-            {
-                string key = record[..equals];
-                string value = record[(equals + 1)..];
-                if (value.Length == 0)
-                {
-                    into.Remove(key);
-                }
-                else
-                {
-                    into[key] = value;
-                }
-            }
-
-            position += length;
+            throw Corrupt("pax header", RawName(), offset, malformed);
         }
-    }
-
-    private static long ParseLong(string value, string key, long offset) =>
-        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long result)
-            ? result
-            : throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The pax record '{key}' at offset {offset} is not a number.");
-
-    private static UnixTime ParseTime(string value, long offset)
-    {
-        int dot = value.IndexOf('.');
-        string whole = dot < 0 ? value : value[..dot];
-        string fraction = dot < 0 ? "" : value[(dot + 1)..];
-        long seconds = ParseLong(whole, "mtime", offset);
-        fraction = fraction.Length > 9 ? fraction[..9] : fraction.PadRight(9, '0');
-        int nanos = fraction.Length == 0 ? 0 : int.Parse(fraction, NumberStyles.None, CultureInfo.InvariantCulture);
-        if (whole.StartsWith('-') && nanos > 0)
-        {
-            seconds -= 1;
-            nanos = 1_000_000_000 - nanos;
-        }
-
-        return new UnixTime(seconds, nanos);
     }
 
     private bool ReadBlock(bool allowEnd)
