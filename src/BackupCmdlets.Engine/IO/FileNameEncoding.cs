@@ -72,6 +72,9 @@ public static class FileNameEncoding
         return [.. bytes];
     }
 
+    /// <summary>How many bytes <see cref="GetBytes"/> makes of <paramref name="name"/>.</summary>
+    public static int GetByteCount(string name) => HasEscapes(name) ? GetBytes(name).Length : Encoding.UTF8.GetByteCount(name);
+
     /// <summary>The name as UTF-8 bytes with the terminating NUL that C calls need.</summary>
     public static byte[] GetNullTerminatedBytes(string name)
     {
