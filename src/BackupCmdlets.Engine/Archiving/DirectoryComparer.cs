@@ -78,7 +78,7 @@ internal sealed class DirectoryComparer
         switch (entry.Type)
         {
             case TarEntryType.SymbolicLink:
-                string? target = new FileInfo(disk).LinkTarget;
+                string target = UnixFileSystem.ReadLink(disk);
                 if (target != entry.LinkName)
                 {
                     Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
@@ -115,9 +115,9 @@ internal sealed class DirectoryComparer
         foreach (string directory in _directories)
         {
             string disk = directory.Length == 0 ? _root : Path.Combine(_root, directory);
-            foreach (string child in Directory.EnumerateFileSystemEntries(disk))
+            foreach (var child in UnixFileSystem.ReadDirectory(disk))
             {
-                string relative = directory.Length == 0 ? Path.GetFileName(child) : $"{directory}/{Path.GetFileName(child)}";
+                string relative = directory.Length == 0 ? child.Name : $"{directory}/{child.Name}";
                 if (!_seen.Contains(relative))
                 {
                     Add(relative, ArchiveErrorIds.DifferenceExtra, "on disk but not in the archive", null);
@@ -142,7 +142,7 @@ internal sealed class DirectoryComparer
         byte[] onDisk = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
+            using SafeFileHandle handle = UnixFileSystem.OpenRead(disk);
             long offset = 0;
             int n;
             while ((n = reader.ReadData(archived.AsSpan(0, 1 << 20))) > 0)

@@ -273,7 +273,7 @@ internal sealed class TarStreamReader
                 throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The pax extended header at offset {offset} has a malformed record.");
             }
 
-            string record = Encoding.UTF8.GetString(data, space + 1, position + length - space - 2);
+            string record = FileNameEncoding.GetString(data.AsSpan(space + 1, position + length - space - 2));
             int equals = record.IndexOf('=');
             if (equals > 0)
             {
