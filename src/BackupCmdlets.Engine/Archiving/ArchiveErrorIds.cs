@@ -20,6 +20,7 @@ public static class ArchiveErrorIds
     public const string EntryNameTooLong = "EntryNameTooLong";
     public const string HardLinkTargetMissing = "HardLinkTargetMissing";
     public const string FolderChanged = "FolderChanged";
+    public const string SparseMapInvalid = "SparseMapInvalid";
     public const string FileExists = "FileExists";
     public const string SourceFileVanished = "SourceFileVanished";
     public const string SourceFileUnreadable = "SourceFileUnreadable";

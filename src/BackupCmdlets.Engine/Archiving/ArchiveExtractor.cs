@@ -59,7 +59,7 @@ public sealed class ArchiveExtractor
         long entries = 0;
         try
         {
-            while (reader.Next() is { } header)
+            while (reader.Next(SkippedEntry) is { } header)
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (await ExtractEntry(tree, header, reader, cancellation).ConfigureAwait(false))
@@ -107,6 +107,12 @@ public sealed class ArchiveExtractor
         return new DestinationTree(_destination, WaitForWrite);
     }
 
+    private void SkippedEntry(ItemProblem problem)
+    {
+        AddProblem(problem);
+        Interlocked.Increment(ref _skipped);
+    }
+
     private async Task<bool> ExtractEntry(DestinationTree tree, TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
     {
         EntryLocation? location = null;
@@ -148,8 +154,12 @@ public sealed class ArchiveExtractor
             {
                 case TarEntryType.File:
                     _files++;
-                    _bytesWritten += header.Size;
-                    if (header.Size > SmallFileLimit)
+                    _bytesWritten += header.DataSize;
+                    if (header.Sparse is { } map)
+                    {
+                        WriteFile(location, header, file => WriteSparseContent(file, map, reader, cancellation));
+                    }
+                    else if (header.Size > SmallFileLimit)
                     {
                         WriteFile(location, header, file => WriteLargeContent(file, header, reader, cancellation));
                     }
@@ -276,6 +286,24 @@ public sealed class ArchiveExtractor
             RandomAccess.Write(file, buffer.AsSpan(0, n), offset);
             offset += n;
         }
+    }
+
+    /// <summary>Writes each stored segment at its offset and sets the real size: what lies between stays a hole where the file system has them.</summary>
+    private static void WriteSparseContent(SafeFileHandle file, SparseMap map, TarStreamReader reader, CancellationToken cancellation)
+    {
+        byte[] buffer = new byte[1 << 20];
+        foreach (var (offset, length) in map.Segments)
+        {
+            for (long done = 0; done < length;)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int n = reader.ReadData(buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)));
+                RandomAccess.Write(file, buffer.AsSpan(0, n), offset + done);
+                done += n;
+            }
+        }
+
+        UnixFileSystem.SetLength(file, map.RealSize);
     }
 
     private async Task<bool> ExtractHardLink(DestinationTree tree, EntryLocation location, TarEntryHeader header)

@@ -190,6 +190,20 @@ public static unsafe partial class UnixFileSystem
         }
     }
 
+    /// <summary>ftruncate(2): cuts or extends an open file to <paramref name="length"/> bytes (an extension is a hole).</summary>
+    public static void SetLength(SafeFileHandle file, long length)
+    {
+        if (!Native)
+        {
+            throw new PlatformNotSupportedException("ftruncate is used on Linux only.");
+        }
+
+        if (NativeMethods.FTruncate((int)file.DangerousGetHandle(), length) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), null);
+        }
+    }
+
     /// <summary>
     /// copy_file_range(2) of <paramref name="length"/> bytes between offsets of two open files, inside the
     /// kernel (a shared extent where the file system can). Answers the bytes copied, which is less than

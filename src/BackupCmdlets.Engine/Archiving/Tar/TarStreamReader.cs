@@ -6,10 +6,10 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 
 /// <summary>
 /// Reads entries from a (decompressed) tar stream: ustar, GNU (long names 'L'/'K', base-256
-/// numbers) and pax ('x', 'g'). Every header checksum is checked, and a stream that ends before
-/// the end-of-archive marker is reported as truncated with the offset where it ends.
+/// numbers, sparse files) and pax ('x', 'g'). Every header checksum is checked, and a stream that
+/// ends before the end-of-archive marker is reported as truncated with the offset where it ends.
 /// </summary>
-internal sealed class TarStreamReader
+internal sealed partial class TarStreamReader
 {
     private readonly Stream _stream;
     private readonly byte[] _block = new byte[TarFormat.BlockSize];
@@ -74,7 +74,12 @@ internal sealed class TarStreamReader
                     continue;
             }
 
-            var header = Decode(offset, type, size, pax, longName, longLink);
+            var header = Decode(offset, type, size, pax, longName, longLink, out var sparse);
+            if (header.Type == TarEntryType.File && (type == 'S' || sparse is not null))
+            {
+                return ReadSparse(header, type, sparse ?? [], offset);
+            }
+
             StartData(header.DataSize);
             return header;
         }
@@ -147,8 +152,9 @@ internal sealed class TarStreamReader
         _paddingRemaining = TarFormat.PaddedSize(size) - size;
     }
 
-    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, string? longName, string? longLink)
+    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, string? longName, string? longLink, out Dictionary<string, string>? sparse)
     {
+        sparse = null;
         var block = _block.AsSpan();
         string name = TarFormat.ReadString(block[..TarFormat.NameLength]);
         bool ustar = block.Slice(TarFormat.MagicOffset, 5).SequenceEqual("ustar"u8);
@@ -189,14 +195,19 @@ internal sealed class TarStreamReader
                     case "gname": group = value; break;
                     case "mtime": mtime = ParseTime(value, offset); break;
                     default:
-                        if (key.StartsWith("GNU.sparse", StringComparison.Ordinal))
+                        if (key.StartsWith("GNU.sparse.", StringComparison.Ordinal))
                         {
-                            throw new BackupException(ArchiveErrorIds.UnsupportedEntry, ErrorKind.InvalidData, $"The entry at offset {offset} is a GNU sparse file, which is not supported.");
+                            (sparse ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
                         }
 
                         break;
                 }
             }
+        }
+
+        if (sparse?.GetValueOrDefault("GNU.sparse.name") is { } realName)
+        {
+            name = realName;
         }
 
         var entryType = type switch
@@ -208,7 +219,6 @@ internal sealed class TarStreamReader
             '4' => TarEntryType.BlockDevice,
             '5' => TarEntryType.Directory,
             '6' => TarEntryType.Fifo,
-            'S' => throw new BackupException(ArchiveErrorIds.UnsupportedEntry, ErrorKind.InvalidData, $"The entry '{name}' at offset {offset} is a GNU sparse file, which is not supported."),
             _ => TarEntryType.File,
         };
         if (entryType != TarEntryType.File && entryType != TarEntryType.Directory)
@@ -279,7 +289,12 @@ internal sealed class TarStreamReader
             {
                 string key = record[..equals];
                 string value = record[(equals + 1)..];
-                if (value.Length == 0)
+                if (key is "GNU.sparse.offset" or "GNU.sparse.numbytes")
+                {
+                    // Sparse format 0.0 repeats these two, pair by pair: kept as format 0.1's list.
+                    into["GNU.sparse.map"] = into.TryGetValue("GNU.sparse.map", out string? list) ? $"{list},{value}" : value;
+                }
+                else if (value.Length == 0)
                 {
                     into.Remove(key);
                 }
