@@ -11,7 +11,7 @@ namespace BackupCmdlets.Cli;
 /// </summary>
 internal static class CliRunner
 {
-    private static readonly CliJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    private static readonly CliJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, Converters = { new FileNameJsonConverter() } });
 
     public static async Task<int> RunAsync<T>(
         ParseResult parse,

@@ -14,6 +14,13 @@ public static class ArchiveErrorIds
     public const string ChecksumFileMismatch = "ChecksumFileMismatch";
     public const string UnsafeEntryPath = "UnsafeEntryPath";
     public const string SymlinkEscape = "SymlinkEscape";
+    public const string DanglingSymlink = "DanglingSymlink";
+    public const string SymlinkLoop = "SymlinkLoop";
+    public const string ParentNotFolder = "ParentNotFolder";
+    public const string EntryNameTooLong = "EntryNameTooLong";
+    public const string HardLinkTargetMissing = "HardLinkTargetMissing";
+    public const string FolderChanged = "FolderChanged";
+    public const string SparseMapInvalid = "SparseMapInvalid";
     public const string FileExists = "FileExists";
     public const string SourceFileVanished = "SourceFileVanished";
     public const string SourceFileUnreadable = "SourceFileUnreadable";

@@ -1,15 +1,18 @@
 using System.Diagnostics;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
+using Microsoft.Win32.SafeHandles;
 
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
-/// Extracts an archive (Expand-TarArchive), safely by default: entries with absolute paths or
-/// "..", and entries that would be written through a symlink leading out of the destination, are
-/// refused; existing files are kept unless Force; owners and setuid/setgid bits only on request.
-/// Each file is written under a temporary name and renamed when complete; small files are written
-/// on several threads while the archive is read. Folder times are set last, deepest first.
+/// Extracts an archive (Expand-TarArchive), safely by default: entries with absolute paths or "..",
+/// and entries whose folder is reached through a symlink leading out of the destination, are refused;
+/// existing files are kept unless Force; owners and setuid/setgid bits only on request. Every entry is
+/// created relative to the handle of its folder as <see cref="DestinationTree"/> verified it, under a
+/// temporary name renamed when complete, so a symlink changed meanwhile cannot redirect it; small files
+/// are written on several threads while the archive is read. An entry that cannot be extracted is a
+/// problem and the extraction goes on. Folder modes and times are set last, deepest first.
 /// </summary>
 public sealed class ArchiveExtractor
 {
@@ -19,13 +22,12 @@ public sealed class ArchiveExtractor
     private readonly string _destination;
     private readonly IReadOnlyList<GlobPattern> _include;
     private readonly List<ItemProblem> _problems = [];
-    private readonly Dictionary<string, Task> _pendingFiles = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _safeFolders = new(StringComparer.Ordinal) { "" };
-    private readonly List<(string Path, TarEntryHeader Header)> _folders = [];
+
+    // Small files still being written, by their path below the destination; each removes itself when done.
+    private readonly Dictionary<string, Task> _pendingWrites = new(StringComparer.Ordinal);
+    private readonly DeferredFolderMetadata _folders = new();
     private readonly SemaphoreSlim _writeSlots;
     private readonly WorkerThreads<bool> _writers;
-    private readonly List<Task> _writes = [];
-    private string _destinationReal = "";
     private long _files;
     private long _directories;
     private long _symlinks;
@@ -51,16 +53,16 @@ public sealed class ArchiveExtractor
     {
         var clock = Stopwatch.StartNew();
         using var input = ArchiveInput.Open(_archive, Environment.ProcessorCount);
-        PrepareDestination();
+        using var tree = PrepareDestination();
         var reader = new TarStreamReader(input.Tar);
         var throttle = new ProgressThrottle(progress);
         long entries = 0;
         try
         {
-            while (reader.Next() is { } header)
+            while (reader.Next(SkippedEntry) is { } header)
             {
                 cancellation.ThrowIfCancellationRequested();
-                if (await ExtractEntry(header, reader, cancellation).ConfigureAwait(false))
+                if (await ExtractEntry(tree, header, reader, cancellation).ConfigureAwait(false))
                 {
                     entries++;
                 }
@@ -76,18 +78,15 @@ public sealed class ArchiveExtractor
         }
         finally
         {
-            // No write outlives the run; when the read failed, its error is the one reported.
-            await Task.WhenAll(_writes).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await WhenAllWrites().ConfigureAwait(false);
             _writers.Dispose();
         }
 
-        // A write fails the run unless it reported its failure as a problem (IO errors do).
-        await Task.WhenAll(_writes).ConfigureAwait(false);
-        ApplyFolderMetadata();
+        _folders.ApplyAll(tree, AddProblem);
         return new ExpandArchiveResult(_archive, _destination, entries, _files, _directories, _symlinks, _hardLinks, _bytesWritten, _skipped, _problems, clock.Elapsed);
     }
 
-    private void PrepareDestination()
+    private DestinationTree PrepareDestination()
     {
         if (File.Exists(_destination))
         {
@@ -105,144 +104,140 @@ public sealed class ArchiveExtractor
             Directory.CreateDirectory(_destination);
         }
 
-        _destinationReal = UnixFileSystem.RealPath(_destination);
+        return new DestinationTree(_destination, WaitForWrite);
     }
 
-    private async Task<bool> ExtractEntry(TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
+    private void SkippedEntry(ItemProblem problem)
     {
-        string relative;
+        AddProblem(problem);
+        Interlocked.Increment(ref _skipped);
+    }
+
+    private async Task<bool> ExtractEntry(DestinationTree tree, TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
+    {
+        EntryLocation? location = null;
         try
         {
-            relative = EntryPath.Normalize(header.Name, _archive);
-            if (relative.Length == 0)
+            string relative = EntryPath.Normalize(header.Name, _archive);
+            if (relative.Length == 0 || (_include.Count > 0 && !_include.Any(p => p.IsMatch(relative, header.Type == TarEntryType.Directory))))
             {
                 return false;
             }
 
-            bool isFolder = header.Type == TarEntryType.Directory;
-            if (_include.Count > 0 && !_include.Any(p => p.IsMatch(relative, isFolder)))
-            {
-                return false;
-            }
-
-            EnsureParentFolders(relative, create: true);
-        }
-        catch (BackupException ex)
-        {
-            AddProblem(new ItemProblem(header.Name, ex.ErrorId, ex.Kind, ex.Message, header.Offset));
-            return false;
-        }
-
-        string target = Path.Combine(_destination, relative);
-        try
-        {
-            var existing = UnixFileSystem.TryLstat(target);
+            location = tree.Locate(relative, header.Name, createFolders: true)!;
+            await WhenWritten(location.PhysicalPath).ConfigureAwait(false);
+            var existing = location.Folder.TryStat(location.Name);
             if (header.Type == TarEntryType.Directory)
             {
-                return ExtractFolder(relative, target, header, existing);
+                return ExtractFolder(tree, location, header, existing);
             }
 
             if (existing is not null && !_request.Force)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{target}' already exists; use -Force to replace it.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' already exists; use -Force to replace it.", header.Offset));
                 return false;
             }
 
             if (existing?.Kind == FileKind.Directory)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{target}' is a folder and is not replaced by a {header.Type}.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' is a folder and is not replaced by a {header.Type}.", header.Offset));
                 return false;
             }
 
-            if (_pendingFiles.TryGetValue(relative, out var earlier))
+            if (existing is not null && existing.Kind != FileKind.File)
             {
-                await earlier.ConfigureAwait(false);
+                // A symlink or special file replaced: paths through its name may lead elsewhere now.
+                tree.Forget();
             }
 
-            InvalidateFolders(relative);
             switch (header.Type)
             {
                 case TarEntryType.File:
-                    await ExtractFile(relative, target, header, reader, cancellation).ConfigureAwait(false);
-                    break;
-                case TarEntryType.SymbolicLink:
-                    ReplaceWith(target, header, temporary => File.CreateSymbolicLink(temporary, header.LinkName), isLink: true);
-                    _symlinks++;
-                    break;
-                case TarEntryType.HardLink:
-                    return await ExtractHardLink(header, target).ConfigureAwait(false);
-                case TarEntryType.Fifo:
-                case TarEntryType.CharacterDevice:
-                case TarEntryType.BlockDevice:
-                    if (header.Type != TarEntryType.Fifo && !UnixFileSystem.IsRoot)
+                    _files++;
+                    _bytesWritten += header.DataSize;
+                    if (header.Sparse is { } map)
                     {
-                        AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.UnsupportedEntry, ErrorKind.PermissionDenied, $"'{header.Name}' is a device node; only root can create it.", header.Offset));
-                        return false;
+                        WriteFile(location, header, file => WriteSparseContent(file, map, reader, cancellation));
+                    }
+                    else if (header.Size > SmallFileLimit)
+                    {
+                        WriteFile(location, header, file => WriteLargeContent(file, header, reader, cancellation));
+                    }
+                    else
+                    {
+                        await StartSmallFile(location, header, reader, cancellation).ConfigureAwait(false);
+                        location = null;
                     }
 
-                    var kind = header.Type switch { TarEntryType.Fifo => FileKind.Fifo, TarEntryType.CharacterDevice => FileKind.CharacterDevice, _ => FileKind.BlockDevice };
-                    ReplaceWith(target, header, temporary => UnixFileSystem.CreateSpecialFile(temporary, kind, 0x180, header.DeviceMajor, header.DeviceMinor), isLink: false);
-                    break;
+                    return true;
+                case TarEntryType.SymbolicLink:
+                    CreateAndMoveIntoPlace(
+                        location,
+                        temporary => location.Folder.CreateSymbolicLink(header.LinkName, temporary),
+                        temporary => location.Folder.SetMetadata(temporary, null, header.ModifiedTime, Owner(header)));
+                    tree.Forget();
+                    _symlinks++;
+                    return true;
+                case TarEntryType.HardLink:
+                    return await ExtractHardLink(tree, location, header).ConfigureAwait(false);
+                default:
+                    return ExtractSpecialFile(location, header);
             }
-
-            return true;
         }
-        catch (BackupException ex) when (ex.ErrorId is ArchiveErrorIds.UnsafeEntryPath or ArchiveErrorIds.SymlinkEscape or ArchiveErrorIds.ExtractFailed)
+        catch (BackupException ex) when (IsRefusal(ex.ErrorId))
         {
             AddProblem(new ItemProblem(header.Name, ex.ErrorId, ex.Kind, ex.Message, header.Offset));
             return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{target}': {ex.Message}", header.Offset));
+            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
             return false;
+        }
+        finally
+        {
+            location?.Dispose();
         }
     }
 
-    private bool ExtractFolder(string relative, string target, TarEntryHeader header, FileMetadata? existing)
+    private static bool IsRefusal(string errorId) => errorId is ArchiveErrorIds.UnsafeEntryPath or ArchiveErrorIds.SymlinkEscape or ArchiveErrorIds.DanglingSymlink
+        or ArchiveErrorIds.SymlinkLoop or ArchiveErrorIds.ParentNotFolder or ArchiveErrorIds.EntryNameTooLong or ArchiveErrorIds.FolderChanged;
+
+    private bool ExtractFolder(DestinationTree tree, EntryLocation location, TarEntryHeader header, FileMetadata? existing)
     {
         if (existing is not null && existing.Kind != FileKind.Directory)
         {
             if (!_request.Force)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{target}' exists and is not a folder; use -Force to replace it.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' exists and is not a folder; use -Force to replace it.", header.Offset));
                 return false;
             }
 
-            File.Delete(target);
+            location.Folder.Delete(location.Name);
+            tree.Forget();
             existing = null;
         }
 
         if (existing is null)
         {
-            Directory.CreateDirectory(target);
+            // Owner-only until its own mode is set at the end, when everything inside is written.
+            location.Folder.CreateDirectory(location.Name, 0x1C0);
         }
 
-        _safeFolders.Add(relative);
-        _folders.Add((target, header));
+        var identity = location.Folder.TryStat(location.Name);
+        if (identity?.Kind != FileKind.Directory)
+        {
+            throw new BackupException(ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{Target(location)}' was replaced while it was extracted.", header.Name);
+        }
+
+        _folders.Add(location.PhysicalPath, identity, Permissions(header), header.ModifiedTime, Owner(header), header.Offset);
         _directories++;
         return true;
     }
 
-    private async Task ExtractFile(string relative, string target, TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
+    /// <summary>Reads a small file's content and queues its writing; once this returns, the writer owns <paramref name="location"/>.</summary>
+    private async Task StartSmallFile(EntryLocation location, TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
     {
-        _files++;
-        _bytesWritten += header.Size;
-        if (header.Size > SmallFileLimit)
-        {
-            using var file = AtomicFileWriter.Create(target, bufferSize: 0, preallocate: header.Size, privateUntilCommit: true);
-            byte[] buffer = new byte[1 << 20];
-            int n;
-            while ((n = reader.ReadData(buffer)) > 0)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                file.Stream.Write(buffer, 0, n);
-            }
-
-            file.Commit(_request.Force, durable: false, temporary => ApplyMetadata(temporary, header, isLink: false));
-            return;
-        }
-
         byte[] data = new byte[header.Size];
         int read = 0;
         while (read < data.Length)
@@ -251,180 +246,195 @@ public sealed class ArchiveExtractor
         }
 
         await _writeSlots.WaitAsync(cancellation).ConfigureAwait(false);
-        var write = _writers.Start(() =>
+        string key = location.PhysicalPath;
+        lock (_pendingWrites)
         {
-            try
+            _pendingWrites[key] = _writers.Start(() =>
             {
-                using var file = AtomicFileWriter.Create(target, bufferSize: 0, privateUntilCommit: true);
-                file.Stream.Write(data);
-                file.Commit(_request.Force, durable: false, temporary => ApplyMetadata(temporary, header, isLink: false));
-                return true;
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{target}': {ex.Message}", header.Offset));
-                return false;
-            }
-            finally
-            {
-                _writeSlots.Release();
-            }
-        });
-        _pendingFiles[relative] = write;
-        _writes.Add(write);
-        if (_writes.Count > 4096)
-        {
-            // Failed writes stay, to be reported at the end.
-            _writes.RemoveAll(t => t.IsCompletedSuccessfully);
-            foreach (string path in _pendingFiles.Where(p => p.Value.IsCompletedSuccessfully).Select(p => p.Key).ToList())
-            {
-                _pendingFiles.Remove(path);
-            }
+                try
+                {
+                    WriteFile(location, header, file => RandomAccess.Write(file, data, 0));
+                    return true;
+                }
+                catch (Exception ex)
+                {
+                    AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
+                    return false;
+                }
+                finally
+                {
+                    location.Dispose();
+                    _writeSlots.Release();
+                    lock (_pendingWrites)
+                    {
+                        _pendingWrites.Remove(key);
+                    }
+                }
+            });
         }
     }
 
-    private async Task<bool> ExtractHardLink(TarEntryHeader header, string target)
+    private static void WriteLargeContent(SafeFileHandle file, TarEntryHeader header, TarStreamReader reader, CancellationToken cancellation)
     {
-        string linkRelative = EntryPath.Normalize(header.LinkName, _archive);
-        EnsureParentFolders(linkRelative, create: false);
-        if (_pendingFiles.TryGetValue(linkRelative, out var pending))
+        UnixFileSystem.Preallocate(file, header.Size);
+        byte[] buffer = new byte[1 << 20];
+        long offset = 0;
+        int n;
+        while ((n = reader.ReadData(buffer)) > 0)
         {
-            await pending.ConfigureAwait(false);
+            cancellation.ThrowIfCancellationRequested();
+            RandomAccess.Write(file, buffer.AsSpan(0, n), offset);
+            offset += n;
+        }
+    }
+
+    /// <summary>Writes each stored segment at its offset and sets the real size: what lies between stays a hole where the file system has them.</summary>
+    private static void WriteSparseContent(SafeFileHandle file, SparseMap map, TarStreamReader reader, CancellationToken cancellation)
+    {
+        byte[] buffer = new byte[1 << 20];
+        foreach (var (offset, length) in map.Segments)
+        {
+            for (long done = 0; done < length;)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                int n = reader.ReadData(buffer.AsSpan(0, (int)Math.Min(buffer.Length, length - done)));
+                RandomAccess.Write(file, buffer.AsSpan(0, n), offset + done);
+                done += n;
+            }
         }
 
-        string existing = Path.Combine(_destination, linkRelative);
-        if (UnixFileSystem.TryLstat(existing) is not { Kind: not FileKind.Directory })
+        UnixFileSystem.SetLength(file, map.RealSize);
+    }
+
+    private async Task<bool> ExtractHardLink(DestinationTree tree, EntryLocation location, TarEntryHeader header)
+    {
+        string linkRelative = EntryPath.Normalize(header.LinkName, _archive);
+        using var source = linkRelative.Length == 0 ? null : tree.Locate(linkRelative, header.Name, createFolders: false);
+        if (source is not null)
         {
-            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.ObjectNotFound, $"'{header.Name}' is a hard link to '{header.LinkName}', which was not extracted.", header.Offset));
+            await WhenWritten(source.PhysicalPath).ConfigureAwait(false);
+        }
+
+        if (source?.Folder.TryStat(source.Name) is not { Kind: not FileKind.Directory })
+        {
+            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.HardLinkTargetMissing, ErrorKind.ObjectNotFound, $"'{header.Name}' is a hard link to '{header.LinkName}', which was not extracted.", header.Offset));
             return false;
         }
 
-        string temporary = TemporaryName.For(target);
-        UnixFileSystem.CreateHardLink(existing, temporary);
-        MoveIntoPlace(temporary, target);
+        CreateAndMoveIntoPlace(location, temporary => location.Folder.CreateHardLink(source.Folder, source.Name, temporary), _ => { });
         _hardLinks++;
         return true;
     }
 
-    private void ReplaceWith(string target, TarEntryHeader header, Action<string> create, bool isLink)
+    private bool ExtractSpecialFile(EntryLocation location, TarEntryHeader header)
     {
-        string temporary = TemporaryName.For(target);
-        create(temporary);
-        try
+        if (header.Type != TarEntryType.Fifo && !UnixFileSystem.IsRoot)
         {
-            ApplyMetadata(temporary, header, isLink);
-            MoveIntoPlace(temporary, target);
+            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.UnsupportedEntry, ErrorKind.PermissionDenied, $"'{header.Name}' is a device node; only root can create it.", header.Offset));
+            return false;
         }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+
+        var kind = header.Type switch { TarEntryType.Fifo => FileKind.Fifo, TarEntryType.CharacterDevice => FileKind.CharacterDevice, _ => FileKind.BlockDevice };
+        CreateAndMoveIntoPlace(
+            location,
+            temporary => location.Folder.CreateSpecialFile(temporary, kind, header.DeviceMajor, header.DeviceMinor),
+            temporary => location.Folder.SetMetadata(temporary, Permissions(header), header.ModifiedTime, Owner(header)));
+        return true;
     }
 
-    private void MoveIntoPlace(string temporary, string target)
+    /// <summary>Creates a file under a temporary name in its folder, writes it, sets its metadata through its handle, then renames it into place.</summary>
+    private void WriteFile(EntryLocation location, TarEntryHeader header, Action<SafeFileHandle> writeContent)
     {
-        try
-        {
-            UnixFileSystem.Rename(temporary, target, _request.Force);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
-    }
-
-    private void ApplyMetadata(string path, TarEntryHeader header, bool isLink)
-    {
-        if (_request.PreserveOwner)
-        {
-            long uid = AccountNames.UserId(header.UserName) is var u and >= 0 ? u : header.UserId;
-            long gid = AccountNames.GroupId(header.GroupName) is var g and >= 0 ? g : header.GroupId;
-            UnixFileSystem.SetOwner(path, uid, gid);
-        }
-
-        if (!isLink)
-        {
-            UnixFileSystem.SetPermissions(path, _request.PreserveOwner ? header.Mode : header.Mode & ~0xC00);
-        }
-
-        UnixFileSystem.SetModifiedTime(path, header.ModifiedTime);
+        SafeFileHandle? file = null;
+        CreateAndMoveIntoPlace(
+            location,
+            temporary => file = location.Folder.CreateFile(temporary, 0x180),
+            _ =>
+            {
+                using (file)
+                {
+                    writeContent(file!);
+                    UnixFileSystem.SetMetadata(file!, Permissions(header), header.ModifiedTime, Owner(header));
+                }
+            });
     }
 
     /// <summary>
-    /// Makes sure every parent of <paramref name="relative"/> is a real folder inside the destination,
-    /// creating missing ones; a parent that is a symlink may only lead to a folder inside it.
+    /// Creates the entry under a fresh temporary name in its folder, finishes it there, and renames it over
+    /// its name (an existing entry only with Force); a temporary this made is removed again on failure.
     /// </summary>
-    private void EnsureParentFolders(string relative, bool create)
+    private void CreateAndMoveIntoPlace(EntryLocation location, Action<string> create, Action<string> finish)
     {
-        int slash = -1;
-        while ((slash = relative.IndexOf('/', slash + 1)) >= 0)
+        string temporary = TemporaryName.ForName(location.Name);
+        create(temporary);
+        try
         {
-            string parent = relative[..slash];
-            if (_safeFolders.Contains(parent))
-            {
-                continue;
-            }
-
-            string full = Path.Combine(_destination, parent);
-            var meta = UnixFileSystem.TryLstat(full);
-            if (meta is null)
-            {
-                if (!create)
-                {
-                    return;
-                }
-
-                Directory.CreateDirectory(full);
-            }
-            else if (meta.Kind == FileKind.SymbolicLink)
-            {
-                string real = UnixFileSystem.RealPath(full);
-                if (real != _destinationReal && !real.StartsWith(_destinationReal + "/", StringComparison.Ordinal))
-                {
-                    throw new BackupException(ArchiveErrorIds.SymlinkEscape, ErrorKind.SecurityError, $"The entry '{relative}' was refused: its folder '{parent}' is a symlink to '{real}', outside the destination.", full);
-                }
-
-                if (!Directory.Exists(real))
-                {
-                    throw new BackupException(ArchiveErrorIds.ExtractFailed, ErrorKind.InvalidData, $"The entry '{relative}' was refused: '{parent}' is a symlink to '{real}', which is not a folder.", full);
-                }
-            }
-            else if (meta.Kind != FileKind.Directory)
-            {
-                throw new BackupException(ArchiveErrorIds.ExtractFailed, ErrorKind.InvalidData, $"The entry '{relative}' was refused: '{parent}' is not a folder.", full);
-            }
-
-            _safeFolders.Add(parent);
+            finish(temporary);
+            location.Folder.Rename(temporary, location.Name, _request.Force);
         }
-    }
-
-    private void InvalidateFolders(string relative)
-    {
-        if (_safeFolders.Remove(relative))
+        catch
         {
-            _safeFolders.RemoveWhere(f => f.StartsWith(relative + "/", StringComparison.Ordinal));
-        }
-    }
-
-    private void ApplyFolderMetadata()
-    {
-        for (int i = _folders.Count - 1; i >= 0; i--)
-        {
-            var (path, header) = _folders[i];
             try
             {
-                if (UnixFileSystem.TryLstat(path)?.Kind == FileKind.Directory)
-                {
-                    ApplyMetadata(path, header, isLink: false);
-                }
+                location.Folder.Delete(temporary);
             }
-            catch (IOException ex)
+            catch (IOException)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not set the metadata of '{path}': {ex.Message}", header.Offset));
+                // Best effort: the name marks it as removable.
             }
+
+            throw;
         }
+    }
+
+    private int Permissions(TarEntryHeader header) => _request.PreserveOwner ? header.Mode : header.Mode & ~0xC00;
+
+    private (long UserId, long GroupId)? Owner(TarEntryHeader header)
+    {
+        if (!_request.PreserveOwner)
+        {
+            return null;
+        }
+
+        long uid = AccountNames.UserId(header.UserName) is var u and >= 0 ? u : header.UserId;
+        long gid = AccountNames.GroupId(header.GroupName) is var g and >= 0 ? g : header.GroupId;
+        return (uid, gid);
+    }
+
+    private string Target(EntryLocation location) => Path.Combine(_destination, location.PhysicalPath);
+
+    /// <summary>Waits for a small file still being written at <paramref name="physicalPath"/>, before anything else uses that name.</summary>
+    private Task WhenWritten(string physicalPath)
+    {
+        lock (_pendingWrites)
+        {
+            return _pendingWrites.TryGetValue(physicalPath, out var pending) ? pending : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Blocks until a small file being written at <paramref name="physicalPath"/> is done; false when there is none.</summary>
+    private bool WaitForWrite(string physicalPath)
+    {
+        var pending = WhenWritten(physicalPath);
+        if (pending.IsCompleted)
+        {
+            return false;
+        }
+
+        pending.GetAwaiter().GetResult();
+        return true;
+    }
+
+    private async Task WhenAllWrites()
+    {
+        Task[] pending;
+        lock (_pendingWrites)
+        {
+            pending = [.. _pendingWrites.Values];
+        }
+
+        // Each write reports its own failure as a problem and never throws.
+        await Task.WhenAll(pending).ConfigureAwait(false);
     }
 
     private void AddProblem(ItemProblem problem)

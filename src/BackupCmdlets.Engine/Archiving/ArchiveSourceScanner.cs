@@ -38,7 +38,7 @@ internal sealed class ArchiveSourceScanner
 
         foreach (var (path, name) in roots)
         {
-            foreach (var entry in Walk(path, name, cancellation))
+            foreach (var entry in Walk(path, name, null, cancellation))
             {
                 yield return entry;
             }
@@ -159,7 +159,8 @@ internal sealed class ArchiveSourceScanner
         return false;
     }
 
-    private IEnumerable<SourceEntry> Walk(string path, string name, CancellationToken cancellation)
+    /// <param name="known">The entry's metadata when its folder's listing already has it.</param>
+    private IEnumerable<SourceEntry> Walk(string path, string name, FileMetadata? known, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         if (_skipPaths.Contains(path))
@@ -170,7 +171,7 @@ internal sealed class ArchiveSourceScanner
         FileMetadata? meta;
         try
         {
-            meta = UnixFileSystem.TryLstat(path);
+            meta = known ?? UnixFileSystem.TryLstat(path);
         }
         catch (IOException ex)
         {
@@ -220,10 +221,10 @@ internal sealed class ArchiveSourceScanner
             yield break;
         }
 
-        string[] children;
+        List<DirectoryEntry> children;
         try
         {
-            children = Directory.GetFileSystemEntries(path);
+            children = UnixFileSystem.ReadDirectory(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -231,11 +232,10 @@ internal sealed class ArchiveSourceScanner
             yield break;
         }
 
-        Array.Sort(children, StringComparer.Ordinal);
-        foreach (string child in children)
+        children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+        foreach (var child in children)
         {
-            string childName = Path.GetFileName(child);
-            foreach (var entry in Walk(child, name.Length == 0 ? childName : $"{name}/{childName}", cancellation))
+            foreach (var entry in Walk(Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation))
             {
                 yield return entry;
             }
@@ -258,7 +258,7 @@ internal sealed class ArchiveSourceScanner
         {
             try
             {
-                link = new FileInfo(path).LinkTarget ?? "";
+                link = UnixFileSystem.ReadLink(path);
             }
             catch (IOException ex)
             {

@@ -43,7 +43,7 @@ public static class ArchiveTester
             compression = input.Compression;
             var reader = new TarStreamReader(input.Tar);
             byte[] buffer = new byte[1 << 20];
-            while (reader.Next() is { } header)
+            while (reader.Next(problems.Add) is { } header)
             {
                 cancellation.ThrowIfCancellationRequested();
                 entries++;

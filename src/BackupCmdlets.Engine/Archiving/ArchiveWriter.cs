@@ -292,8 +292,8 @@ public static class ArchiveWriter
         return true;
     }
 
-    private static SafeFileHandle OpenSource(string path) =>
-        File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
+    /// <summary>Opens a file to archive by its byte-exact name; a symlink put in its place since the scan is refused.</summary>
+    private static SafeFileHandle OpenSource(string path) => UnixFileSystem.OpenRead(path);
 
     private static string WriteChecksumFile(string archive, string sha256)
     {

@@ -78,7 +78,7 @@ internal sealed class DirectoryComparer
         switch (entry.Type)
         {
             case TarEntryType.SymbolicLink:
-                string? target = new FileInfo(disk).LinkTarget;
+                string target = UnixFileSystem.ReadLink(disk);
                 if (target != entry.LinkName)
                 {
                     Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
@@ -100,7 +100,7 @@ internal sealed class DirectoryComparer
                 {
                     Add(entry.Name, ArchiveErrorIds.DifferenceSize, $"size differs: {entry.Size} in the archive, {meta.Size} on disk", entry.Offset);
                 }
-                else if (FirstDifference(disk, reader) is { } at)
+                else if (FirstDifference(disk, reader, entry) is { } at)
                 {
                     Add(entry.Name, ArchiveErrorIds.DifferenceContent, $"contents differ from byte {at}", entry.Offset);
                 }
@@ -115,9 +115,9 @@ internal sealed class DirectoryComparer
         foreach (string directory in _directories)
         {
             string disk = directory.Length == 0 ? _root : Path.Combine(_root, directory);
-            foreach (string child in Directory.EnumerateFileSystemEntries(disk))
+            foreach (var child in UnixFileSystem.ReadDirectory(disk))
             {
-                string relative = directory.Length == 0 ? Path.GetFileName(child) : $"{directory}/{Path.GetFileName(child)}";
+                string relative = directory.Length == 0 ? child.Name : $"{directory}/{child.Name}";
                 if (!_seen.Contains(relative))
                 {
                     Add(relative, ArchiveErrorIds.DifferenceExtra, "on disk but not in the archive", null);
@@ -136,35 +136,73 @@ internal sealed class DirectoryComparer
         }
     }
 
-    private static long? FirstDifference(string disk, TarStreamReader reader)
+    /// <summary>The first byte where the file on disk differs from the entry's content (holes of a sparse entry are zeros).</summary>
+    private static long? FirstDifference(string disk, TarStreamReader reader, TarEntryHeader entry)
     {
         byte[] archived = ArrayPool<byte>.Shared.Rent(1 << 20);
         byte[] onDisk = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            using SafeFileHandle handle = File.OpenHandle(disk, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
-            long offset = 0;
-            int n;
-            while ((n = reader.ReadData(archived.AsSpan(0, 1 << 20))) > 0)
+            using SafeFileHandle handle = UnixFileSystem.OpenRead(disk);
+            long position = 0;
+            foreach (var (offset, length) in entry.Sparse?.Segments ?? [(0, entry.Size)])
             {
-                int m = RandomAccess.Read(handle, onDisk.AsSpan(0, n), offset);
-                int mismatch = archived.AsSpan(0, n).CommonPrefixLength(onDisk.AsSpan(0, m));
-                if (mismatch < n)
+                if ((FirstNonZero(handle, position, offset, onDisk) ?? FirstDifferenceInData(handle, reader, offset, length, archived, onDisk)) is { } at)
                 {
                     reader.SkipData();
-                    return offset + mismatch;
+                    return at;
                 }
 
-                offset += n;
+                position = offset + length;
             }
 
-            return null;
+            return FirstNonZero(handle, position, entry.Size, onDisk);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(archived);
             ArrayPool<byte>.Shared.Return(onDisk);
         }
+    }
+
+    private static long? FirstDifferenceInData(SafeFileHandle handle, TarStreamReader reader, long offset, long length, byte[] archived, byte[] onDisk)
+    {
+        for (long done = 0; done < length;)
+        {
+            int n = reader.ReadData(archived.AsSpan(0, (int)Math.Min(archived.Length, length - done)));
+            int m = RandomAccess.Read(handle, onDisk.AsSpan(0, n), offset + done);
+            int mismatch = archived.AsSpan(0, n).CommonPrefixLength(onDisk.AsSpan(0, m));
+            if (mismatch < n)
+            {
+                return offset + done + mismatch;
+            }
+
+            done += n;
+        }
+
+        return null;
+    }
+
+    private static long? FirstNonZero(SafeFileHandle handle, long from, long to, byte[] buffer)
+    {
+        for (long position = from; position < to;)
+        {
+            int m = RandomAccess.Read(handle, buffer.AsSpan(0, (int)Math.Min(buffer.Length, to - position)), position);
+            int nonZero = buffer.AsSpan(0, m).IndexOfAnyExcept((byte)0);
+            if (nonZero >= 0)
+            {
+                return position + nonZero;
+            }
+
+            if (m == 0)
+            {
+                return position;
+            }
+
+            position += m;
+        }
+
+        return null;
     }
 
     private void Add(string name, string id, string what, long? offset) =>

@@ -72,6 +72,9 @@ public static class FileNameEncoding
         return [.. bytes];
     }
 
+    /// <summary>How many bytes <see cref="GetBytes"/> makes of <paramref name="name"/>.</summary>
+    public static int GetByteCount(string name) => HasEscapes(name) ? GetBytes(name).Length : Encoding.UTF8.GetByteCount(name);
+
     /// <summary>The name as UTF-8 bytes with the terminating NUL that C calls need.</summary>
     public static byte[] GetNullTerminatedBytes(string name)
     {
@@ -79,6 +82,56 @@ public static class FileNameEncoding
         byte[] terminated = new byte[bytes.Length + 1];
         bytes.CopyTo(terminated, 0);
         return terminated;
+    }
+
+    /// <summary>
+    /// The name as GNU tar and <c>ls -b</c> print it (gnulib's "escape" style): a backslash as <c>\\</c>,
+    /// tab, newline and the other C control characters as <c>\t</c>, <c>\n</c>, ..., and every other byte
+    /// that is not printable, including each byte of a sequence that is not UTF-8, as three octal digits
+    /// (<c>\377</c>). Printable characters, ASCII or not, are kept; the form reads back unambiguously.
+    /// </summary>
+    public static string Escape(string name)
+    {
+        var span = name.AsSpan();
+        if (span.IndexOfAnyInRange('\0', '\x1F') < 0 && span.IndexOfAnyInRange('\x7F', '\x9F') < 0 && !span.Contains('\\') && !HasEscapes(name))
+        {
+            return name;
+        }
+
+        var text = new StringBuilder(name.Length + 8);
+        for (int i = 0; i < name.Length; i++)
+        {
+            char c = name[i];
+            string? escape = c switch
+            {
+                '\\' => "\\\\",
+                '\a' => "\\a",
+                '\b' => "\\b",
+                '\f' => "\\f",
+                '\n' => "\\n",
+                '\r' => "\\r",
+                '\t' => "\\t",
+                '\v' => "\\v",
+                _ => null,
+            };
+            if (escape is not null)
+            {
+                text.Append(escape);
+            }
+            else if (c is < ' ' or (>= '\x7F' and <= '\x9F') || (c is >= '\uDC80' and <= '\uDCFF' && (i == 0 || !char.IsHighSurrogate(name[i - 1]))))
+            {
+                foreach (byte b in GetBytes(c.ToString()))
+                {
+                    text.Append('\\').Append(Convert.ToString(b, 8).PadLeft(3, '0'));
+                }
+            }
+            else
+            {
+                text.Append(c);
+            }
+        }
+
+        return text.ToString();
     }
 
     private static bool HasEscapes(string name) => name.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0;

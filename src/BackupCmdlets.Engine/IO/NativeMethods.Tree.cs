@@ -45,6 +45,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "mkdir")]
     public static partial int MakeDirectory([MarshalUsing(typeof(FileNameMarshaler))] string path, uint mode);
 
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "ftruncate")]
+    public static partial int FTruncate(int fd, long length);
+
     [LibraryImport(Libc, EntryPoint = "posix_fallocate")]
     public static partial int PosixFallocate(int fd, long offset, long length);
 

@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
@@ -11,20 +9,17 @@ public static class TemporaryName
     public const string Suffix = ".bkc-tmp";
 
     /// <summary>A fresh temporary path in the same folder as <paramref name="finalPath"/>.</summary>
-    public static string For(string finalPath)
+    public static string For(string finalPath) =>
+        Path.Combine(Path.GetDirectoryName(finalPath) ?? ".", ForName(Path.GetFileName(finalPath)));
+
+    /// <summary>A fresh temporary name (no folder) for an entry named <paramref name="name"/>.</summary>
+    public static string ForName(string name)
     {
-        string directory = Path.GetDirectoryName(finalPath) ?? ".";
-        string name = Path.GetFileName(finalPath);
         // Uniqueness, not secrecy: the file is created with O_EXCL. (The system's cryptographic generator
         // would load OpenSSL, a few milliseconds of start-up for a quick sync.)
         string random = Random.Shared.NextInt64(1L << 48).ToString("x12");
         string candidate = $".{name}.{random}{Suffix}";
-        if (Encoding.UTF8.GetByteCount(candidate) > 255)
-        {
-            candidate = $".{random}{Suffix}";
-        }
-
-        return Path.Combine(directory, candidate);
+        return FileNameEncoding.GetByteCount(candidate) > 255 ? $".{random}{Suffix}" : candidate;
     }
 
     /// <summary>True for a name made by <see cref="For"/>.</summary>

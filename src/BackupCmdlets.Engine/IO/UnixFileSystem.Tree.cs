@@ -190,6 +190,20 @@ public static unsafe partial class UnixFileSystem
         }
     }
 
+    /// <summary>ftruncate(2): cuts or extends an open file to <paramref name="length"/> bytes (an extension is a hole).</summary>
+    public static void SetLength(SafeFileHandle file, long length)
+    {
+        if (!Native)
+        {
+            throw new PlatformNotSupportedException("ftruncate is used on Linux only.");
+        }
+
+        if (NativeMethods.FTruncate((int)file.DangerousGetHandle(), length) != 0)
+        {
+            throw ErrnoException(Marshal.GetLastPInvokeError(), null);
+        }
+    }
+
     /// <summary>
     /// copy_file_range(2) of <paramref name="length"/> bytes between offsets of two open files, inside the
     /// kernel (a shared extent where the file system can). Answers the bytes copied, which is less than
@@ -267,7 +281,11 @@ public static unsafe partial class UnixFileSystem
     /// Gives an open file its owner (when <paramref name="setOwner"/>), permission bits and modification
     /// time with fchown, fchmod and futimens: no path to look up again. Owner first, since it clears setuid bits.
     /// </summary>
-    public static void SetMetadata(SafeFileHandle file, FileMetadata metadata, bool setOwner)
+    public static void SetMetadata(SafeFileHandle file, FileMetadata metadata, bool setOwner) =>
+        SetMetadata(file, metadata.Permissions, metadata.ModifiedTime, setOwner ? (metadata.UserId, metadata.GroupId) : null);
+
+    /// <summary>fchown (when <paramref name="owner"/> is given), fchmod and futimens on an open file or directory.</summary>
+    public static void SetMetadata(SafeFileHandle file, int permissions, UnixTime modified, (long UserId, long GroupId)? owner)
     {
         if (!Native)
         {
@@ -275,19 +293,19 @@ public static unsafe partial class UnixFileSystem
         }
 
         int fd = (int)file.DangerousGetHandle();
-        if (setOwner && NativeMethods.FChown(fd, (uint)metadata.UserId, (uint)metadata.GroupId) != 0)
+        if (owner is var (userId, groupId) && NativeMethods.FChown(fd, (uint)userId, (uint)groupId) != 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), null);
         }
 
-        if (NativeMethods.FChmod(fd, (uint)metadata.Permissions) != 0)
+        if (NativeMethods.FChmod(fd, (uint)(permissions & 0xFFF)) != 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), null);
         }
 
         var times = stackalloc NativeMethods.Timespec[2];
         times[0] = new NativeMethods.Timespec { Seconds = 0, Nanoseconds = NativeMethods.UtimeOmit };
-        times[1] = new NativeMethods.Timespec { Seconds = metadata.ModifiedTime.Seconds, Nanoseconds = metadata.ModifiedTime.Nanoseconds };
+        times[1] = new NativeMethods.Timespec { Seconds = modified.Seconds, Nanoseconds = modified.Nanoseconds };
         if (NativeMethods.FutimeNs(fd, times) != 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), null);

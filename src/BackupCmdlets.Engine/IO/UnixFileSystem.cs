@@ -113,20 +113,25 @@ public static unsafe partial class UnixFileSystem
             throw new PlatformNotSupportedException("Special files are supported on Linux only.");
         }
 
-        uint type = kind switch
-        {
-            FileKind.Fifo => 0x1000,
-            FileKind.CharacterDevice => 0x2000,
-            FileKind.BlockDevice => 0x6000,
-            FileKind.Socket => 0xC000,
-            _ => throw new ArgumentOutOfRangeException(nameof(kind)),
-        };
-        ulong device = ((ulong)(uint)major << 8 & 0xfff00) | ((ulong)(uint)minor & 0xff) | ((ulong)(uint)minor & 0xfffff00) << 12 | ((ulong)(uint)major & 0xfffff000) << 32;
-        if (NativeMethods.MkNod(path, type | (uint)(permissions & 0xFFF), device) != 0)
+        if (NativeMethods.MkNod(path, SpecialFileType(kind) | (uint)(permissions & 0xFFF), DeviceNumber(major, minor)) != 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), path);
         }
     }
+
+    /// <summary>The st_mode type bits mknod(2) takes for a special file.</summary>
+    internal static uint SpecialFileType(FileKind kind) => kind switch
+    {
+        FileKind.Fifo => 0x1000,
+        FileKind.CharacterDevice => 0x2000,
+        FileKind.BlockDevice => 0x6000,
+        FileKind.Socket => 0xC000,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>glibc's makedev: a dev_t from a major and a minor number.</summary>
+    internal static ulong DeviceNumber(int major, int minor) =>
+        ((ulong)(uint)major << 8 & 0xfff00) | ((ulong)(uint)minor & 0xff) | ((ulong)(uint)minor & 0xfffff00) << 12 | ((ulong)(uint)major & 0xfffff000) << 32;
 
     /// <summary>
     /// Copies <paramref name="length"/> bytes between two open files inside the kernel: a reflink
@@ -287,7 +292,7 @@ public static unsafe partial class UnixFileSystem
         };
     }
 
-    private static FileMetadata FromStatx(in NativeMethods.Statx st)
+    internal static FileMetadata FromStatx(in NativeMethods.Statx st)
     {
         var kind = (st.Mode & 0xF000) switch
         {

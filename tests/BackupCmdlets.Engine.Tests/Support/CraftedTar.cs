@@ -7,26 +7,33 @@ namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>
 /// Hand-made tar archives with entries no honest tool writes (traversal, absolute names, escaping
-/// links, header fields and pax records that do not hold what they should).
+/// links, links re-pointed mid-archive, header fields and pax records that do not hold what they should).
 /// </summary>
 public sealed class CraftedTar
 {
+    private static readonly UnixTime Time = new(1_600_000_000, 0);
     private readonly MemoryStream _data = new();
 
     /// <summary>Offset of the first header block of the last entry added.</summary>
     public long LastOffset { get; private set; }
 
     public CraftedTar File(string name, string content, int mode = 0x1A4, long uid = 0, long gid = 0) =>
-        Add(new TarEntryHeader(name, TarEntryType.File, mode, uid, gid, "", "", Encoding.UTF8.GetByteCount(content), new UnixTime(1_600_000_000, 0), "", 0, 0), Encoding.UTF8.GetBytes(content));
+        Add(new TarEntryHeader(name, TarEntryType.File, mode, uid, gid, "", "", Encoding.UTF8.GetByteCount(content), Time, "", 0, 0), Encoding.UTF8.GetBytes(content));
 
-    public CraftedTar Directory(string name) =>
-        Add(new TarEntryHeader(name.TrimEnd('/') + "/", TarEntryType.Directory, 0x1ED, 0, 0, "", "", 0, new UnixTime(1_600_000_000, 0), "", 0, 0), []);
+    public CraftedTar File(string name, byte[] content) =>
+        Add(new TarEntryHeader(name, TarEntryType.File, 0x1A4, 0, 0, "", "", content.Length, Time, "", 0, 0), content);
+
+    public CraftedTar Directory(string name, int mode = 0x1ED, long uid = 0, long gid = 0) =>
+        Add(new TarEntryHeader(name.TrimEnd('/') + "/", TarEntryType.Directory, mode, uid, gid, "", "", 0, Time, "", 0, 0), []);
 
     public CraftedTar Symlink(string name, string target) =>
-        Add(new TarEntryHeader(name, TarEntryType.SymbolicLink, 0x1FF, 0, 0, "", "", 0, new UnixTime(1_600_000_000, 0), target, 0, 0), []);
+        Add(new TarEntryHeader(name, TarEntryType.SymbolicLink, 0x1FF, 0, 0, "", "", 0, Time, target, 0, 0), []);
 
     public CraftedTar HardLink(string name, string target) =>
-        Add(new TarEntryHeader(name, TarEntryType.HardLink, 0x1A4, 0, 0, "", "", 0, new UnixTime(1_600_000_000, 0), target, 0, 0), []);
+        Add(new TarEntryHeader(name, TarEntryType.HardLink, 0x1A4, 0, 0, "", "", 0, Time, target, 0, 0), []);
+
+    public CraftedTar Fifo(string name, long uid = 0, long gid = 0) =>
+        Add(new TarEntryHeader(name, TarEntryType.Fifo, 0x1A4, uid, gid, "", "", 0, Time, "", 0, 0), []);
 
     /// <summary>An entry (a file unless <paramref name="type"/> says otherwise) whose ustar header has the bytes <paramref name="field"/> at <paramref name="fieldOffset"/>, the checksum made right again.</summary>
     public CraftedTar FileWithRawField(string name, string content, int fieldOffset, byte[] field, char type = '0')

@@ -35,21 +35,30 @@ public sealed class TempDirectory : IDisposable
     {
         try
         {
-            foreach (var entry in new DirectoryInfo(Path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
-            {
-                if (entry is DirectoryInfo && entry.LinkTarget is null && !OperatingSystem.IsWindows())
-                {
-                    entry.UnixFileMode |= UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-                }
-            }
-
-            Directory.Delete(Path, recursive: true);
+            Remove(Path);
         }
         catch (IOException)
         {
         }
-        catch (UnauthorizedAccessException)
+    }
+
+    /// <summary>Removes a tree by byte-exact names (the .NET folder APIs lose names that are not UTF-8), making folders writable first.</summary>
+    private static void Remove(string folder)
+    {
+        Engine.IO.UnixFileSystem.SetPermissions(folder, 0x1C0);
+        foreach (var entry in Engine.IO.UnixFileSystem.ReadDirectory(folder))
         {
+            string path = System.IO.Path.Combine(folder, entry.Name);
+            if (entry.Metadata.Kind == Engine.IO.FileKind.Directory)
+            {
+                Remove(path);
+            }
+            else
+            {
+                Engine.IO.UnixFileSystem.DeleteFile(path);
+            }
         }
+
+        Engine.IO.UnixFileSystem.DeleteDirectory(folder);
     }
 }

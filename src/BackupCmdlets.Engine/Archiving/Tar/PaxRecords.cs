@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Tar;
@@ -28,7 +27,8 @@ internal static class PaxRecords
                 return $"the record at byte {position} has the wrong length {length}";
             }
 
-            string record = Encoding.UTF8.GetString(data, space + 1, position + length - space - 2);
+            // Values are bytes: names that are not UTF-8 keep them (as GNU tar writes them).
+            string record = FileNameEncoding.GetString(data.AsSpan(space + 1, position + length - space - 2));
             int equals = record.IndexOf('=');
             if (equals <= 0)
             {
@@ -37,7 +37,12 @@ internal static class PaxRecords
 
             string key = record[..equals];
             string value = record[(equals + 1)..];
-            if (value.Length == 0)
+            if (key is "GNU.sparse.offset" or "GNU.sparse.numbytes")
+            {
+                // Sparse format 0.0 repeats these two, pair by pair: kept as format 0.1's list.
+                into["GNU.sparse.map"] = into.TryGetValue("GNU.sparse.map", out string? list) ? $"{list},{value}" : value;
+            }
+            else if (value.Length == 0)
             {
                 into.Remove(key);
             }

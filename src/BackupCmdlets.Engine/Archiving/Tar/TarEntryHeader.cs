@@ -20,8 +20,11 @@ internal sealed record TarEntryHeader(
     /// <summary>Offset of the entry's first header block in the tar stream.</summary>
     public long Offset { get; init; }
 
+    /// <summary>For a GNU sparse file, where its stored data lies (<see cref="Size"/> is then its real size, holes included).</summary>
+    public SparseMap? Sparse { get; init; }
+
     /// <summary>Content bytes stored after the header (0 for links, folders and devices).</summary>
-    public long DataSize => Type is TarEntryType.File ? Size : 0;
+    public long DataSize => Type is TarEntryType.File ? Sparse?.StoredSize ?? Size : 0;
 
     /// <summary>The entry as Get-TarArchiveItem lists it.</summary>
     public TarArchiveItem ToItem(string archivePath) => new(

@@ -1,4 +1,4 @@
-using System.Text;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Tar;
 
@@ -116,10 +116,11 @@ internal static class TarFormat
         return any || index > 0 || field.IndexOfAnyExcept((byte)0) < 0 ? value : null;
     }
 
+    /// <summary>A NUL-terminated name field, byte-exact (see <see cref="FileNameEncoding"/>).</summary>
     public static string ReadString(ReadOnlySpan<byte> field)
     {
         int zero = field.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(zero >= 0 ? field[..zero] : field);
+        return FileNameEncoding.GetString(zero >= 0 ? field[..zero] : field);
     }
 
     /// <summary>Computes the header checksum (the checksum field counted as spaces), unsigned and signed.</summary>

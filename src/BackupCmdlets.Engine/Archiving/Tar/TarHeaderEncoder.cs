@@ -17,10 +17,10 @@ internal static class TarHeaderEncoder
     /// <summary>The header blocks for one entry: one ustar block, or a pax header plus it.</summary>
     public static byte[] Encode(TarEntryHeader entry)
     {
-        byte[] nameBytes = Encoding.UTF8.GetBytes(entry.Name);
-        byte[] linkBytes = Encoding.UTF8.GetBytes(entry.LinkName);
-        byte[] userBytes = Encoding.UTF8.GetBytes(entry.UserName);
-        byte[] groupBytes = Encoding.UTF8.GetBytes(entry.GroupName);
+        byte[] nameBytes = FileNameEncoding.GetBytes(entry.Name);
+        byte[] linkBytes = FileNameEncoding.GetBytes(entry.LinkName);
+        byte[] userBytes = FileNameEncoding.GetBytes(entry.UserName);
+        byte[] groupBytes = FileNameEncoding.GetBytes(entry.GroupName);
         var pax = new List<(string Key, string Value)>();
 
         int split = SplitPoint(nameBytes);
@@ -77,7 +77,7 @@ internal static class TarHeaderEncoder
         byte[] result = new byte[TarFormat.BlockSize + paddedRecords + TarFormat.BlockSize];
         var paxHeader = result.AsSpan(0, TarFormat.BlockSize);
         string paxName = "PaxHeaders/" + Path.GetFileName(entry.Name.TrimEnd('/'));
-        byte[] paxNameBytes = Encoding.UTF8.GetBytes(paxName);
+        byte[] paxNameBytes = FileNameEncoding.GetBytes(paxName);
         CopyTruncated(paxNameBytes, paxHeader[..TarFormat.NameLength]);
         TarFormat.WriteOctal(paxHeader.Slice(TarFormat.ModeOffset, 8), 0x1A4);
         TarFormat.WriteNumber(paxHeader.Slice(TarFormat.UidOffset, 8), Math.Clamp(entry.UserId, 0, TarFormat.MaxOctal7));
@@ -186,7 +186,7 @@ internal static class TarHeaderEncoder
         var builder = new StringBuilder();
         foreach (var (key, value) in records)
         {
-            int body = Encoding.UTF8.GetByteCount($" {key}={value}\n");
+            int body = FileNameEncoding.GetByteCount($" {key}={value}\n");
             int length = body + 1;
             while (length.ToString(CultureInfo.InvariantCulture).Length + body != length)
             {
@@ -196,6 +196,6 @@ internal static class TarHeaderEncoder
             builder.Append(CultureInfo.InvariantCulture, $"{length} {key}={value}\n");
         }
 
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        return FileNameEncoding.GetBytes(builder.ToString());
     }
 }

@@ -5,13 +5,13 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 
 /// <summary>
 /// Reads entries from a (decompressed) tar stream: ustar, GNU (long names 'L'/'K', base-256
-/// numbers) and pax ('x', 'g'). Every header checksum is checked, and a stream that ends before
-/// the end-of-archive marker is reported as truncated with the offset where it ends. Every field
-/// used is checked too: one that is not a number, or out of the range the entry's kind of value can
-/// take, makes the archive corrupt (ArchiveCorrupt, naming the entry and the offset of the block
-/// holding the field), as a bad checksum does.
+/// numbers, sparse files) and pax ('x', 'g'). Every header checksum is checked, and a stream that
+/// ends before the end-of-archive marker is reported as truncated with the offset where it ends.
+/// Every field used is checked too: one that is not a number, or out of the range the entry's kind
+/// of value can take, makes the archive corrupt (ArchiveCorrupt, naming the entry and the offset of
+/// the block holding the field), as a bad checksum does.
 /// </summary>
-internal sealed class TarStreamReader
+internal sealed partial class TarStreamReader
 {
     private const int ExtendedLimit = 16 << 20;
     private readonly Stream _stream;
@@ -82,7 +82,12 @@ internal sealed class TarStreamReader
                     continue;
             }
 
-            var header = Decode(offset, type, size, pax, paxOffset, longName, longLink);
+            var header = Decode(offset, type, size, pax, paxOffset, longName, longLink, out var sparse);
+            if (header.Type == TarEntryType.File && (type == 'S' || sparse is not null))
+            {
+                return ReadSparse(header, type, sparse ?? [], offset);
+            }
+
             StartData(header.DataSize);
             return header;
         }
@@ -155,8 +160,9 @@ internal sealed class TarStreamReader
         _paddingRemaining = TarFormat.PaddedSize(size) - size;
     }
 
-    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, long paxOffset, string? longName, string? longLink)
+    private TarEntryHeader Decode(long offset, char type, long size, Dictionary<string, string>? pax, long paxOffset, string? longName, string? longLink, out Dictionary<string, string>? sparse)
     {
+        sparse = null;
         var block = _block.AsSpan();
         bool ustar = block.Slice(TarFormat.MagicOffset, 5).SequenceEqual("ustar"u8);
         string name = longName ?? RawName();
@@ -190,14 +196,19 @@ internal sealed class TarStreamReader
                     case "mtime": mtime = PaxTime(key, value, name, recordsOffset); break;
                     case "atime" or "ctime": PaxTime(key, value, name, recordsOffset); break;
                     default:
-                        if (key.StartsWith("GNU.sparse", StringComparison.Ordinal))
+                        if (key.StartsWith("GNU.sparse.", StringComparison.Ordinal))
                         {
-                            throw new BackupException(ArchiveErrorIds.UnsupportedEntry, ErrorKind.InvalidData, $"The entry at offset {offset} is a GNU sparse file, which is not supported.");
+                            (sparse ??= new Dictionary<string, string>(StringComparer.Ordinal))[key] = value;
                         }
 
                         break;
                 }
             }
+        }
+
+        if (sparse?.GetValueOrDefault("GNU.sparse.name") is { } realName)
+        {
+            name = realName;
         }
 
         var entryType = type switch
@@ -209,7 +220,6 @@ internal sealed class TarStreamReader
             '4' => TarEntryType.BlockDevice,
             '5' => TarEntryType.Directory,
             '6' => TarEntryType.Fifo,
-            'S' => throw new BackupException(ArchiveErrorIds.UnsupportedEntry, ErrorKind.InvalidData, $"The entry '{name}' at offset {offset} is a GNU sparse file, which is not supported."),
             _ => TarEntryType.File,
         };
         if (entryType != TarEntryType.File && entryType != TarEntryType.Directory)

@@ -1,0 +1,78 @@
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Archiving;
+
+/// <summary>
+/// The modes, times (and owners) of extracted folders, set once everything inside them is written,
+/// deepest first. All that is kept per folder is its path below the destination through no symlink,
+/// its identity and the values to set; each folder is opened again along that path without following
+/// any symlink, checked to be the same folder, and changed through that handle only.
+/// </summary>
+internal sealed class DeferredFolderMetadata
+{
+    private readonly List<Folder> _folders = [];
+
+    public void Add(string physicalPath, FileMetadata identity, int mode, UnixTime modified, (long UserId, long GroupId)? owner, long offset) =>
+        _folders.Add(new Folder(physicalPath, identity.Device, identity.Inode, mode, modified, owner, offset));
+
+    public void ApplyAll(DestinationTree tree, Action<ItemProblem> report)
+    {
+        string? openPath = null;
+        DirectoryHandle? open = null;
+        try
+        {
+            for (int i = _folders.Count - 1; i >= 0; i--)
+            {
+                var folder = _folders[i];
+                int slash = folder.PhysicalPath.LastIndexOf('/');
+                string parentPath = slash < 0 ? "" : folder.PhysicalPath[..slash];
+                if (parentPath != openPath)
+                {
+                    open?.Dispose();
+                    open = tree.OpenPhysical(parentPath);
+                    openPath = parentPath;
+                }
+
+                try
+                {
+                    if (open is null || !TryApply(open, folder.PhysicalPath[(slash + 1)..], folder))
+                    {
+                        report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{folder.PhysicalPath}' was moved or replaced during the extraction; its mode and time were not set.", folder.Offset));
+                    }
+                }
+                catch (IOException ex)
+                {
+                    report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not set the mode and time of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
+                }
+            }
+        }
+        finally
+        {
+            open?.Dispose();
+        }
+
+        _folders.Clear();
+    }
+
+    private static bool TryApply(DirectoryHandle parent, string name, Folder folder)
+    {
+        try
+        {
+            using var handle = parent.OpenDirectoryForMetadata(name);
+            var now = UnixFileSystem.Stat(handle);
+            if (now.Device != folder.Device || now.Inode != folder.Inode)
+            {
+                return false;
+            }
+
+            UnixFileSystem.SetMetadata(handle, folder.Mode, folder.Modified, folder.Owner);
+            return true;
+        }
+        catch (IOException ex) when (ex is FileNotFoundException || ex.HResult is NativeMethods.ELOOP or NativeMethods.ENOTDIR)
+        {
+            return false;
+        }
+    }
+
+    private sealed record Folder(string PhysicalPath, ulong Device, ulong Inode, int Mode, UnixTime Modified, (long UserId, long GroupId)? Owner, long Offset);
+}
