@@ -126,7 +126,8 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
     {
         using var target = new TempDirectory();
         File.WriteAllText(target.Combine("keep.txt"), "precious");
-        var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Path), null, CancellationToken.None));
+        var mapping = new Dictionary<string, string> { ["ts1"] = target.Combine("ts1") };
+        var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Path) { TablespaceMapping = mapping }, null, CancellationToken.None));
         Assert.Equal(DatabaseErrorIds.DestinationNotEmpty, error.ErrorId);
         Assert.Equal("precious", File.ReadAllText(target.Combine("keep.txt")));
         Assert.Single(Directory.EnumerateFileSystemEntries(target.Path));

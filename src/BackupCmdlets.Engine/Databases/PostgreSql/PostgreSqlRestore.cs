@@ -91,7 +91,8 @@ internal static class PostgreSqlRestore
         else if (request.ArchiveMode == RestoreArchiveMode.Redirect)
         {
             settings.Add(("archive_mode", "on"));
-            settings.Add(("archive_command", $"test ! -f {RecoverySettings.ShellQuote(archiveOut!)}/%f && cp %p {RecoverySettings.ShellQuote(archiveOut!)}/%f"));
+            string into = RecoverySettings.ShellQuote(archiveOut + "/%f");
+            settings.Add(("archive_command", $"test ! -f {into} && cp %p {into}"));
             settings.Add(("archive_library", ""));
         }
 
@@ -132,6 +133,19 @@ internal static class PostgreSqlRestore
                 destination);
         }
 
+        foreach (var tablespace in manifest.Tablespaces)
+        {
+            if (MappedLocation(tablespace, request.TablespaceMapping) is null
+                && Directory.Exists(tablespace.Location) && Directory.EnumerateFileSystemEntries(tablespace.Location).Any())
+            {
+                throw new BackupException(
+                    DatabaseErrorIds.TablespaceMappingRequired,
+                    ErrorKind.InvalidArgument,
+                    $"The tablespace '{tablespace.Name}' would go back to '{tablespace.Location}', which holds files already (as a rule, the source server's own): give it a location of its own with -TablespaceMapping @{{ '{tablespace.Name}' = '/new/location' }} (-Force does not override this).",
+                    tablespace.Location);
+            }
+        }
+
         var owned = RunningServers.OwnedLocations();
         foreach (string target in locations.Values.Prepend(destination))
         {
@@ -143,19 +157,6 @@ internal static class PostgreSqlRestore
                     ErrorKind.ResourceUnavailable,
                     $"'{target}' is (or holds, or lies in) '{live}', which a running PostgreSQL server uses: a restore never writes there (-Force does not override this).",
                     target);
-            }
-        }
-
-        foreach (var tablespace in manifest.Tablespaces)
-        {
-            if (MappedLocation(tablespace, request.TablespaceMapping) is null
-                && Directory.Exists(tablespace.Location) && Directory.EnumerateFileSystemEntries(tablespace.Location).Any())
-            {
-                throw new BackupException(
-                    DatabaseErrorIds.TablespaceMappingRequired,
-                    ErrorKind.InvalidArgument,
-                    $"The tablespace '{tablespace.Name}' would go back to '{tablespace.Location}', which holds files already (as a rule, the source server's own): give it a location of its own with -TablespaceMapping @{{ '{tablespace.Name}' = '/new/location' }} (-Force does not override this).",
-                    tablespace.Location);
             }
         }
     }
@@ -177,9 +178,10 @@ internal static class PostgreSqlRestore
     /// <summary>The set's own WAL first, then the archive (which goes on after the set).</summary>
     private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive)
     {
-        string wal = RecoverySettings.ShellQuote(Path.Combine(setPath, "wal")) + "/%f";
-        string fromSet = manifest.RedoCompressed ? $"{{ test -f {wal}.gz && gzip -dc {wal}.gz > %p; }}" : $"cp {wal} %p";
-        return archive is null ? fromSet : $"{fromSet} 2>/dev/null || cp {RecoverySettings.ShellQuote(archive)}/%f %p";
+        string fromSet = manifest.RedoCompressed
+            ? $"{{ test -f {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} && gzip -dc {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} > %p; }}"
+            : $"cp {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f")} %p";
+        return archive is null ? fromSet : $"{fromSet} 2>/dev/null || cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
     }
 
     private static string? MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
