@@ -263,6 +263,31 @@ Describe 'PostgreSQL backups' {
         finally { Stop-TestPostgres $restored }
     }
 
+    It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
+        $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
+        $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'
+
+        $overLive = Get-FirstError { $set | Restore-BackupSet -DestinationPath $cluster.DataDirectory -Force -ErrorAction Stop }
+        $unreachable = Get-FirstError { $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'too-far') -RecoveryTargetLsn $lsn -ErrorAction Stop }
+
+        $overLive | Get-ErrorId | Should -Be 'RestoreServerRunning'
+        $unreachable | Get-ErrorId | Should -Be 'RecoveryTargetNotReachable'
+        Test-Path -LiteralPath (Join-Path $pgWork 'too-far') | Should -BeFalse
+        Invoke-TestSql $cluster 'SELECT count(*) FROM orders;' | Should -Be '5001'
+    }
+
+    It 'turns archiving off in the restored copy unless told otherwise, and says so' {
+        $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
+
+        $off = $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'copy-off')
+        $redirected = $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'copy-redirected') -ArchiveMode Redirect -ArchivePath (Join-Path $pgWork 'copy-archive')
+
+        $off.Archiving | Should -Be 'off'
+        $redirected.Archiving | Should -Be "into $(Join-Path $pgWork 'copy-archive')"
+        Get-Content -LiteralPath (Join-Path $pgWork 'copy-off/postgresql.auto.conf') | Should -Contain "archive_mode = 'off'"
+        (Get-Content -LiteralPath (Join-Path $pgWork 'copy-redirected/postgresql.auto.conf') -Raw) | Should -Match ([regex]::Escape("'$(Join-Path $pgWork 'copy-archive')/%f'"))
+    }
+
     It 'asks before a cold backup: refused under pwsh -NonInteractive without -Force, the server running on; with -Force stopped, copied and started again' {
         $child = Invoke-ChildPwsh -WorkingDirectory $pgWork @"
 Import-Module '$env:BACKUPCMDLETS_MODULE'
