@@ -28,8 +28,8 @@ internal static class CliCommandCatalog
 
     /// <summary>
     /// The commands a command line needs: only the one its first word names when there is one, else
-    /// all of them, for help and errors. Building every command and its options costs about 20 ms of
-    /// start-up on the .NET runtime, a sixth of a quick sync.
+    /// all of them, for help and errors: building every command and its options is a noticeable part of
+    /// a quick run's start-up on the .NET runtime.
     /// </summary>
     public static IEnumerable<Command> For(IReadOnlyList<string> args) =>
         args.Count > 0 && Commands.TryGetValue(args[0], out var create) ? [create().Build()] : All();
