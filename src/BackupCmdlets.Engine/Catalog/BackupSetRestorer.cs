@@ -13,7 +13,7 @@ public static class BackupSetRestorer
     public static async Task<RestoreResult> RestoreAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         string setPath = Path.GetFullPath(request.Path);
-        progress?.Report(new OperationProgress("Restore backup set", "Verifying the set", setPath));
+        progress?.Report(new OperationProgress("Restore-BackupSet", "Verifying the set", setPath));
         var test = await BackupSetVerifier.TestAsync(setPath, request.ThrottleLimit, progress, cancellationToken);
         if (!test.Passed)
         {
@@ -28,10 +28,11 @@ public static class BackupSetRestorer
         }
 
         var manifest = ManifestStore.Read(setPath);
-        progress?.Report(new OperationProgress("Restore backup set", "Restoring files", setPath));
+        var restoring = new RestoreProgress(progress, manifest.Files.Count, manifest.Files.Sum(f => f.Size));
+        restoring.Status("Restoring files");
         return manifest.Engine switch
         {
-            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, cancellationToken),
+            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, restoring, cancellationToken),
             DatabaseEngine.Sqlite => await SqliteRestore.RestoreAsync(setPath, manifest, request, cancellationToken),
             _ => throw new BackupException(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"Restoring {manifest.Engine} sets is not available in this version.", setPath),
         };

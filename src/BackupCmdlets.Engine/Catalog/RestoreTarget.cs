@@ -39,7 +39,7 @@ internal static class RestoreTarget
     }
 
     /// <summary>Restores the folder <paramref name="setPrefix"/> of the set: its tar extracted (tar format), then its plain files copied.</summary>
-    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
     {
         long files = 0, bytes = 0;
         foreach (var archive in manifest.Archives.Where(a => a.Root == setPrefix))
@@ -55,14 +55,15 @@ internal static class RestoreTarget
 
             files += expanded.Files;
             bytes += expanded.BytesWritten;
+            progress?.Done(archive.Path, 1, manifest.Files.FirstOrDefault(f => f.Path == archive.Path)?.Size ?? 0);
         }
 
-        var (plainFiles, plainBytes) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, cancellationToken);
+        var (plainFiles, plainBytes) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, progress, cancellationToken);
         return (files + plainFiles, bytes + plainBytes);
     }
 
     /// <summary>Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.</summary>
-    public static async Task<(long Files, long Bytes)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    public static async Task<(long Files, long Bytes)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
     {
         string prefix = setPrefix + "/";
         foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
@@ -90,6 +91,7 @@ internal static class RestoreTarget
 
             UnixFileSystem.SetPermissions(destination, file.Mode);
             Own(destination, manifest);
+            progress?.Done(file.Path, 1, file.Size);
         });
         return (files.Count, files.Sum(f => f.Size));
     }

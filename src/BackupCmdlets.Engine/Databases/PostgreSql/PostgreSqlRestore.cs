@@ -18,7 +18,7 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// </summary>
 internal static class PostgreSqlRestore
 {
-    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, CancellationToken cancellationToken)
+    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, RestoreProgress progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
@@ -50,12 +50,12 @@ internal static class PostgreSqlRestore
         }
 
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
-        var (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, cancellationToken);
+        var (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
         string links = Path.Combine(destination, "pg_tblspc");
         Directory.CreateDirectory(links);
         foreach (var tablespace in manifest.Tablespaces)
         {
-            var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, cancellationToken);
+            var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
             files += tsFiles;
             bytes += tsBytes;
             File.CreateSymbolicLink(Path.Combine(links, tablespace.Id), locations[tablespace.Id]);
@@ -103,6 +103,7 @@ internal static class PostgreSqlRestore
         UnixFileSystem.SetPermissions(destination, 0x1C0);
         RestoreTarget.Own(destination, manifest);
 
+        progress.Status("Flushing every restored file to disk");
         RestoreTarget.FlushTree(destination);
         foreach (string location in locations.Values)
         {
