@@ -49,6 +49,42 @@ public sealed class SqliteBackupTests
         Assert.Equal(listed, present.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Issue 12, item 7: the set's StopTime is the moment the copy was taken. A writer commits throughout
+    /// (also while the copy is checked and hashed): every row whose commit returned before StopTime is in
+    /// the set, and no row whose insert began after it.
+    /// </summary>
+    [Theory]
+    [InlineData("WAL")]
+    [InlineData("DELETE")]
+    public async Task The_stop_time_is_the_moment_the_copy_was_taken_with_every_commit_before_it_and_none_after(string journalMode)
+    {
+        using var temp = new TempDirectory("bkc-sqlite-stoptime-");
+        string database = temp.Combine("app.db");
+        SqliteRowWriter.CreateDatabase(database, journalMode, 50000);
+        using var writer = new SqliteRowWriter(database);
+        writer.WaitFor(100);
+
+        var set = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Sqlite, $"Data Source={database}", temp.Combine("repository")), null, CancellationToken.None);
+        writer.WaitFor(writer.LastCommitted + 50);
+        writer.Stop();
+
+        string restored = temp.Combine("restored.db");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, restored), null, CancellationToken.None);
+        long inSet = SqliteRowWriter.Count(restored, "SELECT max(id) FROM writes");
+        Assert.Equal(inSet, SqliteRowWriter.Count(restored, "SELECT count(*) FROM writes"));
+        var commits = writer.Commits;
+        long lastReturnedBefore = commits.Count(c => c.Returned < set.StopTime);
+        long firstBegunAfter = commits.ToList().FindIndex(c => c.Begun > set.StopTime) + 1;
+        Assert.True(firstBegunAfter > 0, "the writer went on after the backup");
+        Assert.True(
+            lastReturnedBefore <= inSet,
+            $"row {lastReturnedBefore} was committed at {commits[(int)lastReturnedBefore - 1].Returned:HH:mm:ss.fffffff}, before the set's StopTime {set.StopTime:HH:mm:ss.fffffff}, but the set holds rows 1 to {inSet} only");
+        Assert.True(
+            inSet < firstBegunAfter,
+            $"row {firstBegunAfter} was begun at {commits[(int)firstBegunAfter - 1].Begun:HH:mm:ss.fffffff}, after the set's StopTime {set.StopTime:HH:mm:ss.fffffff}, yet the set holds it");
+    }
+
     [Fact]
     public async Task A_cold_backup_copies_the_database_under_an_exclusive_lock_and_restores()
     {

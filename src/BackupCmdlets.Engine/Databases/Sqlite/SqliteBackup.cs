@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
@@ -8,9 +7,11 @@ namespace BackupCmdlets.Engine.Databases.Sqlite;
 
 /// <summary>
 /// SQLite backups. Hot: SQLite's online backup API while a second connection holds the write lock
-/// (BEGIN IMMEDIATE: readers go on, writers wait for the copy), so the copy holds every transaction
-/// committed before the backup finished; written to a temporary name, checked with PRAGMA integrity_check, then
-/// renamed. Cold: the database file and its journal/WAL copied under an exclusive lock.
+/// (BEGIN IMMEDIATE: readers go on, writers wait for the copy); written to a temporary name, checked
+/// with PRAGMA integrity_check, then renamed. Cold: the database file and its journal/WAL copied under
+/// an exclusive lock. Either way the set's StopTime is the moment the copy was taken, read just before
+/// the lock is released: the copy holds every transaction committed before it and none begun after it
+/// (writers go on while the copy is checked and hashed).
 /// </summary>
 public static class SqliteBackup
 {
@@ -20,7 +21,6 @@ public static class SqliteBackup
     {
         const string activity = "Hot backup";
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
         string source = DatabasePath(request.ConnectionString, request.WorkingDirectory);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [source]);
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Hot, started);
@@ -30,6 +30,7 @@ public static class SqliteBackup
         string final = Path.Combine(folder, name);
         string temporary = TemporaryName.For(final);
         DatabaseDescription description;
+        DateTimeOffset copied;
         try
         {
             // The backup API refuses a source connection that is itself in a write transaction, so
@@ -46,6 +47,7 @@ public static class SqliteBackup
                     progress?.Report(new OperationProgress(activity, "Copying with the online backup API", source));
                     cancellationToken.ThrowIfCancellationRequested();
                     connection.BackupDatabase(destination);
+                    copied = DateTimeOffset.UtcNow;
                     progress?.Report(new OperationProgress(activity, "Copied", source, BytesDone: new FileInfo(temporary).Length));
                 }
                 finally
@@ -79,7 +81,7 @@ public static class SqliteBackup
             Label = request.Label,
             Database = description,
             StartTime = started,
-            StopTime = started + clock.Elapsed,
+            StopTime = copied,
             Directories = [new ManifestDirectory(SetFolder, 0x1ED)],
             Files = [file],
             BlockChecks = BlockCheckSummary.None,
@@ -91,13 +93,13 @@ public static class SqliteBackup
     {
         const string activity = "Cold backup";
         var started = DateTimeOffset.UtcNow;
-        var clock = Stopwatch.StartNew();
         string source = DatabasePath(request.ConnectionString, request.WorkingDirectory);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [source]);
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, DatabaseEngine.Sqlite, BackupKind.Cold, started);
         var (setPath, setId) = (setFolder.Path, setFolder.SetId);
         var copier = new SetFileCopier(setPath, 1, progress, activity);
         DatabaseDescription description;
+        DateTimeOffset copied;
         await using (var connection = Open(source, SqliteOpenMode.ReadWrite))
         {
             description = Describe(connection, source);
@@ -113,6 +115,7 @@ public static class SqliteBackup
                     .Prepend(new SourceFile(Path.GetDirectoryName(source)!, SetFolder, IsDirectory: true))
                     .ToList();
                 await copier.CopyAsync(files, null, cancellationToken);
+                copied = DateTimeOffset.UtcNow;
             }
             finally
             {
@@ -129,7 +132,7 @@ public static class SqliteBackup
             Label = request.Label,
             Database = description,
             StartTime = started,
-            StopTime = started + clock.Elapsed,
+            StopTime = copied,
             Directories = copier.Directories,
             Files = copier.Files,
             BlockChecks = BlockCheckSummary.None,
