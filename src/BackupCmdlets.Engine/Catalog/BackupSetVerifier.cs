@@ -9,7 +9,8 @@ namespace BackupCmdlets.Engine.Catalog;
 /// <summary>
 /// Test-BackupSet: a set passes when it has a manifest, is not marked Failed, every file listed
 /// is there with its size and SHA-256, and (PostgreSQL hot sets) the WAL segments from the start to
-/// the stop LSN are all present.
+/// the stop LSN are all present, and every segment in the set is a whole segment of the cluster
+/// (<see cref="WalSegmentCheck"/>): a set made from an archive that cut segments short must not pass.
 /// </summary>
 public static class BackupSetVerifier
 {
@@ -68,7 +69,7 @@ public static class BackupSetVerifier
         bool? redoComplete = null;
         if (manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot })
         {
-            redoComplete = CheckWalRange(manifest, path, problems);
+            redoComplete = CheckWal(manifest, path, problems);
         }
 
         var list = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
@@ -77,7 +78,8 @@ public static class BackupSetVerifier
 
     /// <summary>
     /// The quick check retention relies on: every file of the manifest is there with its size, and
-    /// (PostgreSQL hot sets) the WAL range is complete. Contents are not hashed (Test-BackupSet does that).
+    /// (PostgreSQL hot sets) the WAL range is complete and its segments whole. Contents are not hashed
+    /// (Test-BackupSet does that).
     /// </summary>
     internal static bool IsIntact(string path, BackupSetManifest manifest)
     {
@@ -90,10 +92,11 @@ public static class BackupSetVerifier
             }
         }
 
-        return manifest is not { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot } || CheckWalRange(manifest, path, []);
+        return manifest is not { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot } || CheckWal(manifest, path, []);
     }
 
-    private static bool CheckWalRange(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems)
+    /// <summary>Every segment from the start to the stop LSN is in the set, and every segment the set holds is whole; false (with problems) otherwise.</summary>
+    private static bool CheckWal(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems)
     {
         if (manifest.StartPosition is null || manifest.StopPosition is null || manifest.Timeline is null
             || !Lsn.TryParse(manifest.StartPosition, out var start) || !Lsn.TryParse(manifest.StopPosition, out var stop))
@@ -113,6 +116,23 @@ public static class BackupSetVerifier
             {
                 complete = false;
                 problems.Add(new ItemProblem(setPath, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.ObjectNotFound, $"WAL segment {segment} (between start {start} and stop {stop}) is missing"));
+            }
+        }
+
+        foreach (string redoFile in manifest.RedoFiles)
+        {
+            string name = Path.GetFileName(redoFile);
+            name = name.EndsWith(suffix, StringComparison.Ordinal) ? name[..^suffix.Length] : name;
+            string full = Path.Combine(path, redoFile);
+            if (!WalSegments.TryParse(name, segmentSize, out _, out _) || !File.Exists(full))
+            {
+                continue;
+            }
+
+            if (WalSegmentCheck.Problem(full, name, segmentSize, manifest.Database.ServerVersion, manifest.Database.Identity) is { } problem)
+            {
+                complete = false;
+                problems.Add(new ItemProblem(redoFile, DatabaseErrorIds.WalSegmentInvalid, ErrorKind.InvalidData, $"WAL segment {name} is not a whole segment of this cluster: {problem}"));
             }
         }
 

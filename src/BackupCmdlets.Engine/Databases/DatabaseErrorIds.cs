@@ -8,6 +8,7 @@ public static class DatabaseErrorIds
     public const string WalArchivingOff = "WalArchivingOff";
     public const string WalArchiveNotFound = "WalArchiveNotFound";
     public const string WalSegmentNotArchived = "WalSegmentNotArchived";
+    public const string WalSegmentInvalid = "WalSegmentInvalid";
     public const string DataDirectoryNotFound = "DataDirectoryNotFound";
     public const string BackupStartFailed = "BackupStartFailed";
     public const string EndBackupFailed = "EndBackupFailed";

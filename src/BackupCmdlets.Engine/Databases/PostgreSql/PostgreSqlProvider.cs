@@ -263,6 +263,16 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             throw new BackupException(DatabaseErrorIds.WalSegmentNotArchived, ErrorKind.ObjectNotFound, $"WAL file {name} is not in the archive '{_walArchive}'.", path);
         }
 
+        if (WalSegments.TryParse(name, Settings.WalSegmentSize, out _, out _)
+            && WalSegmentCheck.Problem(path, name, Settings.WalSegmentSize, Settings.ServerVersion, Settings.SystemIdentifier) is { } problem)
+        {
+            throw new BackupException(
+                DatabaseErrorIds.WalSegmentInvalid,
+                ErrorKind.InvalidData,
+                $"WAL segment {name} in the archive '{_walArchive}' is not a whole segment of this cluster: {problem}. Recovery could not use it; check that archive_command copies whole files.",
+                path);
+        }
+
         return new SourceFile(path, "wal/" + name) { Length = new FileInfo(path).Length };
     }
 

@@ -73,10 +73,8 @@ internal static partial class RecoveryReach
             {
                 string name = Path.GetFileName(file);
                 string segment = name.EndsWith(".gz", StringComparison.Ordinal) ? name[..^3] : name;
-                if (SegmentName().IsMatch(segment) && long.Parse(segment[..8], NumberStyles.HexNumber, CultureInfo.InvariantCulture) == timeline)
+                if (WalSegments.TryParse(segment, segmentSize, out long segmentTimeline, out long number) && segmentTimeline == timeline)
                 {
-                    long perLog = 0x100000000L / segmentSize;
-                    long number = long.Parse(segment[8..16], NumberStyles.HexNumber, CultureInfo.InvariantCulture) * perLog + long.Parse(segment[16..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
                     found.TryAdd(number, (segment, file));
                 }
             }
@@ -154,9 +152,6 @@ internal static partial class RecoveryReach
             Directory.Delete(temporary, recursive: true);
         }
     }
-
-    [GeneratedRegex("^[0-9A-F]{24}$", RegexOptions.CultureInvariant)]
-    private static partial Regex SegmentName();
 
     [GeneratedRegex(@"desc: (?:COMMIT|ABORT) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?)", RegexOptions.CultureInvariant)]
     private static partial Regex TransactionEnd();

@@ -1,10 +1,27 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
 
 /// <summary>WAL segment file names (timeline, log, segment: 24 hex digits) for a range of LSNs.</summary>
-public static class WalSegments
+public static partial class WalSegments
 {
+    /// <summary>Reads a segment file name (not a history or backup history file) into its timeline and segment number.</summary>
+    public static bool TryParse(string name, long segmentSize, out long timeline, out long segmentNumber)
+    {
+        if (!SegmentName().IsMatch(name))
+        {
+            (timeline, segmentNumber) = (0, 0);
+            return false;
+        }
+
+        long perLogId = 0x100000000L / segmentSize;
+        timeline = long.Parse(name.AsSpan(0, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        segmentNumber = long.Parse(name.AsSpan(8, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture) * perLogId
+            + long.Parse(name.AsSpan(16, 8), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        return true;
+    }
+
     public static string NameFor(long timeline, Lsn lsn, long segmentSize) => NameOf(timeline, (long)(lsn.Value / (ulong)segmentSize), segmentSize);
 
     public static string NameOf(long timeline, long segmentNumber, long segmentSize)
@@ -29,4 +46,7 @@ public static class WalSegments
 
     /// <summary>The segment holding the byte just before <paramref name="lsn"/>: where a switch returning it ended.</summary>
     public static Lsn Before(Lsn lsn) => lsn.Value == 0 ? lsn : new Lsn(lsn.Value - 1);
+
+    [GeneratedRegex("^[0-9A-F]{24}$", RegexOptions.CultureInvariant)]
+    private static partial Regex SegmentName();
 }

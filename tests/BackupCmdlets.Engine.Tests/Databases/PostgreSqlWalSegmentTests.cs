@@ -1,0 +1,139 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Tests.Support;
+
+namespace BackupCmdlets.Engine.Tests.Databases;
+
+/// <summary>
+/// Issue 12, item 8: a WAL segment that is not a whole segment of the cluster (cut short by the
+/// archive_command, another segment's bytes, another cluster's or another version's WAL) fails the
+/// backup that would keep it, and Test-BackupSet (so restore too) finds it in a set, plain or gzip.
+/// </summary>
+public sealed partial class PostgreSqlWalSegmentTests
+{
+    private const int FourMegabytes = 4 << 20;
+
+    [Fact]
+    public async Task A_segment_the_archive_command_cut_short_fails_the_backup_naming_the_segment()
+    {
+        using var temp = new TempDirectory("bkc-pg-walcut-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute($"ALTER SYSTEM SET archive_command = 'head -c {FourMegabytes} %p > {cluster.ArchiveDirectory}/%f'");
+        cluster.Execute("SELECT pg_reload_conf()");
+        string repository = temp.Combine("repository");
+
+        var error = await Assert.ThrowsAsync<BackupException>(() =>
+            DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
+
+        Assert.Equal(DatabaseErrorIds.WalSegmentInvalid, error.ErrorId);
+        string segment = SegmentName().Match(error.Message).Value;
+        Assert.Equal(Path.Combine(cluster.ArchiveDirectory, segment), error.Path);
+        Assert.Equal(FourMegabytes, new FileInfo(error.Path!).Length);
+        Assert.Contains($"{FourMegabytes} bytes", error.Message);
+        Assert.Contains($"{16 << 20}", error.Message);
+        Assert.Equal(BackupSetStatus.Incomplete, Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository))).Status);
+    }
+
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.GZip)]
+    public async Task Test_BackupSet_finds_a_segment_that_is_not_a_whole_segment_of_the_cluster_and_restore_refuses_the_set(ArchiveCompression compression)
+    {
+        using var temp = new TempDirectory("bkc-pg-walset-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10000) g");
+        cluster.Execute("SELECT pg_switch_wal()");
+        var set = await DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, temp.Combine("repository")) { Compression = compression },
+            null,
+            CancellationToken.None);
+        Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+        var manifest = ManifestStore.Read(set.Path);
+        string inSet = manifest.RedoFiles.First(f => SegmentFile().IsMatch(Path.GetFileName(f).Replace(".gz", "", StringComparison.Ordinal)));
+        string name = Path.GetFileName(inSet).Replace(".gz", "", StringComparison.Ordinal);
+        Assert.Equal(compression == ArchiveCompression.GZip, inSet.EndsWith(".gz", StringComparison.Ordinal));
+        byte[] original = File.ReadAllBytes(Path.Combine(cluster.ArchiveDirectory, name));
+        string otherSegment = Directory.EnumerateFiles(cluster.ArchiveDirectory).Select(Path.GetFileName).First(f => SegmentFile().IsMatch(f!) && f != name)!;
+        byte[] other = File.ReadAllBytes(Path.Combine(cluster.ArchiveDirectory, otherSegment));
+
+        var damages = new (string What, byte[] Content, string Named)[]
+        {
+            ("cut short", original[..FourMegabytes], $"{FourMegabytes} bytes"),
+            ("another segment's bytes", other, "address"),
+            ("another cluster's WAL", With(original, 24, BinaryPrimitives.ReadUInt64LittleEndian(original.AsSpan(24)) + 1), "system identifier"),
+            ("PostgreSQL 14's WAL", With(original, 0, 0xD10D), "magic"),
+        };
+        foreach (var (what, content, named) in damages)
+        {
+            ReplaceInSet(set.Path, inSet, content);
+
+            var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
+
+            Assert.False(test.Passed, $"{what}: the set passed");
+            Assert.False(test.RedoComplete);
+            var problem = Assert.Single(test.Problems);
+            Assert.Equal(DatabaseErrorIds.WalSegmentInvalid, problem.ErrorId);
+            Assert.Equal(inSet, problem.Path);
+            Assert.Contains(named, problem.Message);
+        }
+
+        string destination = temp.Combine("restored");
+        var restore = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, destination), null, CancellationToken.None));
+        Assert.Equal(DatabaseErrorIds.VerificationFailed, restore.ErrorId);
+        Assert.Contains(inSet, restore.Message);
+        Assert.False(Directory.Exists(destination));
+
+        ReplaceInSet(set.Path, inSet, original);
+        Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+    }
+
+    private static byte[] With(byte[] segment, int offset, ulong value)
+    {
+        byte[] copy = (byte[])segment.Clone();
+        if (offset == 0)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(copy, (ushort)value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(copy.AsSpan(offset), value);
+        }
+
+        return copy;
+    }
+
+    /// <summary>Puts <paramref name="content"/> (gzip-compressed for a .gz file) into the set under <paramref name="setPath"/>, with a manifest that agrees, as a set made from a bad archive would be.</summary>
+    private static void ReplaceInSet(string set, string setPath, byte[] content)
+    {
+        string file = Path.Combine(set, setPath);
+        using (var output = File.Create(file))
+        {
+            if (setPath.EndsWith(".gz", StringComparison.Ordinal))
+            {
+                using var gzip = new GZipStream(output, CompressionLevel.Fastest);
+                gzip.Write(content);
+            }
+            else
+            {
+                output.Write(content);
+            }
+        }
+
+        byte[] stored = File.ReadAllBytes(file);
+        var manifest = ManifestStore.Read(set);
+        var files = manifest.Files.Select(f => f.Path == setPath ? f with { Size = stored.Length, Sha256 = Convert.ToHexString(SHA256.HashData(stored)).ToLowerInvariant() } : f).ToList();
+        File.Delete(ManifestStore.PathIn(set));
+        ManifestStore.Write(set, manifest with { Files = files });
+    }
+
+    [GeneratedRegex("[0-9A-F]{24}")]
+    private static partial Regex SegmentName();
+
+    [GeneratedRegex("^[0-9A-F]{24}$")]
+    private static partial Regex SegmentFile();
+}
