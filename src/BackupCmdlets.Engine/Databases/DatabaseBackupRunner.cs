@@ -144,6 +144,7 @@ public static class DatabaseBackupRunner
         var clock = Stopwatch.StartNew();
         progress?.Report(new OperationProgress(activity, "Connecting"));
         var database = await provider.OpenAsync(cancellationToken);
+        await provider.EnsureColdBackupPossibleAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, BackupKind.Cold, started);
         var (setPath, setId) = (setFolder.Path, setFolder.SetId);

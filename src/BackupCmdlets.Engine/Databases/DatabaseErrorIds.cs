@@ -14,6 +14,7 @@ public static class DatabaseErrorIds
     public const string EndBackupFailed = "EndBackupFailed";
     public const string ShutdownFailed = "DatabaseShutdownFailed";
     public const string StartupFailed = "DatabaseNotRestarted";
+    public const string RestartNotPossible = "DatabaseRestartNotPossible";
     public const string CopyFailed = "BackupCopyFailed";
     public const string DestinationNotWritable = "BackupDestinationNotWritable";
     public const string CorruptBlock = "CorruptBlock";

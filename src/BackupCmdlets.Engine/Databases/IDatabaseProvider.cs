@@ -44,6 +44,9 @@ public interface IHotBackupProvider : IDatabaseProvider
 /// <summary>Cold backup: shut down cleanly, copy everything, start again (always).</summary>
 public interface IColdBackupProvider : IDatabaseProvider
 {
+    /// <summary>Refuses (with its own error id), before anything is stopped, a database that could not be started again as it runs now.</summary>
+    Task EnsureColdBackupPossibleAsync(CancellationToken cancellationToken);
+
     Task ShutdownAsync(CancellationToken cancellationToken);
 
     /// <summary>Every file of the shut-down database.</summary>

@@ -16,16 +16,23 @@ public sealed class PostgresCluster : IDisposable
     private const string ServerUser = "postgres";
     private static int _nextPort = 20000 + Environment.ProcessId % 20000;
 
-    private PostgresCluster(string root, string dataDirectory, int port)
+    private PostgresCluster(string root, string dataDirectory, int port, string? configDirectory = null)
     {
         Root = root;
         DataDirectory = dataDirectory;
+        ConfigDirectory = configDirectory ?? dataDirectory;
         Port = port;
     }
 
     public string Root { get; }
 
     public string DataDirectory { get; }
+
+    /// <summary>The folder the server is started with (<c>pg_ctl -D</c>): the data directory, or a configuration folder whose postgresql.conf names it.</summary>
+    public string ConfigDirectory { get; }
+
+    /// <summary>The running postmaster's process id, from postmaster.pid.</summary>
+    public int PostmasterPid => int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), CultureInfo.InvariantCulture);
 
     public string ArchiveDirectory => Path.Combine(Root, "archive");
 
@@ -37,12 +44,17 @@ public sealed class PostgresCluster : IDisposable
 
     public string ConnectionString => $"Host={SocketDirectory};Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30;Command Timeout=120";
 
-    /// <summary>Makes a new cluster under <paramref name="parent"/> (which the postgres user must be able to reach).</summary>
-    public static PostgresCluster Create(string parent, bool archiving = true, string walLevel = "replica", string? name = null)
+    /// <summary>
+    /// Makes a new cluster under <paramref name="parent"/> (which the postgres user must be able to reach). With
+    /// <paramref name="separateConfig"/> its configuration files live in a folder of their own, as Debian keeps them,
+    /// whose postgresql.conf names the data directory, and the server is started with <c>pg_ctl -D</c> that folder.
+    /// </summary>
+    public static PostgresCluster Create(string parent, bool archiving = true, string walLevel = "replica", string? name = null, bool separateConfig = false)
     {
         string root = Path.Combine(parent, name ?? "pg");
         Directory.CreateDirectory(root);
-        var cluster = new PostgresCluster(root, Path.Combine(root, "data"), Interlocked.Increment(ref _nextPort));
+        string data = Path.Combine(root, "data");
+        var cluster = new PostgresCluster(root, data, Interlocked.Increment(ref _nextPort), separateConfig ? Path.Combine(root, "config") : null);
         Directory.CreateDirectory(cluster.ArchiveDirectory);
         Directory.CreateDirectory(cluster.SocketDirectory);
         GiveToServerUser(root);
@@ -50,7 +62,22 @@ public sealed class PostgresCluster : IDisposable
         GiveToServerUser(cluster.SocketDirectory);
         RunAsServerUser("initdb", "-D", cluster.DataDirectory, "--data-checksums", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C")
             .EnsureSuccess("initdb");
-        var settings = new List<string>
+        var settings = new List<string>();
+        if (separateConfig)
+        {
+            Directory.CreateDirectory(cluster.ConfigDirectory);
+            GiveToServerUser(cluster.ConfigDirectory);
+            foreach (string file in new[] { "postgresql.conf", "pg_hba.conf", "pg_ident.conf" })
+            {
+                File.Move(Path.Combine(data, file), Path.Combine(cluster.ConfigDirectory, file));
+            }
+
+            settings.Add($"data_directory = '{data}'");
+            settings.Add($"hba_file = '{Path.Combine(cluster.ConfigDirectory, "pg_hba.conf")}'");
+            settings.Add($"ident_file = '{Path.Combine(cluster.ConfigDirectory, "pg_ident.conf")}'");
+        }
+
+        settings.AddRange(new[]
         {
             $"port = {cluster.Port}",
             "listen_addresses = ''",
@@ -60,7 +87,7 @@ public sealed class PostgresCluster : IDisposable
             "shared_buffers = 32MB",
             "max_wal_size = 256MB",
             "logging_collector = off",
-        };
+        });
         if (walLevel == "minimal")
         {
             settings.Add("max_wal_senders = 0");
@@ -69,7 +96,7 @@ public sealed class PostgresCluster : IDisposable
         settings.Add(archiving
             ? $"archive_mode = on\narchive_command = 'test ! -f {cluster.ArchiveDirectory}/%f && cp %p {cluster.ArchiveDirectory}/%f'"
             : "archive_mode = off");
-        File.AppendAllText(Path.Combine(cluster.DataDirectory, "postgresql.conf"), "\n" + string.Join('\n', settings) + "\n");
+        File.AppendAllText(Path.Combine(cluster.ConfigDirectory, "postgresql.conf"), "\n" + string.Join('\n', settings) + "\n");
         cluster.Start();
         return cluster;
     }
@@ -92,7 +119,7 @@ public sealed class PostgresCluster : IDisposable
             GiveToServerUser(LogPath);
         }
 
-        RunAsServerUser("pg_ctl", "start", "-D", DataDirectory, "-w", "-t", "120", "-l", LogPath, "-o", options)
+        RunAsServerUser("pg_ctl", "start", "-D", ConfigDirectory, "-w", "-t", "120", "-l", LogPath, "-o", options)
             .EnsureSuccess($"pg_ctl start ({File.ReadAllText(LogPath)})");
     }
 

@@ -214,6 +214,9 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         };
     }
 
+    /// <summary>STARTUP from the spfile needs nothing this provider could check beforehand.</summary>
+    public Task EnsureColdBackupPossibleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
         var files = _datafiles.Select(d => d.ToSource()).ToList();

@@ -8,7 +8,8 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// copy: postmaster.pid/opts, the contents of pg_wal, pg_replslot, pg_dynshmem, pg_notify, pg_serial,
 /// pg_snapshots, pg_stat_tmp and pg_subtrans, pgsql_tmp files, pg_internal.init, old backup_label and
 /// tablespace_map, temporary relations, and unlogged relations except their init fork. A cold copy
-/// keeps everything but postmaster.pid/opts and temporary files.
+/// keeps everything but postmaster.pid/opts and temporary files. Neither keeps the log that earlier
+/// versions of the cold backup left in the data directory (<see cref="ServerControl.LeftoverLogName"/>).
 /// </summary>
 internal static partial class DataDirectoryScan
 {
@@ -48,7 +49,7 @@ internal static partial class DataDirectoryScan
                 continue;
             }
 
-            if (atRoot && (name is "postmaster.pid" or "postmaster.opts" || hot && RootFilesLeftOutHot.Contains(name)))
+            if (atRoot && (name is "postmaster.pid" or "postmaster.opts" or ServerControl.LeftoverLogName || hot && RootFilesLeftOutHot.Contains(name)))
             {
                 continue;
             }

@@ -219,12 +219,18 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         return new RedoRange(start.ToString(), stop.ToString(), last.ToString(), files, Settings.WalSegmentSize) { Archive = _walArchive };
     }
 
-    public Task ShutdownAsync(CancellationToken cancellationToken)
+    public async Task EnsureColdBackupPossibleAsync(CancellationToken cancellationToken)
     {
         _control = ServerControl.For(Settings.DataDirectory, Settings.ServerVersionNumber);
+        await _control.EnsureStartableAsync(cancellationToken);
+    }
+
+    public Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        var control = _control ?? throw new InvalidOperationException("EnsureColdBackupPossibleAsync first.");
         _session?.Dispose();
         _session = null;
-        return _control.StopAsync(cancellationToken);
+        return control.StopAsync(cancellationToken);
     }
 
     public IReadOnlyList<SourceFile> ListColdFiles() => ListAll(hot: false);
