@@ -13,7 +13,7 @@ public static class DatabaseBackup
         switch (request.Engine)
         {
             case DatabaseEngine.PostgreSql:
-                await using (var provider = new PostgreSqlProvider(request))
+                await using (var provider = new PostgreSqlProvider(request, BackupKind.Hot))
                 {
                     return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
                 }
@@ -36,7 +36,7 @@ public static class DatabaseBackup
         switch (request.Engine)
         {
             case DatabaseEngine.PostgreSql:
-                await using (var provider = new PostgreSqlProvider(request))
+                await using (var provider = new PostgreSqlProvider(request, BackupKind.Cold))
                 {
                     return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
                 }

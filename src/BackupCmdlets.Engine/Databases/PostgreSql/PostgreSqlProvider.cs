@@ -15,12 +15,17 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
 {
     private static readonly BackupScope Cluster = new("cluster");
     private readonly StartBackupRequest _request;
+    private readonly BackupKind _kind;
     private NpgsqlConnection? _session;
     private ServerSettings? _settings;
     private ServerControl? _control;
     private string? _walArchive;
 
-    public PostgreSqlProvider(StartBackupRequest request) => _request = request;
+    public PostgreSqlProvider(StartBackupRequest request, BackupKind kind)
+    {
+        _request = request;
+        _kind = kind;
+    }
 
     public IReadOnlyList<TablespaceEntry> Tablespaces { get; private set; } = [];
 
@@ -31,6 +36,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
     public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
     {
         _session = await ConnectAsync(_request.ConnectionString, _request.Credential, cancellationToken);
+        await BackupPrivileges.EnsureAsync(_session, _kind, cancellationToken);
         _settings = await ServerSettings.ReadAsync(_session, cancellationToken);
         if (!Directory.Exists(_settings.DataDirectory))
         {

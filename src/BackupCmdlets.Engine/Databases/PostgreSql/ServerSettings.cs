@@ -17,31 +17,38 @@ internal sealed record ServerSettings(
     string ServerVersion,
     string ServerVersionNumber,
     string SystemIdentifier,
+    bool InRecovery,
     IReadOnlyList<(string Oid, string Name, string Location)> Tablespaces)
 {
+    /// <summary>The settings every backup reads (data_directory only with pg_read_all_settings).</summary>
+    public static readonly IReadOnlyList<string> ReadByEveryBackup =
+        ["data_directory", "data_checksums", "block_size", "wal_segment_size", "segment_size", "server_version", "server_version_num"];
+
+    /// <summary>The settings a hot backup reads besides <see cref="ReadByEveryBackup"/>, to decide whether it can be made.</summary>
+    public static readonly IReadOnlyList<string> ReadByHotBackup = ["wal_level", "archive_mode", "archive_command", "archive_library"];
+
+    /// <summary>Reads the settings, once <see cref="BackupPrivileges"/> has made sure the role may.</summary>
     public static async Task<ServerSettings> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using (var command = new NpgsqlCommand(
-            "SELECT name, setting FROM pg_settings WHERE name IN ('data_directory','wal_level','archive_mode','archive_command','archive_library','data_checksums','block_size','wal_segment_size','segment_size','server_version','server_version_num')",
-            connection))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        await using (var command = new NpgsqlCommand("SELECT name, setting FROM pg_settings WHERE name = ANY($1)", connection))
         {
+            command.Parameters.AddWithValue(ReadByEveryBackup.Concat(ReadByHotBackup).ToArray());
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 values[reader.GetString(0)] = reader.IsDBNull(1) ? "" : reader.GetString(1);
             }
         }
 
-        if (!values.ContainsKey("data_directory"))
-        {
-            throw new BackupException(DatabaseErrorIds.ConnectionFailed, ErrorKind.PermissionDenied, "The user cannot read the server's settings (data_directory): connect as a superuser or a member of pg_read_all_settings.");
-        }
-
         string systemIdentifier;
-        await using (var command = new NpgsqlCommand("SELECT system_identifier::text FROM pg_control_system()", connection))
+        bool inRecovery;
+        await using (var command = new NpgsqlCommand("SELECT system_identifier::text, pg_is_in_recovery() FROM pg_control_system()", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            systemIdentifier = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
+            await reader.ReadAsync(cancellationToken);
+            systemIdentifier = reader.GetString(0);
+            inRecovery = reader.GetBoolean(1);
         }
 
         var tablespaces = new List<(string, string, string)>();
@@ -68,6 +75,7 @@ internal sealed record ServerSettings(
             values["server_version"],
             values["server_version_num"],
             systemIdentifier,
+            inRecovery,
             tablespaces);
     }
 }
