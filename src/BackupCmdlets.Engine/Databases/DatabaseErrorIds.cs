@@ -10,6 +10,7 @@ public static class DatabaseErrorIds
     public const string WalSegmentNotArchived = "WalSegmentNotArchived";
     public const string WalSegmentInvalid = "WalSegmentInvalid";
     public const string PrivilegeMissing = "BackupPrivilegeMissing";
+    public const string StandbyNotSupported = "StandbyBackupNotSupported";
     public const string DataDirectoryNotFound = "DataDirectoryNotFound";
     public const string BackupStartFailed = "BackupStartFailed";
     public const string EndBackupFailed = "EndBackupFailed";

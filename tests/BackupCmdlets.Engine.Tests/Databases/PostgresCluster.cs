@@ -110,6 +110,19 @@ public sealed class PostgresCluster : IDisposable
         return cluster;
     }
 
+    /// <summary>A streaming standby of this server (<c>pg_basebackup -R</c>) under <paramref name="parent"/>, on its own port and socket folder, started.</summary>
+    public PostgresCluster CreateStandby(string parent, string name)
+    {
+        string root = Path.Combine(parent, name);
+        Directory.CreateDirectory(root);
+        GiveToServerUser(root);
+        var standby = Attach(root, Path.Combine(root, "data"));
+        RunAsServerUser("pg_basebackup", "-D", standby.DataDirectory, "-R", "-h", SocketDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "-c", "fast", "--no-sync")
+            .EnsureSuccess("pg_basebackup -R");
+        standby.Start();
+        return standby;
+    }
+
     public void Start(params string[] extraOptions)
     {
         string options = $"-p {Port} -c unix_socket_directories={SocketDirectory} " + string.Join(' ', extraOptions);

@@ -97,6 +97,17 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
     public Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken)
     {
         var settings = Settings;
+        if (settings.InRecovery)
+        {
+            // A standby cannot switch WAL segments or name the one a position is in (pg_switch_wal,
+            // pg_walfile_name), and archives nothing unless archive_mode = always.
+            throw new BackupException(
+                DatabaseErrorIds.StandbyNotSupported,
+                ErrorKind.InvalidOperation,
+                "The server is a standby (it is in recovery): hot backups are taken from the primary. Connect to the primary and run the backup there.",
+                settings.DataDirectory);
+        }
+
         if (settings.WalLevel == "minimal")
         {
             throw new BackupException(
