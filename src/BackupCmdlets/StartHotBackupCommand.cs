@@ -18,6 +18,10 @@ namespace BackupCmdlets;
 /// <para>Takes an online base backup of the cluster, with the WAL that makes it consistent, into a new set in /backup/pg.</para>
 /// </example>
 /// <example>
+/// <code>Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -WalArchivePath /srv/pg-wal-archive -ArchiveTimeout 300</code>
+/// <para>Takes the WAL from /srv/pg-wal-archive and waits up to five minutes for it to arrive there (60 seconds by default); a failing archive_command fails the backup at once.</para>
+/// </example>
+/// <example>
 /// <code>Set-Location /srv/shop; Start-HotBackup -Engine Sqlite 'Data Source=shop.db' /backup/shop -Compression GZip</code>
 /// <para>Backs up /srv/shop/shop.db (a relative Data Source is taken from the current location) with SQLite's online backup API, gzip-compressed.</para>
 /// </example>
@@ -37,6 +41,12 @@ public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
     /// <summary><para type="description">PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.</para></summary>
     [Parameter]
     public string? WalArchivePath { get; set; }
+
+    /// <summary><para type="description">PostgreSQL: how many seconds to wait for the WAL the set needs to reach the archive before the backup fails. A failing archive_command (seen in pg_stat_archiver) fails it at once.</para></summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    [PSDefaultValue(Help = "60")]
+    public int ArchiveTimeout { get; set; }
 
     /// <summary><para type="description">Oracle: ALTER DATABASE BEGIN/END BACKUP for the whole database instead of one tablespace at a time.</para></summary>
     [Parameter]
@@ -66,6 +76,7 @@ public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
             request => request with
             {
                 WalArchivePath = walArchive,
+                ArchiveTimeout = ArchiveTimeout > 0 ? TimeSpan.FromSeconds(ArchiveTimeout) : request.ArchiveTimeout,
                 WholeDatabase = WholeDatabase,
                 Tablespace = Tablespace ?? [],
                 Force = Force,

@@ -26,6 +26,12 @@ public sealed record StartBackupRequest(DatabaseEngine Engine, string Connection
     /// <summary>PostgreSQL: the folder archive_command copies WAL into; null to read it from a <c>cp %p DIR/%f</c>-style archive_command.</summary>
     public string? WalArchivePath { get; init; }
 
+    /// <summary>
+    /// PostgreSQL hot: how long to wait for the WAL the set needs to reach the archive (as pgBackRest's
+    /// archive-timeout); a failing archive_command ends the wait sooner.
+    /// </summary>
+    public TimeSpan ArchiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Plain copy, or one tar per data directory and tablespace (written by the archive engine).</summary>
     public BackupFormat Format { get; init; } = BackupFormat.Plain;
 

@@ -8,6 +8,8 @@ public static class DatabaseErrorIds
     public const string WalArchivingOff = "WalArchivingOff";
     public const string WalArchiveNotFound = "WalArchiveNotFound";
     public const string WalSegmentNotArchived = "WalSegmentNotArchived";
+    public const string WalSegmentNotInArchive = "WalSegmentNotInArchive";
+    public const string WalArchivingFailed = "WalArchivingFailed";
     public const string WalSegmentInvalid = "WalSegmentInvalid";
     public const string PrivilegeMissing = "BackupPrivilegeMissing";
     public const string StandbyNotSupported = "StandbyBackupNotSupported";

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -7,9 +8,10 @@ using Npgsql;
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
 
 /// <summary>
-/// PostgreSQL through Npgsql, data directory on this host. Hot: one held session runs
-/// pg_backup_start / pg_backup_stop (the non-exclusive low-level API), the WAL comes from the archive.
-/// Cold: pg_ctl stop -m fast / start.
+/// PostgreSQL through Npgsql, data directory on this host. Before anything is copied or stopped, the
+/// role's privileges are checked for everything the backup will call and read. Hot (from a primary
+/// only): one held session runs pg_backup_start / pg_backup_stop (the non-exclusive low-level API), the
+/// WAL comes from the archive, each segment checked. Cold: pg_ctl stop -m fast / start, as it was started.
 /// </summary>
 public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackupProvider
 {
@@ -20,6 +22,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
     private ServerSettings? _settings;
     private ServerControl? _control;
     private string? _walArchive;
+    private long _archiveFailuresBefore;
 
     public PostgreSqlProvider(StartBackupRequest request, BackupKind kind)
     {
@@ -94,7 +97,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         }
     }
 
-    public Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken)
+    public async Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken)
     {
         var settings = Settings;
         if (settings.InRecovery)
@@ -140,7 +143,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
                 _walArchive);
         }
 
-        return Task.CompletedTask;
+        _archiveFailuresBefore = (await ArchiverStatus.ReadAsync(_session!, cancellationToken)).FailedCount;
     }
 
     public async Task<ScopeStart> BeginBackupAsync(BackupScope scope, string label, CancellationToken cancellationToken)
@@ -299,33 +302,49 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         return new SourceFile(path, "wal/" + name) { Length = new FileInfo(path).Length };
     }
 
+    /// <summary>
+    /// Waits until the archiver has archived <paramref name="segment"/> and it is in the archive folder.
+    /// Fails at once when pg_stat_archiver shows archive_command failing since the backup began (a round
+    /// of failed attempts with no success after them); otherwise after the request's ArchiveTimeout,
+    /// telling a segment the server has not archived yet from one it archived somewhere else.
+    /// </summary>
     private async Task WaitForArchiveAsync(string segment, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow.AddMinutes(5);
+        string path = Path.Combine(_walArchive!, segment);
+        string seconds = _request.ArchiveTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        var clock = Stopwatch.StartNew();
         while (true)
         {
-            string archived, failed;
-            await using (var command = new NpgsqlCommand("SELECT coalesce(last_archived_wal, ''), coalesce(last_failed_wal, '') FROM pg_stat_archiver", _session))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-            {
-                await reader.ReadAsync(cancellationToken);
-                archived = reader.GetString(0);
-                failed = reader.GetString(1);
-            }
-
-            // last_archived_wal may also be a backup history file (segment name + ".offset.backup").
-            if (archived.Length >= 24 && string.CompareOrdinal(archived[..24], segment) >= 0 && File.Exists(Path.Combine(_walArchive!, segment)))
+            var status = await ArchiverStatus.ReadAsync(_session!, cancellationToken);
+            bool archived = status.HasArchived(segment);
+            if (archived && File.Exists(path))
             {
                 return;
             }
 
-            if (DateTime.UtcNow > deadline)
+            long failures = status.FailedCount - _archiveFailuresBefore;
+            if (!archived && status.Failing && failures >= ArchiverStatus.AttemptsPerRound)
             {
                 throw new BackupException(
-                    DatabaseErrorIds.WalSegmentNotArchived,
+                    DatabaseErrorIds.WalArchivingFailed,
                     ErrorKind.ResourceUnavailable,
-                    $"WAL segment {segment} was not archived within 5 minutes (last archived: '{archived}', last failed: '{failed}'): check archive_command.",
+                    string.Create(CultureInfo.InvariantCulture, $"archive_command is failing: pg_stat_archiver shows {failures} failed attempts since the backup began, the last at {status.LastFailedTime:u} for {status.LastFailedWal}, and no success since. WAL segment {segment}, which the set needs, is not in the archive '{_walArchive}'. The server log has the command's error."),
                     _walArchive);
+            }
+
+            if (clock.Elapsed >= _request.ArchiveTimeout)
+            {
+                throw archived
+                    ? new BackupException(
+                        DatabaseErrorIds.WalSegmentNotInArchive,
+                        ErrorKind.ObjectNotFound,
+                        $"The server archived WAL segment {segment} (pg_stat_archiver: last archived '{status.LastArchivedWal}'), but it was not in '{_walArchive}' within {seconds} s: archive_command puts the WAL somewhere else. Name that folder with -WalArchivePath.",
+                        _walArchive)
+                    : new BackupException(
+                        DatabaseErrorIds.WalSegmentNotArchived,
+                        ErrorKind.ResourceUnavailable,
+                        $"WAL segment {segment} did not reach the archive '{_walArchive}' within {seconds} s (pg_stat_archiver: last archived '{status.LastArchivedWal}', last failed '{status.LastFailedWal}'): the archiver is behind or stuck. Check archive_command, or allow more time with -ArchiveTimeout.",
+                        _walArchive);
             }
 
             await Task.Delay(50, cancellationToken);
