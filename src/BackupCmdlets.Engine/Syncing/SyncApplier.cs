@@ -19,6 +19,7 @@ internal sealed class SyncApplier
     private readonly string _source;
     private readonly string _destination;
     private readonly bool _owners;
+    private readonly DateTimeOffset _scanStart;
     private readonly int _parallelism;
     private readonly ProgressThrottle _progress;
     private readonly CancellationToken _cancellationToken;
@@ -34,8 +35,9 @@ internal sealed class SyncApplier
     private long _itemsTotal;
     private long _bytesTotal;
 
-    public SyncApplier(SyncRequest request, string source, string destination, bool owners, int parallelism, ProgressThrottle progress, CancellationToken cancellationToken)
+    public SyncApplier(SyncRequest request, string source, string destination, bool owners, DateTimeOffset scanStart, int parallelism, ProgressThrottle progress, CancellationToken cancellationToken)
     {
+        _scanStart = scanStart;
         _request = request;
         _source = source;
         _destination = destination;
@@ -147,7 +149,7 @@ internal sealed class SyncApplier
         IReadOnlyCollection<string> candidates = racyFiles.Where(p => !_failed.ContainsKey(p)).ToList();
         for (int round = 0; round < MaximumRacyRounds && candidates.Count > 0; round++)
         {
-            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _parallelism, _problems, _cancellationToken);
+            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _scanStart, _parallelism, _problems, _cancellationToken);
             var recopied = new List<string>();
             foreach (var (path, source, destination) in stale)
             {
