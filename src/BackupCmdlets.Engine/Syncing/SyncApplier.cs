@@ -14,6 +14,7 @@ namespace BackupCmdlets.Engine.Syncing;
 internal sealed class SyncApplier
 {
     private const int MaximumRacyRounds = 3;
+    private const int OwnerAll = 0x1C0; // rwx------
 
     private readonly SyncRequest _request;
     private readonly string _source;
@@ -29,6 +30,10 @@ internal sealed class SyncApplier
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(PlannedChange Change, Task<SyncChange?> Result)> _early = new();
     private readonly ConcurrentDictionary<PlannedChange, SyncChange?> _done = new(ReferenceEqualityComparer.Instance);
+
+    // Destination folders looked at before names were created or removed in them, with the permissions
+    // they had when the sync made them writable for its owner, or null when they needed no change.
+    private readonly ConcurrentDictionary<string, int?> _writable = new(StringComparer.Ordinal);
     private WorkerThreads<SyncChange?>? _earlyWorkers;
     private long _itemsDone;
     private long _bytesDone;
@@ -122,7 +127,7 @@ internal sealed class SyncApplier
         foreach (var visit in directories)
         {
             bool listed = directoryUpdates.TryGetValue(visit.Path, out var update);
-            if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path))
+            if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path) && !WasMadeWritable(visit.Path))
             {
                 continue;
             }
@@ -194,6 +199,7 @@ internal sealed class SyncApplier
 
     private FileCopier.Outcome Delete(PlannedChange change)
     {
+        MakeParentWritable(change.Path);
         string path = TreeComparer.FullPath(_destination, change.Path);
         try
         {
@@ -217,6 +223,7 @@ internal sealed class SyncApplier
     private FileCopier.Outcome CreateDirectory(PlannedChange change)
     {
         // Owner-only while its contents are written; the real permissions come last.
+        MakeParentWritable(change.Path);
         UnixFileSystem.CreateDirectory(TreeComparer.FullPath(_destination, change.Path), 0x1C0);
         return default;
     }
@@ -228,6 +235,7 @@ internal sealed class SyncApplier
         var source = change.Source!;
         if (change.TransfersData)
         {
+            MakeParentWritable(change.Path);
             return _copier.Transfer(sourcePath, source, destinationPath, change.Destination, _request.InPlace);
         }
 
@@ -239,6 +247,7 @@ internal sealed class SyncApplier
         }
 
         // A new symlink or special file is made under a temporary name and renamed over the old entry.
+        MakeParentWritable(change.Path);
         string temporary = TemporaryName.For(destinationPath);
         try
         {
@@ -275,6 +284,7 @@ internal sealed class SyncApplier
             throw new IOException($"Not linked: its first name '{change.HardLinkLeader}' could not be synced.");
         }
 
+        MakeParentWritable(change.Path);
         string temporary = TemporaryName.For(destinationPath);
         UnixFileSystem.CreateHardLink(TreeComparer.FullPath(_destination, change.HardLinkLeader!), temporary);
         UnixFileSystem.Rename(temporary, destinationPath, replace: true);
@@ -291,9 +301,55 @@ internal sealed class SyncApplier
     {
         string path = TreeComparer.FullPath(_destination, visit.Path);
         var current = visit.Destination is { } existing && !_touched.ContainsKey(visit.Path) ? existing : visit.Destination is { } touched ? touched with { ModifiedTime = default } : null;
+        if (current is not null && _writable.TryGetValue(visit.Path, out int? before) && before is { } permissions)
+        {
+            current = current with { Mode = permissions | OwnerAll };
+        }
+
         EntryMetadata.Apply(path, visit.Source, current, _owners);
         return default;
     }
+
+    /// <summary>
+    /// As rsync does when not root: a destination folder its owner may not write (a mirrored read-only
+    /// folder, mode 555) is made writable for the owner before a name is created or removed in it, and
+    /// gets its permissions back when it is finished. Root needs no write bit; a folder of another owner
+    /// cannot be changed, and the write that follows reports the denial.
+    /// </summary>
+    private void MakeParentWritable(string path)
+    {
+        string folder = Parent(path);
+        if (UnixFileSystem.IsRoot || _writable.ContainsKey(folder))
+        {
+            return;
+        }
+
+        lock (_writable)
+        {
+            if (_writable.ContainsKey(folder))
+            {
+                return;
+            }
+
+            string fullPath = TreeComparer.FullPath(_destination, folder);
+            int? before = null;
+            if (UnixFileSystem.TryLstat(fullPath) is { Kind: FileKind.Directory } metadata && (metadata.Permissions & OwnerAll) != OwnerAll)
+            {
+                try
+                {
+                    UnixFileSystem.SetPermissions(fullPath, metadata.Permissions | OwnerAll);
+                    before = metadata.Permissions;
+                }
+                catch (IOException)
+                {
+                }
+            }
+
+            _writable[folder] = before;
+        }
+    }
+
+    private bool WasMadeWritable(string folder) => _writable.TryGetValue(folder, out int? before) && before is not null;
 
     private static string Parent(string path)
     {
