@@ -69,6 +69,10 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
+    /// <summary><para type="description">Keep holes as holes, as rsync -S does: a file written anew gets no disk blocks for the source's holes nor for runs of zeros. Blocks that -InPlace writes into an existing file are written as they are.</para></summary>
+    [Parameter]
+    public SwitchParameter Sparse { get; set; }
+
     /// <summary><para type="description">Keep hard links as hard links.</para></summary>
     [Parameter]
     public SwitchParameter HardLinks { get; set; }
@@ -121,6 +125,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
             DeleteExcluded = DeleteExcluded,
             Checksum = Checksum,
             InPlace = InPlace,
+            Sparse = Sparse,
             HardLinks = HardLinks,
             PreserveOwner = PreserveOwner,
             ThrottleLimit = ThrottleLimit,

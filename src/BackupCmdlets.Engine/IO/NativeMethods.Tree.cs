@@ -48,6 +48,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "ftruncate")]
     public static partial int FTruncate(int fd, long length);
 
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "lseek")]
+    public static partial long LSeek(int fd, long offset, int whence);
+
     [LibraryImport(Libc, EntryPoint = "posix_fallocate")]
     public static partial int PosixFallocate(int fd, long offset, long length);
 

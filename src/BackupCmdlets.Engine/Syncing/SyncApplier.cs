@@ -50,7 +50,7 @@ internal sealed class SyncApplier
         _parallelism = parallelism;
         _progress = progress;
         _cancellationToken = cancellationToken;
-        _copier = new FileCopier(owners, parallelism, cancellationToken);
+        _copier = new FileCopier(owners, parallelism, request.Sparse, cancellationToken);
     }
 
     /// <summary>
