@@ -11,6 +11,7 @@ internal static unsafe partial class NativeMethods
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
     public const int OCloExec = 0x80000;
+    public const int ONonBlock = 0x800;
 
     public static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
