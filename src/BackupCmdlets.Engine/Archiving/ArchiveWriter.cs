@@ -20,16 +20,38 @@ public static class ArchiveWriter
     public static Task<ArchiveResult> CreateAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
         Task.Factory.StartNew(() => Create(request, progress, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
+    /// <summary>
+    /// A destination that fills up, wherever in the run (a chunk, the flush, the .sha256), stops the run
+    /// with one error; by then every temporary is removed and nothing new carries the archive's name.
+    /// </summary>
     private static ArchiveResult Create(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
-        var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
+        try
+        {
+            return Write(request, destination, progress, cancellation);
+        }
+        catch (IOException ex) when (UnixFileSystem.IsDiskFull(ex))
+        {
+            throw new BackupException(
+                ArchiveErrorIds.DestinationFull,
+                ErrorKind.ResourceUnavailable,
+                $"No space left for the archive '{destination}' ({ex.Message}): the run stopped, its temporary files were removed, and nothing new was written under the archive's name.",
+                destination,
+                ex);
+        }
+    }
+
+    private static ArchiveResult Write(CreateArchiveRequest request, string destination, IProgress<OperationProgress>? progress, CancellationToken cancellation)
+    {
+        var clock = Stopwatch.StartNew();
         var (compression, level) = CheckRequest(request, destination);
         int workers = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
         var exclude = GlobPattern.Compile(request.Exclude);
         var problems = new List<ItemProblem>();
         var throttle = new ProgressThrottle(progress);
         string activity = $"Creating {Path.GetFileName(destination)}";
+        string checksumPath = destination + ".sha256";
 
         // Buffers for files read ahead, one pool per archive (nothing stays allocated afterwards): up to
         // ReadAheadEntries are in use at once, more of one size than the shared pool keeps, so with the
@@ -48,7 +70,7 @@ public static class ArchiveWriter
             var scanner = new ArchiveSourceScanner(
                 request,
                 exclude,
-                [destination, file.TemporaryPath, destination + ".sha256"],
+                [destination, file.TemporaryPath, checksumPath],
                 () => (temporary.Device, temporary.Inode),
                 problems);
             // The total for progress comes from a walk of metadata beside the real one; only when someone listens.
@@ -130,13 +152,42 @@ public static class ArchiveWriter
         }
 
         cancellation.ThrowIfCancellationRequested();
+
+        // The .sha256 is written and flushed before the archive gets its name: a disk too full for it
+        // leaves the previous archive and its .sha256 as they were, never a new archive beside an old sum.
+        using var checksum = request.Checksum ? WriteChecksumFile(checksumPath, Path.GetFileName(destination), sha256) : null;
         file.Commit(overwrite: request.Force);
-        string? checksumPath = request.Checksum ? WriteChecksumFile(destination, sha256) : null;
+        checksum?.Commit(overwrite: true);
         throttle.Report(() => new OperationProgress(activity, "Done", null, entries, entries, tar.Position, tar.Position), force: true);
         return new ArchiveResult(destination, compression, entries, tar.Position, output.BytesOut, sha256, clock.Elapsed, problems)
         {
-            ChecksumPath = checksumPath,
+            ChecksumPath = checksum is null ? null : checksumPath,
         };
+    }
+
+    /// <summary>
+    /// Only a regular file is replaced: the archive is written beside its name and renamed over it, which
+    /// would put a file where a FIFO, a device or a symlink was (GNU tar writes into those instead). So any
+    /// of them is refused, whatever -Force says, and left as it is.
+    /// </summary>
+    private static void CheckRegularFile(string path, FileMetadata? existing)
+    {
+        if (existing is not null && existing.Kind != FileKind.File)
+        {
+            string what = existing.Kind switch
+            {
+                FileKind.SymbolicLink => $"a symbolic link (to '{UnixFileSystem.ReadLink(path)}')",
+                FileKind.Fifo => "a FIFO",
+                FileKind.CharacterDevice => "a character device",
+                FileKind.BlockDevice => "a block device",
+                _ => $"a {existing.Kind}",
+            };
+            throw new BackupException(
+                ArchiveErrorIds.DestinationNotRegularFile,
+                ErrorKind.InvalidArgument,
+                $"'{path}' is {what}, not a regular file: an archive is written under a temporary name and renamed over a regular file only. Name a file (for a symlink, the file it points to).",
+                path);
+        }
     }
 
     private static (ArchiveCompression Compression, int Level) CheckRequest(CreateArchiveRequest request, string destination)
@@ -160,12 +211,19 @@ public static class ArchiveWriter
             throw new BackupException(ArchiveErrorIds.DestinationFolderNotFound, ErrorKind.ObjectNotFound, $"The folder of the archive '{destination}' does not exist.", destination);
         }
 
-        if (Directory.Exists(destination))
+        var existing = UnixFileSystem.TryLstat(destination);
+        if (existing?.Kind == FileKind.Directory)
         {
             throw new BackupException(ArchiveErrorIds.DestinationIsFolder, ErrorKind.InvalidArgument, $"The archive path '{destination}' is a folder.", destination);
         }
 
-        if (File.Exists(destination) && !request.Force)
+        CheckRegularFile(destination, existing);
+        if (request.Checksum)
+        {
+            CheckRegularFile(destination + ".sha256", UnixFileSystem.TryLstat(destination + ".sha256"));
+        }
+
+        if (existing is not null && !request.Force)
         {
             throw new BackupException(ArchiveErrorIds.ArchiveExists, ErrorKind.ResourceExists, $"The archive '{destination}' already exists; use -Force to replace it.", destination);
         }
@@ -295,13 +353,21 @@ public static class ArchiveWriter
     /// <summary>Opens a file to archive by its byte-exact name; a symlink put in its place since the scan is refused.</summary>
     private static SafeFileHandle OpenSource(string path) => UnixFileSystem.OpenRead(path);
 
-    private static string WriteChecksumFile(string archive, string sha256)
+    /// <summary>Writes the .sha256 file under its temporary name and flushes it to disk; the caller commits it.</summary>
+    private static AtomicFileWriter WriteChecksumFile(string path, string archiveName, string sha256)
     {
-        string path = archive + ".sha256";
-        using var file = AtomicFileWriter.Create(path);
-        file.Stream.Write(System.Text.Encoding.UTF8.GetBytes($"{sha256}  {Path.GetFileName(archive)}\n"));
-        file.Commit(overwrite: true);
-        return path;
+        var file = AtomicFileWriter.Create(path, bufferSize: 0);
+        try
+        {
+            file.Stream.Write(System.Text.Encoding.UTF8.GetBytes($"{sha256}  {archiveName}\n"));
+            file.Stream.Flush(flushToDisk: true);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     private static ItemProblem Unreadable(string path, Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException
