@@ -13,7 +13,7 @@ internal sealed class NewTarArchiveCommand : ICliCommand
         var level = new Option<int?>("--compression-level") { Description = "1 (fastest) to 9 (smallest)." };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob patterns of names to leave out.", AllowMultipleArgumentsPerToken = true };
         var checksum = new Option<bool>("--checksum") { Description = "Also write <archive>.sha256 (sha256sum -c format)." };
-        var force = new Option<bool>("--force") { Description = "Replace an existing archive." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing archive (a regular file only: a symlink, FIFO or device is refused)." };
         var throttle = new Option<int?>("--throttle-limit") { Description = "Compression threads (default: one per core)." };
         var relativeBase = new Option<string?>("--relative-base-path") { Description = "Name entries relative to this folder (default: the current directory), as tar -C does." };
 

@@ -21,7 +21,11 @@ public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string De
     /// <summary>Also write <c>DestinationPath.sha256</c> in the format <c>sha256sum -c</c> reads.</summary>
     public bool Checksum { get; init; }
 
-    /// <summary>Replace an existing archive (it is replaced only when the new one is complete).</summary>
+    /// <summary>
+    /// Replace an existing archive (it is replaced only when the new one is complete). Only a regular file
+    /// is replaced: the archive is renamed over it, so a symlink, FIFO or device where the archive or its
+    /// .sha256 goes is refused (DestinationNotRegularFile), with or without Force, and left as it is.
+    /// </summary>
     public bool Force { get; init; }
 
     public string? BaseDirectory { get; init; }
