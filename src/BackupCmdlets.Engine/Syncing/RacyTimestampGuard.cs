@@ -20,28 +20,30 @@ internal static class RacyTimestampGuard
     private static readonly TimeSpan WholeSecondTick = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// True when a time stamp is within one tick of the scan start or later, up to now: too fresh to trust.
-    /// One past now (a file dated in the future) was not given by a write (the kernel stamps a write
-    /// with the current time) but set; it is ordinary data, and any later write changes it.
+    /// A clock a little ahead (a file server's) still stamps the writes of this run; a time stamp further
+    /// in the future was set, not written (touch -d), and is ordinary data: any later write changes it.
     /// </summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when a time stamp is within one tick of the scan start or later (up to a skewed clock's now): too fresh to trust.</summary>
     public static bool IsRacy(UnixTime modified, DateTimeOffset scanStart) =>
         TimeLeftInTick(modified, scanStart, DateTimeOffset.UtcNow) is not null;
 
     /// <summary>
-    /// How long until the tick of a write stamped <paramref name="modified"/> is over (zero when it is);
-    /// null when no write since <paramref name="since"/> can have made that time stamp. Far-past and
-    /// future times never reach <see cref="DateTimeOffset"/> arithmetic.
+    /// How long until the tick of a write stamped <paramref name="modified"/> is over, never more than one
+    /// tick, also for a time stamp ahead of the clock; null when no write since <paramref name="since"/> made
+    /// it. Far-past and future times never reach <see cref="DateTimeOffset"/> arithmetic.
     /// </summary>
     private static TimeSpan? TimeLeftInTick(UnixTime modified, DateTimeOffset since, DateTimeOffset now)
     {
         var tick = TickOf(modified);
-        if (modified.CompareTo(UnixTime.FromDateTimeOffset(since - tick)) < 0 || modified.CompareTo(UnixTime.FromDateTimeOffset(now + tick)) > 0)
+        if (modified.CompareTo(UnixTime.FromDateTimeOffset(since - tick)) < 0 || modified.CompareTo(UnixTime.FromDateTimeOffset(now + ClockSkew)) > 0)
         {
             return null;
         }
 
         var left = modified.ToDateTimeOffset() + tick - now;
-        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+        return left <= TimeSpan.Zero ? TimeSpan.Zero : left < tick ? left : tick;
     }
 
     private static TimeSpan TickOf(UnixTime modified) => modified.Nanoseconds == 0 ? WholeSecondTick : FineTick;
