@@ -47,6 +47,12 @@ internal sealed unsafe class DirectoryHandle : IDisposable
         return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Error(name);
     }
 
+    /// <summary>
+    /// A path to the entry <paramref name="name"/> in this directory through /proc/self/fd, for the calls that
+    /// take only paths (the l*xattr calls): short whatever the directory's own path, and leading here.
+    /// </summary>
+    public string PathOf(string name) => $"/proc/self/fd/{Fd}/{name}";
+
     /// <summary>A second handle to the same directory, for work that outlives this one.</summary>
     public DirectoryHandle Duplicate()
     {
