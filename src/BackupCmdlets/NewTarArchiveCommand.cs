@@ -68,6 +68,14 @@ public sealed class NewTarArchiveCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter Checksum { get; set; }
 
+    /// <summary><para type="description">Also store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as tar --xattrs does; GNU tar --xattrs restores them.</para></summary>
+    [Parameter]
+    public SwitchParameter Xattrs { get; set; }
+
+    /// <summary><para type="description">Also store POSIX ACLs (a file's access ACL, a folder's default ACL) as SCHILY.acl.access and SCHILY.acl.default pax records, as tar --acls does; GNU tar --acls restores them.</para></summary>
+    [Parameter]
+    public SwitchParameter Acls { get; set; }
+
     /// <summary><para type="description">Replace an existing archive (only once the new one is complete). Only a regular file is replaced: a destination (or, with -Checksum, a .sha256) that is a symlink, a FIFO or a device is refused with DestinationNotRegularFile, with or without -Force, and left as it is.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -101,6 +109,8 @@ public sealed class NewTarArchiveCommand : PathInputCmdletBase
             Exclude = Exclude,
             Checksum = Checksum,
             Force = Force,
+            Xattrs = Xattrs,
+            Acls = Acls,
             BaseDirectory = baseDirectory,
             ThrottleLimit = ThrottleLimit,
         };

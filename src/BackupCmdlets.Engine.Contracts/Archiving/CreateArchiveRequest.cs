@@ -30,6 +30,12 @@ public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string De
 
     public string? BaseDirectory { get; init; }
 
+    /// <summary>Store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as <c>tar --xattrs</c> does.</summary>
+    public bool Xattrs { get; init; }
+
+    /// <summary>Store POSIX ACLs (access, and a folder's default) as SCHILY.acl.access and SCHILY.acl.default pax records, as <c>tar --acls</c> does.</summary>
+    public bool Acls { get; init; }
+
     /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
     public Func<string, IO.FileKind, bool>? Filter { get; init; }
 

@@ -327,7 +327,7 @@ internal sealed class ArchiveSourceScanner
             }
         }
 
-        return new TarEntryHeader(
+        var header = new TarEntryHeader(
             type == TarEntryType.Directory ? name + "/" : name,
             type,
             meta.Permissions,
@@ -340,7 +340,22 @@ internal sealed class ArchiveSourceScanner
             link,
             meta.DeviceMajor,
             meta.DeviceMinor);
+
+        return _request.Xattrs || _request.Acls ? header with { Xattrs = ReadXattrs(folder, leaf, path) } : header;
     }
+
+    /// <summary>The entry's extended attributes and ACLs as the request asks to store them; a problem when they cannot be read.</summary>
+    private EntryXattrs? ReadXattrs(DirectoryHandle folder, string leaf, string path)
+    {
+        try
+        {
+            return EntryXattrs.From(ExtendedAttributes.Read(folder.PathOf(leaf)), _request.Xattrs, _request.Acls);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException)
+        {
+            _problems.Add(new ItemProblem(path, ArchiveErrorIds.XattrsUnreadable, ErrorKind.ReadError, $"Cannot read the extended attributes or ACLs of '{path}' ({ex.Message}); it was stored without them."));
+            return null;
+        }    }
 
     internal static ItemProblem Unreadable(string path, Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException
         ? Vanished(path)
