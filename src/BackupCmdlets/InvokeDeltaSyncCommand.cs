@@ -73,6 +73,14 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter Sparse { get; set; }
 
+    /// <summary><para type="description">Keep extended attributes, as rsync -X does: user.*, and as root also trusted.* and security.* (symlinks keep none). One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
+    [Parameter]
+    public SwitchParameter Xattrs { get; set; }
+
+    /// <summary><para type="description">Keep POSIX ACLs (access, and a folder's default), as rsync -A does. One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
+    [Parameter]
+    public SwitchParameter Acls { get; set; }
+
     /// <summary><para type="description">Keep hard links as hard links.</para></summary>
     [Parameter]
     public SwitchParameter HardLinks { get; set; }
@@ -126,6 +134,8 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
             Checksum = Checksum,
             InPlace = InPlace,
             Sparse = Sparse,
+            Xattrs = Xattrs,
+            Acls = Acls,
             HardLinks = HardLinks,
             PreserveOwner = PreserveOwner,
             ThrottleLimit = ThrottleLimit,

@@ -34,6 +34,12 @@ public sealed record SyncRequest(string SourcePath, string DestinationPath)
     /// </summary>
     public bool Sparse { get; init; }
 
+    /// <summary>Keep extended attributes, as <c>rsync -X</c> does: user.*, and as root also trusted.* and security.* (symlinks keep none).</summary>
+    public bool Xattrs { get; init; }
+
+    /// <summary>Keep POSIX ACLs (access, and a folder's default), as <c>rsync -A</c> does.</summary>
+    public bool Acls { get; init; }
+
     /// <summary>Keep hard links as hard links.</summary>
     public bool HardLinks { get; init; }
 

@@ -11,7 +11,7 @@ namespace BackupCmdlets.Engine.Syncing;
 /// data (the rsync algorithm), or with in-place mode only the changed blocks are written into it.
 /// Sparse, a file written anew gets no blocks for holes and runs of zeros (see <see cref="SparseCopy"/>).
 /// </summary>
-internal sealed class FileCopier(bool owners, int parallelism, bool sparse, CancellationToken cancellationToken)
+internal sealed class FileCopier(bool owners, int parallelism, bool sparse, XattrCopier? xattrs, CancellationToken cancellationToken)
 {
     /// <summary>Below this size a changed file is copied whole: reading the old one would cost more than it saves.</summary>
     public const long DeltaMinimumSize = 1 << 20;
@@ -43,8 +43,8 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Canc
             {
                 bool writeInPlace = UpdatesInPlace(inPlace, destination);
                 var outcome = writeInPlace || destination is { Kind: FileKind.File, Size: >= DeltaMinimumSize } && source.Size >= DeltaMinimumSize
-                    ? Delta(input, source, destinationPath, destination!, writeInPlace)
-                    : Whole(input, source, destinationPath);
+                    ? Delta(input, sourcePath, source, destinationPath, destination!, writeInPlace)
+                    : Whole(input, sourcePath, source, destinationPath);
                 written += outcome.BytesWritten;
                 reused += outcome.BytesReused;
                 now = UnixFileSystem.Stat(input);
@@ -65,7 +65,7 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Canc
         }
     }
 
-    private Outcome Whole(SafeFileHandle input, FileMetadata source, string destinationPath)
+    private Outcome Whole(SafeFileHandle input, string sourcePath, FileMetadata source, string destinationPath)
     {
         using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0, privateUntilCommit: true);
         long copied = sparse ? 0 : UnixFileSystem.CopyInKernel(input, writer.Handle, source.Size, tryClone: true);
@@ -80,11 +80,12 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Canc
         }
 
         UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        xattrs?.Copy(sourcePath, writer.TemporaryPath, FileKind.File, destinationPath);
         writer.Commit(overwrite: true, durable: false);
         return new Outcome(copied, 0);
     }
 
-    private Outcome Delta(SafeFileHandle input, FileMetadata source, string destinationPath, FileMetadata destination, bool inPlace)
+    private Outcome Delta(SafeFileHandle input, string sourcePath, FileMetadata source, string destinationPath, FileMetadata destination, bool inPlace)
     {
         long written = 0;
         long reused = 0;
@@ -114,6 +115,7 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Canc
             }
 
             EntryMetadata.Apply(destinationPath, source, destination with { ModifiedTime = default }, owners);
+            xattrs?.Copy(sourcePath, destinationPath, FileKind.File, destinationPath);
             return new Outcome(written, reused);
         }
 
@@ -138,6 +140,7 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Canc
         }
 
         UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        xattrs?.Copy(sourcePath, writer.TemporaryPath, FileKind.File, destinationPath);
         writer.Commit(overwrite: true, durable: false);
         return new Outcome(written, reused);
     }

@@ -25,6 +25,7 @@ internal sealed class SyncApplier
     private readonly ProgressThrottle _progress;
     private readonly CancellationToken _cancellationToken;
     private readonly FileCopier _copier;
+    private readonly XattrCopier? _xattrs;
     private readonly ConcurrentBag<ItemProblem> _problems = [];
     private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
@@ -50,7 +51,8 @@ internal sealed class SyncApplier
         _parallelism = parallelism;
         _progress = progress;
         _cancellationToken = cancellationToken;
-        _copier = new FileCopier(owners, parallelism, request.Sparse, cancellationToken);
+        _xattrs = XattrCopier.For(request, _problems.Add);
+        _copier = new FileCopier(owners, parallelism, request.Sparse, _xattrs, cancellationToken);
     }
 
     /// <summary>
@@ -243,6 +245,7 @@ internal sealed class SyncApplier
         if (!replace)
         {
             EntryMetadata.Apply(destinationPath, source, change.Destination, _owners);
+            _xattrs?.Copy(sourcePath, destinationPath, change.ItemType, destinationPath);
             return default;
         }
 
@@ -261,6 +264,7 @@ internal sealed class SyncApplier
             }
 
             EntryMetadata.Apply(temporary, source, null, _owners);
+            _xattrs?.Copy(sourcePath, temporary, change.ItemType, destinationPath);
             UnixFileSystem.Rename(temporary, destinationPath, replace: true);
         }
         catch
@@ -307,6 +311,7 @@ internal sealed class SyncApplier
         }
 
         EntryMetadata.Apply(path, visit.Source, current, _owners);
+        _xattrs?.Copy(TreeComparer.FullPath(_source, visit.Path), path, FileKind.Directory, path);
         return default;
     }
 
