@@ -244,7 +244,8 @@ public static unsafe partial class UnixFileSystem
             return;
         }
 
-        int fd = NativeMethods.Open(directory, 0x10000 /* O_RDONLY | O_DIRECTORY */);
+        // O_CLOEXEC: a process started meanwhile by another thread must not inherit the folder (it would keep its file system busy).
+        int fd = NativeMethods.Open(directory, NativeMethods.ORdOnly | NativeMethods.ODirectory | NativeMethods.OCloExec);
         if (fd >= 0)
         {
             NativeMethods.Fsync(fd);
@@ -260,7 +261,7 @@ public static unsafe partial class UnixFileSystem
             return;
         }
 
-        int fd = NativeMethods.Open(path, 0x20000 /* O_RDONLY | O_NOFOLLOW */);
+        int fd = NativeMethods.Open(path, NativeMethods.ORdOnly | NativeMethods.ONoFollow | NativeMethods.OCloExec);
         if (fd < 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), path);

@@ -128,8 +128,17 @@ public sealed class ArchiveWriterFailureTests : IDisposable
             }
 
             Assert.Empty(Archives.Temporaries(volume.Path));
+            Assert.Empty(OpenFilesBelow(volume.Path));
         }
 
         Assert.True(succeeded > 0 && failed > 2, $"{succeeded} runs succeeded and {failed} failed: the sweep did not cover both outcomes");
     }
+
+    /// <summary>What this process still holds open below a folder.</summary>
+    private static string[] OpenFilesBelow(string folder) =>
+        Directory.GetFileSystemEntries("/proc/self/fd")
+            .Select(fd => { try { return new FileInfo(fd).LinkTarget; } catch (IOException) { return null; } })
+            .OfType<string>()
+            .Where(target => target.StartsWith(folder + "/", StringComparison.Ordinal))
+            .ToArray();
 }
