@@ -55,14 +55,14 @@ internal sealed record EntryXattrs(IReadOnlyDictionary<string, byte[]> Attribute
     /// <summary>The attributes an entry's pax records hold; null when none.</summary>
     public static EntryXattrs? FromRecords(IEnumerable<KeyValuePair<string, string>> records)
     {
-        var attributes = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        SortedDictionary<string, byte[]>? attributes = null;
         string? access = null;
         string? @default = null;
         foreach (var (key, value) in records)
         {
             if (key.StartsWith(XattrPrefix, StringComparison.Ordinal))
             {
-                attributes[key[XattrPrefix.Length..]] = FileNameEncoding.GetBytes(value);
+                (attributes ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal))[key[XattrPrefix.Length..]] = FileNameEncoding.GetBytes(value);
             }
             else if (key == AccessAclKey)
             {
@@ -74,7 +74,7 @@ internal sealed record EntryXattrs(IReadOnlyDictionary<string, byte[]> Attribute
             }
         }
 
-        return attributes.Count == 0 && access is null && @default is null ? null : new EntryXattrs(attributes, access, @default);
+        return attributes is null && access is null && @default is null ? null : new EntryXattrs(attributes ?? new SortedDictionary<string, byte[]>(StringComparer.Ordinal), access, @default);
     }
 
     /// <summary>

@@ -66,7 +66,7 @@ internal static class RacyTimestampGuard
             return [];
         }
 
-        // Only writes of this run matter: a time stamp older than the scan, or dated in the future, is not waited for.
+        // Only the ticks of this run's writes are waited for, at most one tick: not a time stamp from before the scan or far ahead.
         var now = DateTimeOffset.UtcNow;
         var wait = candidates.Max(c => TimeLeftInTick(c.Source!.ModifiedTime, scanStart, now) ?? TimeSpan.Zero);
         if (wait > TimeSpan.Zero)

@@ -347,6 +347,7 @@ internal sealed class SyncApplier
                 }
                 catch (IOException)
                 {
+                    // Not the owner's: the change in it fails and is reported as it would have been.
                 }
             }
 
