@@ -21,4 +21,5 @@ public enum ErrorKind
     SecurityError,
     ConnectionError,
     DeviceError,
+    InvalidType,
 }

@@ -44,6 +44,14 @@ public sealed class ExpandTarArchiveCommand : ArchiveInputCmdletBase
     [Parameter]
     public SwitchParameter PreserveOwner { get; set; }
 
+    /// <summary><para type="description">Restore the extended attributes the archive holds (SCHILY.xattr.* records, as GNU tar --xattrs writes them): user.*, and as root also trusted.* and security.*. One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.</para></summary>
+    [Parameter]
+    public SwitchParameter Xattrs { get; set; }
+
+    /// <summary><para type="description">Restore the POSIX ACLs the archive holds (SCHILY.acl.access and SCHILY.acl.default, as GNU tar --acls writes them). One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.</para></summary>
+    [Parameter]
+    public SwitchParameter Acls { get; set; }
+
     /// <summary><para type="description">Writer threads.</para></summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -69,6 +77,8 @@ public sealed class ExpandTarArchiveCommand : ArchiveInputCmdletBase
                 Include = Include,
                 Force = Force,
                 PreserveOwner = PreserveOwner,
+                Xattrs = Xattrs,
+                Acls = Acls,
                 ThrottleLimit = ThrottleLimit,
             };
             var result = RunOperation("Expand-TarArchive", archive, (progress, ct) => ArchiveExtractor.ExpandAsync(request, progress, ct));

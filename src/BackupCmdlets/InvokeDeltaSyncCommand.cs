@@ -69,6 +69,18 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter InPlace { get; set; }
 
+    /// <summary><para type="description">Keep holes as holes, as rsync -S does: a file written anew gets no disk blocks for the source's holes nor for runs of zeros. Blocks that -InPlace writes into an existing file are written as they are.</para></summary>
+    [Parameter]
+    public SwitchParameter Sparse { get; set; }
+
+    /// <summary><para type="description">Keep extended attributes, as rsync -X does: user.*, and as root also trusted.* and security.* (symlinks keep none). One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
+    [Parameter]
+    public SwitchParameter Xattrs { get; set; }
+
+    /// <summary><para type="description">Keep POSIX ACLs (access, and a folder's default), as rsync -A does. One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
+    [Parameter]
+    public SwitchParameter Acls { get; set; }
+
     /// <summary><para type="description">Keep hard links as hard links.</para></summary>
     [Parameter]
     public SwitchParameter HardLinks { get; set; }
@@ -121,6 +133,9 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
             DeleteExcluded = DeleteExcluded,
             Checksum = Checksum,
             InPlace = InPlace,
+            Sparse = Sparse,
+            Xattrs = Xattrs,
+            Acls = Acls,
             HardLinks = HardLinks,
             PreserveOwner = PreserveOwner,
             ThrottleLimit = ThrottleLimit,

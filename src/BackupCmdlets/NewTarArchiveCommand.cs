@@ -10,7 +10,10 @@ namespace BackupCmdlets;
 /// it is stored under its absolute path without the leading '/'. Two different files never share an entry name. The compression
 /// follows the destination's extension (.tar.gz, .tgz: GZip; .tar.bz2, .tbz2: BZip2) unless -Compression says otherwise, and a
 /// contradiction is refused. The archive is written under a temporary name and renamed only when complete; compression runs on
-/// every core. Files that cannot be read are left out and reported as non-terminating errors after the result.</para>
+/// every core. Files that cannot be read are left out, sockets are left out ("socket ignored"), and a file that changed while it
+/// was read is stored as read and reported (SourceFileChanged), each as a non-terminating error after the result, whose Complete
+/// is then false. Paths longer than PATH_MAX are archived. A destination that fills up stops the run (DestinationFull) and leaves
+/// no temporary and no new file under the archive's name.</para>
 /// <parameter name="Path">Files and folders to archive; wildcards are expanded. Folders are archived with everything in them.</parameter>
 /// <parameter name="LiteralPath">Files and folders to archive, taken exactly as written. Binds to the objects Get-ChildItem writes.</parameter>
 /// </summary>
@@ -65,7 +68,15 @@ public sealed class NewTarArchiveCommand : PathInputCmdletBase
     [Parameter]
     public SwitchParameter Checksum { get; set; }
 
-    /// <summary><para type="description">Replace an existing archive (only once the new one is complete).</para></summary>
+    /// <summary><para type="description">Also store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as tar --xattrs does; GNU tar --xattrs restores them.</para></summary>
+    [Parameter]
+    public SwitchParameter Xattrs { get; set; }
+
+    /// <summary><para type="description">Also store POSIX ACLs (a file's access ACL, a folder's default ACL) as SCHILY.acl.access and SCHILY.acl.default pax records, as tar --acls does; GNU tar --acls restores them.</para></summary>
+    [Parameter]
+    public SwitchParameter Acls { get; set; }
+
+    /// <summary><para type="description">Replace an existing archive (only once the new one is complete). Only a regular file is replaced: a destination (or, with -Checksum, a .sha256) that is a symlink, a FIFO or a device is refused with DestinationNotRegularFile, with or without -Force, and left as it is.</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -98,6 +109,8 @@ public sealed class NewTarArchiveCommand : PathInputCmdletBase
             Exclude = Exclude,
             Checksum = Checksum,
             Force = Force,
+            Xattrs = Xattrs,
+            Acls = Acls,
             BaseDirectory = baseDirectory,
             ThrottleLimit = ThrottleLimit,
         };

@@ -12,6 +12,8 @@ internal sealed class ExpandTarArchiveCommand : ICliCommand
         var include = new Option<string[]>("--include") { Description = "Glob patterns: extract only matching entries.", AllowMultipleArgumentsPerToken = true };
         var force = new Option<bool>("--force") { Description = "Replace existing files." };
         var preserveOwner = new Option<bool>("--preserve-owner") { Description = "Restore owners and setuid/setgid bits." };
+        var xattrs = new Option<bool>("--xattrs") { Description = "Restore extended attributes (user.*; as root also trusted.* and security.*)." };
+        var acls = new Option<bool>("--acls") { Description = "Restore POSIX ACLs." };
         var throttle = new Option<int?>("--throttle-limit") { Description = "Writer threads (default: one per core)." };
         var command = CliCommandCatalog.Named("Expand-TarArchive", "Extracts a tar archive safely: no entry is written outside the destination.");
         command.Options.Add(path);
@@ -19,6 +21,8 @@ internal sealed class ExpandTarArchiveCommand : ICliCommand
         command.Options.Add(include);
         command.Options.Add(force);
         command.Options.Add(preserveOwner);
+        command.Options.Add(xattrs);
+        command.Options.Add(acls);
         command.Options.Add(throttle);
         command.SetAction((parse, cancellation) =>
         {
@@ -27,6 +31,8 @@ internal sealed class ExpandTarArchiveCommand : ICliCommand
                 Include = parse.GetValue(include) ?? [],
                 Force = parse.GetValue(force),
                 PreserveOwner = parse.GetValue(preserveOwner),
+                Xattrs = parse.GetValue(xattrs),
+                Acls = parse.GetValue(acls),
                 ThrottleLimit = parse.GetValue(throttle),
             };
             return CliRunner.RunAsync(

@@ -15,6 +15,9 @@ internal sealed class InvokeDeltaSyncCommand : ICliCommand
     private readonly Option<bool> _deleteExcluded = new("--delete-excluded") { Description = "Also delete excluded entries from the destination." };
     private readonly Option<bool> _checksum = new("--checksum") { Description = "Compare contents instead of size and time." };
     private readonly Option<bool> _inPlace = new("--in-place") { Description = "Write only changed blocks into existing files (not crash-safe)." };
+    private readonly Option<bool> _sparse = new("--sparse") { Description = "Keep holes as holes (rsync -S): files written anew get no blocks for holes and runs of zeros." };
+    private readonly Option<bool> _xattrs = new("--xattrs") { Description = "Keep extended attributes (rsync -X)." };
+    private readonly Option<bool> _acls = new("--acls") { Description = "Keep POSIX ACLs (rsync -A)." };
     private readonly Option<bool> _hardLinks = new("--hard-links") { Description = "Keep hard links as hard links." };
     private readonly Option<bool> _preserveOwner = new("--preserve-owner") { Description = "Keep owner and group also when not root." };
     private readonly Option<int?> _throttleLimit = new("--throttle-limit") { Description = "Parallel workers (default: twice the cores, at most 16)." };
@@ -24,7 +27,7 @@ internal sealed class InvokeDeltaSyncCommand : ICliCommand
     public Command Build()
     {
         var command = CliCommandCatalog.Named("Invoke-DeltaSync", "Make a folder a mirror of another, copying only what changed (rsync -a class).");
-        foreach (Option option in new Option[] { _path, _destinationPath, _delete, _maxDelete, _exclude, _include, _deleteExcluded, _checksum, _inPlace, _hardLinks, _preserveOwner, _throttleLimit, _passThru, _whatIf })
+        foreach (Option option in new Option[] { _path, _destinationPath, _delete, _maxDelete, _exclude, _include, _deleteExcluded, _checksum, _inPlace, _sparse, _xattrs, _acls, _hardLinks, _preserveOwner, _throttleLimit, _passThru, _whatIf })
         {
             command.Options.Add(option);
         }
@@ -42,6 +45,9 @@ internal sealed class InvokeDeltaSyncCommand : ICliCommand
                 DeleteExcluded = parse.GetValue(_deleteExcluded),
                 Checksum = parse.GetValue(_checksum),
                 InPlace = parse.GetValue(_inPlace),
+                Sparse = parse.GetValue(_sparse),
+                Xattrs = parse.GetValue(_xattrs),
+                Acls = parse.GetValue(_acls),
                 HardLinks = parse.GetValue(_hardLinks),
                 PreserveOwner = parse.GetValue(_preserveOwner),
                 ThrottleLimit = parse.GetValue(_throttleLimit),

@@ -13,7 +13,9 @@ internal sealed class NewTarArchiveCommand : ICliCommand
         var level = new Option<int?>("--compression-level") { Description = "1 (fastest) to 9 (smallest)." };
         var exclude = new Option<string[]>("--exclude") { Description = "Glob patterns of names to leave out.", AllowMultipleArgumentsPerToken = true };
         var checksum = new Option<bool>("--checksum") { Description = "Also write <archive>.sha256 (sha256sum -c format)." };
-        var force = new Option<bool>("--force") { Description = "Replace an existing archive." };
+        var xattrs = new Option<bool>("--xattrs") { Description = "Also store extended attributes (SCHILY.xattr.* pax records, as tar --xattrs)." };
+        var acls = new Option<bool>("--acls") { Description = "Also store POSIX ACLs (SCHILY.acl.* pax records, as tar --acls)." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing archive (a regular file only: a symlink, FIFO or device is refused)." };
         var throttle = new Option<int?>("--throttle-limit") { Description = "Compression threads (default: one per core)." };
         var relativeBase = new Option<string?>("--relative-base-path") { Description = "Name entries relative to this folder (default: the current directory), as tar -C does." };
 
@@ -24,6 +26,8 @@ internal sealed class NewTarArchiveCommand : ICliCommand
         command.Options.Add(level);
         command.Options.Add(exclude);
         command.Options.Add(checksum);
+        command.Options.Add(xattrs);
+        command.Options.Add(acls);
         command.Options.Add(force);
         command.Options.Add(throttle);
         command.Options.Add(relativeBase);
@@ -36,6 +40,8 @@ internal sealed class NewTarArchiveCommand : ICliCommand
                 Exclude = parse.GetValue(exclude) ?? [],
                 Checksum = parse.GetValue(checksum),
                 Force = parse.GetValue(force),
+                Xattrs = parse.GetValue(xattrs),
+                Acls = parse.GetValue(acls),
                 ThrottleLimit = parse.GetValue(throttle),
                 BaseDirectory = Path.GetFullPath(parse.GetValue(relativeBase) ?? Environment.CurrentDirectory),
             };

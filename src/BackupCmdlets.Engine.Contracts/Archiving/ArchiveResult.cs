@@ -11,13 +11,17 @@ public sealed record ArchiveResult(
     TimeSpan Duration,
     IReadOnlyList<ItemProblem> Problems)
 {
-    /// <summary>Files that could not be read and were left out (each also written as a non-terminating error).</summary>
+    /// <summary>
+    /// Entries that could not be stored as they were (each also written as a non-terminating error): files
+    /// that could not be read or vanished (left out), files that changed while they were read (stored as
+    /// read), sockets (left out), attributes that could not be read.
+    /// </summary>
     public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList.Of(Problems);
 
     /// <summary>Compressed size over uncompressed tar size (1.0 for no compression).</summary>
     public double Ratio => BytesIn == 0 ? 1.0 : Math.Round((double)BytesOut / BytesIn, 4);
 
-    /// <summary>False when some files could not be read and were left out.</summary>
+    /// <summary>False when some entry has a problem: the archive is not a faithful copy of the source (the CLI exits 1).</summary>
     public bool Complete => Problems.Count == 0;
 
     public string? ChecksumPath { get; init; }

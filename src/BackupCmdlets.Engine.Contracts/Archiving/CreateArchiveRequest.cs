@@ -21,10 +21,20 @@ public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string De
     /// <summary>Also write <c>DestinationPath.sha256</c> in the format <c>sha256sum -c</c> reads.</summary>
     public bool Checksum { get; init; }
 
-    /// <summary>Replace an existing archive (it is replaced only when the new one is complete).</summary>
+    /// <summary>
+    /// Replace an existing archive (it is replaced only when the new one is complete). Only a regular file
+    /// is replaced: the archive is renamed over it, so a symlink, FIFO or device where the archive or its
+    /// .sha256 goes is refused (DestinationNotRegularFile), with or without Force, and left as it is.
+    /// </summary>
     public bool Force { get; init; }
 
     public string? BaseDirectory { get; init; }
+
+    /// <summary>Store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as <c>tar --xattrs</c> does.</summary>
+    public bool Xattrs { get; init; }
+
+    /// <summary>Store POSIX ACLs (access, and a folder's default) as SCHILY.acl.access and SCHILY.acl.default pax records, as <c>tar --acls</c> does.</summary>
+    public bool Acls { get; init; }
 
     /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
     public Func<string, IO.FileKind, bool>? Filter { get; init; }

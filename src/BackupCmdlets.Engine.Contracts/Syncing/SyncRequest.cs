@@ -27,6 +27,19 @@ public sealed record SyncRequest(string SourcePath, string DestinationPath)
     /// <summary>Write only the changed blocks into existing destination files (not crash-safe: a killed run leaves the file part old, part new).</summary>
     public bool InPlace { get; init; }
 
+    /// <summary>
+    /// Keep holes as holes, as <c>rsync -S</c> does: a file written anew gets no disk blocks for the
+    /// source's holes nor for runs of zeros. Blocks written into an existing file by <see cref="InPlace"/>
+    /// are written as they are.
+    /// </summary>
+    public bool Sparse { get; init; }
+
+    /// <summary>Keep extended attributes, as <c>rsync -X</c> does: user.*, and as root also trusted.* and security.* (symlinks keep none).</summary>
+    public bool Xattrs { get; init; }
+
+    /// <summary>Keep POSIX ACLs (access, and a folder's default), as <c>rsync -A</c> does.</summary>
+    public bool Acls { get; init; }
+
     /// <summary>Keep hard links as hard links.</summary>
     public bool HardLinks { get; init; }
 

@@ -28,6 +28,11 @@ public static class ArchiveErrorIds
     public const string UnsupportedEntry = "UnsupportedEntry";
     public const string ExtractFailed = "ExtractFailed";
     public const string DestinationIsFolder = "DestinationIsFolder";
+    public const string DestinationNotRegularFile = "DestinationNotRegularFile";
+    public const string DestinationFull = "DestinationFull";
+    public const string SocketIgnored = "SocketIgnored";
+    public const string XattrsUnreadable = "XattrsUnreadable";
+    public const string XattrsNotRestored = "XattrsNotRestored";
     public const string InvalidPattern = "InvalidPattern";
     public const string CompressionContradictsName = "CompressionContradictsName";
     public const string EntryNameConflict = "EntryNameConflict";

@@ -230,7 +230,7 @@ public sealed class ArchiveExtractor
             throw new BackupException(ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{Target(location)}' was replaced while it was extracted.", header.Name);
         }
 
-        _folders.Add(location.PhysicalPath, identity, Permissions(header), header.ModifiedTime, Owner(header), header.Offset);
+        _folders.Add(location.PhysicalPath, identity, Permissions(header), header.ModifiedTime, Owner(header), header.Offset, XattrsToRestore(header));
         _directories++;
         return true;
     }
@@ -338,7 +338,11 @@ public sealed class ArchiveExtractor
         CreateAndMoveIntoPlace(
             location,
             temporary => location.Folder.CreateSpecialFile(temporary, kind, header.DeviceMajor, header.DeviceMinor),
-            temporary => location.Folder.SetMetadata(temporary, Permissions(header), header.ModifiedTime, Owner(header)));
+            temporary =>
+            {
+                location.Folder.SetMetadata(temporary, Permissions(header), header.ModifiedTime, Owner(header));
+                RestoreXattrs(header, (name, value) => ExtendedAttributes.Set(location.Folder.PathOf(temporary), name, value));
+            });
         return true;
     }
 
@@ -355,6 +359,7 @@ public sealed class ArchiveExtractor
                 {
                     writeContent(file!);
                     UnixFileSystem.SetMetadata(file!, Permissions(header), header.ModifiedTime, Owner(header));
+                    RestoreXattrs(header, (name, value) => ExtendedAttributes.Set(file!, header.Name, name, value));
                 }
             });
     }
@@ -386,6 +391,47 @@ public sealed class ArchiveExtractor
             throw;
         }
     }
+
+    /// <summary>
+    /// The extended attributes and ACLs of an entry that the request asks to restore (none unless -Xattrs or
+    /// -Acls); an ACL whose text is malformed is a problem, and the entry is extracted without them.
+    /// </summary>
+    private IReadOnlyList<(string Name, byte[] Value)> XattrsToRestore(TarEntryHeader header)
+    {
+        if (header.Xattrs is not { } xattrs || !(_request.Xattrs || _request.Acls))
+        {
+            return [];
+        }
+
+        try
+        {
+            return xattrs.ToRestore(_request.Xattrs, _request.Acls).ToList();
+        }
+        catch (FormatException ex)
+        {
+            AddProblem(XattrsNotRestored(header, ex));
+            return [];
+        }
+    }
+
+    /// <summary>Sets what <see cref="XattrsToRestore"/> answers; a failure is a problem, and the entry stays.</summary>
+    private void RestoreXattrs(TarEntryHeader header, Action<string, byte[]> set)
+    {
+        try
+        {
+            foreach (var (name, value) in XattrsToRestore(header))
+            {
+                set(name, value);
+            }
+        }
+        catch (IOException ex)
+        {
+            AddProblem(XattrsNotRestored(header, ex));
+        }
+    }
+
+    private static ItemProblem XattrsNotRestored(TarEntryHeader header, Exception ex) =>
+        new(header.Name, ArchiveErrorIds.XattrsNotRestored, ErrorKind.WriteError, $"Could not restore the extended attributes or ACLs of '{header.Name}': {ex.Message}", header.Offset);
 
     private int Permissions(TarEntryHeader header) => _request.PreserveOwner ? header.Mode : header.Mode & ~0xC00;
 

@@ -6,8 +6,10 @@ namespace BackupCmdlets.Engine.Archiving;
 /// <summary>
 /// Walks the paths to archive in a stable order (each folder before its contents, names in ordinal
 /// order), without following symlinks, and turns each entry into a tar header: owners with names,
-/// nanosecond times, hard links as links to the first name seen. Leaves out excluded names and
-/// the archive being written; folders it cannot read become problems, not failures.
+/// nanosecond times, hard links as links to the first name seen. Every entry is looked up relative to
+/// the open handle of its folder, so paths longer than the kernel's path calls take (PATH_MAX) are
+/// archived like any other. Leaves out excluded names and the archive being written; sockets, and
+/// folders it cannot read, become problems, not failures.
 /// </summary>
 internal sealed class ArchiveSourceScanner
 {
@@ -38,7 +40,13 @@ internal sealed class ArchiveSourceScanner
 
         foreach (var (path, name) in roots)
         {
-            foreach (var entry in Walk(path, name, null, cancellation))
+            using var parent = OpenParent(path, out string leaf);
+            if (parent is null)
+            {
+                continue;
+            }
+
+            foreach (var entry in Walk(parent, leaf, path, name, null, cancellation))
             {
                 yield return entry;
             }
@@ -55,17 +63,17 @@ internal sealed class ArchiveSourceScanner
         long total = 0;
         foreach (var (path, name) in Roots().Roots)
         {
-            var meta = UnixFileSystem.TryLstat(path);
-            if (meta is not null)
+            using var parent = OpenParent(path, out string leaf, report: false);
+            if (parent?.TryStat(leaf) is { } meta)
             {
-                total += Estimate(path, name, meta, cancellation);
+                total += Estimate(parent, leaf, path, name, meta, cancellation);
             }
         }
 
         return total;
     }
 
-    private long Estimate(string path, string name, FileMetadata meta, CancellationToken cancellation)
+    private long Estimate(DirectoryHandle folder, string leaf, string path, string name, FileMetadata meta, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         bool isDirectory = meta.Kind == FileKind.Directory;
@@ -81,22 +89,42 @@ internal sealed class ArchiveSourceScanner
             return bytes;
         }
 
-        List<DirectoryEntry> children;
         try
         {
-            children = UnixFileSystem.ReadDirectory(path);
+            using var directory = folder.OpenDirectory(leaf);
+            foreach (var child in directory.List(path))
+            {
+                bytes += Estimate(directory, child.Name, Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            return bytes;
-        }
-
-        foreach (var child in children)
-        {
-            bytes += Estimate(Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation);
         }
 
         return bytes;
+    }
+
+    /// <summary>
+    /// The folder holding a path to archive, opened by its own path (the caller chose it, symlinks on the
+    /// way included), and the path's name in it ("." for "/"). Null, with a problem, when it is gone.
+    /// </summary>
+    private DirectoryHandle? OpenParent(string path, out string leaf, bool report = true)
+    {
+        string? parent = Path.GetDirectoryName(path);
+        leaf = parent is null ? "." : Path.GetFileName(path);
+        try
+        {
+            return DirectoryHandle.Open(parent ?? path);
+        }
+        catch (IOException) when (!report)
+        {
+            return null;
+        }
+        catch (IOException ex)
+        {
+            _problems.Add(ex is FileNotFoundException ? Vanished(path) : Unreadable(path, ex));
+            return null;
+        }
     }
 
     /// <summary>
@@ -159,8 +187,10 @@ internal sealed class ArchiveSourceScanner
         return false;
     }
 
+    /// <param name="folder">The folder holding the entry, where it is looked up by <paramref name="leaf"/>, its name there.</param>
+    /// <param name="path">Its full path, for problems and the paths to skip (it may be longer than the kernel's path calls take).</param>
     /// <param name="known">The entry's metadata when its folder's listing already has it.</param>
-    private IEnumerable<SourceEntry> Walk(string path, string name, FileMetadata? known, CancellationToken cancellation)
+    private IEnumerable<SourceEntry> Walk(DirectoryHandle folder, string leaf, string path, string name, FileMetadata? known, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         if (_skipPaths.Contains(path))
@@ -171,11 +201,11 @@ internal sealed class ArchiveSourceScanner
         FileMetadata? meta;
         try
         {
-            meta = known ?? UnixFileSystem.TryLstat(path);
+            meta = known ?? folder.TryStat(leaf);
         }
         catch (IOException ex)
         {
-            _problems.Add(new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot read '{path}': {ex.Message}"));
+            _problems.Add(Unreadable(path, ex));
             yield break;
         }
 
@@ -198,6 +228,7 @@ internal sealed class ArchiveSourceScanner
 
         if (meta.Kind == FileKind.Socket)
         {
+            _problems.Add(new ItemProblem(path, ArchiveErrorIds.SocketIgnored, ErrorKind.InvalidType, $"'{path}': socket ignored (a socket exists only while its program runs; tar cannot store one)."));
             yield break;
         }
 
@@ -209,10 +240,12 @@ internal sealed class ArchiveSourceScanner
 
         if (name.Length > 0)
         {
-            var header = ToHeader(path, name, meta);
+            var header = ToHeader(folder, leaf, path, name, meta);
             if (header is not null)
             {
-                yield return new SourceEntry(path, header);
+                yield return header.Type is TarEntryType.File or TarEntryType.HardLink
+                    ? new SourceEntry(path, header, folder.Duplicate(), leaf, meta.LinkCount)
+                    : new SourceEntry(path, header);
             }
         }
 
@@ -221,10 +254,11 @@ internal sealed class ArchiveSourceScanner
             yield break;
         }
 
+        DirectoryHandle directory;
         List<DirectoryEntry> children;
         try
         {
-            children = UnixFileSystem.ReadDirectory(path);
+            directory = folder.OpenDirectory(leaf);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -232,17 +266,30 @@ internal sealed class ArchiveSourceScanner
             yield break;
         }
 
-        children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
-        foreach (var child in children)
+        using (directory)
         {
-            foreach (var entry in Walk(Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation))
+            try
             {
-                yield return entry;
+                children = directory.List(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                _problems.Add(new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot list folder '{path}': {ex.Message}"));
+                yield break;
+            }
+
+            children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            foreach (var child in children)
+            {
+                foreach (var entry in Walk(directory, child.Name, Path.Combine(path, child.Name), name.Length == 0 ? child.Name : $"{name}/{child.Name}", child.Metadata, cancellation))
+                {
+                    yield return entry;
+                }
             }
         }
     }
 
-    private TarEntryHeader? ToHeader(string path, string name, FileMetadata meta)
+    private TarEntryHeader? ToHeader(DirectoryHandle folder, string leaf, string path, string name, FileMetadata meta)
     {
         var type = meta.Kind switch
         {
@@ -258,7 +305,7 @@ internal sealed class ArchiveSourceScanner
         {
             try
             {
-                link = UnixFileSystem.ReadLink(path);
+                link = folder.ReadLink(leaf);
             }
             catch (IOException ex)
             {
@@ -280,7 +327,7 @@ internal sealed class ArchiveSourceScanner
             }
         }
 
-        return new TarEntryHeader(
+        var header = new TarEntryHeader(
             type == TarEntryType.Directory ? name + "/" : name,
             type,
             meta.Permissions,
@@ -293,7 +340,26 @@ internal sealed class ArchiveSourceScanner
             link,
             meta.DeviceMajor,
             meta.DeviceMinor);
+
+        return _request.Xattrs || _request.Acls ? header with { Xattrs = ReadXattrs(folder, leaf, path) } : header;
     }
+
+    /// <summary>The entry's extended attributes and ACLs as the request asks to store them; a problem when they cannot be read.</summary>
+    private EntryXattrs? ReadXattrs(DirectoryHandle folder, string leaf, string path)
+    {
+        try
+        {
+            return EntryXattrs.From(ExtendedAttributes.Read(folder.PathOf(leaf)), _request.Xattrs, _request.Acls);
+        }
+        catch (Exception ex) when (ex is IOException or FormatException)
+        {
+            _problems.Add(new ItemProblem(path, ArchiveErrorIds.XattrsUnreadable, ErrorKind.ReadError, $"Cannot read the extended attributes or ACLs of '{path}' ({ex.Message}); it was stored without them."));
+            return null;
+        }    }
+
+    internal static ItemProblem Unreadable(string path, Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException
+        ? Vanished(path)
+        : new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot read '{path}' ({ex.Message}); it was left out.");
 
     internal static ItemProblem Vanished(string path) =>
         new(path, ArchiveErrorIds.SourceFileVanished, ErrorKind.ObjectNotFound, $"'{path}' disappeared during the run and was left out.");

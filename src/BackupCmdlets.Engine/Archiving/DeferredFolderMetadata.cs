@@ -12,8 +12,9 @@ internal sealed class DeferredFolderMetadata
 {
     private readonly List<Folder> _folders = [];
 
-    public void Add(string physicalPath, FileMetadata identity, int mode, UnixTime modified, (long UserId, long GroupId)? owner, long offset) =>
-        _folders.Add(new Folder(physicalPath, identity.Device, identity.Inode, mode, modified, owner, offset));
+    /// <param name="attributes">Extended attributes and ACLs to set after the mode (a default ACL set earlier would be inherited by what is extracted into the folder).</param>
+    public void Add(string physicalPath, FileMetadata identity, int mode, UnixTime modified, (long UserId, long GroupId)? owner, long offset, IReadOnlyList<(string Name, byte[] Value)> attributes) =>
+        _folders.Add(new Folder(physicalPath, identity.Device, identity.Inode, mode, modified, owner, offset, attributes));
 
     public void ApplyAll(DestinationTree tree, Action<ItemProblem> report)
     {
@@ -35,7 +36,7 @@ internal sealed class DeferredFolderMetadata
 
                 try
                 {
-                    if (open is null || !TryApply(open, folder.PhysicalPath[(slash + 1)..], folder))
+                    if (open is null || !TryApply(open, folder.PhysicalPath[(slash + 1)..], folder, report))
                     {
                         report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{folder.PhysicalPath}' was moved or replaced during the extraction; its mode and time were not set.", folder.Offset));
                     }
@@ -54,7 +55,7 @@ internal sealed class DeferredFolderMetadata
         _folders.Clear();
     }
 
-    private static bool TryApply(DirectoryHandle parent, string name, Folder folder)
+    private static bool TryApply(DirectoryHandle parent, string name, Folder folder, Action<ItemProblem> report)
     {
         try
         {
@@ -66,6 +67,18 @@ internal sealed class DeferredFolderMetadata
             }
 
             UnixFileSystem.SetMetadata(handle, folder.Mode, folder.Modified, folder.Owner);
+            try
+            {
+                foreach (var (attribute, value) in folder.Attributes)
+                {
+                    ExtendedAttributes.Set(handle, folder.PhysicalPath, attribute, value);
+                }
+            }
+            catch (IOException ex)
+            {
+                report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.XattrsNotRestored, ErrorKind.WriteError, $"Could not restore the extended attributes or ACLs of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
+            }
+
             return true;
         }
         catch (IOException ex) when (ex is FileNotFoundException || ex.HResult is NativeMethods.ELOOP or NativeMethods.ENOTDIR)
@@ -74,5 +87,5 @@ internal sealed class DeferredFolderMetadata
         }
     }
 
-    private sealed record Folder(string PhysicalPath, ulong Device, ulong Inode, int Mode, UnixTime Modified, (long UserId, long GroupId)? Owner, long Offset);
+    private sealed record Folder(string PhysicalPath, ulong Device, ulong Inode, int Mode, UnixTime Modified, (long UserId, long GroupId)? Owner, long Offset, IReadOnlyList<(string Name, byte[] Value)> Attributes);
 }

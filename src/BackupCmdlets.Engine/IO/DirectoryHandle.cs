@@ -23,6 +23,36 @@ internal sealed unsafe class DirectoryHandle : IDisposable
         return fd >= 0 ? new DirectoryHandle(fd) : throw UnixFileSystem.ErrnoException(Marshal.GetLastPInvokeError(), path);
     }
 
+    /// <summary>
+    /// Opens the directory <paramref name="name"/> in this one for listing (read permission needed) and for
+    /// the *at calls below it; a symlink at the name is refused (ELOOP or ENOTDIR).
+    /// </summary>
+    public DirectoryHandle OpenDirectory(string name)
+    {
+        int fd = NativeMethods.OpenAt(Fd, name, NativeMethods.ORdOnly | NativeMethods.ODirectory | NativeMethods.ONoFollow | NativeMethods.OCloExec, 0);
+        return fd >= 0 ? new DirectoryHandle(fd) : throw Error(name);
+    }
+
+    /// <summary>The entries of this directory (opened by <see cref="OpenDirectory"/>) with their lstat metadata; <paramref name="path"/> names it in errors.</summary>
+    public List<DirectoryEntry> List(string path) => UnixFileSystem.ReadDirectory(Fd, path);
+
+    /// <summary>
+    /// Opens the file <paramref name="name"/> for reading. A symlink at the name is refused, and the open
+    /// never blocks (O_NONBLOCK): a FIFO put in a file's place is opened, not waited on, and the caller's
+    /// fstat tells what it is.
+    /// </summary>
+    public SafeFileHandle OpenFile(string name)
+    {
+        int fd = NativeMethods.OpenAt(Fd, name, NativeMethods.ORdOnly | NativeMethods.ONoFollow | NativeMethods.ONonBlock | NativeMethods.OCloExec, 0);
+        return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw Error(name);
+    }
+
+    /// <summary>
+    /// A path to the entry <paramref name="name"/> in this directory through /proc/self/fd, for the calls that
+    /// take only paths (the l*xattr calls): short whatever the directory's own path, and leading here.
+    /// </summary>
+    public string PathOf(string name) => $"/proc/self/fd/{Fd}/{name}";
+
     /// <summary>A second handle to the same directory, for work that outlives this one.</summary>
     public DirectoryHandle Duplicate()
     {

@@ -14,6 +14,9 @@ public sealed record FileMetadata(
     int DeviceMajor,
     int DeviceMinor)
 {
+    /// <summary>When the inode last changed (ctime): set by the kernel on every write and metadata change, never by a caller.</summary>
+    public UnixTime ChangeTime { get; init; }
+
     /// <summary>The permission bits with setuid, setgid and sticky (the low 12 bits of st_mode).</summary>
     public int Permissions => Mode & 0xFFF;
 }

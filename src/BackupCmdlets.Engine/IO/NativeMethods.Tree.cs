@@ -11,6 +11,7 @@ internal static unsafe partial class NativeMethods
     public const int OCreat = 0x40;
     public const int OExcl = 0x80;
     public const int OCloExec = 0x80000;
+    public const int ONonBlock = 0x800;
 
     public static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
@@ -47,6 +48,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Libc, SetLastError = true, EntryPoint = "ftruncate")]
     public static partial int FTruncate(int fd, long length);
+
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "lseek")]
+    public static partial long LSeek(int fd, long offset, int whence);
 
     [LibraryImport(Libc, EntryPoint = "posix_fallocate")]
     public static partial int PosixFallocate(int fd, long offset, long length);

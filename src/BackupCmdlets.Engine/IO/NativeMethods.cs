@@ -28,6 +28,8 @@ internal static unsafe partial class NativeMethods
     public const int ENOTDIR = 20;
     public const int EINVAL = 22;
     public const int ENOSPC = 28;
+    public const int EDQUOT = 122;
+    public const int ClockRealtimeCoarse = 5;
     public const int ELOOP = 40;
     public const int ENOSYS = 38;
     public const int EOPNOTSUPP = 95;
@@ -119,6 +121,9 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Libc, EntryPoint = "free")]
     public static partial void Free(nint pointer);
+
+    [LibraryImport(Libc, SetLastError = true, EntryPoint = "clock_gettime")]
+    public static partial int ClockGetTime(int clock, Timespec* time);
 
     [LibraryImport(Libc, EntryPoint = "geteuid")]
     public static partial uint GetEffectiveUserId();

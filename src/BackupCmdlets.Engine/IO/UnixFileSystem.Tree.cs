@@ -31,6 +31,19 @@ public static unsafe partial class UnixFileSystem
             throw ErrnoException(Marshal.GetLastPInvokeError(), path);
         }
 
+        try
+        {
+            return ReadDirectory(fd, path);
+        }
+        finally
+        {
+            NativeMethods.Close(fd);
+        }
+    }
+
+    /// <summary>The entries of the directory open as <paramref name="fd"/> (read from its start), as <see cref="ReadDirectory(string)"/> answers them; errors name <paramref name="path"/>.</summary>
+    internal static List<DirectoryEntry> ReadDirectory(int fd, string path)
+    {
         byte[] buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
         {
@@ -84,7 +97,6 @@ public static unsafe partial class UnixFileSystem
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            NativeMethods.Close(fd);
         }
     }
 

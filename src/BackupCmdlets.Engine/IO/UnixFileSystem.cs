@@ -244,7 +244,8 @@ public static unsafe partial class UnixFileSystem
             return;
         }
 
-        int fd = NativeMethods.Open(directory, 0x10000 /* O_RDONLY | O_DIRECTORY */);
+        // O_CLOEXEC: a process started meanwhile by another thread must not inherit the folder (it would keep its file system busy).
+        int fd = NativeMethods.Open(directory, NativeMethods.ORdOnly | NativeMethods.ODirectory | NativeMethods.OCloExec);
         if (fd >= 0)
         {
             NativeMethods.Fsync(fd);
@@ -260,7 +261,7 @@ public static unsafe partial class UnixFileSystem
             return;
         }
 
-        int fd = NativeMethods.Open(path, 0x20000 /* O_RDONLY | O_NOFOLLOW */);
+        int fd = NativeMethods.Open(path, NativeMethods.ORdOnly | NativeMethods.ONoFollow | NativeMethods.OCloExec);
         if (fd < 0)
         {
             throw ErrnoException(Marshal.GetLastPInvokeError(), path);
@@ -278,6 +279,39 @@ public static unsafe partial class UnixFileSystem
             NativeMethods.Close(fd);
         }
     }
+
+    /// <summary>
+    /// The clock the kernel stamps file times with (CLOCK_REALTIME_COARSE, which lags the real time by up to
+    /// one tick): a write after this reading gets a time stamp no earlier than it.
+    /// </summary>
+    public static UnixTime FileTimeClock()
+    {
+        NativeMethods.Timespec now;
+        if (!Native || NativeMethods.ClockGetTime(NativeMethods.ClockRealtimeCoarse, &now) != 0)
+        {
+            return UnixTime.FromDateTimeOffset(DateTimeOffset.UtcNow);
+        }
+
+        return new UnixTime(now.Seconds, (int)now.Nanoseconds);
+    }
+
+    /// <summary>
+    /// Waits for a write into the open file that is in progress to end: lseek(SEEK_HOLE) takes the inode
+    /// lock shared on ext4, xfs, btrfs and tmpfs, and a write holds it exclusively from the moment it stamps
+    /// the file's times until its data is in. So a write that overlaps a read started after this stamped
+    /// its times after this too. Best effort: a file system without the lock is not waited for.
+    /// </summary>
+    public static void WaitForWriteInProgress(SafeFileHandle file)
+    {
+        if (Native)
+        {
+            NativeMethods.LSeek((int)file.DangerousGetHandle(), 0, 4 /* SEEK_HOLE */);
+        }
+    }
+
+    /// <summary>True for the error of a write to a file system that is full (ENOSPC) or a quota that is used up (EDQUOT).</summary>
+    public static bool IsDiskFull(IOException error) =>
+        error.HResult is NativeMethods.ENOSPC or NativeMethods.EDQUOT or unchecked((int)0x80070070);
 
     /// <summary>An IOException of the fitting .NET type for an errno, naming the path.</summary>
     public static IOException ErrnoException(int errno, string? path)
@@ -315,7 +349,10 @@ public static unsafe partial class UnixFileSystem
             st.Inode,
             st.LinkCount,
             (int)st.RdevMajor,
-            (int)st.RdevMinor);
+            (int)st.RdevMinor)
+        {
+            ChangeTime = new UnixTime(st.ChangeTime.Seconds, (int)st.ChangeTime.Nanoseconds),
+        };
     }
 
     private static FileMetadata ManagedLstat(string path)

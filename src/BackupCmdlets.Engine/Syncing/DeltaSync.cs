@@ -45,12 +45,13 @@ public static class DeltaSync
         var throttle = new ProgressThrottle(progress);
 
         // Changes can start while the scan runs unless the whole plan must be seen first.
-        var applier = request.DryRun ? null : new SyncApplier(request, source, destination, owners, parallelism, throttle, cancellationToken);
+        var scanStart = DateTimeOffset.UtcNow;
+        var applier = request.DryRun ? null : new SyncApplier(request, source, destination, owners, scanStart, parallelism, throttle, cancellationToken);
         var startEarly = applier is not null && request.MaxDelete is null ? applier.StartEarly() : null;
         SyncPlan plan;
         try
         {
-            plan = new TreeComparer(request, source, destination, filter, owners, DateTimeOffset.UtcNow, throttle, startEarly)
+            plan = new TreeComparer(request, source, destination, filter, owners, scanStart, throttle, startEarly)
                 .Compare(sourceRoot, destinationRoot, parallelism, cancellationToken);
         }
         finally

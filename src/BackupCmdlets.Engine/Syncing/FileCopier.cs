@@ -9,8 +9,9 @@ namespace BackupCmdlets.Engine.Syncing;
 /// whole inside the kernel (reflink or copy_file_range) into a temporary beside the target and renamed
 /// over it; large changed files are rebuilt from the old destination file's blocks plus the changed
 /// data (the rsync algorithm), or with in-place mode only the changed blocks are written into it.
+/// Sparse, a file written anew gets no blocks for holes and runs of zeros (see <see cref="SparseCopy"/>).
 /// </summary>
-internal sealed class FileCopier(bool owners, int parallelism, CancellationToken cancellationToken)
+internal sealed class FileCopier(bool owners, int parallelism, bool sparse, XattrCopier? xattrs, CancellationToken cancellationToken)
 {
     /// <summary>Below this size a changed file is copied whole: reading the old one would cost more than it saves.</summary>
     public const long DeltaMinimumSize = 1 << 20;
@@ -42,8 +43,8 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
             {
                 bool writeInPlace = UpdatesInPlace(inPlace, destination);
                 var outcome = writeInPlace || destination is { Kind: FileKind.File, Size: >= DeltaMinimumSize } && source.Size >= DeltaMinimumSize
-                    ? Delta(input, source, destinationPath, destination!, writeInPlace)
-                    : Whole(input, source, destinationPath);
+                    ? Delta(input, sourcePath, source, destinationPath, destination!, writeInPlace)
+                    : Whole(input, sourcePath, source, destinationPath);
                 written += outcome.BytesWritten;
                 reused += outcome.BytesReused;
                 now = UnixFileSystem.Stat(input);
@@ -64,21 +65,27 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
         }
     }
 
-    private Outcome Whole(SafeFileHandle input, FileMetadata source, string destinationPath)
+    private Outcome Whole(SafeFileHandle input, string sourcePath, FileMetadata source, string destinationPath)
     {
         using var writer = AtomicFileWriter.Create(destinationPath, bufferSize: 0, privateUntilCommit: true);
-        long copied = UnixFileSystem.CopyInKernel(input, writer.Handle, source.Size, tryClone: true);
+        long copied = sparse ? 0 : UnixFileSystem.CopyInKernel(input, writer.Handle, source.Size, tryClone: true);
         if (copied == 0 && source.Size > 0)
         {
             copied = CopyRange(input, 0, writer.Handle, 0, source.Size);
         }
 
+        if (sparse)
+        {
+            UnixFileSystem.SetLength(writer.Handle, copied);
+        }
+
         UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        xattrs?.Copy(sourcePath, writer.TemporaryPath, FileKind.File, destinationPath);
         writer.Commit(overwrite: true, durable: false);
         return new Outcome(copied, 0);
     }
 
-    private Outcome Delta(SafeFileHandle input, FileMetadata source, string destinationPath, FileMetadata destination, bool inPlace)
+    private Outcome Delta(SafeFileHandle input, string sourcePath, FileMetadata source, string destinationPath, FileMetadata destination, bool inPlace)
     {
         long written = 0;
         long reused = 0;
@@ -91,7 +98,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
                 {
                     if (!step.IsMatch)
                     {
-                        written += CopyRange(input, step.SourceOffset, target, step.SourceOffset, step.Length);
+                        written += CopyDense(input, step.SourceOffset, target, step.SourceOffset, step.Length);
                     }
                     else
                     {
@@ -108,6 +115,7 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
             }
 
             EntryMetadata.Apply(destinationPath, source, destination with { ModifiedTime = default }, owners);
+            xattrs?.Copy(sourcePath, destinationPath, FileKind.File, destinationPath);
             return new Outcome(written, reused);
         }
 
@@ -126,13 +134,23 @@ internal sealed class FileCopier(bool owners, int parallelism, CancellationToken
             }
         }
 
+        if (sparse)
+        {
+            UnixFileSystem.SetLength(writer.Handle, source.Size);
+        }
+
         UnixFileSystem.SetMetadata(writer.Handle, source, owners);
+        xattrs?.Copy(sourcePath, writer.TemporaryPath, FileKind.File, destinationPath);
         writer.Commit(overwrite: true, durable: false);
         return new Outcome(written, reused);
     }
 
+    /// <summary>Copies a range into a file written anew: sparse through <see cref="SparseCopy"/>, else as <see cref="CopyDense"/>.</summary>
+    private long CopyRange(SafeFileHandle from, long fromOffset, SafeFileHandle to, long toOffset, long length) =>
+        sparse ? SparseCopy.CopyRange(from, fromOffset, to, toOffset, length) : CopyDense(from, fromOffset, to, toOffset, length);
+
     /// <summary>Copies a range between files in the kernel where possible, else through a buffer; answers the bytes copied.</summary>
-    private static long CopyRange(SafeFileHandle from, long fromOffset, SafeFileHandle to, long toOffset, long length)
+    private static long CopyDense(SafeFileHandle from, long fromOffset, SafeFileHandle to, long toOffset, long length)
     {
         long copied = UnixFileSystem.CopyRange(from, fromOffset, to, toOffset, length);
         if (copied > 0 || length == 0)

@@ -19,9 +19,32 @@ internal static class RacyTimestampGuard
     private static readonly TimeSpan FineTick = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan WholeSecondTick = TimeSpan.FromSeconds(1);
 
-    /// <summary>True when a time stamp is within one tick of the scan start, or later: too fresh to trust.</summary>
+    /// <summary>
+    /// A clock a little ahead (a file server's) still stamps the writes of this run; a time stamp further
+    /// in the future was set, not written (touch -d), and is ordinary data: any later write changes it.
+    /// </summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(1);
+
+    /// <summary>True when a time stamp is within one tick of the scan start or later (up to a skewed clock's now): too fresh to trust.</summary>
     public static bool IsRacy(UnixTime modified, DateTimeOffset scanStart) =>
-        modified.CompareTo(UnixTime.FromDateTimeOffset(scanStart - TickOf(modified))) >= 0;
+        TimeLeftInTick(modified, scanStart, DateTimeOffset.UtcNow) is not null;
+
+    /// <summary>
+    /// How long until the tick of a write stamped <paramref name="modified"/> is over, never more than one
+    /// tick, also for a time stamp ahead of the clock; null when no write since <paramref name="since"/> made
+    /// it. Far-past and future times never reach <see cref="DateTimeOffset"/> arithmetic.
+    /// </summary>
+    private static TimeSpan? TimeLeftInTick(UnixTime modified, DateTimeOffset since, DateTimeOffset now)
+    {
+        var tick = TickOf(modified);
+        if (modified.CompareTo(UnixTime.FromDateTimeOffset(since - tick)) < 0 || modified.CompareTo(UnixTime.FromDateTimeOffset(now + ClockSkew)) > 0)
+        {
+            return null;
+        }
+
+        var left = modified.ToDateTimeOffset() + tick - now;
+        return left <= TimeSpan.Zero ? TimeSpan.Zero : left < tick ? left : tick;
+    }
 
     private static TimeSpan TickOf(UnixTime modified) => modified.Nanoseconds == 0 ? WholeSecondTick : FineTick;
 
@@ -32,7 +55,7 @@ internal static class RacyTimestampGuard
     /// its copy may be stale.
     /// </summary>
     public static List<(string Path, FileMetadata Source, FileMetadata? Destination)> FindStale(
-        IReadOnlyCollection<string> paths, string source, string destination, int parallelism, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> paths, string source, string destination, DateTimeOffset scanStart, int parallelism, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken)
     {
         var candidates = paths
             .Select(p => (Path: p, Source: UnixFileSystem.TryLstat(TreeComparer.FullPath(source, p))))
@@ -43,8 +66,9 @@ internal static class RacyTimestampGuard
             return [];
         }
 
-        var safe = candidates.Max(c => c.Source!.ModifiedTime.ToDateTimeOffset() + TickOf(c.Source.ModifiedTime));
-        var wait = safe - DateTimeOffset.UtcNow;
+        // Only the ticks of this run's writes are waited for, at most one tick: not a time stamp from before the scan or far ahead.
+        var now = DateTimeOffset.UtcNow;
+        var wait = candidates.Max(c => TimeLeftInTick(c.Source!.ModifiedTime, scanStart, now) ?? TimeSpan.Zero);
         if (wait > TimeSpan.Zero)
         {
             Task.Delay(wait, cancellationToken).GetAwaiter().GetResult();

@@ -14,28 +14,36 @@ namespace BackupCmdlets.Engine.Syncing;
 internal sealed class SyncApplier
 {
     private const int MaximumRacyRounds = 3;
+    private const int OwnerAll = 0x1C0; // rwx------
 
     private readonly SyncRequest _request;
     private readonly string _source;
     private readonly string _destination;
     private readonly bool _owners;
+    private readonly DateTimeOffset _scanStart;
     private readonly int _parallelism;
     private readonly ProgressThrottle _progress;
     private readonly CancellationToken _cancellationToken;
     private readonly FileCopier _copier;
+    private readonly XattrCopier? _xattrs;
     private readonly ConcurrentBag<ItemProblem> _problems = [];
     private readonly ConcurrentDictionary<string, byte> _failed = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, byte> _touched = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<(PlannedChange Change, Task<SyncChange?> Result)> _early = new();
     private readonly ConcurrentDictionary<PlannedChange, SyncChange?> _done = new(ReferenceEqualityComparer.Instance);
+
+    // Destination folders looked at before names were created or removed in them, with the permissions
+    // they had when the sync made them writable for its owner, or null when they needed no change.
+    private readonly ConcurrentDictionary<string, int?> _writable = new(StringComparer.Ordinal);
     private WorkerThreads<SyncChange?>? _earlyWorkers;
     private long _itemsDone;
     private long _bytesDone;
     private long _itemsTotal;
     private long _bytesTotal;
 
-    public SyncApplier(SyncRequest request, string source, string destination, bool owners, int parallelism, ProgressThrottle progress, CancellationToken cancellationToken)
+    public SyncApplier(SyncRequest request, string source, string destination, bool owners, DateTimeOffset scanStart, int parallelism, ProgressThrottle progress, CancellationToken cancellationToken)
     {
+        _scanStart = scanStart;
         _request = request;
         _source = source;
         _destination = destination;
@@ -43,7 +51,8 @@ internal sealed class SyncApplier
         _parallelism = parallelism;
         _progress = progress;
         _cancellationToken = cancellationToken;
-        _copier = new FileCopier(owners, parallelism, cancellationToken);
+        _xattrs = XattrCopier.For(request, _problems.Add);
+        _copier = new FileCopier(owners, parallelism, request.Sparse, _xattrs, cancellationToken);
     }
 
     /// <summary>
@@ -120,7 +129,7 @@ internal sealed class SyncApplier
         foreach (var visit in directories)
         {
             bool listed = directoryUpdates.TryGetValue(visit.Path, out var update);
-            if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path))
+            if (visit.Destination is not null && !listed && !_touched.ContainsKey(visit.Path) && !WasMadeWritable(visit.Path))
             {
                 continue;
             }
@@ -147,7 +156,7 @@ internal sealed class SyncApplier
         IReadOnlyCollection<string> candidates = racyFiles.Where(p => !_failed.ContainsKey(p)).ToList();
         for (int round = 0; round < MaximumRacyRounds && candidates.Count > 0; round++)
         {
-            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _parallelism, _problems, _cancellationToken);
+            var stale = RacyTimestampGuard.FindStale(candidates, _source, _destination, _scanStart, _parallelism, _problems, _cancellationToken);
             var recopied = new List<string>();
             foreach (var (path, source, destination) in stale)
             {
@@ -192,6 +201,7 @@ internal sealed class SyncApplier
 
     private FileCopier.Outcome Delete(PlannedChange change)
     {
+        MakeParentWritable(change.Path);
         string path = TreeComparer.FullPath(_destination, change.Path);
         try
         {
@@ -215,6 +225,7 @@ internal sealed class SyncApplier
     private FileCopier.Outcome CreateDirectory(PlannedChange change)
     {
         // Owner-only while its contents are written; the real permissions come last.
+        MakeParentWritable(change.Path);
         UnixFileSystem.CreateDirectory(TreeComparer.FullPath(_destination, change.Path), 0x1C0);
         return default;
     }
@@ -226,6 +237,7 @@ internal sealed class SyncApplier
         var source = change.Source!;
         if (change.TransfersData)
         {
+            MakeParentWritable(change.Path);
             return _copier.Transfer(sourcePath, source, destinationPath, change.Destination, _request.InPlace);
         }
 
@@ -233,10 +245,12 @@ internal sealed class SyncApplier
         if (!replace)
         {
             EntryMetadata.Apply(destinationPath, source, change.Destination, _owners);
+            _xattrs?.Copy(sourcePath, destinationPath, change.ItemType, destinationPath);
             return default;
         }
 
         // A new symlink or special file is made under a temporary name and renamed over the old entry.
+        MakeParentWritable(change.Path);
         string temporary = TemporaryName.For(destinationPath);
         try
         {
@@ -250,6 +264,7 @@ internal sealed class SyncApplier
             }
 
             EntryMetadata.Apply(temporary, source, null, _owners);
+            _xattrs?.Copy(sourcePath, temporary, change.ItemType, destinationPath);
             UnixFileSystem.Rename(temporary, destinationPath, replace: true);
         }
         catch
@@ -273,6 +288,7 @@ internal sealed class SyncApplier
             throw new IOException($"Not linked: its first name '{change.HardLinkLeader}' could not be synced.");
         }
 
+        MakeParentWritable(change.Path);
         string temporary = TemporaryName.For(destinationPath);
         UnixFileSystem.CreateHardLink(TreeComparer.FullPath(_destination, change.HardLinkLeader!), temporary);
         UnixFileSystem.Rename(temporary, destinationPath, replace: true);
@@ -289,9 +305,57 @@ internal sealed class SyncApplier
     {
         string path = TreeComparer.FullPath(_destination, visit.Path);
         var current = visit.Destination is { } existing && !_touched.ContainsKey(visit.Path) ? existing : visit.Destination is { } touched ? touched with { ModifiedTime = default } : null;
+        if (current is not null && _writable.TryGetValue(visit.Path, out int? before) && before is { } permissions)
+        {
+            current = current with { Mode = permissions | OwnerAll };
+        }
+
         EntryMetadata.Apply(path, visit.Source, current, _owners);
+        _xattrs?.Copy(TreeComparer.FullPath(_source, visit.Path), path, FileKind.Directory, path);
         return default;
     }
+
+    /// <summary>
+    /// As rsync does when not root: a destination folder its owner may not write (a mirrored read-only
+    /// folder, mode 555) is made writable for the owner before a name is created or removed in it, and
+    /// gets its permissions back when it is finished. Root needs no write bit; a folder of another owner
+    /// cannot be changed, and the write that follows reports the denial.
+    /// </summary>
+    private void MakeParentWritable(string path)
+    {
+        string folder = Parent(path);
+        if (UnixFileSystem.IsRoot || _writable.ContainsKey(folder))
+        {
+            return;
+        }
+
+        lock (_writable)
+        {
+            if (_writable.ContainsKey(folder))
+            {
+                return;
+            }
+
+            string fullPath = TreeComparer.FullPath(_destination, folder);
+            int? before = null;
+            if (UnixFileSystem.TryLstat(fullPath) is { Kind: FileKind.Directory } metadata && (metadata.Permissions & OwnerAll) != OwnerAll)
+            {
+                try
+                {
+                    UnixFileSystem.SetPermissions(fullPath, metadata.Permissions | OwnerAll);
+                    before = metadata.Permissions;
+                }
+                catch (IOException)
+                {
+                    // Not the owner's: the change in it fails and is reported as it would have been.
+                }
+            }
+
+            _writable[folder] = before;
+        }
+    }
+
+    private bool WasMadeWritable(string folder) => _writable.TryGetValue(folder, out int? before) && before is not null;
 
     private static string Parent(string path)
     {

@@ -19,4 +19,5 @@ public static class SyncErrorIds
     public const string WriteFailed = "SyncWriteFailed";
     public const string DeleteFailed = "SyncDeleteFailed";
     public const string SeveralSources = "SyncSeveralSources";
+    public const string XattrsFailed = "SyncXattrsFailed";
 }

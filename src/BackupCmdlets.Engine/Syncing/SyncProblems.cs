@@ -1,11 +1,11 @@
+using BackupCmdlets.Engine.IO;
+
 namespace BackupCmdlets.Engine.Syncing;
 
 /// <summary>Per-entry failures as <see cref="ItemProblem"/>s with stable ids: the run goes on, the result says it is incomplete.</summary>
 internal static class SyncProblems
 {
     private const int EAccess = 13;
-    private const int NoSpaceErrno = 28;
-    private const int NoSpaceHResult = unchecked((int)0x80070070);
 
     public static ItemProblem Read(string path, Exception ex) => ex switch
     {
@@ -19,7 +19,7 @@ internal static class SyncProblems
     public static ItemProblem Write(string path, Exception ex) => ex switch
     {
         SourceReadException read => Read(read.SourcePath, read.InnerException ?? read),
-        IOException { HResult: NoSpaceHResult or NoSpaceErrno } =>
+        IOException io when UnixFileSystem.IsDiskFull(io) =>
             new ItemProblem(path, SyncErrorIds.DestinationFull, ErrorKind.ResourceUnavailable, $"No space left on the destination file system; the previous version (if any) was kept: {ex.Message}"),
         BackupException backup => new ItemProblem(path, backup.ErrorId, backup.Kind, backup.Message),
         _ => new ItemProblem(path, SyncErrorIds.WriteFailed, ErrorKind.WriteError, $"The destination entry could not be written: {ex.Message}"),

@@ -22,6 +22,7 @@ internal sealed class TreeComparer
     private readonly ConcurrentBag<string> _racy = [];
     private readonly ConcurrentBag<ItemProblem> _problems = [];
     private readonly ConcurrentBag<HardLinkMember> _hardLinkMembers = [];
+    private readonly XattrCopier? _xattrs;
     private long _scanned;
 
     /// <param name="startEarly">
@@ -38,6 +39,7 @@ internal sealed class TreeComparer
         _scanStart = scanStart;
         _progress = progress;
         _startEarly = startEarly;
+        _xattrs = XattrCopier.For(request, _problems.Add);
     }
 
     private bool Deletes => _request.Delete || _request.DeleteExcluded;
@@ -45,7 +47,7 @@ internal sealed class TreeComparer
     public SyncPlan Compare(FileMetadata sourceRoot, FileMetadata? destinationRoot, int parallelism, CancellationToken cancellationToken)
     {
         _directories.Add(new DirectoryVisit("", sourceRoot, destinationRoot));
-        if (destinationRoot is not null && EntryMetadata.Difference(sourceRoot, destinationRoot, _owners) is { } rootReason)
+        if (destinationRoot is not null && Difference("", sourceRoot, destinationRoot) is { } rootReason)
         {
             _changes.Add(new PlannedChange(SyncAction.Update, rootReason, "", FileKind.Directory, sourceRoot, destinationRoot));
         }
@@ -157,7 +159,7 @@ internal sealed class TreeComparer
                     _changes.Add(new PlannedChange(SyncAction.Create, SyncReason.Type, path, FileKind.Directory, source, null));
                 }
 
-                if (destinationIsDirectory && EntryMetadata.Difference(source, destination!, _owners) is { } reason)
+                if (destinationIsDirectory && Difference(path, source, destination!) is { } reason)
                 {
                     _changes.Add(new PlannedChange(SyncAction.Update, reason, path, FileKind.Directory, source, destination));
                 }
@@ -291,12 +293,17 @@ internal sealed class TreeComparer
     /// copy instead, so the change does not show through names that are not the same file in the source.
     /// </summary>
     private PlannedChange? MetadataChange(string path, FileMetadata source, FileMetadata destination) =>
-        EntryMetadata.Difference(source, destination, _owners) is { } reason
+        Difference(path, source, destination) is { } reason
             ? new PlannedChange(SyncAction.Update, reason, path, source.Kind, source, destination)
             {
                 TransfersData = destination is { Kind: FileKind.File, LinkCount: > 1 },
             }
             : null;
+
+    /// <summary>What differs besides the data (<see cref="EntryMetadata.Difference"/>), extended attributes and ACLs included when asked for.</summary>
+    private SyncReason? Difference(string path, FileMetadata source, FileMetadata destination) =>
+        EntryMetadata.Difference(source, destination, _owners)
+        ?? (_xattrs?.Differ(FullPath(_source, path), FullPath(_destination, path), source.Kind) == true ? SyncReason.Metadata : null);
 
     /// <summary>
     /// Plans the removal of a destination entry, a folder with everything in it (deepest first when

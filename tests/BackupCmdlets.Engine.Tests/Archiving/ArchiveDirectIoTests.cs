@@ -51,8 +51,9 @@ public sealed class ArchiveDirectIoTests : IDisposable
         using var volume = new LoopVolume(_temp.Combine("volume.img"), _temp.Combine("volume"), 16);
         string archive = Path.Combine(volume.Path, "out.tar");
 
-        var error = await Assert.ThrowsAnyAsync<IOException>(() => ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive), null, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive), null, CancellationToken.None));
 
+        Assert.Equal(ArchiveErrorIds.DestinationFull, error.ErrorId);
         Assert.Contains("space", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(volume.Entries());
     }

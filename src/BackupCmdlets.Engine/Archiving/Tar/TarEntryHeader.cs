@@ -23,6 +23,9 @@ internal sealed record TarEntryHeader(
     /// <summary>For a GNU sparse file, where its stored data lies (<see cref="Size"/> is then its real size, holes included).</summary>
     public SparseMap? Sparse { get; init; }
 
+    /// <summary>Extended attributes and ACLs (SCHILY.* pax records), when the archive holds them for this entry.</summary>
+    public EntryXattrs? Xattrs { get; init; }
+
     /// <summary>Content bytes stored after the header (0 for links, folders and devices).</summary>
     public long DataSize => Type is TarEntryType.File ? Sparse?.StoredSize ?? Size : 0;
 

@@ -6,8 +6,8 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 
 /// <summary>
 /// Encodes entry headers as POSIX ustar, adding a pax extended header only for what ustar cannot
-/// hold: long names and link targets, sizes over 8 GiB, large ids, long owner names, and
-/// sub-second modification times. (GNU tar's pax format adds atime/ctime/mtime records to every
+/// hold: long names and link targets, sizes over 8 GiB, large ids, long owner names,
+/// sub-second modification times, and extended attributes and ACLs when asked for. (GNU tar's pax format adds atime/ctime/mtime records to every
 /// entry; this keeps archives of many small files close to plain ustar size.)
 /// </summary>
 internal static class TarHeaderEncoder
@@ -63,6 +63,11 @@ internal static class TarHeaderEncoder
         if (mtime.Nanoseconds != 0 || mtime.Seconds is < 0 or > TarFormat.MaxOctal11)
         {
             pax.Add(("mtime", mtime.Nanoseconds == 0 ? mtime.Seconds.ToString(CultureInfo.InvariantCulture) : $"{FormatSeconds(mtime)}.{mtime.Nanoseconds:D9}"));
+        }
+
+        if (entry.Xattrs is { } xattrs)
+        {
+            pax.AddRange(xattrs.ToRecords());
         }
 
         byte[] ustar = new byte[TarFormat.BlockSize];

@@ -232,7 +232,11 @@ internal sealed partial class TarStreamReader
             size = type == 'D' ? size : 0;
         }
 
-        return new TarEntryHeader(name, entryType, mode, uid, gid, user, group, size, mtime, link, major, minor) { Offset = offset };
+        return new TarEntryHeader(name, entryType, mode, uid, gid, user, group, size, mtime, link, major, minor)
+        {
+            Offset = offset,
+            Xattrs = EntryXattrs.FromRecords(Extended(pax, paxOffset).SelectMany(e => e.Records)),
+        };
     }
 
     /// <summary>The global pax records, then the entry's own, each with the offset of the header that held them.</summary>
