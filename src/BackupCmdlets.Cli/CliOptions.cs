@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text;
 
 namespace BackupCmdlets.Cli;
 
@@ -10,4 +11,21 @@ internal static class CliOptions
         Description = "Print result objects as JSON lines instead of text.",
         Recursive = true,
     };
+
+    /// <summary>The option of a request property, as messages name it: DestinationPath is --destination-path.</summary>
+    public static string NameOf(string property)
+    {
+        var name = new StringBuilder("--", property.Length + 6);
+        foreach (char c in property)
+        {
+            if (char.IsUpper(c) && name.Length > 2)
+            {
+                name.Append('-');
+            }
+
+            name.Append(char.ToLowerInvariant(c));
+        }
+
+        return name.ToString();
+    }
 }

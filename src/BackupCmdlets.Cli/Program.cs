@@ -1,9 +1,12 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using BackupCmdlets.Cli;
+using BackupCmdlets.Engine;
 
-// The command names are the cmdlet names and the options their parameter names in kebab case.
+// The command names are the cmdlet names and the options their parameter names in kebab case
+// (the engine's messages name them so too).
 // Exit codes: 0 success, 1 problems found or the run finished with errors, 2 bad usage.
+ParameterNames.Spelling = CliOptions.NameOf;
 var root = new RootCommand("BackupCmdlets: archives, mirrors and database backups (the engine of the PowerShell module).");
 root.Options.Add(CliOptions.Json);
 foreach (var command in CliCommandCatalog.For(args))

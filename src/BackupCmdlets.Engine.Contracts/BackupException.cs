@@ -1,22 +1,28 @@
 namespace BackupCmdlets.Engine;
 
 /// <summary>
-/// An engine failure with a stable error id (for FullyQualifiedErrorId and the CLI), a kind, and the
-/// path it concerns. Messages never carry secrets.
+/// An engine failure: an error of the catalogue (<see cref="Errors"/>, which gives its stable id and
+/// kind), a message, the path it concerns, and where in the input it was found when that is an offset
+/// (an archive's byte). Messages never carry secrets.
 /// </summary>
 public class BackupException : Exception
 {
-    public BackupException(string errorId, ErrorKind kind, string message, string? path = null, Exception? inner = null)
+    public BackupException(ErrorDefinition error, string message, string? path = null, Exception? inner = null, long? offset = null)
         : base(message, inner)
     {
-        ErrorId = errorId;
-        Kind = kind;
+        Error = error;
         Path = path;
+        Offset = offset;
     }
 
-    public string ErrorId { get; }
+    public ErrorDefinition Error { get; }
 
-    public ErrorKind Kind { get; }
+    public string ErrorId => Error.Id;
+
+    public ErrorKind Kind => Error.Kind;
 
     public string? Path { get; }
+
+    /// <summary>The byte offset in the input (an archive) where the error was found; null when it has none.</summary>
+    public long? Offset { get; }
 }

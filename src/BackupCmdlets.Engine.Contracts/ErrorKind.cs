@@ -22,4 +22,5 @@ public enum ErrorKind
     ConnectionError,
     DeviceError,
     InvalidType,
+    NotImplemented,
 }

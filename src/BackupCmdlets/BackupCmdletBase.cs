@@ -145,10 +145,9 @@ public abstract class BackupCmdletBase : PSCmdlet, IDisposable
         }
         catch (Exception ex) when (ex is PSInvalidOperationException or HostException or PSNotImplementedException)
         {
-            ThrowTerminatingError(new ErrorRecord(
+            ThrowTerminatingError(ErrorRecordFactory.Record(
                 new InvalidOperationException($"'{action}' on '{target}' needs a confirmation, and this session cannot ask for one ({ex.Message}). Run it unattended with -Force (or -Confirm:$false).", ex),
-                "ConfirmationRequired",
-                ErrorCategory.InvalidOperation,
+                Errors.ConfirmationRequired,
                 target));
             return false;
         }

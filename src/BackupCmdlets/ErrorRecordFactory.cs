@@ -14,39 +14,42 @@ internal static class ErrorRecordFactory
         new(ex, ex.ErrorId, Category(ex.Kind), ex.Path ?? target);
 
     public static ErrorRecord From(ItemProblem problem) =>
-        new(new BackupException(problem.ErrorId, problem.Kind, problem.ToString(), problem.Path), problem.ErrorId, Category(problem.Kind), problem.Path);
+        new(new BackupException(Errors.Find(problem.ErrorId) ?? Errors.UnexpectedError, problem.ToString(), problem.Path, offset: problem.Offset), problem.ErrorId, Category(problem.Kind), problem.Path);
 
     public static ErrorRecord From(Exception ex, object? target) => ex switch
     {
         BackupException backup => From(backup, target),
         AggregateException { InnerExceptions.Count: 1 } aggregate => From(aggregate.InnerExceptions[0], target),
-        FileNotFoundException or DirectoryNotFoundException => new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, target),
-        UnauthorizedAccessException => new ErrorRecord(ex, "AccessDenied", ErrorCategory.PermissionDenied, target),
-        InvalidDataException => new ErrorRecord(ex, "InvalidData", ErrorCategory.InvalidData, target),
-        IOException => new ErrorRecord(ex, "IOError", ErrorCategory.WriteError, target),
-        OperationCanceledException => new ErrorRecord(ex, "OperationCanceled", ErrorCategory.OperationStopped, target),
-        ArgumentException => new ErrorRecord(ex, "InvalidArgument", ErrorCategory.InvalidArgument, target),
-        NotSupportedException => new ErrorRecord(ex, "NotSupported", ErrorCategory.NotImplemented, target),
-        _ => new ErrorRecord(ex, "UnexpectedError", ErrorCategory.NotSpecified, target),
+        FileNotFoundException or DirectoryNotFoundException => Record(ex, Errors.PathNotFound, target),
+        UnauthorizedAccessException => Record(ex, Errors.AccessDenied, target),
+        InvalidDataException => Record(ex, Errors.InvalidData, target),
+        IOException => Record(ex, Errors.IOError, target),
+        OperationCanceledException => Record(ex, Errors.OperationCanceled, target),
+        ArgumentException => Record(ex, Errors.InvalidArgument, target),
+        NotSupportedException => Record(ex, Errors.NotSupported, target),
+        _ => Record(ex, Errors.UnexpectedError, target),
     };
 
     public static ErrorRecord PathNotFound(string path) =>
-        new(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."), "PathNotFound", ErrorCategory.ObjectNotFound, path);
+        Record(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."), Errors.PathNotFound, path);
 
     /// <summary>A path PowerShell could not resolve at all: a drive or provider that does not exist.</summary>
     public static ErrorRecord PathNotResolved(Exception ex, string path) => ex switch
     {
-        System.Management.Automation.DriveNotFoundException => new ErrorRecord(ex, "DriveNotFound", ErrorCategory.ObjectNotFound, path),
-        ProviderNotFoundException => new ErrorRecord(ex, "ProviderNotFound", ErrorCategory.ObjectNotFound, path),
+        System.Management.Automation.DriveNotFoundException => Record(ex, Errors.DriveNotFound, path),
+        ProviderNotFoundException => Record(ex, Errors.ProviderNotFound, path),
         _ => PathNotFound(path),
     };
 
     public static ErrorRecord NotFileSystem(string path) =>
-        new(new ArgumentException($"'{path}' is not a file-system path: BackupCmdlets reads and writes files only."), "NotFileSystemPath", ErrorCategory.InvalidArgument, path);
+        Record(new ArgumentException($"'{path}' is not a file-system path: BackupCmdlets reads and writes files only."), Errors.NotFileSystemPath, path);
 
     /// <summary>A usage error the cmdlet finds itself (several sources for one mirror, say).</summary>
-    public static ErrorRecord Usage(string errorId, string message, object? target) =>
-        new(new ArgumentException(message), errorId, ErrorCategory.InvalidArgument, target);
+    public static ErrorRecord Usage(ErrorDefinition error, string message, object? target) =>
+        Record(new ArgumentException(message), error, target);
+
+    public static ErrorRecord Record(Exception ex, ErrorDefinition error, object? target) =>
+        new(ex, error.Id, Category(error.Kind), target);
 
     private static ErrorCategory Category(ErrorKind kind) =>
         Enum.TryParse<ErrorCategory>(kind.ToString(), out var category) ? category : ErrorCategory.NotSpecified;

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Syncing;
 
 namespace BackupCmdlets;
@@ -112,7 +113,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
         if (_sources.Count > 1)
         {
             ThrowTerminatingError(ErrorRecordFactory.Usage(
-                SyncErrorIds.SeveralSources,
+                Errors.SyncSeveralSources,
                 $"Invoke-DeltaSync mirrors one source folder into one destination, and {_sources.Count} were given ({string.Join(", ", _sources.Take(3))}{(_sources.Count > 3 ? ", ..." : "")}): each would be mirrored over the one before. Give each source its own destination: ... | ForEach-Object {{ Invoke-DeltaSync $_.FullName (Join-Path '{DestinationPath}' $_.Name) }}.",
                 destination));
         }

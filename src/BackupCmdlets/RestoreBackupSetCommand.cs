@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 
 namespace BackupCmdlets;
@@ -86,7 +87,7 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
         if (_sets.Count > 1)
         {
             ThrowTerminatingError(ErrorRecordFactory.Usage(
-                "RestoreSeveralSets",
+                Errors.RestoreSeveralSets,
                 $"Restore-BackupSet restores one set into one destination, and {_sets.Count} were given: each would replace the one before. Choose one (Get-BackupSet ... | Select-Object -First 1 | Restore-BackupSet ...).",
                 destination));
         }

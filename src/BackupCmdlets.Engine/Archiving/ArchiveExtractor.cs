@@ -90,7 +90,7 @@ public sealed class ArchiveExtractor
     {
         if (File.Exists(_destination))
         {
-            throw new BackupException(ArchiveErrorIds.DestinationIsFolder, ErrorKind.InvalidArgument, $"The destination '{_destination}' is a file, not a folder.", _destination);
+            throw new BackupException(Errors.DestinationIsFolder, $"The destination '{_destination}' is a file, not a folder.", _destination);
         }
 
         if (!Directory.Exists(_destination))
@@ -98,7 +98,7 @@ public sealed class ArchiveExtractor
             string? parent = Path.GetDirectoryName(_destination);
             if (parent is null || !Directory.Exists(parent))
             {
-                throw new BackupException(ArchiveErrorIds.DestinationFolderNotFound, ErrorKind.ObjectNotFound, $"The folder that should hold '{_destination}' does not exist.", _destination);
+                throw new BackupException(Errors.DestinationFolderNotFound, $"The folder that should hold '{_destination}' does not exist.", _destination);
             }
 
             Directory.CreateDirectory(_destination);
@@ -134,13 +134,13 @@ public sealed class ArchiveExtractor
 
             if (existing is not null && !_request.Force)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' already exists; use -Force to replace it.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, Errors.FileExists, $"'{Target(location)}' already exists; use {ParameterNames.Of(nameof(ExpandArchiveRequest.Force))} to replace it.", header.Offset));
                 return false;
             }
 
             if (existing?.Kind == FileKind.Directory)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' is a folder and is not replaced by a {header.Type}.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, Errors.FileExists, $"'{Target(location)}' is a folder and is not replaced by a {header.Type}.", header.Offset));
                 return false;
             }
 
@@ -184,14 +184,14 @@ public sealed class ArchiveExtractor
                     return ExtractSpecialFile(location, header);
             }
         }
-        catch (BackupException ex) when (IsRefusal(ex.ErrorId))
+        catch (BackupException ex) when (IsRefusal(ex.Error))
         {
-            AddProblem(new ItemProblem(header.Name, ex.ErrorId, ex.Kind, ex.Message, header.Offset));
+            AddProblem(new ItemProblem(header.Name, ex.Error, ex.Message, ex.Offset ?? header.Offset));
             return false;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
+            AddProblem(new ItemProblem(header.Name, Errors.ExtractFailed, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
             return false;
         }
         finally
@@ -200,8 +200,10 @@ public sealed class ArchiveExtractor
         }
     }
 
-    private static bool IsRefusal(string errorId) => errorId is ArchiveErrorIds.UnsafeEntryPath or ArchiveErrorIds.SymlinkEscape or ArchiveErrorIds.DanglingSymlink
-        or ArchiveErrorIds.SymlinkLoop or ArchiveErrorIds.ParentNotFolder or ArchiveErrorIds.EntryNameTooLong or ArchiveErrorIds.FolderChanged;
+    private static readonly ErrorDefinition[] Refusals =
+        [Errors.UnsafeEntryPath, Errors.SymlinkEscape, Errors.DanglingSymlink, Errors.SymlinkLoop, Errors.ParentNotFolder, Errors.EntryNameTooLong, Errors.FolderChanged];
+
+    private static bool IsRefusal(ErrorDefinition error) => Refusals.Contains(error);
 
     private bool ExtractFolder(DestinationTree tree, EntryLocation location, TarEntryHeader header, FileMetadata? existing)
     {
@@ -209,7 +211,7 @@ public sealed class ArchiveExtractor
         {
             if (!_request.Force)
             {
-                AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.FileExists, ErrorKind.ResourceExists, $"'{Target(location)}' exists and is not a folder; use -Force to replace it.", header.Offset));
+                AddProblem(new ItemProblem(header.Name, Errors.FileExists, $"'{Target(location)}' exists and is not a folder; use {ParameterNames.Of(nameof(ExpandArchiveRequest.Force))} to replace it.", header.Offset));
                 return false;
             }
 
@@ -227,7 +229,7 @@ public sealed class ArchiveExtractor
         var identity = location.Folder.TryStat(location.Name);
         if (identity?.Kind != FileKind.Directory)
         {
-            throw new BackupException(ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{Target(location)}' was replaced while it was extracted.", header.Name);
+            throw new BackupException(Errors.FolderChanged, $"The folder '{Target(location)}' was replaced while it was extracted.", header.Name);
         }
 
         _folders.Add(location.PhysicalPath, identity, Permissions(header), header.ModifiedTime, Owner(header), header.Offset, XattrsToRestore(header));
@@ -258,7 +260,7 @@ public sealed class ArchiveExtractor
                 }
                 catch (Exception ex)
                 {
-                    AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
+                    AddProblem(new ItemProblem(header.Name, Errors.ExtractFailed, $"Could not write '{header.Name}': {ex.Message}", header.Offset));
                     return false;
                 }
                 finally
@@ -317,7 +319,7 @@ public sealed class ArchiveExtractor
 
         if (source?.Folder.TryStat(source.Name) is not { Kind: not FileKind.Directory })
         {
-            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.HardLinkTargetMissing, ErrorKind.ObjectNotFound, $"'{header.Name}' is a hard link to '{header.LinkName}', which was not extracted.", header.Offset));
+            AddProblem(new ItemProblem(header.Name, Errors.HardLinkTargetMissing, $"'{header.Name}' is a hard link to '{header.LinkName}', which was not extracted.", header.Offset));
             return false;
         }
 
@@ -330,7 +332,7 @@ public sealed class ArchiveExtractor
     {
         if (header.Type != TarEntryType.Fifo && !UnixFileSystem.IsRoot)
         {
-            AddProblem(new ItemProblem(header.Name, ArchiveErrorIds.UnsupportedEntry, ErrorKind.PermissionDenied, $"'{header.Name}' is a device node; only root can create it.", header.Offset));
+            AddProblem(new ItemProblem(header.Name, Errors.UnsupportedEntry, $"'{header.Name}' is a device node; only root can create it.", header.Offset));
             return false;
         }
 
@@ -431,7 +433,7 @@ public sealed class ArchiveExtractor
     }
 
     private static ItemProblem XattrsNotRestored(TarEntryHeader header, Exception ex) =>
-        new(header.Name, ArchiveErrorIds.XattrsNotRestored, ErrorKind.WriteError, $"Could not restore the extended attributes or ACLs of '{header.Name}': {ex.Message}", header.Offset);
+        new(header.Name, Errors.XattrsNotRestored, $"Could not restore the extended attributes or ACLs of '{header.Name}': {ex.Message}", header.Offset);
 
     private int Permissions(TarEntryHeader header) => _request.PreserveOwner ? header.Mode : header.Mode & ~0xC00;
 

@@ -27,7 +27,7 @@ internal static class ArchiveFormatDetector
         };
         if (other is not null)
         {
-            throw new BackupException(ArchiveErrorIds.UnsupportedCompression, ErrorKind.InvalidData, $"'{path}' is {other} data; supported are plain tar, gzip and bzip2.", path);
+            throw new BackupException(Errors.UnsupportedCompression, $"'{path}' is {other} data; supported are plain tar, gzip and bzip2.", path);
         }
 
         // A first block with the ustar magic is tar even when its checksum is wrong: the reader then
@@ -39,6 +39,6 @@ internal static class ArchiveFormatDetector
         }
 
         string why = head.Length == 0 ? "it is empty" : head.Length < TarFormat.BlockSize ? "it is shorter than one tar block" : "its first block is not a tar header";
-        throw new BackupException(ArchiveErrorIds.NotAnArchive, ErrorKind.InvalidData, $"'{path}' is not a tar archive: {why}.", path);
+        throw new BackupException(Errors.NotAnArchive, $"'{path}' is not a tar archive: {why}.", path);
     }
 }

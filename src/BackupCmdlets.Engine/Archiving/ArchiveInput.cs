@@ -33,12 +33,12 @@ internal sealed class ArchiveInput : IDisposable
     {
         if (Directory.Exists(path))
         {
-            throw new BackupException(ArchiveErrorIds.NotAnArchive, ErrorKind.InvalidArgument, $"'{path}' is a folder, not an archive.", path);
+            throw new BackupException(Errors.NotAnArchive, $"'{path}' is a folder, not an archive.", path);
         }
 
         if (!File.Exists(path))
         {
-            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find archive '{path}'.", path);
+            throw new BackupException(Errors.PathNotFound, $"Cannot find archive '{path}'.", path);
         }
 
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);

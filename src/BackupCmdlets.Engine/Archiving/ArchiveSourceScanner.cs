@@ -228,13 +228,13 @@ internal sealed class ArchiveSourceScanner
 
         if (meta.Kind == FileKind.Socket)
         {
-            _problems.Add(new ItemProblem(path, ArchiveErrorIds.SocketIgnored, ErrorKind.InvalidType, $"'{path}': socket ignored (a socket exists only while its program runs; tar cannot store one)."));
+            _problems.Add(new ItemProblem(path, Errors.SocketIgnored, $"'{path}': socket ignored (a socket exists only while its program runs; tar cannot store one)."));
             yield break;
         }
 
         if (name.Length > 0 && _names is not null && !_names.Add(name))
         {
-            _problems.Add(new ItemProblem(path, ArchiveErrorIds.EntryNameConflict, ErrorKind.InvalidArgument, $"'{path}' would be stored as '{name}', a name the archive already holds for another file: it is left out."));
+            _problems.Add(new ItemProblem(path, Errors.EntryNameConflict, $"'{path}' would be stored as '{name}', a name the archive already holds for another file: it is left out."));
             yield break;
         }
 
@@ -262,7 +262,7 @@ internal sealed class ArchiveSourceScanner
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            _problems.Add(new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot list folder '{path}': {ex.Message}"));
+            _problems.Add(new ItemProblem(path, Errors.SourceFileUnreadable, $"Cannot list folder '{path}': {ex.Message}"));
             yield break;
         }
 
@@ -274,7 +274,7 @@ internal sealed class ArchiveSourceScanner
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _problems.Add(new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot list folder '{path}': {ex.Message}"));
+                _problems.Add(new ItemProblem(path, Errors.SourceFileUnreadable, $"Cannot list folder '{path}': {ex.Message}"));
                 yield break;
             }
 
@@ -309,7 +309,7 @@ internal sealed class ArchiveSourceScanner
             }
             catch (IOException ex)
             {
-                _problems.Add(new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot read link '{path}': {ex.Message}"));
+                _problems.Add(new ItemProblem(path, Errors.SourceFileUnreadable, $"Cannot read link '{path}': {ex.Message}"));
                 return null;
             }
         }
@@ -353,14 +353,14 @@ internal sealed class ArchiveSourceScanner
         }
         catch (Exception ex) when (ex is IOException or FormatException)
         {
-            _problems.Add(new ItemProblem(path, ArchiveErrorIds.XattrsUnreadable, ErrorKind.ReadError, $"Cannot read the extended attributes or ACLs of '{path}' ({ex.Message}); it was stored without them."));
+            _problems.Add(new ItemProblem(path, Errors.XattrsUnreadable, $"Cannot read the extended attributes or ACLs of '{path}' ({ex.Message}); it was stored without them."));
             return null;
         }    }
 
     internal static ItemProblem Unreadable(string path, Exception ex) => ex is FileNotFoundException or DirectoryNotFoundException
         ? Vanished(path)
-        : new ItemProblem(path, ArchiveErrorIds.SourceFileUnreadable, ErrorKind.ReadError, $"Cannot read '{path}' ({ex.Message}); it was left out.");
+        : new ItemProblem(path, Errors.SourceFileUnreadable, $"Cannot read '{path}' ({ex.Message}); it was left out.");
 
     internal static ItemProblem Vanished(string path) =>
-        new(path, ArchiveErrorIds.SourceFileVanished, ErrorKind.ObjectNotFound, $"'{path}' disappeared during the run and was left out.");
+        new(path, Errors.SourceFileVanished, $"'{path}' disappeared during the run and was left out.");
 }

@@ -20,13 +20,13 @@ public static class ArchiveTester
         string path = Path.GetFullPath(request.Path);
         if (!File.Exists(path) && !Directory.Exists(path))
         {
-            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find archive '{path}'.", path);
+            throw new BackupException(Errors.PathNotFound, $"Cannot find archive '{path}'.", path);
         }
 
         string? compareDirectory = request.CompareDirectory is null ? null : Path.GetFullPath(request.CompareDirectory);
         if (compareDirectory is not null && !Directory.Exists(compareDirectory))
         {
-            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find the folder to compare with, '{compareDirectory}'.", compareDirectory);
+            throw new BackupException(Errors.PathNotFound, $"Cannot find the folder to compare with, '{compareDirectory}'.", compareDirectory);
         }
 
         var problems = new List<ItemProblem>();
@@ -69,14 +69,14 @@ public static class ArchiveTester
             bytesRead = reader.Position;
             if (!input.DrainTrailingData())
             {
-                problems.Add(new ItemProblem(path, ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, "There is data after the end-of-archive marker.", reader.Position));
+                problems.Add(new ItemProblem(path, Errors.ArchiveCorrupt, "There is data after the end-of-archive marker.", reader.Position));
             }
 
             comparer?.ReportExtras();
         }
-        catch (BackupException ex) when (ex.ErrorId != ArchiveErrorIds.PathNotFound)
+        catch (BackupException ex) when (ex.Error != Errors.PathNotFound)
         {
-            problems.Add(new ItemProblem(path, ex.ErrorId, ex.Kind, ex.Message, OffsetOf(ex)));
+            problems.Add(new ItemProblem(path, ex.Error, ex.Message, ex.Offset));
         }
 
         bool? matched = null;
@@ -86,7 +86,7 @@ public static class ArchiveTester
             matched = string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase);
             if (matched == false)
             {
-                problems.Add(new ItemProblem(path, ArchiveErrorIds.ChecksumFileMismatch, ErrorKind.InvalidData, $"The archive's SHA-256 is {actual}, but {Path.GetFileName(path)}.sha256 says {expected}."));
+                problems.Add(new ItemProblem(path, Errors.ChecksumFileMismatch, $"The archive's SHA-256 is {actual}, but {Path.GetFileName(path)}.sha256 says {expected}."));
             }
         }
 
@@ -94,12 +94,6 @@ public static class ArchiveTester
         {
             ComparedWith = compareDirectory,
         };
-    }
-
-    private static long? OffsetOf(BackupException ex)
-    {
-        var match = System.Text.RegularExpressions.Regex.Match(ex.Message, @"offset (\d+)");
-        return match.Success ? long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 
     private static string HashFile(string path, CancellationToken cancellation)

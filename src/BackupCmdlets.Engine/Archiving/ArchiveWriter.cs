@@ -32,8 +32,7 @@ public static class ArchiveWriter
         catch (IOException ex) when (UnixFileSystem.IsDiskFull(ex))
         {
             throw new BackupException(
-                ArchiveErrorIds.DestinationFull,
-                ErrorKind.ResourceUnavailable,
+                Errors.DestinationFull,
                 $"No space left for the archive '{destination}' ({ex.Message}): the run stopped, its temporary files were removed, and nothing new was written under the archive's name.",
                 destination,
                 ex);
@@ -188,8 +187,7 @@ public static class ArchiveWriter
                 _ => $"a {existing.Kind}",
             };
             throw new BackupException(
-                ArchiveErrorIds.DestinationNotRegularFile,
-                ErrorKind.InvalidArgument,
+                Errors.DestinationNotRegularFile,
                 $"'{path}' is {what}, not a regular file: an archive is written under a temporary name and renamed over a regular file only. Name a file (for a symlink, the file it points to).",
                 path);
         }
@@ -199,27 +197,27 @@ public static class ArchiveWriter
     {
         if (request.Paths.Count == 0)
         {
-            throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.InvalidArgument, "No paths to archive were given.");
+            throw new BackupException(Errors.PathNotFound, "No paths to archive were given.");
         }
 
         foreach (string path in request.Paths)
         {
             if (UnixFileSystem.TryLstat(Path.GetFullPath(path)) is null)
             {
-                throw new BackupException(ArchiveErrorIds.PathNotFound, ErrorKind.ObjectNotFound, $"Cannot find path '{path}' because it does not exist.", path);
+                throw new BackupException(Errors.PathNotFound, $"Cannot find path '{path}' because it does not exist.", path);
             }
         }
 
         string? folder = Path.GetDirectoryName(destination);
         if (folder is null || !Directory.Exists(folder))
         {
-            throw new BackupException(ArchiveErrorIds.DestinationFolderNotFound, ErrorKind.ObjectNotFound, $"The folder of the archive '{destination}' does not exist.", destination);
+            throw new BackupException(Errors.DestinationFolderNotFound, $"The folder of the archive '{destination}' does not exist.", destination);
         }
 
         var existing = UnixFileSystem.TryLstat(destination);
         if (existing?.Kind == FileKind.Directory)
         {
-            throw new BackupException(ArchiveErrorIds.DestinationIsFolder, ErrorKind.InvalidArgument, $"The archive path '{destination}' is a folder.", destination);
+            throw new BackupException(Errors.DestinationIsFolder, $"The archive path '{destination}' is a folder.", destination);
         }
 
         CheckRegularFile(destination, existing);
@@ -230,14 +228,14 @@ public static class ArchiveWriter
 
         if (existing is not null && !request.Force)
         {
-            throw new BackupException(ArchiveErrorIds.ArchiveExists, ErrorKind.ResourceExists, $"The archive '{destination}' already exists; use -Force to replace it.", destination);
+            throw new BackupException(Errors.ArchiveExists, $"The archive '{destination}' already exists; use {ParameterNames.Of(nameof(CreateArchiveRequest.Force))} to replace it.", destination);
         }
 
         var compression = CompressionFromName.Resolve(request.Compression, destination);
         int level = request.CompressionLevel ?? (compression == ArchiveCompression.BZip2 ? 9 : 6);
         if (level is < 1 or > 9)
         {
-            throw new BackupException("InvalidCompressionLevel", ErrorKind.InvalidArgument, $"The compression level must be 1 to 9, not {level}.");
+            throw new BackupException(Errors.InvalidCompressionLevel, $"The compression level must be 1 to 9, not {level}.");
         }
 
         return (compression, level);

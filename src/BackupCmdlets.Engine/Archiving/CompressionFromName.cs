@@ -28,8 +28,7 @@ internal static class CompressionFromName
         if (other.Format is not null)
         {
             throw new BackupException(
-                ArchiveErrorIds.CompressionContradictsName,
-                ErrorKind.InvalidArgument,
+                Errors.CompressionContradictsName,
                 $"The archive name '{name}' promises {other.Format}, which New-TarArchive does not write: name it .tar, .tar.gz or .tar.bz2.",
                 destination);
         }
@@ -42,8 +41,7 @@ internal static class CompressionFromName
         if (promised.Suffix is not null && promised.Compression != compression)
         {
             throw new BackupException(
-                ArchiveErrorIds.CompressionContradictsName,
-                ErrorKind.InvalidArgument,
+                Errors.CompressionContradictsName,
                 $"The archive name '{name}' promises {Describe(promised.Compression)}, but {compression} compression was asked for: change the name or the compression.",
                 destination);
         }

@@ -38,12 +38,12 @@ internal sealed class DeferredFolderMetadata
                 {
                     if (open is null || !TryApply(open, folder.PhysicalPath[(slash + 1)..], folder, report))
                     {
-                        report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, $"The folder '{folder.PhysicalPath}' was moved or replaced during the extraction; its mode and time were not set.", folder.Offset));
+                        report(new ItemProblem(folder.PhysicalPath, Errors.FolderChanged, $"The folder '{folder.PhysicalPath}' was moved or replaced during the extraction; its mode and time were not set.", folder.Offset));
                     }
                 }
                 catch (IOException ex)
                 {
-                    report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.ExtractFailed, ErrorKind.WriteError, $"Could not set the mode and time of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
+                    report(new ItemProblem(folder.PhysicalPath, Errors.ExtractFailed, $"Could not set the mode and time of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
                 }
             }
         }
@@ -76,7 +76,7 @@ internal sealed class DeferredFolderMetadata
             }
             catch (IOException ex)
             {
-                report(new ItemProblem(folder.PhysicalPath, ArchiveErrorIds.XattrsNotRestored, ErrorKind.WriteError, $"Could not restore the extended attributes or ACLs of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
+                report(new ItemProblem(folder.PhysicalPath, Errors.XattrsNotRestored, $"Could not restore the extended attributes or ACLs of the folder '{folder.PhysicalPath}': {ex.Message}", folder.Offset));
             }
 
             return true;

@@ -169,7 +169,7 @@ internal sealed class DestinationTree : IDisposable
                 switch (errno)
                 {
                     case NativeMethods.ENOENT when hops > 0:
-                        throw Refused(ArchiveErrorIds.DanglingSymlink, ErrorKind.ObjectNotFound, entryName, $"its folder '{logical}' is the symlink '{link.Path}' -> '{link.Target}', which leads nowhere");
+                        throw Refused(Errors.DanglingSymlink, entryName, $"its folder '{logical}' is the symlink '{link.Path}' -> '{link.Target}', which leads nowhere");
                     case NativeMethods.ENOENT when !create:
                         return null;
                     case NativeMethods.ENOENT:
@@ -186,12 +186,12 @@ internal sealed class DestinationTree : IDisposable
 
                         if (meta.Kind != FileKind.SymbolicLink)
                         {
-                            throw Refused(ArchiveErrorIds.ParentNotFolder, ErrorKind.InvalidData, entryName, $"'{Join(physical, part)}', on its path, is not a folder");
+                            throw Refused(Errors.ParentNotFolder, entryName, $"'{Join(physical, part)}', on its path, is not a folder");
                         }
 
                         if (++hops > MaxSymlinkHops)
                         {
-                            throw Refused(ArchiveErrorIds.SymlinkLoop, ErrorKind.InvalidData, entryName, $"its folder '{logical}' leads through more than {MaxSymlinkHops} symlinks (a loop at '{Join(physical, part)}')");
+                            throw Refused(Errors.SymlinkLoop, entryName, $"its folder '{logical}' leads through more than {MaxSymlinkHops} symlinks (a loop at '{Join(physical, part)}')");
                         }
 
                         link = (Join(physical, part), current.ReadLink(part));
@@ -214,7 +214,7 @@ internal sealed class DestinationTree : IDisposable
                         attempts = 0;
                         continue;
                     case NativeMethods.ENAMETOOLONG:
-                        throw Refused(ArchiveErrorIds.EntryNameTooLong, ErrorKind.InvalidArgument, entryName, "a name on its path is too long");
+                        throw Refused(Errors.EntryNameTooLong, entryName, "a name on its path is too long");
                     default:
                         throw UnixFileSystem.ErrnoException(errno, Join(physical, part));
                 }
@@ -269,7 +269,7 @@ internal sealed class DestinationTree : IDisposable
             int bytes = FileNameEncoding.GetByteCount(name);
             if (bytes > NameMax)
             {
-                throw Refused(ArchiveErrorIds.EntryNameTooLong, ErrorKind.InvalidArgument, entryName, $"a name in it is {bytes} bytes long, more than the {NameMax} a file system allows");
+                throw Refused(Errors.EntryNameTooLong, entryName, $"a name in it is {bytes} bytes long, more than the {NameMax} a file system allows");
             }
 
             total += 1 + bytes;
@@ -277,7 +277,7 @@ internal sealed class DestinationTree : IDisposable
 
         if (total >= PathMax)
         {
-            throw Refused(ArchiveErrorIds.EntryNameTooLong, ErrorKind.InvalidArgument, entryName, $"its path in the destination would be {total} bytes long, more than the {PathMax - 1} the system allows");
+            throw Refused(Errors.EntryNameTooLong, entryName, $"its path in the destination would be {total} bytes long, more than the {PathMax - 1} the system allows");
         }
     }
 
@@ -297,13 +297,13 @@ internal sealed class DestinationTree : IDisposable
     private static string Join(string folder, string name) => folder.Length == 0 ? name : $"{folder}/{name}";
 
     private static BackupException Escape(string entryName, string logical, (string Path, string Target) link) =>
-        Refused(ArchiveErrorIds.SymlinkEscape, ErrorKind.SecurityError, entryName, $"its folder '{logical}' leads through the symlink '{link.Path}' -> '{link.Target}', outside the destination");
+        Refused(Errors.SymlinkEscape, entryName, $"its folder '{logical}' leads through the symlink '{link.Path}' -> '{link.Target}', outside the destination");
 
     private static BackupException Changed(string entryName, string logical) =>
-        Refused(ArchiveErrorIds.FolderChanged, ErrorKind.WriteError, entryName, $"its folder '{logical}' kept changing while it was checked");
+        Refused(Errors.FolderChanged, entryName, $"its folder '{logical}' kept changing while it was checked");
 
-    private static BackupException Refused(string errorId, ErrorKind kind, string entryName, string why) =>
-        new(errorId, kind, $"The entry '{entryName}' was refused because {why}; nothing was written for it.", entryName);
+    private static BackupException Refused(ErrorDefinition error, string entryName, string why) =>
+        new(error, $"The entry '{entryName}' was refused because {why}; nothing was written for it.", entryName);
 
     private sealed record Step(string Name, DirectoryHandle Folder, string PhysicalPath);
 }

@@ -32,7 +32,7 @@ internal sealed class DirectoryComparer
         }
         catch (BackupException ex)
         {
-            Add(entry.Name, ex.ErrorId, ex.Message, entry.Offset);
+            Add(entry.Name, ex.Error, ex.Message, entry.Offset);
             return;
         }
 
@@ -41,7 +41,7 @@ internal sealed class DirectoryComparer
         var meta = UnixFileSystem.TryLstat(disk);
         if (meta is null)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceMissing, "in the archive but not on disk", entry.Offset);
+            Add(entry.Name, Errors.DifferenceMissing, "in the archive but not on disk", entry.Offset);
             return;
         }
 
@@ -56,7 +56,7 @@ internal sealed class DirectoryComparer
         };
         if (meta.Kind != expectedKind)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceType, $"a {expectedKind} in the archive but a {meta.Kind} on disk", entry.Offset);
+            Add(entry.Name, Errors.DifferenceType, $"a {expectedKind} in the archive but a {meta.Kind} on disk", entry.Offset);
             return;
         }
 
@@ -67,12 +67,12 @@ internal sealed class DirectoryComparer
 
         if (entry.Type != TarEntryType.SymbolicLink && meta.Permissions != entry.Mode)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceMode, $"mode differs: {Convert.ToString(entry.Mode, 8)} in the archive, {Convert.ToString(meta.Permissions, 8)} on disk", entry.Offset);
+            Add(entry.Name, Errors.DifferenceMode, $"mode differs: {Convert.ToString(entry.Mode, 8)} in the archive, {Convert.ToString(meta.Permissions, 8)} on disk", entry.Offset);
         }
 
         if (meta.UserId != entry.UserId || meta.GroupId != entry.GroupId)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceOwner, $"owner differs: {entry.UserId}:{entry.GroupId} in the archive, {meta.UserId}:{meta.GroupId} on disk", entry.Offset);
+            Add(entry.Name, Errors.DifferenceOwner, $"owner differs: {entry.UserId}:{entry.GroupId} in the archive, {meta.UserId}:{meta.GroupId} on disk", entry.Offset);
         }
 
         switch (entry.Type)
@@ -81,7 +81,7 @@ internal sealed class DirectoryComparer
                 string target = UnixFileSystem.ReadLink(disk);
                 if (target != entry.LinkName)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
+                    Add(entry.Name, Errors.DifferenceLinkTarget, $"link target differs: '{entry.LinkName}' in the archive, '{target}' on disk", entry.Offset);
                 }
 
                 break;
@@ -90,7 +90,7 @@ internal sealed class DirectoryComparer
                 var linkedMeta = UnixFileSystem.TryLstat(linked);
                 if (linkedMeta is null || linkedMeta.Inode != meta.Inode || linkedMeta.Device != meta.Device)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceLinkTarget, $"not hard-linked to '{entry.LinkName}' on disk", entry.Offset);
+                    Add(entry.Name, Errors.DifferenceLinkTarget, $"not hard-linked to '{entry.LinkName}' on disk", entry.Offset);
                 }
 
                 break;
@@ -98,11 +98,11 @@ internal sealed class DirectoryComparer
                 CompareTime(entry, meta);
                 if (meta.Size != entry.Size)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceSize, $"size differs: {entry.Size} in the archive, {meta.Size} on disk", entry.Offset);
+                    Add(entry.Name, Errors.DifferenceSize, $"size differs: {entry.Size} in the archive, {meta.Size} on disk", entry.Offset);
                 }
                 else if (FirstDifference(disk, reader, entry) is { } at)
                 {
-                    Add(entry.Name, ArchiveErrorIds.DifferenceContent, $"contents differ from byte {at}", entry.Offset);
+                    Add(entry.Name, Errors.DifferenceContent, $"contents differ from byte {at}", entry.Offset);
                 }
 
                 break;
@@ -120,7 +120,7 @@ internal sealed class DirectoryComparer
                 string relative = directory.Length == 0 ? child.Name : $"{directory}/{child.Name}";
                 if (!_seen.Contains(relative))
                 {
-                    Add(relative, ArchiveErrorIds.DifferenceExtra, "on disk but not in the archive", null);
+                    Add(relative, Errors.DifferenceExtra, "on disk but not in the archive", null);
                 }
             }
         }
@@ -132,7 +132,7 @@ internal sealed class DirectoryComparer
         bool same = archived.Nanoseconds == 0 ? archived.Seconds == meta.ModifiedTime.Seconds : archived == meta.ModifiedTime;
         if (!same)
         {
-            Add(entry.Name, ArchiveErrorIds.DifferenceModifiedTime, $"modification time differs: {archived.ToDateTimeOffset():u} in the archive, {meta.ModifiedTime.ToDateTimeOffset():u} on disk", entry.Offset);
+            Add(entry.Name, Errors.DifferenceModifiedTime, $"modification time differs: {archived.ToDateTimeOffset():u} in the archive, {meta.ModifiedTime.ToDateTimeOffset():u} on disk", entry.Offset);
         }
     }
 
@@ -205,6 +205,6 @@ internal sealed class DirectoryComparer
         return null;
     }
 
-    private void Add(string name, string id, string what, long? offset) =>
-        _problems.Add(new ItemProblem(name, id, ErrorKind.InvalidData, what.TrimEnd('.') + ".", offset));
+    private void Add(string name, ErrorDefinition error, string what, long? offset) =>
+        _problems.Add(new ItemProblem(name, error, what.TrimEnd('.') + ".", offset));
 }

@@ -41,5 +41,5 @@ internal static class EntryPath
     }
 
     public static BackupException Unsafe(string name, string archivePath, string why) =>
-        new(ArchiveErrorIds.UnsafeEntryPath, ErrorKind.SecurityError, $"The entry '{name}' was refused because {why}; nothing was written for it.", archivePath);
+        new(Errors.UnsafeEntryPath, $"The entry '{name}' was refused because {why}; nothing was written for it.", archivePath);
 }

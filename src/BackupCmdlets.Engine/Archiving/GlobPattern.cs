@@ -17,7 +17,7 @@ public sealed class GlobPattern
     {
         if (string.IsNullOrWhiteSpace(pattern))
         {
-            throw new BackupException(ArchiveErrorIds.InvalidPattern, ErrorKind.InvalidArgument, "An empty pattern matches nothing; leave it out.");
+            throw new BackupException(Errors.InvalidPattern, "An empty pattern matches nothing; leave it out.");
         }
 
         Text = pattern;

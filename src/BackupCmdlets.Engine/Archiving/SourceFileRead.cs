@@ -103,5 +103,5 @@ internal sealed class SourceFileRead : IDisposable
     }
 
     private static ItemProblem Changed(string path, string what) =>
-        new(path, ArchiveErrorIds.SourceFileChanged, ErrorKind.ReadError, $"'{path}' changed as it was read: {what}.");
+        new(path, Errors.SourceFileChanged, $"'{path}' changed as it was read: {what}.");
 }

@@ -16,7 +16,7 @@ public static class BackupRepository
         string path = System.IO.Path.GetFullPath(request.Path);
         if (!Directory.Exists(path))
         {
-            throw new BackupException(DatabaseErrorIds.RepositoryNotFound, ErrorKind.ObjectNotFound, $"There is no backup repository at '{path}'.", path);
+            throw new BackupException(Errors.BackupRepositoryNotFound, $"There is no backup repository at '{path}'.", path);
         }
 
         IEnumerable<string> folders = IsSet(path)
@@ -55,9 +55,9 @@ public static class BackupRepository
             {
                 return BackupSetDescription.FromManifest(setPath, ManifestStore.Read(setPath));
             }
-            catch (BackupException ex) when (ex.ErrorId == DatabaseErrorIds.ManifestUnreadable)
+            catch (BackupException ex) when (ex.Error == Errors.BackupSetManifestUnreadable)
             {
-                return BackupSetDescription.Unreadable(setPath, new ItemProblem(setPath, ex.ErrorId, ex.Kind, ex.Message));
+                return BackupSetDescription.Unreadable(setPath, new ItemProblem(setPath, ex.Error, ex.Message));
             }
         }
 

@@ -13,21 +13,20 @@ public static class BackupRetention
     {
         if (request.KeepLast is null && request.OlderThan is null)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidRetention, ErrorKind.InvalidArgument, "Give -KeepLast, -OlderThan or both: without a rule nothing would be kept or removed.");
+            throw new BackupException(Errors.InvalidRetentionPolicy, $"Give {ParameterNames.Of(nameof(RemoveBackupSetRequest.KeepLast))}, {ParameterNames.Of(nameof(RemoveBackupSetRequest.OlderThan))} or both: without a rule nothing would be kept or removed.");
         }
 
         if (request.KeepLast is < 1)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidRetention, ErrorKind.InvalidArgument, "-KeepLast must be at least 1: the newest intact set is always kept.");
+            throw new BackupException(Errors.InvalidRetentionPolicy, $"{ParameterNames.Of(nameof(RemoveBackupSetRequest.KeepLast))} must be at least 1: the newest intact set is always kept.");
         }
 
         string repository = Path.GetFullPath(request.Path);
         if (BackupRepository.IsSet(repository))
         {
             throw new BackupException(
-                DatabaseErrorIds.RepositoryIsBackupSet,
-                ErrorKind.InvalidArgument,
-                $"'{repository}' is a backup set, not a repository: retention applies to the folder that holds the sets. To remove given sets, pipe them in without -KeepLast or -OlderThan.",
+                Errors.RepositoryIsBackupSet,
+                $"'{repository}' is a backup set, not a repository: retention applies to the folder that holds the sets. To remove given sets, pipe them in without {ParameterNames.Of(nameof(RemoveBackupSetRequest.KeepLast))} or {ParameterNames.Of(nameof(RemoveBackupSetRequest.OlderThan))}.",
                 repository);
         }
 
@@ -83,19 +82,19 @@ public static class BackupRetention
         string path = Path.GetFullPath(setPath);
         if (!Directory.Exists(path))
         {
-            throw new BackupException(DatabaseErrorIds.BackupSetNotFound, ErrorKind.ObjectNotFound, $"There is no backup set at '{path}'.", path);
+            throw new BackupException(Errors.BackupSetNotFound, $"There is no backup set at '{path}'.", path);
         }
 
         if (!BackupRepository.IsSet(path))
         {
-            throw new BackupException(DatabaseErrorIds.NotABackupSet, ErrorKind.InvalidArgument, $"'{path}' is not a backup set (no set name, manifest or in-progress marker): it is not removed.", path);
+            throw new BackupException(Errors.NotABackupSet, $"'{path}' is not a backup set (no set name, manifest or in-progress marker): it is not removed.", path);
         }
 
         var set = BackupRepository.Describe(path);
         if (set.Status == BackupSetStatus.InProgress)
         {
             string owner = InProgressMarker.TryRead(path)?.Describe() ?? "a running process";
-            throw new BackupException(DatabaseErrorIds.BackupSetInProgress, ErrorKind.ResourceUnavailable, $"The set '{path}' is still being written by {owner}: it is not removed.", path);
+            throw new BackupException(Errors.BackupSetInProgress, $"The set '{path}' is still being written by {owner}: it is not removed.", path);
         }
 
         File.Delete(ManifestStore.PathIn(path));

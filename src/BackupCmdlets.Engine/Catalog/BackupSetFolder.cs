@@ -46,7 +46,7 @@ internal sealed partial class BackupSetFolder : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new BackupException(DatabaseErrorIds.DestinationNotWritable, ErrorKind.WriteError, $"Cannot create a backup set in '{full}': {ex.Message}", full, ex);
+            throw new BackupException(Errors.BackupDestinationNotWritable, $"Cannot create a backup set in '{full}': {ex.Message}", full, ex);
         }
     }
 
@@ -59,7 +59,7 @@ internal sealed partial class BackupSetFolder : IDisposable
             string root = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(source)) + "/";
             if (full.StartsWith(root, StringComparison.Ordinal))
             {
-                throw new BackupException(DatabaseErrorIds.DestinationInsideSource, ErrorKind.InvalidArgument, $"The repository '{repository}' lies inside '{source}', which is being backed up.", repository);
+                throw new BackupException(Errors.DestinationInsideSource, $"The repository '{repository}' lies inside '{source}', which is being backed up.", repository);
             }
         }
     }

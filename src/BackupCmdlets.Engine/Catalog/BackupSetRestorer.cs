@@ -18,13 +18,13 @@ public static class BackupSetRestorer
         if (!test.Passed)
         {
             var first = test.Problems[0];
-            string errorId = test.Status switch
+            var error = test.Status switch
             {
-                BackupSetStatus.Incomplete => DatabaseErrorIds.BackupSetIncomplete,
-                BackupSetStatus.Failed => DatabaseErrorIds.BackupSetMarkedFailed,
-                _ => DatabaseErrorIds.VerificationFailed,
+                BackupSetStatus.Incomplete => Errors.BackupSetIncomplete,
+                BackupSetStatus.Failed => Errors.BackupSetMarkedFailed,
+                _ => Errors.BackupSetVerificationFailed,
             };
-            throw new BackupException(errorId, ErrorKind.InvalidData, $"The set '{setPath}' does not pass verification, so it is not restored: {first} ({test.Problems.Count} problem(s)).", setPath);
+            throw new BackupException(error, $"The set '{setPath}' does not pass verification, so it is not restored: {first} ({test.Problems.Count} problem(s)).", setPath);
         }
 
         var manifest = ManifestStore.Read(setPath);
@@ -34,7 +34,7 @@ public static class BackupSetRestorer
         {
             DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, restoring, cancellationToken),
             DatabaseEngine.Sqlite => await SqliteRestore.RestoreAsync(setPath, manifest, request, cancellationToken),
-            _ => throw new BackupException(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"Restoring {manifest.Engine} sets is not available in this version.", setPath),
+            _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Restoring {manifest.Engine} sets is not available in this version.", setPath),
         };
     }
 }

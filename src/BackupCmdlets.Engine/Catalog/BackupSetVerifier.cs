@@ -20,7 +20,7 @@ public static class BackupSetVerifier
         string path = Path.GetFullPath(setPath);
         if (!Directory.Exists(path))
         {
-            throw new BackupException(DatabaseErrorIds.BackupSetNotFound, ErrorKind.ObjectNotFound, $"There is no backup set at '{path}'.", path);
+            throw new BackupException(Errors.BackupSetNotFound, $"There is no backup set at '{path}'.", path);
         }
 
         var listed = BackupRepository.Describe(path);
@@ -28,7 +28,7 @@ public static class BackupSetVerifier
         {
             var reason = listed.Problems.Count > 0
                 ? listed.Problems[0]
-                : new ItemProblem(path, DatabaseErrorIds.BackupSetIncomplete, ErrorKind.InvalidData, listed.Status == BackupSetStatus.InProgress
+                : new ItemProblem(path, Errors.BackupSetIncomplete, listed.Status == BackupSetStatus.InProgress
                     ? "no manifest.json yet: the set is still being written"
                     : "no manifest.json: the set is incomplete (cancelled, or its backup failed or was killed)");
             return new TestBackupSetResult(path, listed.SetId, listed.Status, false, 0, 0, null, clock.Elapsed, [reason]);
@@ -38,7 +38,7 @@ public static class BackupSetVerifier
         var problems = new ConcurrentBag<ItemProblem>();
         if (manifest.Status == BackupSetStatus.Failed)
         {
-            problems.Add(new ItemProblem(path, DatabaseErrorIds.BackupSetMarkedFailed, ErrorKind.InvalidData, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));
+            problems.Add(new ItemProblem(path, Errors.BackupSetMarkedFailed, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));
         }
 
         var throttle = new ProgressThrottle(progress);
@@ -50,7 +50,7 @@ public static class BackupSetVerifier
             string full = Path.Combine(path, file.Path.Replace('/', Path.DirectorySeparatorChar));
             if (!File.Exists(full))
             {
-                problems.Add(new ItemProblem(file.Path, DatabaseErrorIds.FileMissing, ErrorKind.ObjectNotFound, "listed in the manifest but missing from the set"));
+                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileMissing, "listed in the manifest but missing from the set"));
                 return;
             }
 
@@ -58,7 +58,7 @@ public static class BackupSetVerifier
             string sha = Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)).ToLowerInvariant();
             if (stream.Length != file.Size || sha != file.Sha256)
             {
-                problems.Add(new ItemProblem(file.Path, DatabaseErrorIds.FileChanged, ErrorKind.InvalidData, $"differs from the manifest (size {stream.Length}, expected {file.Size}; SHA-256 {sha[..12]}..., expected {file.Sha256[..12]}...)"));
+                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileChanged, $"differs from the manifest (size {stream.Length}, expected {file.Size}; SHA-256 {sha[..12]}..., expected {file.Sha256[..12]}...)"));
             }
 
             Interlocked.Add(ref done, file.Size);
@@ -101,7 +101,7 @@ public static class BackupSetVerifier
         if (manifest.StartPosition is null || manifest.StopPosition is null || manifest.Timeline is null
             || !Lsn.TryParse(manifest.StartPosition, out var start) || !Lsn.TryParse(manifest.StopPosition, out var stop))
         {
-            problems.Add(new ItemProblem(path, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.InvalidData, "the manifest does not record the start and stop LSN"));
+            problems.Add(new ItemProblem(path, Errors.WalRangeIncomplete, "the manifest does not record the start and stop LSN"));
             return false;
         }
 
@@ -115,7 +115,7 @@ public static class BackupSetVerifier
             if (!listed.Contains(setPath) || !File.Exists(Path.Combine(path, setPath)))
             {
                 complete = false;
-                problems.Add(new ItemProblem(setPath, DatabaseErrorIds.WalRangeIncomplete, ErrorKind.ObjectNotFound, $"WAL segment {segment} (between start {start} and stop {stop}) is missing"));
+                problems.Add(new ItemProblem(setPath, Errors.WalRangeIncomplete, $"WAL segment {segment} (between start {start} and stop {stop}) is missing"));
             }
         }
 
@@ -132,7 +132,7 @@ public static class BackupSetVerifier
             if (WalSegmentCheck.Problem(full, name, segmentSize, manifest.Database.ServerVersion, manifest.Database.Identity) is { } problem)
             {
                 complete = false;
-                problems.Add(new ItemProblem(redoFile, DatabaseErrorIds.WalSegmentInvalid, ErrorKind.InvalidData, $"WAL segment {name} is not a whole segment of this cluster: {problem}"));
+                problems.Add(new ItemProblem(redoFile, Errors.WalSegmentInvalid, $"WAL segment {name} is not a whole segment of this cluster: {problem}"));
             }
         }
 

@@ -24,8 +24,7 @@ public static class ManifestStore
         if (!File.Exists(path))
         {
             throw new BackupException(
-                DatabaseErrorIds.BackupSetIncomplete,
-                ErrorKind.InvalidData,
+                Errors.BackupSetIncomplete,
                 $"'{setPath}' has no {BackupSetManifest.FileName}: it is an incomplete backup set (cancelled, failed or still being written) and cannot be used.",
                 setPath);
         }
@@ -38,7 +37,7 @@ public static class ManifestStore
         }
         catch (JsonException ex)
         {
-            throw new BackupException(DatabaseErrorIds.ManifestUnreadable, ErrorKind.InvalidData, $"The manifest of '{setPath}' cannot be read: {ex.Message}", path, ex);
+            throw new BackupException(Errors.BackupSetManifestUnreadable, $"The manifest of '{setPath}' cannot be read: {ex.Message}", path, ex);
         }
     }
 }

@@ -12,14 +12,14 @@ internal static class RestoreTarget
     {
         if (File.Exists(folder))
         {
-            throw new BackupException(DatabaseErrorIds.DestinationNotEmpty, ErrorKind.ResourceExists, $"The restore destination '{folder}' is a file.", folder);
+            throw new BackupException(Errors.RestoreDestinationNotEmpty, $"The restore destination '{folder}' is a file.", folder);
         }
 
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
             if (!force)
             {
-                throw new BackupException(DatabaseErrorIds.DestinationNotEmpty, ErrorKind.ResourceExists, $"The restore destination '{folder}' is not empty: choose an empty folder or use -Force to replace its contents.", folder);
+                throw new BackupException(Errors.RestoreDestinationNotEmpty, $"The restore destination '{folder}' is not empty: choose an empty folder or use {ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} to replace its contents.", folder);
             }
 
             foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
@@ -50,7 +50,7 @@ internal static class RestoreTarget
                 cancellationToken);
             if (expanded.Problems.FirstOrDefault() is { } problem)
             {
-                throw new BackupException(DatabaseErrorIds.VerificationFailed, problem.Kind, $"Extracting '{archive.Path}' failed: {problem}", problem.Path);
+                throw new BackupException(Errors.BackupSetVerificationFailed, $"Extracting '{archive.Path}' failed: {problem}", problem.Path);
             }
 
             files += expanded.Files;

@@ -74,5 +74,5 @@ public static class DatabaseBackup
     }
 
     private static BackupException NotAvailable(DatabaseEngine engine) =>
-        new(DatabaseErrorIds.EngineNotAvailable, ErrorKind.NotEnabled, $"{engine} backups are not available in this version.");
+        new(Errors.DatabaseEngineNotAvailable, $"{engine} backups are not available in this version.");
 }

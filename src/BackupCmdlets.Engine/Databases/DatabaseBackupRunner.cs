@@ -53,7 +53,7 @@ public static class DatabaseBackupRunner
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 copyFailure = ex;
-                throw new BackupException(DatabaseErrorIds.CopyFailed, ErrorKind.WriteError, $"The hot copy into '{setPath}' failed: {ex.Message}", setPath, ex);
+                throw new BackupException(Errors.BackupCopyFailed, $"The hot copy into '{setPath}' failed: {ex.Message}", setPath, ex);
             }
             catch (Exception ex)
             {
@@ -67,11 +67,10 @@ public static class DatabaseBackupRunner
                 {
                     ends.Add(await provider.EndBackupAsync(start, CancellationToken.None));
                 }
-                catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).ErrorId != DatabaseErrorIds.EndBackupFailed)
+                catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).Error != Errors.EndBackupFailed)
                 {
                     throw new BackupException(
-                        DatabaseErrorIds.EndBackupFailed,
-                        ErrorKind.ResourceUnavailable,
+                        Errors.EndBackupFailed,
                         $"Backup mode could not be ended for '{scope.Name}': it may still be in backup mode. {ex.Message}" + (copyFailure is null ? "" : $" (The copy had failed first: {copyFailure.Message})"),
                         scope.Name,
                         ex);
@@ -160,7 +159,7 @@ public static class DatabaseBackupRunner
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             copyFailure = ex;
-            throw new BackupException(DatabaseErrorIds.CopyFailed, ErrorKind.WriteError, $"The cold copy into '{setPath}' failed: {ex.Message}", setPath, ex);
+            throw new BackupException(Errors.BackupCopyFailed, $"The cold copy into '{setPath}' failed: {ex.Message}", setPath, ex);
         }
         catch (Exception ex)
         {
@@ -174,11 +173,10 @@ public static class DatabaseBackupRunner
             {
                 await provider.StartupAsync(CancellationToken.None);
             }
-            catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).ErrorId != DatabaseErrorIds.StartupFailed)
+            catch (Exception ex) when (ex is not BackupException || ((BackupException)ex).Error != Errors.DatabaseNotRestarted)
             {
                 throw new BackupException(
-                    DatabaseErrorIds.StartupFailed,
-                    ErrorKind.ResourceUnavailable,
+                    Errors.DatabaseNotRestarted,
                     $"The database at '{database.Location}' could not be started again after the cold backup: {ex.Message}" + (copyFailure is null ? "" : $" (The copy had failed first: {copyFailure.Message})"),
                     database.Location,
                     ex);
@@ -213,7 +211,7 @@ public static class DatabaseBackupRunner
         ManifestStore.Write(setPath, manifest);
         var problems = manifest.BlockChecks.Findings
             .Where(f => f.Verdict == BlockCheck.Corrupt)
-            .Select(f => new ItemProblem(f.Path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * manifest.BlockChecks.BlockSize))
+            .Select(f => new ItemProblem(f.Path, Errors.CorruptBlock, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * manifest.BlockChecks.BlockSize))
             .ToList();
         return BackupSetDescription.FromManifest(setPath, manifest) with { Problems = problems };
     }

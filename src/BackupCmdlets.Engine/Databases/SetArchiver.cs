@@ -40,10 +40,10 @@ internal static class SetArchiver
                 },
                 progress,
                 cancellationToken);
-            var failure = result.Problems.FirstOrDefault(p => !hot || p.ErrorId is not (ArchiveErrorIds.SourceFileVanished or ArchiveErrorIds.SourceFileChanged));
+            var failure = result.Problems.FirstOrDefault(p => !hot || p.ErrorId != Errors.SourceFileVanished.Id && p.ErrorId != Errors.SourceFileChanged.Id);
             if (failure is not null)
             {
-                throw new BackupException(DatabaseErrorIds.CopyFailed, failure.Kind, $"Archiving '{root.SourcePath}' failed: {failure}", failure.Path);
+                throw new BackupException(Errors.BackupCopyFailed, $"Archiving '{root.SourcePath}' failed: {failure}", failure.Path);
             }
 
             results.Add((new ManifestArchive(archivePath, root.SetPath, request.Compression), new ManifestFile(archivePath, result.BytesOut, result.Sha256, 0x180)));

@@ -24,18 +24,18 @@ public static class DeltaSync
         var stopwatch = Stopwatch.StartNew();
         if (!OperatingSystem.IsLinux())
         {
-            throw new BackupException("SyncPlatformNotSupported", ErrorKind.NotEnabled, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
+            throw new BackupException(Errors.SyncPlatformNotSupported, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
         }
 
         int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
         if (parallelism < 1)
         {
-            throw new BackupException("SyncInvalidThrottleLimit", ErrorKind.InvalidArgument, $"The throttle limit must be at least 1, not {parallelism}.");
+            throw new BackupException(Errors.SyncInvalidThrottleLimit, $"The throttle limit must be at least 1, not {parallelism}.");
         }
 
         if (request.MaxDelete is < 0)
         {
-            throw new BackupException("SyncInvalidMaxDelete", ErrorKind.InvalidArgument, $"-MaxDelete must be 0 or more, not {request.MaxDelete}.");
+            throw new BackupException(Errors.SyncInvalidMaxDelete, $"{ParameterNames.Of(nameof(SyncRequest.MaxDelete))} must be 0 or more, not {request.MaxDelete}.");
         }
 
         var (source, sourceRoot) = SyncPaths.ResolveSource(request.SourcePath);
@@ -62,9 +62,8 @@ public static class DeltaSync
         if (request.MaxDelete is { } maxDelete && plan.Deletions > maxDelete)
         {
             throw new BackupException(
-                SyncErrorIds.MaxDeleteExceeded,
-                ErrorKind.InvalidOperation,
-                $"The sync would delete {plan.Deletions} entries from '{destination}', more than -MaxDelete {maxDelete} allows. Nothing was changed. (Is the source '{source}' the right folder, and mounted?)",
+                Errors.SyncMaxDeleteExceeded,
+                $"The sync would delete {plan.Deletions} entries from '{destination}', more than {ParameterNames.Of(nameof(SyncRequest.MaxDelete))} {maxDelete} allows. Nothing was changed. (Is the source '{source}' the right folder, and mounted?)",
                 destination);
         }
 

@@ -57,7 +57,7 @@ internal sealed class FileCopier(bool owners, int parallelism, bool sparse, Xatt
 
             if (attempt == MaximumAttempts)
             {
-                throw new BackupException(SyncErrorIds.SourceKeptChanging, ErrorKind.ReadError, $"The file kept changing while it was copied ({MaximumAttempts} attempts); the destination holds a copy that may be torn and will be redone next run.", sourcePath);
+                throw new BackupException(Errors.SyncSourceKeptChanging, $"The file kept changing while it was copied ({MaximumAttempts} attempts); the destination holds a copy that may be torn and will be redone next run.", sourcePath);
             }
 
             source = now;

@@ -13,7 +13,7 @@ internal static class SyncPaths
         string full = Path.GetFullPath(path);
         if (UnixFileSystem.TryLstat(full) is null)
         {
-            throw new BackupException(SyncErrorIds.SourceNotFound, ErrorKind.ObjectNotFound, $"The source folder '{full}' does not exist.", full);
+            throw new BackupException(Errors.SyncSourceNotFound, $"The source folder '{full}' does not exist.", full);
         }
 
         string real;
@@ -23,17 +23,17 @@ internal static class SyncPaths
         }
         catch (IOException ex) when (ex.HResult == SymlinkLoopErrno)
         {
-            throw new BackupException(SyncErrorIds.SourceSymlinkLoop, ErrorKind.InvalidArgument, $"The source '{full}' is a symlink loop.", full, ex);
+            throw new BackupException(Errors.SyncSourceSymlinkLoop, $"The source '{full}' is a symlink loop.", full, ex);
         }
         catch (FileNotFoundException ex)
         {
-            throw new BackupException(SyncErrorIds.SourceNotFound, ErrorKind.ObjectNotFound, $"The source '{full}' is a symlink to nothing.", full, ex);
+            throw new BackupException(Errors.SyncSourceNotFound, $"The source '{full}' is a symlink to nothing.", full, ex);
         }
 
         var root = UnixFileSystem.Lstat(real);
         if (root.Kind != FileKind.Directory)
         {
-            throw new BackupException(SyncErrorIds.SourceNotDirectory, ErrorKind.InvalidArgument, $"The source '{full}' is a {root.Kind}, not a folder; Invoke-DeltaSync mirrors folders.", full);
+            throw new BackupException(Errors.SyncSourceNotDirectory, $"The source '{full}' is a {root.Kind}, not a folder; Invoke-DeltaSync mirrors folders.", full);
         }
 
         return (real, root);
@@ -52,17 +52,17 @@ internal static class SyncPaths
         var root = existing is null ? null : UnixFileSystem.Lstat(real);
         if (root is not null && root.Kind != FileKind.Directory)
         {
-            throw new BackupException(SyncErrorIds.DestinationNotDirectory, ErrorKind.InvalidArgument, $"The destination '{full}' exists and is a {root.Kind}, not a folder.", full);
+            throw new BackupException(Errors.SyncDestinationNotDirectory, $"The destination '{full}' exists and is a {root.Kind}, not a folder.", full);
         }
 
         if (IsSameOrInside(real, source))
         {
-            throw new BackupException(SyncErrorIds.DestinationInsideSource, ErrorKind.InvalidArgument, $"The destination '{full}' is the source '{source}' or inside it.", full);
+            throw new BackupException(Errors.SyncDestinationInsideSource, $"The destination '{full}' is the source '{source}' or inside it.", full);
         }
 
         if (IsSameOrInside(source, real))
         {
-            throw new BackupException(SyncErrorIds.SourceInsideDestination, ErrorKind.InvalidArgument, $"The source '{source}' is inside the destination '{full}'.", full);
+            throw new BackupException(Errors.SyncSourceInsideDestination, $"The source '{source}' is inside the destination '{full}'.", full);
         }
 
         return (real, root);

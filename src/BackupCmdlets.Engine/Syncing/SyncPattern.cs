@@ -107,5 +107,5 @@ internal sealed class SyncPattern
     }
 
     private static BackupException Invalid(string pattern, string why) =>
-        new(SyncErrorIds.InvalidPattern, ErrorKind.InvalidArgument, $"The filter pattern '{pattern}' is not valid: {why}.");
+        new(Errors.SyncInvalidPattern, $"The filter pattern '{pattern}' is not valid: {why}.");
 }

@@ -10,18 +10,18 @@ internal static class SyncProblems
     public static ItemProblem Read(string path, Exception ex) => ex switch
     {
         FileNotFoundException or DirectoryNotFoundException =>
-            new ItemProblem(path, SyncErrorIds.SourceVanished, ErrorKind.ObjectNotFound, $"The source entry vanished during the sync: {ex.Message}"),
+            new ItemProblem(path, Errors.SyncSourceVanished, $"The source entry vanished during the sync: {ex.Message}"),
         UnauthorizedAccessException or IOException { HResult: EAccess } =>
-            new ItemProblem(path, SyncErrorIds.SourceUnreadable, ErrorKind.PermissionDenied, $"The source entry cannot be read: {ex.Message}"),
-        _ => new ItemProblem(path, SyncErrorIds.SourceUnreadable, ErrorKind.ReadError, $"The source entry cannot be read: {ex.Message}"),
+            new ItemProblem(path, Errors.SyncSourceUnreadable, $"The source entry cannot be read: {ex.Message}"),
+        _ => new ItemProblem(path, Errors.SyncSourceUnreadable, $"The source entry cannot be read: {ex.Message}"),
     };
 
     public static ItemProblem Write(string path, Exception ex) => ex switch
     {
         SourceReadException read => Read(read.SourcePath, read.InnerException ?? read),
         IOException io when UnixFileSystem.IsDiskFull(io) =>
-            new ItemProblem(path, SyncErrorIds.DestinationFull, ErrorKind.ResourceUnavailable, $"No space left on the destination file system; the previous version (if any) was kept: {ex.Message}"),
-        BackupException backup => new ItemProblem(path, backup.ErrorId, backup.Kind, backup.Message),
-        _ => new ItemProblem(path, SyncErrorIds.WriteFailed, ErrorKind.WriteError, $"The destination entry could not be written: {ex.Message}"),
+            new ItemProblem(path, Errors.SyncDestinationFull, $"No space left on the destination file system; the previous version (if any) was kept: {ex.Message}"),
+        BackupException backup => new ItemProblem(path, backup.Error, backup.Message, backup.Offset),
+        _ => new ItemProblem(path, Errors.SyncWriteFailed, $"The destination entry could not be written: {ex.Message}"),
     };
 }

@@ -100,7 +100,7 @@ internal sealed class TreeComparer
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // Unknown destination contents: nothing below this folder is compared, copied or deleted.
-                _problems.Add(new ItemProblem(FullPath(_destination, relative), SyncErrorIds.DestinationUnreadable, ErrorKind.ReadError, $"The destination folder cannot be read: {ex.Message}"));
+                _problems.Add(new ItemProblem(FullPath(_destination, relative), Errors.SyncDestinationUnreadable, $"The destination folder cannot be read: {ex.Message}"));
                 return;
             }
         }
@@ -322,7 +322,7 @@ internal sealed class TreeComparer
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                _problems.Add(new ItemProblem(FullPath(_destination, path), SyncErrorIds.DeleteFailed, ErrorKind.WriteError, ex.Message));
+                _problems.Add(new ItemProblem(FullPath(_destination, path), Errors.SyncDeleteFailed, ex.Message));
                 return true;
             }
 

@@ -46,7 +46,7 @@ internal sealed class XattrCopier(bool xattrs, bool acls, Action<ItemProblem> re
         }
         catch (IOException ex)
         {
-            report(new ItemProblem(reportAs, SyncErrorIds.XattrsFailed, ErrorKind.WriteError, $"The extended attributes or ACLs could not be copied; the entry is synced without them: {ex.Message}"));
+            report(new ItemProblem(reportAs, Errors.SyncXattrsFailed, $"The extended attributes or ACLs could not be copied; the entry is synced without them: {ex.Message}"));
         }
     }
 

@@ -18,7 +18,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(ArchiveErrorIds.PathNotFound, error.ErrorId);
+        Assert.Equal(Errors.PathNotFound.Id, error.ErrorId);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
     }
 
@@ -30,7 +30,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(ArchiveErrorIds.DestinationFolderNotFound, error.ErrorId);
+        Assert.Equal(Errors.DestinationFolderNotFound.Id, error.ErrorId);
         Assert.False(Directory.Exists(_temp.Combine("no")));
     }
 
@@ -42,7 +42,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive), null, CancellationToken.None));
 
-        Assert.Equal(ArchiveErrorIds.ArchiveExists, error.ErrorId);
+        Assert.Equal(Errors.ArchiveExists.Id, error.ErrorId);
         Assert.Equal("previous good archive", File.ReadAllText(archive));
     }
 
@@ -83,7 +83,7 @@ public sealed class ArchiveBadInputTests : IDisposable
             if (compression != ArchiveCompression.None || length < endOfData)
             {
                 Assert.False(structural.IsValid, $"cut at {length} of {whole.Length} passed");
-                Assert.Contains(structural.Problems, p => p.ErrorId is ArchiveErrorIds.ArchiveTruncated or ArchiveErrorIds.NotAnArchive or ArchiveErrorIds.ArchiveCorrupt);
+                Assert.Contains(structural.Problems, p => p.ErrorId is nameof(Errors.ArchiveTruncated) or nameof(Errors.NotAnArchive) or nameof(Errors.ArchiveCorrupt));
             }
         }
     }
@@ -108,7 +108,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Archives.Expand(cut, _temp.Combine("out")));
 
-        Assert.Equal(ArchiveErrorIds.ArchiveTruncated, error.ErrorId);
+        Assert.Equal(Errors.ArchiveTruncated.Id, error.ErrorId);
         string[] written = Directory.GetFiles(_temp.Combine("out", "tree"));
         Assert.NotEmpty(written);
         foreach (string file in written)
@@ -140,7 +140,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
             Assert.NotEqual(0, judge.ExitCode);
             Assert.False(result.IsValid, $"flip at {position} of {whole.Length} passed");
-            Assert.Contains(result.Problems, p => p.ErrorId is ArchiveErrorIds.ArchiveCorrupt or ArchiveErrorIds.ArchiveTruncated or ArchiveErrorIds.HeaderChecksumMismatch);
+            Assert.Contains(result.Problems, p => p.ErrorId is nameof(Errors.ArchiveCorrupt) or nameof(Errors.ArchiveTruncated) or nameof(Errors.HeaderChecksumMismatch));
         }
     }
 
@@ -162,7 +162,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         Assert.False(result.IsValid);
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(ArchiveErrorIds.HeaderChecksumMismatch, problem.ErrorId);
+        Assert.Equal(Errors.HeaderChecksumMismatch.Id, problem.ErrorId);
         Assert.Equal(damaged.Offset, problem.Offset);
         Assert.NotEqual(0, ExternalTool.Run("tar", "-tf", archive).ExitCode);
     }
@@ -182,7 +182,7 @@ public sealed class ArchiveBadInputTests : IDisposable
             _ => Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7)).ToArray(),
         };
         string path = _temp.WriteFile("not-an-archive.tar.gz", content);
-        string expectedId = kind == "zstd" ? ArchiveErrorIds.UnsupportedCompression : ArchiveErrorIds.NotAnArchive;
+        string expectedId = kind == "zstd" ? Errors.UnsupportedCompression.Id : Errors.NotAnArchive.Id;
 
         var test = Archives.Test(path);
         var list = Assert.Throws<BackupException>(() => Archives.List(path));
@@ -222,8 +222,8 @@ public sealed class ArchiveBadInputTests : IDisposable
         Assert.Equal("keep me", File.ReadAllText(Path.Combine(outside, "target.txt")));
         Assert.False(File.Exists(_temp.Combine("escape.txt")));
         Assert.False(File.Exists(_temp.Combine("escape2.txt")));
-        Assert.Equal(4, result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.UnsafeEntryPath));
-        Assert.Equal(2, result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.SymlinkEscape));
+        Assert.Equal(4, result.Problems.Count(p => p.ErrorId == Errors.UnsafeEntryPath.Id));
+        Assert.Equal(2, result.Problems.Count(p => p.ErrorId == Errors.SymlinkEscape.Id));
         Assert.Equal("fine", File.ReadAllText(Path.Combine(destination, "fine.txt")));
         Assert.Equal("ok", File.ReadAllText(Path.Combine(destination, "sub", "ok.txt")));
     }
@@ -239,7 +239,7 @@ public sealed class ArchiveBadInputTests : IDisposable
         string afterKeep = File.ReadAllText(Path.Combine(destination, "a.txt"));
         var replaced = Archives.Expand(archive, destination, force: true);
 
-        Assert.Equal(ArchiveErrorIds.FileExists, Assert.Single(kept.Problems).ErrorId);
+        Assert.Equal(Errors.FileExists.Id, Assert.Single(kept.Problems).ErrorId);
         Assert.Equal("already here", afterKeep);
         Assert.True(replaced.Complete);
         Assert.Equal("from archive", File.ReadAllText(Path.Combine(destination, "a.txt")));
@@ -284,7 +284,7 @@ public sealed class ArchiveBadInputTests : IDisposable
 
         Assert.False(result.Complete);
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(ArchiveErrorIds.SourceFileVanished, problem.ErrorId);
+        Assert.Equal(Errors.SourceFileVanished.Id, problem.ErrorId);
         Assert.Equal(victim, problem.Path);
         Assert.True(Archives.Test(result.Path).IsValid);
         Assert.DoesNotContain(Archives.List(result.Path).Items, i => i.Name.EndsWith("notes.md", StringComparison.Ordinal));
@@ -308,7 +308,7 @@ public sealed class ArchiveBadInputTests : IDisposable
         var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", .. CliProcess.Launcher, "New-TarArchive", "--path", source, "--destination-path", archive], workingDirectory: work);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains(ArchiveErrorIds.SourceFileUnreadable, run.StandardError);
+        Assert.Contains(Errors.SourceFileUnreadable.Id, run.StandardError);
         Assert.Contains("locked.txt", run.StandardError);
         Assert.True(Archives.Test(archive).IsValid);
         Assert.Equal(["tree/", "tree/open.txt"], Archives.List(archive).Items.Select(i => i.Name));

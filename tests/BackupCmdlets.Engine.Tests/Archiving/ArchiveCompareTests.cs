@@ -37,14 +37,14 @@ public sealed class ArchiveCompareTests : IDisposable
 
         Assert.False(result.IsValid);
         var found = result.Problems.Select(p => (p.ErrorId, p.Path)).ToHashSet();
-        Assert.Contains((ArchiveErrorIds.DifferenceMissing, "tree/docs/notes.md"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceExtra, "tree/new-file.txt"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceContent, "tree/data/random.bin"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceSize, "tree/bin/tool.sh"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceMode, "tree/private/secret.txt"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceModifiedTime, "tree/data/empty.dat"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceLinkTarget, "tree/link-to-readme"), found);
-        Assert.Contains((ArchiveErrorIds.DifferenceOwner, "tree/readme.txt"), found);
-        Assert.Contains(result.Problems, p => p.ErrorId == ArchiveErrorIds.DifferenceContent && p.Message.Contains("byte 1000", StringComparison.Ordinal));
+        Assert.Contains((Errors.DifferenceMissing.Id, "tree/docs/notes.md"), found);
+        Assert.Contains((Errors.DifferenceExtra.Id, "tree/new-file.txt"), found);
+        Assert.Contains((Errors.DifferenceContent.Id, "tree/data/random.bin"), found);
+        Assert.Contains((Errors.DifferenceSize.Id, "tree/bin/tool.sh"), found);
+        Assert.Contains((Errors.DifferenceMode.Id, "tree/private/secret.txt"), found);
+        Assert.Contains((Errors.DifferenceModifiedTime.Id, "tree/data/empty.dat"), found);
+        Assert.Contains((Errors.DifferenceLinkTarget.Id, "tree/link-to-readme"), found);
+        Assert.Contains((Errors.DifferenceOwner.Id, "tree/readme.txt"), found);
+        Assert.Contains(result.Problems, p => p.ErrorId == Errors.DifferenceContent.Id && p.Message.Contains("byte 1000", StringComparison.Ordinal));
     }
 }

@@ -57,7 +57,7 @@ public sealed class ArchiveDestinationKindTests : IDisposable
 
         var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(ArchiveErrorIds.DestinationNotRegularFile, error.ErrorId);
+        Assert.Equal(Errors.DestinationNotRegularFile.Id, error.ErrorId);
         Assert.Contains(occupied, error.Message);
         var after = UnixFileSystem.Lstat(occupied);
         Assert.Equal((before.Kind, before.Inode), (after.Kind, after.Inode));

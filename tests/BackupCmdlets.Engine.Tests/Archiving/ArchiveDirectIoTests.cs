@@ -53,7 +53,7 @@ public sealed class ArchiveDirectIoTests : IDisposable
 
         var error = await Assert.ThrowsAsync<BackupException>(() => ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive), null, CancellationToken.None));
 
-        Assert.Equal(ArchiveErrorIds.DestinationFull, error.ErrorId);
+        Assert.Equal(Errors.DestinationFull.Id, error.ErrorId);
         Assert.Contains("space", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(volume.Entries());
     }

@@ -67,11 +67,11 @@ public sealed class ArchiveHeaderFieldTests : IDisposable
 
         Assert.False(test.IsValid, $"{name}: Test-Archive found it valid");
         var problem = Assert.Single(test.Problems);
-        Assert.Equal(ArchiveErrorIds.ArchiveCorrupt, problem.ErrorId);
+        Assert.Equal(Errors.ArchiveCorrupt.Id, problem.ErrorId);
         Assert.True(offset == problem.Offset, $"{name}: offset {problem.Offset}, the block with the field is at {offset}: {problem.Message}");
         Assert.Contains(name.StartsWith("GNU long name", StringComparison.Ordinal) ? "@LongLink" : Bad, problem.Message);
-        Assert.Equal(ArchiveErrorIds.ArchiveCorrupt, Assert.IsType<BackupException>(list).ErrorId);
-        Assert.Equal(ArchiveErrorIds.ArchiveCorrupt, Assert.IsType<BackupException>(expand).ErrorId);
+        Assert.Equal(Errors.ArchiveCorrupt.Id, Assert.IsType<BackupException>(list).ErrorId);
+        Assert.Equal(Errors.ArchiveCorrupt.Id, Assert.IsType<BackupException>(expand).ErrorId);
         Assert.Equal("first", File.ReadAllText(Path.Combine(destination, "before.txt")));
         Assert.False(File.Exists(Path.Combine(destination, Bad)));
         Assert.Equal(gnuRefuses, ExternalTool.Run("tar", "-tvf", archive).ExitCode != 0);

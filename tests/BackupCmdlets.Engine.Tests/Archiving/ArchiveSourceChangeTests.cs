@@ -49,10 +49,10 @@ public sealed class ArchiveSourceChangeTests : IDisposable
             {
                 string archive = _temp.Combine($"run{run}.tar");
                 var result = Archives.Create(source, archive);
-                var changed = result.Problems.Where(p => p.ErrorId == ArchiveErrorIds.SourceFileChanged).Select(p => p.Path).ToHashSet();
+                var changed = result.Problems.Where(p => p.ErrorId == Errors.SourceFileChanged.Id).Select(p => p.Path).ToHashSet();
                 reported += changed.Count;
                 Assert.Equal(changed.Count == 0, result.Complete);
-                Assert.All(result.Problems, p => Assert.Equal(ArchiveErrorIds.SourceFileChanged, p.ErrorId));
+                Assert.All(result.Problems, p => Assert.Equal(Errors.SourceFileChanged.Id, p.ErrorId));
 
                 string extracted = _temp.CreateDirectory($"out{run}");
                 ExternalTool.Run("tar", "-xf", archive, "-C", extracted).EnsureSuccess("GNU tar extracting");
@@ -104,7 +104,7 @@ public sealed class ArchiveSourceChangeTests : IDisposable
 
         var result = await ArchiveWriter.CreateAsync(request, null, CancellationToken.None);
 
-        Assert.Equal(ArchiveErrorIds.SourceFileVanished, Assert.Single(result.Problems).ErrorId);
+        Assert.Equal(Errors.SourceFileVanished.Id, Assert.Single(result.Problems).ErrorId);
         var items = Archives.List(result.Path).Items;
         Assert.DoesNotContain(items, i => i.Name == "src/a.bin");
         Assert.DoesNotContain(items, i => i.LinkTarget == "src/a.bin");

@@ -31,7 +31,7 @@ public sealed class ArchiveSourceKindTests : IDisposable
         var result = Archives.Create(source, _temp.Combine("out.tar"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(ArchiveErrorIds.SocketIgnored, problem.ErrorId);
+        Assert.Equal(Errors.SocketIgnored.Id, problem.ErrorId);
         Assert.Equal(socketPath, problem.Path);
         Assert.Contains("socket ignored", problem.Message);
         Assert.False(result.Complete);

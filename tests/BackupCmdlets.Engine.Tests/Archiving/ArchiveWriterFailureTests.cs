@@ -29,7 +29,7 @@ public sealed class ArchiveWriterFailureTests : IDisposable
 
         Assert.True(finished == create, "the run did not end within a minute of the disk filling up");
         var error = await Assert.ThrowsAsync<BackupException>(() => create);
-        Assert.Equal(ArchiveErrorIds.DestinationFull, error.ErrorId);
+        Assert.Equal(Errors.DestinationFull.Id, error.ErrorId);
         Assert.Contains("space", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Empty(Directory.EnumerateFileSystemEntries(volume.Path));
     }
@@ -112,7 +112,7 @@ public sealed class ArchiveWriterFailureTests : IDisposable
             {
                 failed++;
                 var error = await Assert.ThrowsAsync<BackupException>(() => create);
-                Assert.Equal(ArchiveErrorIds.DestinationFull, error.ErrorId);
+                Assert.Equal(Errors.DestinationFull.Id, error.ErrorId);
                 Assert.Contains(volume.Path, error.Message);
                 Assert.Empty(Archives.Temporaries(volume.Path));
                 if (replacing)

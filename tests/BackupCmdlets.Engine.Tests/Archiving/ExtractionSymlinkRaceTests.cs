@@ -64,7 +64,7 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
         _outsideBefore.AssertUnchangedIn(TreeSnapshot.Take(_outside), "the folder outside the destination changed");
         Assert.Equal("first", File.ReadAllText(_temp.Combine("dest", "sub", "first.txt")));
         Assert.Equal("after", File.ReadAllText(_temp.Combine("dest", "after.txt")));
-        Assert.Equal(9, result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.SymlinkEscape));
+        Assert.Equal(9, result.Problems.Count(p => p.ErrorId == Errors.SymlinkEscape.Id));
         Assert.Equal(9, result.Problems.Count);
     }
 
@@ -145,8 +145,8 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
 
             attacker.Stop();
             _outsideBefore.AssertUnchangedIn(TreeSnapshot.Take(_outside), $"run {run}: the folder outside the destination changed");
-            unexpected.AddRange(result.Problems.Where(p => p.ErrorId is not (ArchiveErrorIds.SymlinkEscape or ArchiveErrorIds.HardLinkTargetMissing)));
-            escapesRefused += result.Problems.Count(p => p.ErrorId == ArchiveErrorIds.SymlinkEscape);
+            unexpected.AddRange(result.Problems.Where(p => p.ErrorId is not (nameof(Errors.SymlinkEscape) or nameof(Errors.HardLinkTargetMissing))));
+            escapesRefused += result.Problems.Count(p => p.ErrorId == Errors.SymlinkEscape.Id);
             swaps += attacker.Swaps;
         }
 

@@ -24,5 +24,5 @@ public sealed class GlobPatternTests
 
     [Fact]
     public void AnEmptyPatternIsRefused() =>
-        Assert.Equal(ArchiveErrorIds.InvalidPattern, Assert.Throws<BackupException>(() => new GlobPattern(" ")).ErrorId);
+        Assert.Equal(Errors.InvalidPattern.Id, Assert.Throws<BackupException>(() => new GlobPattern(" ")).ErrorId);
 }

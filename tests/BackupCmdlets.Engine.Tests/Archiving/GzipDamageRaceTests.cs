@@ -38,14 +38,14 @@ public sealed class GzipDamageRaceTests : IDisposable
         {
             var result = Archives.Test(archive);
             Assert.False(result.IsValid, $"run {run}: Test-Archive found the damaged archive valid");
-            Assert.Contains(result.Problems, p => p.ErrorId is ArchiveErrorIds.ArchiveCorrupt or ArchiveErrorIds.ArchiveTruncated);
+            Assert.Contains(result.Problems, p => p.ErrorId is nameof(Errors.ArchiveCorrupt) or nameof(Errors.ArchiveTruncated));
         }
 
         for (int run = 0; run < ExpandRuns; run++)
         {
             string destination = _temp.Combine($"out{run}");
             var error = Record.Exception(() => Archives.Expand(archive, destination));
-            Assert.True(error is BackupException { ErrorId: ArchiveErrorIds.ArchiveCorrupt or ArchiveErrorIds.ArchiveTruncated }, $"run {run}: Expand-TarArchive ended with {error?.GetType().Name ?? "success"}");
+            Assert.True(error is BackupException { ErrorId: nameof(Errors.ArchiveCorrupt) or nameof(Errors.ArchiveTruncated) }, $"run {run}: Expand-TarArchive ended with {error?.GetType().Name ?? "success"}");
             Directory.Delete(destination, recursive: true);
         }
     }

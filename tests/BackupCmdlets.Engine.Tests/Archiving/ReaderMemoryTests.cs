@@ -59,7 +59,7 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
         var test = Archives.Test(archive);
 
         Assert.False(test.IsValid);
-        Assert.Equal(ArchiveErrorIds.ArchiveCorrupt, Assert.Single(test.Problems).ErrorId);
+        Assert.Equal(Errors.ArchiveCorrupt.Id, Assert.Single(test.Problems).ErrorId);
     }
 
     [Theory]

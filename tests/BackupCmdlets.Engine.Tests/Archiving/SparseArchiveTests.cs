@@ -82,7 +82,7 @@ public sealed class SparseArchiveTests : IDisposable
         var result = Archives.Expand(archive, _temp.Combine("ours"));
 
         var problem = Assert.Single(result.Problems);
-        Assert.Equal(ArchiveErrorIds.SparseMapInvalid, problem.ErrorId);
+        Assert.Equal(Errors.SparseMapInvalid.Id, problem.ErrorId);
         Assert.Equal("tree/sparse.bin", problem.Path);
         Assert.False(File.Exists(_temp.Combine("ours", "tree", "sparse.bin")));
         Assert.Equal("after", File.ReadAllText(_temp.Combine("ours", "tree", "zz-after.txt")));

@@ -61,15 +61,32 @@ public sealed class ArchiveCliTests : IDisposable
         var unknown = CliProcess.Run("No-SuchCommand");
 
         Assert.Equal(1, invalid.ExitCode);
-        Assert.Contains(ArchiveErrorIds.NotAnArchive, invalid.StandardError);
+        Assert.Contains(Errors.NotAnArchive.Id, invalid.StandardError);
         Assert.Equal(1, quiet.ExitCode);
         Assert.Equal("False", quiet.StandardOutput.Trim());
         Assert.Equal(1, missing.ExitCode);
-        Assert.Contains($"error {ArchiveErrorIds.PathNotFound}", missing.StandardError);
+        Assert.Contains($"error {Errors.PathNotFound.Id}", missing.StandardError);
         Assert.Equal(2, badUsage.ExitCode);
         Assert.Equal(2, badEnum.ExitCode);
         Assert.Equal(2, unknown.ExitCode);
         Assert.False(File.Exists(_temp.Combine("x.tar")));
+    }
+
+    [Fact]
+    public void MessagesNameTheOptionsAsTheCliSpellsThem()
+    {
+        string source = SampleTree.Create(_temp.Combine("tree"));
+        string archive = _temp.Combine("out.tar");
+        var retention = CliProcess.Run("Remove-BackupSet", "--path", _temp.Path);
+        Assert.Equal(0, CliProcess.Run("New-TarArchive", "--path", source, "--destination-path", archive).ExitCode);
+
+        var again = CliProcess.Run("New-TarArchive", "--path", source, "--destination-path", archive);
+
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains($"error {Errors.ArchiveExists.Id}", again.StandardError);
+        Assert.Contains("use --force to replace it", again.StandardError);
+        Assert.Contains("Give --keep-last, --older-than or both", retention.StandardError);
+        Assert.DoesNotContain(" -Force", again.StandardError + retention.StandardError);
     }
 
     [Fact]

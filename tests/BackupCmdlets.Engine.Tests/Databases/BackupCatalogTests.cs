@@ -104,7 +104,7 @@ public sealed class BackupCatalogTests : IDisposable
 
         Assert.Equal([sets[1].SetId, sets[0].SetId], removed.Select(s => s.SetId));
         Assert.All(others, other => Assert.True(File.Exists(Path.Combine(_repository, other, "keep.me")), other));
-        Assert.Equal(DatabaseErrorIds.NotABackupSet, Assert.Throws<BackupException>(() => BackupRetention.RemoveSet(Path.Combine(_repository, "scripts"))).ErrorId);
+        Assert.Equal(Errors.NotABackupSet.Id, Assert.Throws<BackupException>(() => BackupRetention.RemoveSet(Path.Combine(_repository, "scripts"))).ErrorId);
         Assert.True(File.Exists(Path.Combine(_repository, "scripts", "keep.me")));
     }
 
@@ -115,7 +115,7 @@ public sealed class BackupCatalogTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => BackupRetention.Plan(new RemoveBackupSetRequest(set.Path) { KeepLast = 1 }));
 
-        Assert.Equal(DatabaseErrorIds.RepositoryIsBackupSet, error.ErrorId);
+        Assert.Equal(Errors.RepositoryIsBackupSet.Id, error.ErrorId);
         Assert.True(ManifestStore.Exists(set.Path));
     }
 
@@ -151,7 +151,7 @@ public sealed class BackupCatalogTests : IDisposable
         }
 
         Assert.NotNull(runningPath);
-        Assert.Equal(DatabaseErrorIds.BackupSetInProgress, Assert.Throws<BackupException>(() => BackupRetention.RemoveSet(runningPath)).ErrorId);
+        Assert.Equal(Errors.BackupSetInProgress.Id, Assert.Throws<BackupException>(() => BackupRetention.RemoveSet(runningPath)).ErrorId);
         using (var rollback = holder.CreateCommand())
         {
             rollback.CommandText = "ROLLBACK";
@@ -195,7 +195,7 @@ public sealed class BackupCatalogTests : IDisposable
 
         var all = BackupRepository.List(new GetBackupSetRequest(_repository));
         var unreadable = Assert.Single(all, s => s.Status == BackupSetStatus.Unreadable);
-        Assert.Equal(DatabaseErrorIds.ManifestUnreadable, Assert.Single(unreadable.Problems).ErrorId);
+        Assert.Equal(Errors.BackupSetManifestUnreadable.Id, Assert.Single(unreadable.Problems).ErrorId);
         Assert.Contains(all, s => s.SetId == good.SetId && s.Status == BackupSetStatus.Complete);
 
         var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { OlderThan = TimeSpan.Zero, Now = DateTimeOffset.UtcNow.AddDays(1), IncludeIncomplete = true });
@@ -237,15 +237,15 @@ public sealed class BackupCatalogTests : IDisposable
     public void A_retention_without_a_rule_is_refused()
     {
         var error = Assert.Throws<BackupException>(() => BackupRetention.Remove(new RemoveBackupSetRequest(_repository)));
-        Assert.Equal(DatabaseErrorIds.InvalidRetention, error.ErrorId);
-        Assert.Equal(DatabaseErrorIds.InvalidRetention, Assert.Throws<BackupException>(() => BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 0 })).ErrorId);
+        Assert.Equal(Errors.InvalidRetentionPolicy.Id, error.ErrorId);
+        Assert.Equal(Errors.InvalidRetentionPolicy.Id, Assert.Throws<BackupException>(() => BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 0 })).ErrorId);
     }
 
     [Fact]
     public void A_missing_repository_is_a_clear_error()
     {
         var error = Assert.Throws<BackupException>(() => BackupRepository.List(new GetBackupSetRequest(_temp.Combine("absent"))));
-        Assert.Equal(DatabaseErrorIds.RepositoryNotFound, error.ErrorId);
+        Assert.Equal(Errors.BackupRepositoryNotFound.Id, error.ErrorId);
     }
 
     private Task<BackupSet> Hot(string? database = null) => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Sqlite, $"Data Source={database ?? _database}", _repository), null, CancellationToken.None);

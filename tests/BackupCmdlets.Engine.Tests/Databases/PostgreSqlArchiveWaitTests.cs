@@ -25,7 +25,7 @@ public sealed class PostgreSqlArchiveWaitTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.WalArchivingFailed, error.ErrorId);
+        Assert.Equal(Errors.WalArchivingFailed.Id, error.ErrorId);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the backup failed after {clock.Elapsed}, not at once");
         Assert.Contains(cluster.ArchiveDirectory, error.Message);
         Assert.Matches("[0-9A-F]{24}", error.Message);
@@ -47,7 +47,7 @@ public sealed class PostgreSqlArchiveWaitTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.WalSegmentNotInArchive, error.ErrorId);
+        Assert.Equal(Errors.WalSegmentNotInArchive.Id, error.ErrorId);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the backup failed after {clock.Elapsed}, not after the 3 s asked for");
         Assert.Contains($"'{elsewhere}'", error.Message);
         Assert.Contains("-WalArchivePath", error.Message);

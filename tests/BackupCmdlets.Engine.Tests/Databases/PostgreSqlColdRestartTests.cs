@@ -63,7 +63,7 @@ public sealed partial class PostgreSqlColdRestartTests
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.RestartNotPossible, error.ErrorId);
+        Assert.Equal(Errors.DatabaseRestartNotPossible.Id, error.ErrorId);
         Assert.Contains(cluster.ConfigDirectory, error.Message);
         Assert.Contains("postgresql.conf", error.Message);
         Assert.Equal(pid, cluster.PostmasterPid);

@@ -41,7 +41,7 @@ public sealed class PostgreSqlFailureTests
         Assert.Equal(BackupSetStatus.Failed, set.Status);
         Assert.Equal(1, set.CorruptBlocks);
         var problem = Assert.Single(set.Problems);
-        Assert.Equal(DatabaseErrorIds.CorruptBlock, problem.ErrorId);
+        Assert.Equal(Errors.CorruptBlock.Id, problem.ErrorId);
         Assert.Equal("data/" + relative, problem.Path);
         Assert.Contains("block 3", problem.Message);
         var finding = Assert.Single(ManifestStore.Read(set.Path).BlockChecks.Findings);
@@ -50,9 +50,9 @@ public sealed class PostgreSqlFailureTests
         var listed = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
         Assert.Equal(BackupSetStatus.Failed, listed.Status);
         var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
-        Assert.Contains(test.Problems, p => p.ErrorId == DatabaseErrorIds.BackupSetMarkedFailed);
+        Assert.Contains(test.Problems, p => p.ErrorId == Errors.BackupSetMarkedFailed.Id);
         var restore = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, temp.Combine("restored")), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.BackupSetMarkedFailed, restore.ErrorId);
+        Assert.Equal(Errors.BackupSetMarkedFailed.Id, restore.ErrorId);
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class PostgreSqlFailureTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.WalArchivingOff, error.ErrorId);
+        Assert.Equal(Errors.WalArchivingOff.Id, error.ErrorId);
         Assert.Contains("archive_mode", error.Message);
         Assert.DoesNotContain(HotBackupScenario.Secret, error.Message);
         await using (var other = cluster.Open())
@@ -86,7 +86,7 @@ public sealed class PostgreSqlFailureTests
         using var cluster = PostgresCluster.Create(temp.Path, archiving: false, walLevel: "minimal");
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, temp.Combine("repository")), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.WalLevelMinimal, error.ErrorId);
+        Assert.Equal(Errors.WalLevelMinimal.Id, error.ErrorId);
         Assert.False(Directory.Exists(temp.Combine("repository")));
     }
 
@@ -117,9 +117,9 @@ public sealed class PostgreSqlFailureTests
         Assert.False(File.Exists(Path.Combine(set.Path, "manifest.json")));
         var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
         Assert.False(test.Passed);
-        Assert.Equal(DatabaseErrorIds.BackupSetIncomplete, Assert.Single(test.Problems).ErrorId);
+        Assert.Equal(Errors.BackupSetIncomplete.Id, Assert.Single(test.Problems).ErrorId);
         var restore = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, temp.Combine("restored")), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.BackupSetIncomplete, restore.ErrorId);
+        Assert.Equal(Errors.BackupSetIncomplete.Id, restore.ErrorId);
     }
 
     [Fact]
@@ -136,7 +136,7 @@ public sealed class PostgreSqlFailureTests
             var error = await Assert.ThrowsAsync<BackupException>(() =>
                 DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, full), null, CancellationToken.None));
 
-            Assert.Equal(DatabaseErrorIds.CopyFailed, error.ErrorId);
+            Assert.Equal(Errors.BackupCopyFailed.Id, error.ErrorId);
             Assert.Matches("(?i)space|full", error.Message);
             Assert.True(cluster.IsRunning);
             Assert.Equal(1, cluster.Scalar<int>("SELECT 1"));
@@ -159,7 +159,7 @@ public sealed class PostgreSqlFailureTests
         int pidBefore = int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First());
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartColdAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, file), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.DestinationNotWritable, error.ErrorId);
+        Assert.Equal(Errors.BackupDestinationNotWritable.Id, error.ErrorId);
         Assert.Equal(pidBefore, int.Parse(File.ReadLines(Path.Combine(cluster.DataDirectory, "postmaster.pid")).First()));
     }
 
@@ -204,7 +204,7 @@ public sealed class PostgreSqlFailureTests
 
         var wrong = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(
             new StartBackupRequest(DatabaseEngine.PostgreSql, noPassword, repository) { Credential = new System.Net.NetworkCredential("postgres", "wrong-" + password) }, null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.ConnectionFailed, wrong.ErrorId);
+        Assert.Equal(Errors.DatabaseConnectionFailed.Id, wrong.ErrorId);
         Assert.DoesNotContain(password, wrong.ToString());
 
         var set = await DatabaseBackup.StartHotAsync(
@@ -223,10 +223,10 @@ public sealed class PostgreSqlFailureTests
         cluster.Execute("SELECT pg_reload_conf()");
         string repository = temp.Combine("repository");
         var unreadable = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, unreadable.ErrorId);
+        Assert.Equal(Errors.WalArchiveNotFound.Id, unreadable.ErrorId);
         Assert.Contains("-WalArchivePath", unreadable.Message);
         var absent = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { WalArchivePath = temp.Combine("absent") }, null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.WalArchiveNotFound, absent.ErrorId);
+        Assert.Equal(Errors.WalArchiveNotFound.Id, absent.ErrorId);
         Assert.False(Directory.Exists(repository));
     }
 
@@ -250,7 +250,7 @@ public sealed class PostgreSqlFailureTests
             DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { ThrottleLimit = 1 }, progress, CancellationToken.None));
 
         Assert.True(terminated);
-        Assert.Equal(DatabaseErrorIds.EndBackupFailed, error.ErrorId);
+        Assert.Equal(Errors.EndBackupFailed.Id, error.ErrorId);
         Assert.Equal("cluster", error.Path);
         var set = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
         Assert.Equal(BackupSetStatus.Incomplete, set.Status);

@@ -100,10 +100,10 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         Assert.False(failed.Passed);
         var problem = Assert.Single(failed.Problems);
         Assert.Equal(victim.Path, problem.Path);
-        Assert.Equal(DatabaseErrorIds.FileChanged, problem.ErrorId);
+        Assert.Equal(Errors.BackupSetFileChanged.Id, problem.ErrorId);
 
         var restore = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(setCopy, copy.Combine("never")), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.VerificationFailed, restore.ErrorId);
+        Assert.Equal(Errors.BackupSetVerificationFailed.Id, restore.ErrorId);
         Assert.False(Directory.Exists(copy.Combine("never")));
     }
 
@@ -118,7 +118,7 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         var result = await BackupSetVerifier.TestAsync(setCopy, null, null, CancellationToken.None);
         Assert.False(result.Passed);
         Assert.False(result.RedoComplete);
-        Assert.Contains(result.Problems, p => p.ErrorId == DatabaseErrorIds.WalRangeIncomplete && p.Path == first);
+        Assert.Contains(result.Problems, p => p.ErrorId == Errors.WalRangeIncomplete.Id && p.Path == first);
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
         File.WriteAllText(target.Combine("keep.txt"), "precious");
         var mapping = new Dictionary<string, string> { ["ts1"] = target.Combine("ts1") };
         var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Path) { TablespaceMapping = mapping }, null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.DestinationNotEmpty, error.ErrorId);
+        Assert.Equal(Errors.RestoreDestinationNotEmpty.Id, error.ErrorId);
         Assert.Equal("precious", File.ReadAllText(target.Combine("keep.txt")));
         Assert.Single(Directory.EnumerateFileSystemEntries(target.Path));
     }
@@ -153,7 +153,7 @@ public sealed class PostgreSqlHotBackupTests(HotBackupScenario scenario) : IClas
     {
         using var target = new TempDirectory("bkc-pg-badtarget-");
         var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, target.Combine("data")) { RecoveryTargetLsn = "not-an-lsn" }, null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.InvalidRecoveryTarget, error.ErrorId);
+        Assert.Equal(Errors.InvalidRecoveryTarget.Id, error.ErrorId);
         Assert.False(Directory.Exists(target.Combine("data")));
     }
 }

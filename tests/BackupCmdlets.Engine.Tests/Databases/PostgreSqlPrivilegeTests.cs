@@ -25,7 +25,7 @@ public sealed partial class PostgreSqlPrivilegeTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.PrivilegeMissing, error.ErrorId);
+        Assert.Equal(Errors.BackupPrivilegeMissing.Id, error.ErrorId);
         Assert.Equal(
             [$"GRANT EXECUTE ON FUNCTION pg_catalog.pg_stat_get_archiver() TO {Role};", $"GRANT EXECUTE ON FUNCTION pg_catalog.pg_switch_wal() TO {Role};"],
             Grants(error.Message).Order(StringComparer.Ordinal));
@@ -56,7 +56,7 @@ public sealed partial class PostgreSqlPrivilegeTests
 
         foreach (var error in new[] { hot, cold })
         {
-            Assert.Equal(DatabaseErrorIds.PrivilegeMissing, error.ErrorId);
+            Assert.Equal(Errors.BackupPrivilegeMissing.Id, error.ErrorId);
             Assert.Equal([$"GRANT pg_read_all_settings TO {Role};"], Grants(error.Message));
             Assert.Contains("data_directory", error.Message);
         }

@@ -33,10 +33,10 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     }
 
     [Theory]
-    [InlineData("lsn-past-the-archive", DatabaseErrorIds.RecoveryTargetNotReachable)]
-    [InlineData("time-past-the-archive", DatabaseErrorIds.RecoveryTargetNotReachable)]
-    [InlineData("lsn-before-consistency", DatabaseErrorIds.RecoveryTargetBeforeConsistency)]
-    [InlineData("time-before-consistency", DatabaseErrorIds.RecoveryTargetBeforeConsistency)]
+    [InlineData("lsn-past-the-archive", nameof(Errors.RecoveryTargetNotReachable))]
+    [InlineData("time-past-the-archive", nameof(Errors.RecoveryTargetNotReachable))]
+    [InlineData("lsn-before-consistency", nameof(Errors.RecoveryTargetBeforeConsistency))]
+    [InlineData("time-before-consistency", nameof(Errors.RecoveryTargetBeforeConsistency))]
     public async Task A_target_the_WAL_cannot_reach_is_refused_before_anything_is_written(string target, string errorId)
     {
         var manifest = ManifestStore.Read(scenario.Set.Path);
@@ -63,7 +63,7 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
 
         var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(request, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.RestoreServerRunning, error.ErrorId);
+        Assert.Equal(Errors.RestoreServerRunning.Id, error.ErrorId);
         Assert.Equal(before, scenario.Source.Scalar<long>("SELECT count(*) FROM after_backup"));
         Assert.True(File.Exists(Path.Combine(scenario.Source.DataDirectory, "PG_VERSION")));
     }
@@ -78,8 +78,8 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
         var refused = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(unmapped, null, CancellationToken.None));
         var inUse = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(mappedIntoLive, null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.TablespaceMappingRequired, refused.ErrorId);
-        Assert.Equal(DatabaseErrorIds.RestoreTargetInUse, inUse.ErrorId);
+        Assert.Equal(Errors.TablespaceMappingRequired.Id, refused.ErrorId);
+        Assert.Equal(Errors.RestoreTargetInUse.Id, inUse.ErrorId);
         Assert.Equal(before, string.Join('\n', Directory.EnumerateFiles(scenario.TablespaceFolder, "*", SearchOption.AllDirectories).Order()));
         Assert.False(Directory.Exists(unmapped.DestinationPath));
         Assert.False(Directory.Exists(mappedIntoLive.DestinationPath));

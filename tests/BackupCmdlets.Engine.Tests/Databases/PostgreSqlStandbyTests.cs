@@ -22,7 +22,7 @@ public sealed class PostgreSqlStandbyTests
             null,
             CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.StandbyNotSupported, error.ErrorId);
+        Assert.Equal(Errors.StandbyBackupNotSupported.Id, error.ErrorId);
         Assert.Contains("primary", error.Message);
         Assert.False(Directory.Exists(repository));
         Assert.True(standby.Scalar<bool>("SELECT pg_is_in_recovery()"));

@@ -30,7 +30,7 @@ public sealed partial class PostgreSqlWalSegmentTests
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.WalSegmentInvalid, error.ErrorId);
+        Assert.Equal(Errors.WalSegmentInvalid.Id, error.ErrorId);
         string segment = SegmentName().Match(error.Message).Value;
         Assert.Equal(Path.Combine(cluster.ArchiveDirectory, segment), error.Path);
         Assert.Equal(FourMegabytes, new FileInfo(error.Path!).Length);
@@ -77,14 +77,14 @@ public sealed partial class PostgreSqlWalSegmentTests
             Assert.False(test.Passed, $"{what}: the set passed");
             Assert.False(test.RedoComplete);
             var problem = Assert.Single(test.Problems);
-            Assert.Equal(DatabaseErrorIds.WalSegmentInvalid, problem.ErrorId);
+            Assert.Equal(Errors.WalSegmentInvalid.Id, problem.ErrorId);
             Assert.Equal(inSet, problem.Path);
             Assert.Contains(named, problem.Message);
         }
 
         string destination = temp.Combine("restored");
         var restore = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, destination), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.VerificationFailed, restore.ErrorId);
+        Assert.Equal(Errors.BackupSetVerificationFailed.Id, restore.ErrorId);
         Assert.Contains(inSet, restore.Message);
         Assert.False(Directory.Exists(destination));
 

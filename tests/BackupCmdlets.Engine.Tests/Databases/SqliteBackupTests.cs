@@ -110,7 +110,7 @@ public sealed class SqliteBackupTests
         SqliteRowWriter.CreateDatabase(other, "DELETE", 3);
 
         var error = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, other), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.DestinationNotEmpty, error.ErrorId);
+        Assert.Equal(Errors.RestoreDestinationNotEmpty.Id, error.ErrorId);
         Assert.Equal(3, SqliteRowWriter.Count(other, "SELECT count(*) FROM seed"));
 
         await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, other) { Force = true }, null, CancellationToken.None);
@@ -123,7 +123,7 @@ public sealed class SqliteBackupTests
         using var temp = new TempDirectory("bkc-sqlite-missing-");
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Sqlite, $"Data Source={temp.Combine("absent.db")}", temp.Combine("repository")), null, CancellationToken.None));
-        Assert.Equal(DatabaseErrorIds.SqliteDatabaseNotFound, error.ErrorId);
+        Assert.Equal(Errors.SqliteDatabaseNotFound.Id, error.ErrorId);
         Assert.False(File.Exists(temp.Combine("absent.db")));
         Assert.False(Directory.Exists(temp.Combine("repository")));
     }
@@ -133,7 +133,7 @@ public sealed class SqliteBackupTests
     {
         var error = await Assert.ThrowsAsync<BackupException>(() =>
             DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Oracle, "Data Source=orcl", "/nonexistent") { OracleDriverPath = "/nonexistent/odp" }, null, CancellationToken.None));
-        Assert.Equal(Engine.Databases.Oracle.OracleErrorIds.DriverNotFound, error.ErrorId);
+        Assert.Equal(Errors.OracleDriverNotFound.Id, error.ErrorId);
     }
 
     private static string IntegrityCheck(string path)

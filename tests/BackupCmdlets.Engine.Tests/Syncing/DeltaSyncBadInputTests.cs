@@ -31,7 +31,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
     {
         var error = Assert.Throws<BackupException>(() => Sync(_temp.Combine("no-such-folder"), Destination));
 
-        Assert.Equal(SyncErrorIds.SourceNotFound, error.ErrorId);
+        Assert.Equal(Errors.SyncSourceNotFound.Id, error.ErrorId);
         Assert.Equal(ErrorKind.ObjectNotFound, error.Kind);
         Assert.False(Directory.Exists(Destination));
     }
@@ -44,7 +44,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Sync(file, Destination, r => r with { Delete = true }));
 
-        Assert.Equal(SyncErrorIds.SourceNotDirectory, error.ErrorId);
+        Assert.Equal(Errors.SyncSourceNotDirectory.Id, error.ErrorId);
         Assert.Equal("kept", File.ReadAllText(_temp.Combine("dst/kept.txt")));
     }
 
@@ -56,7 +56,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Sync(Source, file));
 
-        Assert.Equal(SyncErrorIds.DestinationNotDirectory, error.ErrorId);
+        Assert.Equal(Errors.SyncDestinationNotDirectory.Id, error.ErrorId);
         Assert.Equal("I am a file", File.ReadAllText(file));
     }
 
@@ -70,7 +70,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
         var same = Assert.Throws<BackupException>(() => Sync(Source, Source));
         var viaLink = Assert.Throws<BackupException>(() => Sync(Source, _temp.Combine("alias/mirror")));
 
-        Assert.All(new[] { inside, same, viaLink }, e => Assert.Equal(SyncErrorIds.DestinationInsideSource, e.ErrorId));
+        Assert.All(new[] { inside, same, viaLink }, e => Assert.Equal(Errors.SyncDestinationInsideSource.Id, e.ErrorId));
         Assert.False(Directory.Exists(_temp.Combine("src/mirror")));
     }
 
@@ -81,7 +81,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Sync(_temp.Combine("dst/live"), Destination, r => r with { Delete = true }));
 
-        Assert.Equal(SyncErrorIds.SourceInsideDestination, error.ErrorId);
+        Assert.Equal(Errors.SyncSourceInsideDestination.Id, error.ErrorId);
         Assert.Equal("a", File.ReadAllText(_temp.Combine("dst/live/a.txt")));
     }
 
@@ -92,7 +92,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Sync(Source, Destination, r => r with { Exclude = ["[abc"] }));
 
-        Assert.Equal(SyncErrorIds.InvalidPattern, error.ErrorId);
+        Assert.Equal(Errors.SyncInvalidPattern.Id, error.ErrorId);
         Assert.False(Directory.Exists(Destination));
     }
 
@@ -120,8 +120,8 @@ public sealed class DeltaSyncBadInputTests : IDisposable
         var result = Sync(Source, destination);
 
         Assert.False(result.Complete);
-        Assert.True(result.Problems.Any(p => p.ErrorId == SyncErrorIds.DestinationFull && p.Path.EndsWith("data.bin")), string.Join("\n", result.Problems));
-        Assert.Contains(result.Problems, p => p.ErrorId == SyncErrorIds.DestinationFull && p.Path.EndsWith("huge.bin"));
+        Assert.True(result.Problems.Any(p => p.ErrorId == Errors.SyncDestinationFull.Id && p.Path.EndsWith("data.bin")), string.Join("\n", result.Problems));
+        Assert.Contains(result.Problems, p => p.ErrorId == Errors.SyncDestinationFull.Id && p.Path.EndsWith("huge.bin"));
         var after = Snapshot(destination);
         Assert.Equal(good["data.bin"], after["data.bin"]);
         Assert.Equal(good["small.txt"], after["small.txt"]);
@@ -168,7 +168,7 @@ public sealed class DeltaSyncBadInputTests : IDisposable
         File.CreateSymbolicLink(_temp.Combine("root-a"), _temp.Combine("root-b"));
         File.CreateSymbolicLink(_temp.Combine("root-b"), _temp.Combine("root-a"));
         var error = Assert.Throws<BackupException>(() => Sync(_temp.Combine("root-a"), _temp.Combine("other")));
-        Assert.Equal(SyncErrorIds.SourceSymlinkLoop, error.ErrorId);
+        Assert.Equal(Errors.SyncSourceSymlinkLoop.Id, error.ErrorId);
     }
 
     [Fact]

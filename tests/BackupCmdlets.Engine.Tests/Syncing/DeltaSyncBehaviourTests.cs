@@ -170,7 +170,7 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
 
         var error = Assert.Throws<BackupException>(() => Sync(Source, Destination, r => r with { Delete = true, MaxDelete = 4 }));
 
-        Assert.Equal(SyncErrorIds.MaxDeleteExceeded, error.ErrorId);
+        Assert.Equal(Errors.SyncMaxDeleteExceeded.Id, error.ErrorId);
         Assert.Contains("5", error.Message);
         Assert.Equal(before, Snapshot(Destination));
         Assert.Equal(5, Sync(Source, Destination, r => r with { Delete = true, MaxDelete = 5 }).Deleted);
@@ -393,7 +393,7 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
         Assert.True(deleted);
         Assert.False(result.Complete);
         Assert.Equal(5, result.Errors);
-        Assert.All(result.Problems, p => Assert.Equal(SyncErrorIds.SourceVanished, p.ErrorId));
+        Assert.All(result.Problems, p => Assert.Equal(Errors.SyncSourceVanished.Id, p.ErrorId));
         Assert.Equal("here", File.ReadAllText(_temp.Combine("dst/sub/stays.txt")));
         Assert.Empty(Directory.GetFiles(Destination, "*" + TemporaryName.Suffix, SearchOption.AllDirectories));
     }

@@ -54,7 +54,7 @@ public sealed class DeltaSyncCliTests : IDisposable
         var usage = CliProcess.Run("Invoke-DeltaSync", "--path", Source);
 
         Assert.Equal(1, missing.ExitCode);
-        Assert.Contains(SyncErrorIds.SourceNotFound, missing.StandardError);
+        Assert.Contains(Errors.SyncSourceNotFound.Id, missing.StandardError);
         Assert.Equal(2, usage.ExitCode);
     }
 
@@ -74,7 +74,7 @@ public sealed class DeltaSyncCliTests : IDisposable
         var run = ExternalTool.Run("runuser", ["-u", "nobody", "--", .. CliProcess.Launcher, "Invoke-DeltaSync", "--path", Source, "--destination-path", Destination]);
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains(SyncErrorIds.SourceUnreadable, run.StandardError);
+        Assert.Contains(Errors.SyncSourceUnreadable.Id, run.StandardError);
         Assert.Contains("Complete        : False", run.StandardOutput);
         Assert.Equal("r", File.ReadAllText(_temp.Combine("dst/readable.txt")));
         Assert.False(File.Exists(_temp.Combine("dst/secret.txt")));

@@ -38,12 +38,12 @@ internal sealed class Bzip2DecompressingStream : ReadOnlyStream
             }
             catch (EndOfStreamException)
             {
-                throw new BackupException(ArchiveErrorIds.ArchiveTruncated, ErrorKind.InvalidData, $"The archive is truncated: the compressed data ends at offset {_input.BytesRead} in the middle of a bzip2 stream.");
+                throw new BackupException(Errors.ArchiveTruncated, $"The archive is truncated: the compressed data ends at offset {_input.BytesRead} in the middle of a bzip2 stream.", offset: _input.BytesRead);
             }
             catch (Exception ex) when (ex is BZip2Exception or IndexOutOfRangeException or ArgumentException or InvalidOperationException)
             {
                 // SharpZipLib reports some corrupt streams as index errors rather than BZip2Exception.
-                throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 data near compressed offset {streamStart}: {ex.Message}");
+                throw new BackupException(Errors.ArchiveCorrupt, $"Corrupt bzip2 data near compressed offset {streamStart}: {ex.Message}", inner: ex, offset: streamStart);
             }
 
             _current.Dispose();
@@ -94,14 +94,14 @@ internal sealed class Bzip2DecompressingStream : ReadOnlyStream
         }
         catch (Exception ex) when (ex is BZip2Exception or EndOfStreamException or IndexOutOfRangeException)
         {
-            throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 stream header at compressed offset {offset}: {ex.Message}.");
+            throw new BackupException(Errors.ArchiveCorrupt, $"Corrupt bzip2 stream header at compressed offset {offset}: {ex.Message}.", inner: ex, offset: offset);
         }
 
         return true;
     }
 
     private static BackupException Garbage(long offset) =>
-        new(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt bzip2 data at compressed offset {offset}: data after the end of a bzip2 stream.");
+        new(Errors.ArchiveCorrupt, $"Corrupt bzip2 data at compressed offset {offset}: data after the end of a bzip2 stream.", offset: offset);
 
     /// <summary>Counts what the decoder takes, and lets one peeked byte be put back.</summary>
     private sealed class CountingStream(Stream inner) : ReadOnlyStream

@@ -77,10 +77,10 @@ internal static class GzipMemberParser
     }
 
     public static BackupException Corrupt(long offset, string what) =>
-        new(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"Corrupt gzip data at compressed offset {offset}: {what}.");
+        new(Errors.ArchiveCorrupt, $"Corrupt gzip data at compressed offset {offset}: {what}.", offset: offset);
 
     public static BackupException Truncated(long offset) =>
-        new(ArchiveErrorIds.ArchiveTruncated, ErrorKind.InvalidData, $"The archive is truncated: the compressed data ends at offset {offset} in the middle of a gzip member.");
+        new(Errors.ArchiveTruncated, $"The archive is truncated: the compressed data ends at offset {offset} in the middle of a gzip member.", offset: offset);
 
     private static void Require(InputBuffer source, int count)
     {

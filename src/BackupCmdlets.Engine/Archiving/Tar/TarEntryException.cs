@@ -4,12 +4,10 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 /// One entry the reader could not decode (a damaged sparse map): its data is skipped, so reading goes
 /// on with the next entry, and the caller reports this one as a problem.
 /// </summary>
-internal sealed class TarEntryException(string errorId, string entryName, long offset, string message)
-    : BackupException(errorId, ErrorKind.InvalidData, message, entryName)
+internal sealed class TarEntryException(ErrorDefinition error, string entryName, long offset, string message)
+    : BackupException(error, message, entryName, offset: offset)
 {
     public string EntryName { get; } = entryName;
 
-    public long Offset { get; } = offset;
-
-    public ItemProblem ToProblem() => new(EntryName, ErrorId, Kind, Message, Offset);
+    public ItemProblem ToProblem() => new(EntryName, Error, Message, Offset);
 }

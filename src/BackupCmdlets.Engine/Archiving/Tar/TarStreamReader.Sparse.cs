@@ -30,7 +30,7 @@ internal sealed partial class TarStreamReader
     {
         long stored = header.Size;
         TarEntryException Invalid(string why) =>
-            new(ArchiveErrorIds.SparseMapInvalid, header.Name, offset, $"The sparse file '{header.Name}' at offset {offset} is damaged: {why}.");
+            new(Errors.SparseMapInvalid, header.Name, offset, $"The sparse file '{header.Name}' at offset {offset} is damaged: {why}.");
         long RealSize(string key) =>
             long.TryParse(records.GetValueOrDefault(key), NumberStyles.None, CultureInfo.InvariantCulture, out long size) ? size : throw Invalid($"its {key} record is missing or not a number");
 

@@ -49,7 +49,7 @@ internal sealed partial class TarStreamReader
                 long second = Position;
                 if (ReadBlock(allowEnd: true) && _block.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
                 {
-                    throw new BackupException(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"A lone zero block at offset {offset} is followed by data at offset {second}.");
+                    throw new BackupException(Errors.ArchiveCorrupt, $"A lone zero block at offset {offset} is followed by data at offset {second}.", offset: offset);
                 }
 
                 return null;
@@ -288,7 +288,7 @@ internal sealed partial class TarStreamReader
         : time;
 
     private static BackupException Corrupt(string what, string entry, long offset, string why) =>
-        new(ArchiveErrorIds.ArchiveCorrupt, ErrorKind.InvalidData, $"The {what} of '{entry}' at offset {offset} is corrupt: {why}.");
+        new(Errors.ArchiveCorrupt, $"The {what} of '{entry}' at offset {offset} is corrupt: {why}.", offset: offset);
 
     private void CheckChecksum(long offset)
     {
@@ -297,9 +297,8 @@ internal sealed partial class TarStreamReader
         if (stored != unsignedSum && stored != signedSum)
         {
             throw new BackupException(
-                ArchiveErrorIds.HeaderChecksumMismatch,
-                ErrorKind.InvalidData,
-                $"The tar header at offset {offset} is corrupt: its checksum is {(stored is null ? "unreadable" : stored.Value.ToString(CultureInfo.InvariantCulture))}, the block sums to {unsignedSum}.");
+                Errors.HeaderChecksumMismatch,
+                $"The tar header at offset {offset} is corrupt: its checksum is {(stored is null ? "unreadable" : stored.Value.ToString(CultureInfo.InvariantCulture))}, the block sums to {unsignedSum}.", offset: offset);
         }
     }
 
@@ -360,5 +359,5 @@ internal sealed partial class TarStreamReader
     }
 
     private static BackupException Truncated(long offset, string where) =>
-        new(ArchiveErrorIds.ArchiveTruncated, ErrorKind.InvalidData, $"The archive is truncated: the tar data ends at offset {offset}, {where}.");
+        new(Errors.ArchiveTruncated, $"The archive is truncated: the tar data ends at offset {offset}, {where}.", offset: offset);
 }

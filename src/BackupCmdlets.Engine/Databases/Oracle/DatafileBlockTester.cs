@@ -20,7 +20,7 @@ public static class DatafileBlockTester
         string path = System.IO.Path.GetFullPath(request.Path);
         if (!File.Exists(path))
         {
-            throw new BackupException(OracleErrorIds.DatafileNotFound, ErrorKind.ObjectNotFound, $"There is no datafile at '{path}'.", path);
+            throw new BackupException(Errors.OracleDatafileNotFound, $"There is no datafile at '{path}'.", path);
         }
 
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.SequentialScan);
@@ -83,7 +83,7 @@ public static class DatafileBlockTester
 
         var problems = findings
             .Where(f => f.Verdict == BlockCheck.Corrupt)
-            .Select(f => new ItemProblem(path, DatabaseErrorIds.CorruptBlock, ErrorKind.InvalidData, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * blockSize))
+            .Select(f => new ItemProblem(path, Errors.CorruptBlock, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * blockSize))
             .ToList();
         return new DatafileBlockResult(path, blockSize, startScn, blocks, checkedBlocks, empty, fractured, corrupt, clock.Elapsed, findings) { Problems = problems };
     }

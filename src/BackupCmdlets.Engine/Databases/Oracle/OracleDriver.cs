@@ -27,8 +27,7 @@ public static class OracleDriver
         if (IsNativeBuild)
         {
             throw new BackupException(
-                OracleErrorIds.DriverNeedsRuntime,
-                ErrorKind.NotEnabled,
+                Errors.OracleDriverNeedsRuntime,
                 $"This is the native build of the CLI, which cannot load the Oracle driver ({AssemblyFileName} is a .NET assembly loaded at run time). "
                 + "Use the PowerShell module, or the CLI run on the .NET runtime: dotnet run --project src/BackupCmdlets.Cli -- ..., or a build published with -p:PublishAot=false.",
                 driverPath);
@@ -39,10 +38,9 @@ public static class OracleDriver
         if (found is null)
         {
             throw new BackupException(
-                OracleErrorIds.DriverNotFound,
-                ErrorKind.ObjectNotFound,
+                Errors.OracleDriverNotFound,
                 $"The Oracle driver ({AssemblyFileName}, from the Oracle.ManagedDataAccess.Core NuGet package) was not found. "
-                + $"Supply it in one of three ways: pass its path (the file or its folder) with -OracleDriverPath (CLI: --oracle-driver-path); "
+                + $"Supply it in one of three ways: pass its path (the file or its folder) with {ParameterNames.Of(nameof(StartBackupRequest.OracleDriverPath))}; "
                 + $"set the environment variable {EnvironmentVariable} to that path; or copy it beside the module ({ModuleFolder}). "
                 + $"Looked for: {string.Join(", ", candidates)}.",
                 driverPath);
@@ -59,11 +57,11 @@ public static class OracleDriver
                 return factory;
             }
 
-            throw new BackupException(OracleErrorIds.DriverInvalid, ErrorKind.InvalidArgument, $"'{found}' is not ODP.NET: it has no {FactoryTypeName}.Instance. Point -OracleDriverPath at Oracle.ManagedDataAccess.dll from the Oracle.ManagedDataAccess.Core package.", found);
+            throw new BackupException(Errors.OracleDriverInvalid, $"'{found}' is not ODP.NET: it has no {FactoryTypeName}.Instance. Point {ParameterNames.Of(nameof(StartBackupRequest.OracleDriverPath))} at Oracle.ManagedDataAccess.dll from the Oracle.ManagedDataAccess.Core package.", found);
         }
         catch (Exception ex) when (ex is BadImageFormatException or FileLoadException or FileNotFoundException or TypeLoadException or TargetInvocationException)
         {
-            throw new BackupException(OracleErrorIds.DriverInvalid, ErrorKind.InvalidArgument, $"'{found}' could not be loaded as the Oracle driver: {ex.Message}", found, ex);
+            throw new BackupException(Errors.OracleDriverInvalid, $"'{found}' could not be loaded as the Oracle driver: {ex.Message}", found, ex);
         }
     }
 

@@ -72,5 +72,5 @@ internal sealed class OracleInstanceControl(DbProviderFactory factory, string co
     }
 
     private static BackupException Unavailable(string why) =>
-        new(OracleErrorIds.InstanceControlUnavailable, ErrorKind.NotEnabled, $"The Oracle instance cannot be shut down and started from here: {why}.");
+        new(Errors.OracleInstanceControlUnavailable, $"The Oracle instance cannot be shut down and started from here: {why}.");
 }

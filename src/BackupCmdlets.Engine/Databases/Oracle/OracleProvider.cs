@@ -43,7 +43,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
     {
         if (_request.UsesTar)
         {
-            throw new BackupException(OracleErrorIds.FormatNotSupported, ErrorKind.InvalidArgument, "Oracle sets are stored as plain copies of the datafiles: -Format Tar and -Compression are not supported for -Engine Oracle.");
+            throw new BackupException(Errors.OracleTarFormatNotSupported, $"Oracle sets are stored as plain copies of the datafiles: {ParameterNames.Of(nameof(StartBackupRequest.Format))} Tar and {ParameterNames.Of(nameof(StartBackupRequest.Compression))} are not supported for {ParameterNames.Of(nameof(StartBackupRequest.Engine))} Oracle.");
         }
 
         await _session.OpenAsync(cancellationToken);
@@ -71,8 +71,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         if (!string.Equals(_logMode, "ARCHIVELOG", StringComparison.OrdinalIgnoreCase))
         {
             throw new BackupException(
-                OracleErrorIds.NoArchiveLog,
-                ErrorKind.InvalidOperation,
+                Errors.OracleNoArchiveLogMode,
                 $"The database {_databaseName} is in {_logMode} mode: a hot copy could never be made consistent without the archived redo. "
                 + "Enable ARCHIVELOG mode (SHUTDOWN IMMEDIATE; STARTUP MOUNT; ALTER DATABASE ARCHIVELOG; ALTER DATABASE OPEN) or take a cold backup (Start-ColdBackup).");
         }
@@ -87,10 +86,9 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         if (!_request.Force)
         {
             throw new BackupException(
-                OracleErrorIds.BackupModeActive,
-                ErrorKind.ResourceUnavailable,
+                Errors.OracleBackupModeActive,
                 $"Files are already in backup mode (ACTIVE in v$backup), left by another backup or a crash: {named}. "
-                + "End it (ALTER TABLESPACE ... END BACKUP) or pass -Force to end it before this backup starts.");
+                + $"End it (ALTER TABLESPACE ... END BACKUP) or pass {ParameterNames.Of(nameof(StartBackupRequest.Force))} to end it before this backup starts.");
         }
 
         foreach (string tablespace in active.Select(f => f.Tablespace).Distinct(StringComparer.Ordinal))
@@ -100,7 +98,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
 
         if ((await ActiveFilesAsync(cancellationToken)) is { Count: > 0 } left)
         {
-            throw new BackupException(OracleErrorIds.BackupModeActive, ErrorKind.ResourceUnavailable, $"Files are still in backup mode after ending it: {string.Join("; ", left.Select(f => $"file {f.FileNumber} {f.Path}"))}.");
+            throw new BackupException(Errors.OracleBackupModeActive, $"Files are still in backup mode after ending it: {string.Join("; ", left.Select(f => $"file {f.FileNumber} {f.Path}"))}.");
         }
     }
 
@@ -113,7 +111,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         }
         catch (DbException ex)
         {
-            throw new BackupException(DatabaseErrorIds.BackupStartFailed, ErrorKind.InvalidOperation, $"Backup mode could not be begun for {Describe(scope)}: {ex.Message}", scope.Name, ex);
+            throw new BackupException(Errors.BackupStartFailed, $"Backup mode could not be begun for {Describe(scope)}: {ex.Message}", scope.Name, ex);
         }
 
         var status = new Dictionary<long, (string Status, long Scn)>();
@@ -124,14 +122,14 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         catch (Exception ex) when (ex is DbException or InvalidOperationException)
         {
             await EndBackupAsync(new ScopeStart(scope, "0", _resetlogsScn), CancellationToken.None);
-            throw new BackupException(OracleErrorIds.BackupModeNotConfirmed, ErrorKind.InvalidOperation, $"Backup mode of {Describe(scope)} could not be confirmed in v$backup (it was ended again): {ex.Message}", scope.Name, ex);
+            throw new BackupException(Errors.OracleBackupModeNotConfirmed, $"Backup mode of {Describe(scope)} could not be confirmed in v$backup (it was ended again): {ex.Message}", scope.Name, ex);
         }
 
         var missing = files.Where(f => !status.TryGetValue(f.FileNumber, out var s) || s.Status != "ACTIVE").ToList();
         if (missing.Count > 0)
         {
             await EndBackupAsync(new ScopeStart(scope, "0", _resetlogsScn), CancellationToken.None);
-            throw new BackupException(OracleErrorIds.BackupModeNotConfirmed, ErrorKind.InvalidOperation, $"v$backup does not show these files ACTIVE after BEGIN BACKUP (backup mode was ended again): {string.Join(", ", missing.Select(f => f.Path))}.", scope.Name);
+            throw new BackupException(Errors.OracleBackupModeNotConfirmed, $"v$backup does not show these files ACTIVE after BEGIN BACKUP (backup mode was ended again): {string.Join(", ", missing.Select(f => f.Path))}.", scope.Name);
         }
 
         var starts = files.ToDictionary(f => f.SetPath, f => status[f.FileNumber].Scn.ToString(CultureInfo.InvariantCulture), StringComparer.Ordinal);
@@ -163,8 +161,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             {
                 var left = _scopeFiles[start.Scope.Name].Select(f => f.Tablespace).Distinct(StringComparer.Ordinal).Select(OracleSql.QuoteIdentifier).ToList();
                 throw new BackupException(
-                    DatabaseErrorIds.EndBackupFailed,
-                    ErrorKind.ResourceUnavailable,
+                    Errors.EndBackupFailed,
                     $"BACKUP MODE WAS NOT ENDED: tablespace(s) {string.Join(", ", left)} of {_databaseName} are still in backup mode (ending it failed: {first.Message}; again on a new connection: {again.Message}). "
                     + $"End it now with: {sql}",
                     start.Scope.Name,
@@ -237,7 +234,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         }
         catch (DbException ex)
         {
-            throw new BackupException(DatabaseErrorIds.ShutdownFailed, ErrorKind.InvalidOperation, $"SHUTDOWN IMMEDIATE of {_databaseName} failed: {ex.Message}", null, ex);
+            throw new BackupException(Errors.DatabaseShutdownFailed, $"SHUTDOWN IMMEDIATE of {_databaseName} failed: {ex.Message}", null, ex);
         }
     }
 
@@ -264,7 +261,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         {
             if (_request.Tablespace.Count > 0)
             {
-                throw new BackupException(OracleErrorIds.WholeDatabaseWithTablespace, ErrorKind.InvalidArgument, "-WholeDatabase puts every tablespace in backup mode: it cannot be combined with -Tablespace.");
+                throw new BackupException(Errors.OracleWholeDatabaseWithTablespace, $"{ParameterNames.Of(nameof(StartBackupRequest.WholeDatabase))} puts every tablespace in backup mode: it cannot be combined with {ParameterNames.Of(nameof(StartBackupRequest.Tablespace))}.");
             }
 
             _scopeFiles[WholeDatabaseScope] = _datafiles;
@@ -278,7 +275,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             var unknown = chosen.Where(t => !tablespaces.Contains(t, StringComparer.Ordinal)).ToList();
             if (unknown.Count > 0)
             {
-                throw new BackupException(OracleErrorIds.TablespaceNotFound, ErrorKind.ObjectNotFound, $"No such tablespace with datafiles in {_databaseName}: {string.Join(", ", unknown)} (there are: {string.Join(", ", tablespaces)}).", unknown[0]);
+                throw new BackupException(Errors.OracleTablespaceNotFound, $"No such tablespace with datafiles in {_databaseName}: {string.Join(", ", unknown)} (there are: {string.Join(", ", tablespaces)}).", unknown[0]);
             }
         }
 
@@ -352,7 +349,7 @@ public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         problems.AddRange(chosen.Where(l => !File.Exists(l.Path)).Select(l => $"{l.Path} is not on this host"));
         if (problems.Count > 0)
         {
-            throw new BackupException(OracleErrorIds.ArchivedLogsIncomplete, ErrorKind.ObjectNotFound, $"The archived logs do not cover the backup from SCN {startScn} to {endScn}: {string.Join("; ", problems)}.");
+            throw new BackupException(Errors.OracleArchivedLogsIncomplete, $"The archived logs do not cover the backup from SCN {startScn} to {endScn}: {string.Join("; ", problems)}.");
         }
 
         return chosen;

@@ -34,13 +34,13 @@ internal sealed class OracleSession(DbProviderFactory factory, string connection
         }
         catch (ArgumentException)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The Oracle connection string is not valid (expected keywords such as 'Data Source=host:1521/service;User Id=...').");
+            throw new BackupException(Errors.InvalidConnectionString, "The Oracle connection string is not valid (expected keywords such as 'Data Source=host:1521/service;User Id=...').");
         }
     }
 
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
-        var connection = factory.CreateConnection() ?? throw new BackupException(OracleErrorIds.DriverInvalid, ErrorKind.InvalidOperation, "The Oracle provider factory made no connection.");
+        var connection = factory.CreateConnection() ?? throw new BackupException(Errors.OracleDriverInvalid, "The Oracle provider factory made no connection.");
         try
         {
             connection.ConnectionString = ConnectionString;
@@ -50,13 +50,13 @@ internal sealed class OracleSession(DbProviderFactory factory, string connection
         catch (DbException ex)
         {
             await connection.DisposeAsync();
-            throw new BackupException(DatabaseErrorIds.ConnectionFailed, ErrorKind.ConnectionError, $"Cannot connect to Oracle: {ex.Message}", null, ex);
+            throw new BackupException(Errors.DatabaseConnectionFailed, $"Cannot connect to Oracle: {ex.Message}", null, ex);
         }
         catch (ArgumentException)
         {
             // The driver's message may quote the connection string, password included: say only what is wrong.
             await connection.DisposeAsync();
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The Oracle driver does not accept the connection string (an unknown keyword or a bad value).");
+            throw new BackupException(Errors.InvalidConnectionString, "The Oracle driver does not accept the connection string (an unknown keyword or a bad value).");
         }
     }
 

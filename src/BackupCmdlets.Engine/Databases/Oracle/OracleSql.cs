@@ -16,7 +16,7 @@ public static partial class OracleSql
     {
         if (!UnquotedIdentifier().IsMatch(name))
         {
-            throw new BackupException(OracleErrorIds.InvalidIdentifier, ErrorKind.InvalidArgument, $"'{name}' is not a valid Oracle tablespace name: a letter, then letters, digits, _, $ or #, at most 128 characters.", name);
+            throw new BackupException(Errors.OracleInvalidIdentifier, $"'{name}' is not a valid Oracle tablespace name: a letter, then letters, digits, _, $ or #, at most 128 characters.", name);
         }
 
         return name.ToUpperInvariant();
@@ -27,7 +27,7 @@ public static partial class OracleSql
     {
         if (name.Length is 0 or > 128 || name.Contains('"') || name.Any(char.IsControl))
         {
-            throw new BackupException(OracleErrorIds.InvalidIdentifier, ErrorKind.InvalidArgument, $"'{name}' cannot be used as an Oracle identifier.", name);
+            throw new BackupException(Errors.OracleInvalidIdentifier, $"'{name}' cannot be used as an Oracle identifier.", name);
         }
 
         return "\"" + name + "\"";
@@ -38,7 +38,7 @@ public static partial class OracleSql
     {
         if (value.Length == 0 || value.Any(char.IsControl))
         {
-            throw new BackupException(OracleErrorIds.InvalidLiteral, ErrorKind.InvalidArgument, $"'{value}' cannot be passed to Oracle as a file name.", value);
+            throw new BackupException(Errors.OracleInvalidLiteral, $"'{value}' cannot be passed to Oracle as a file name.", value);
         }
 
         return "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";

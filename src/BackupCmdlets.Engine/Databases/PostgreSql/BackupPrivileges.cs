@@ -59,8 +59,7 @@ internal static class BackupPrivileges
         if (missing.Count > 0)
         {
             throw new BackupException(
-                DatabaseErrorIds.PrivilegeMissing,
-                ErrorKind.PermissionDenied,
+                Errors.BackupPrivilegeMissing,
                 $"The role {role} lacks what a {kind.ToString().ToLowerInvariant()} backup needs: {string.Join("; ", missing)}. Run the GRANT statements as a superuser, or back up as a superuser. Nothing was copied or stopped.");
         }
     }

@@ -44,8 +44,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         if (!Directory.Exists(_settings.DataDirectory))
         {
             throw new BackupException(
-                DatabaseErrorIds.DataDirectoryNotFound,
-                ErrorKind.ObjectNotFound,
+                Errors.DataDirectoryNotFound,
                 $"The server's data directory '{_settings.DataDirectory}' is not on this host (or not readable): a file-level backup must run where the data directory is.",
                 _settings.DataDirectory);
         }
@@ -64,7 +63,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         }
         catch (ArgumentException)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The PostgreSQL connection string is not valid (keywords such as Host, Port, Username, Database).");
+            throw new BackupException(Errors.InvalidConnectionString, "The PostgreSQL connection string is not valid (keywords such as Host, Port, Username, Database).");
         }
 
         if (credential is not null)
@@ -90,8 +89,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         {
             await connection.DisposeAsync();
             throw new BackupException(
-                DatabaseErrorIds.ConnectionFailed,
-                ErrorKind.ConnectionError,
+                Errors.DatabaseConnectionFailed,
                 $"Cannot connect to PostgreSQL at {builder.Host}:{builder.Port} as '{builder.Username}': {ex.Message}",
                 builder.Host);
         }
@@ -105,8 +103,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             // A standby cannot switch WAL segments or name the one a position is in (pg_switch_wal,
             // pg_walfile_name), and archives nothing unless archive_mode = always.
             throw new BackupException(
-                DatabaseErrorIds.StandbyNotSupported,
-                ErrorKind.InvalidOperation,
+                Errors.StandbyBackupNotSupported,
                 "The server is a standby (it is in recovery): hot backups are taken from the primary. Connect to the primary and run the backup there.",
                 settings.DataDirectory);
         }
@@ -114,8 +111,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         if (settings.WalLevel == "minimal")
         {
             throw new BackupException(
-                DatabaseErrorIds.WalLevelMinimal,
-                ErrorKind.NotEnabled,
+                Errors.WalLevelMinimal,
                 "wal_level is 'minimal': the WAL does not hold what a hot backup needs. Set wal_level = replica (or logical) and restart the server.",
                 settings.DataDirectory);
         }
@@ -125,8 +121,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         if (!archiving)
         {
             throw new BackupException(
-                DatabaseErrorIds.WalArchivingOff,
-                ErrorKind.NotEnabled,
+                Errors.WalArchivingOff,
                 $"WAL archiving is off (archive_mode = '{settings.ArchiveMode}'): without the archived WAL a hot copy cannot be made consistent. Set archive_mode = on and an archive_command, and restart the server.",
                 settings.DataDirectory);
         }
@@ -135,10 +130,9 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         if (_walArchive is null || !Directory.Exists(_walArchive))
         {
             throw new BackupException(
-                DatabaseErrorIds.WalArchiveNotFound,
-                ErrorKind.ObjectNotFound,
+                Errors.WalArchiveNotFound,
                 _walArchive is null
-                    ? "The WAL archive folder cannot be read from archive_command: name it with -WalArchivePath."
+                    ? $"The WAL archive folder cannot be read from archive_command: name it with {ParameterNames.Of(nameof(StartBackupRequest.WalArchivePath))}."
                     : $"The WAL archive folder '{_walArchive}' does not exist.",
                 _walArchive);
         }
@@ -160,7 +154,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         }
         catch (PostgresException ex)
         {
-            throw new BackupException(DatabaseErrorIds.BackupStartFailed, ErrorKind.InvalidOperation, $"pg_backup_start failed: {ex.MessageText}", Settings.DataDirectory);
+            throw new BackupException(Errors.BackupStartFailed, $"pg_backup_start failed: {ex.MessageText}", Settings.DataDirectory);
         }
     }
 
@@ -190,8 +184,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
             throw new BackupException(
-                DatabaseErrorIds.EndBackupFailed,
-                ErrorKind.ConnectionError,
+                Errors.EndBackupFailed,
                 $"pg_backup_stop failed for the {start.Scope.Name}: {ex.Message}. If the session that began the backup was lost, the server ended its backup mode with it; the copy has no backup_label and cannot be used.",
                 start.Scope.Name,
                 ex);
@@ -286,15 +279,14 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
         string path = Path.Combine(_walArchive!, name);
         if (!File.Exists(path))
         {
-            throw new BackupException(DatabaseErrorIds.WalSegmentNotArchived, ErrorKind.ObjectNotFound, $"WAL file {name} is not in the archive '{_walArchive}'.", path);
+            throw new BackupException(Errors.WalSegmentNotArchived, $"WAL file {name} is not in the archive '{_walArchive}'.", path);
         }
 
         if (WalSegments.TryParse(name, Settings.WalSegmentSize, out _, out _)
             && WalSegmentCheck.Problem(path, name, Settings.WalSegmentSize, Settings.ServerVersion, Settings.SystemIdentifier) is { } problem)
         {
             throw new BackupException(
-                DatabaseErrorIds.WalSegmentInvalid,
-                ErrorKind.InvalidData,
+                Errors.WalSegmentInvalid,
                 $"WAL segment {name} in the archive '{_walArchive}' is not a whole segment of this cluster: {problem}. Recovery could not use it; check that archive_command copies whole files.",
                 path);
         }
@@ -326,8 +318,7 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             if (!archived && status.Failing && failures >= ArchiverStatus.AttemptsPerRound)
             {
                 throw new BackupException(
-                    DatabaseErrorIds.WalArchivingFailed,
-                    ErrorKind.ResourceUnavailable,
+                    Errors.WalArchivingFailed,
                     string.Create(CultureInfo.InvariantCulture, $"archive_command is failing: pg_stat_archiver shows {failures} failed attempts since the backup began, the last at {status.LastFailedTime:u} for {status.LastFailedWal}, and no success since. WAL segment {segment}, which the set needs, is not in the archive '{_walArchive}'. The server log has the command's error."),
                     _walArchive);
             }
@@ -336,14 +327,12 @@ public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackup
             {
                 throw archived
                     ? new BackupException(
-                        DatabaseErrorIds.WalSegmentNotInArchive,
-                        ErrorKind.ObjectNotFound,
-                        $"The server archived WAL segment {segment} (pg_stat_archiver: last archived '{status.LastArchivedWal}'), but it was not in '{_walArchive}' within {seconds} s: archive_command puts the WAL somewhere else. Name that folder with -WalArchivePath.",
+                        Errors.WalSegmentNotInArchive,
+                        $"The server archived WAL segment {segment} (pg_stat_archiver: last archived '{status.LastArchivedWal}'), but it was not in '{_walArchive}' within {seconds} s: archive_command puts the WAL somewhere else. Name that folder with {ParameterNames.Of(nameof(StartBackupRequest.WalArchivePath))}.",
                         _walArchive)
                     : new BackupException(
-                        DatabaseErrorIds.WalSegmentNotArchived,
-                        ErrorKind.ResourceUnavailable,
-                        $"WAL segment {segment} did not reach the archive '{_walArchive}' within {seconds} s (pg_stat_archiver: last archived '{status.LastArchivedWal}', last failed '{status.LastFailedWal}'): the archiver is behind or stuck. Check archive_command, or allow more time with -ArchiveTimeout.",
+                        Errors.WalSegmentNotArchived,
+                        $"WAL segment {segment} did not reach the archive '{_walArchive}' within {seconds} s (pg_stat_archiver: last archived '{status.LastArchivedWal}', last failed '{status.LastFailedWal}'): the archiver is behind or stuck. Check archive_command, or allow more time with {ParameterNames.Of(nameof(StartBackupRequest.ArchiveTimeout))}.",
                         _walArchive);
             }
 

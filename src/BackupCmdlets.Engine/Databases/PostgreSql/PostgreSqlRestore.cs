@@ -27,7 +27,7 @@ internal static class PostgreSqlRestore
         bool hot = manifest.Kind == BackupKind.Hot;
         if (targetSetting is not null && !hot)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidRecoveryTarget, ErrorKind.InvalidArgument, "A cold set holds no WAL to replay: a recovery target applies to hot sets only.", setPath);
+            throw new BackupException(Errors.InvalidRecoveryTarget, "A cold set holds no WAL to replay: a recovery target applies to hot sets only.", setPath);
         }
 
         string? archiveOut = ArchiveFolder(request);
@@ -35,7 +35,7 @@ internal static class PostgreSqlRestore
         string? walArchive = request.WalArchivePath is { } given ? Path.GetFullPath(given) : manifest.RedoArchive;
         if (walArchive is not null && !Directory.Exists(walArchive))
         {
-            walArchive = request.WalArchivePath is null ? null : throw new BackupException(DatabaseErrorIds.WalArchiveNotFound, ErrorKind.ObjectNotFound, $"The WAL archive '{walArchive}' does not exist.", walArchive);
+            walArchive = request.WalArchivePath is null ? null : throw new BackupException(Errors.WalArchiveNotFound, $"The WAL archive '{walArchive}' does not exist.", walArchive);
         }
 
         if (hot && (targetLsn is not null || targetTime is not null))
@@ -128,9 +128,8 @@ internal static class PostgreSqlRestore
         if (RunningServers.PostmasterOf(destination) is { } pid)
         {
             throw new BackupException(
-                DatabaseErrorIds.RestoreServerRunning,
-                ErrorKind.ResourceUnavailable,
-                $"A PostgreSQL server (pid {pid}) is running on '{destination}': stop it before restoring over it (-Force does not override this).",
+                Errors.RestoreServerRunning,
+                $"A PostgreSQL server (pid {pid}) is running on '{destination}': stop it before restoring over it ({ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} does not override this).",
                 destination);
         }
 
@@ -140,9 +139,8 @@ internal static class PostgreSqlRestore
                 && Directory.Exists(tablespace.Location) && Directory.EnumerateFileSystemEntries(tablespace.Location).Any())
             {
                 throw new BackupException(
-                    DatabaseErrorIds.TablespaceMappingRequired,
-                    ErrorKind.InvalidArgument,
-                    $"The tablespace '{tablespace.Name}' would go back to '{tablespace.Location}', which holds files already (as a rule, the source server's own): give it a location of its own with -TablespaceMapping @{{ '{tablespace.Name}' = '/new/location' }} (-Force does not override this).",
+                    Errors.TablespaceMappingRequired,
+                    $"The tablespace '{tablespace.Name}' would go back to '{tablespace.Location}', which holds files already (as a rule, the source server's own): give it a location of its own with {ParameterNames.Of(nameof(RestoreBackupSetRequest.TablespaceMapping))} ('{tablespace.Name}' to a new folder; {ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} does not override this).",
                     tablespace.Location);
             }
         }
@@ -154,9 +152,8 @@ internal static class PostgreSqlRestore
             if (owned.FirstOrDefault(o => RunningServers.Overlap(o, real)) is { } live)
             {
                 throw new BackupException(
-                    DatabaseErrorIds.RestoreTargetInUse,
-                    ErrorKind.ResourceUnavailable,
-                    $"'{target}' is (or holds, or lies in) '{live}', which a running PostgreSQL server uses: a restore never writes there (-Force does not override this).",
+                    Errors.RestoreTargetInUse,
+                    $"'{target}' is (or holds, or lies in) '{live}', which a running PostgreSQL server uses: a restore never writes there ({ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} does not override this).",
                     target);
             }
         }
@@ -171,7 +168,7 @@ internal static class PostgreSqlRestore
 
         string folder = request.ArchivePath is { Length: > 0 } path
             ? Path.GetFullPath(path)
-            : throw new BackupException(DatabaseErrorIds.ArchivePathRequired, ErrorKind.InvalidArgument, "-ArchiveMode Redirect needs the folder to archive into: give -ArchivePath.");
+            : throw new BackupException(Errors.ArchivePathRequired, $"{ParameterNames.Of(nameof(RestoreBackupSetRequest.ArchiveMode))} Redirect needs the folder to archive into: give {ParameterNames.Of(nameof(RestoreBackupSetRequest.ArchivePath))}.");
         Directory.CreateDirectory(folder);
         return folder;
     }
@@ -194,14 +191,14 @@ internal static class PostgreSqlRestore
     {
         if (request.RecoveryTargetTime is not null && request.RecoveryTargetLsn is not null)
         {
-            throw new BackupException(DatabaseErrorIds.InvalidRecoveryTarget, ErrorKind.InvalidArgument, "Give a recovery target time or a recovery target LSN, not both.");
+            throw new BackupException(Errors.InvalidRecoveryTarget, "Give a recovery target time or a recovery target LSN, not both.");
         }
 
         if (request.RecoveryTargetLsn is { } lsnText)
         {
             if (!Lsn.TryParse(lsnText, out var lsn))
             {
-                throw new BackupException(DatabaseErrorIds.InvalidRecoveryTarget, ErrorKind.InvalidArgument, $"'{lsnText}' is not a PostgreSQL LSN (like 0/3000060).");
+                throw new BackupException(Errors.InvalidRecoveryTarget, $"'{lsnText}' is not a PostgreSQL LSN (like 0/3000060).");
             }
 
             return (("recovery_target_lsn", lsn.ToString()), lsn, null);

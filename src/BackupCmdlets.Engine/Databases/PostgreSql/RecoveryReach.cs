@@ -58,10 +58,10 @@ internal static partial class RecoveryReach
     }
 
     private static BackupException Before(string message, string setPath) =>
-        new(DatabaseErrorIds.RecoveryTargetBeforeConsistency, ErrorKind.InvalidArgument, message, setPath);
+        new(Errors.RecoveryTargetBeforeConsistency, message, setPath);
 
     private static BackupException Unreachable(string why, string setPath) =>
-        new(DatabaseErrorIds.RecoveryTargetNotReachable, ErrorKind.InvalidArgument, $"The recovery target cannot be reached: {why}.", setPath);
+        new(Errors.RecoveryTargetNotReachable, $"The recovery target cannot be reached: {why}.", setPath);
 
     /// <summary>The segments of the timeline from <paramref name="first"/> on, as long as none is missing, each where it was found.</summary>
     private static List<(long Number, string Name, string Path)> UnbrokenRun(string setPath, string? archive, long timeline, long first, long segmentSize)

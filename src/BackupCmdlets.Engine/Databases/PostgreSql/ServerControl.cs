@@ -90,8 +90,7 @@ internal sealed class ServerControl
         {
             string why = check.ExitCode != 0 ? check.Error.Trim() : $"its configuration names the data directory '{named}'";
             throw new BackupException(
-                DatabaseErrorIds.RestartNotPossible,
-                ErrorKind.InvalidOperation,
+                Errors.DatabaseRestartNotPossible,
                 $"The server of '{_dataDirectory}' could not be started again as it was started ({started}): {why}. The cold backup did not stop it.",
                 _dataDirectory);
         }
@@ -100,15 +99,14 @@ internal sealed class ServerControl
         if ((await RunAsync("test", ["-w", writable], cancellationToken)).ExitCode != 0)
         {
             throw new BackupException(
-                DatabaseErrorIds.RestartNotPossible,
-                ErrorKind.PermissionDenied,
+                Errors.DatabaseRestartNotPossible,
                 $"The server of '{_dataDirectory}' logs to '{_log}', which its user {_runAs ?? "(this user)"} cannot write, so pg_ctl could not start it again with that log. The cold backup did not stop it.",
                 _dataDirectory);
         }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) =>
-        RunPgCtlAsync(["stop", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "300"], DatabaseErrorIds.ShutdownFailed, "stop", cancellationToken);
+        RunPgCtlAsync(["stop", "-D", _dataDirectory, "-m", "fast", "-w", "-t", "300"], Errors.DatabaseShutdownFailed, "stop", cancellationToken);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -119,7 +117,7 @@ internal sealed class ServerControl
             arguments.Add(string.Join(' ', _startOptions.Select(ShellQuote)));
         }
 
-        return RunPgCtlAsync(arguments, DatabaseErrorIds.StartupFailed, "start", cancellationToken);
+        return RunPgCtlAsync(arguments, Errors.DatabaseNotRestarted, "start", cancellationToken);
     }
 
     /// <summary>
@@ -189,12 +187,12 @@ internal sealed class ServerControl
 
     private string Tool(string name) => _binDirectory.Length > 0 ? Path.Combine(_binDirectory, name) : name;
 
-    private async Task RunPgCtlAsync(IReadOnlyList<string> arguments, string errorId, string what, CancellationToken cancellationToken)
+    private async Task RunPgCtlAsync(IReadOnlyList<string> arguments, ErrorDefinition error, string what, CancellationToken cancellationToken)
     {
         var result = await RunAsync(Tool("pg_ctl"), arguments, cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new BackupException(errorId, ErrorKind.ResourceUnavailable, $"pg_ctl {what} failed for '{_dataDirectory}' (exit code {result.ExitCode}): {result.Error.Trim()} {result.Output.Trim()}".Trim(), _dataDirectory);
+            throw new BackupException(error, $"pg_ctl {what} failed for '{_dataDirectory}' (exit code {result.ExitCode}): {result.Error.Trim()} {result.Output.Trim()}".Trim(), _dataDirectory);
         }
     }
 

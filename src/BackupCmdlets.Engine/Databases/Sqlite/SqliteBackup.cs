@@ -155,13 +155,13 @@ public static class SqliteBackup
 
         if (dataSource.Length == 0 || dataSource == ":memory:")
         {
-            throw new BackupException(DatabaseErrorIds.InvalidConnectionString, ErrorKind.InvalidArgument, "The SQLite connection string must name a database file (Data Source=/path/to/file.db).");
+            throw new BackupException(Errors.InvalidConnectionString, "The SQLite connection string must name a database file (Data Source=/path/to/file.db).");
         }
 
         string path = Path.GetFullPath(dataSource, workingDirectory ?? Environment.CurrentDirectory);
         if (!File.Exists(path))
         {
-            throw new BackupException(DatabaseErrorIds.SqliteDatabaseNotFound, ErrorKind.ObjectNotFound, $"There is no SQLite database at '{path}'.", path);
+            throw new BackupException(Errors.SqliteDatabaseNotFound, $"There is no SQLite database at '{path}'.", path);
         }
 
         return path;
@@ -192,7 +192,7 @@ public static class SqliteBackup
 
         if (lines is not ["ok"])
         {
-            throw new BackupException(DatabaseErrorIds.IntegrityCheckFailed, ErrorKind.InvalidData, $"PRAGMA integrity_check on the copy failed: {string.Join("; ", lines.Take(5))}", path);
+            throw new BackupException(Errors.SqliteIntegrityCheckFailed, $"PRAGMA integrity_check on the copy failed: {string.Join("; ", lines.Take(5))}", path);
         }
     }
 

@@ -24,7 +24,7 @@ internal static class SqliteRestore
 
         if (File.Exists(destination) && !request.Force)
         {
-            throw new BackupException(DatabaseErrorIds.DestinationNotEmpty, ErrorKind.ResourceExists, $"'{destination}' already exists: use -Force to replace it.", destination);
+            throw new BackupException(Errors.RestoreDestinationNotEmpty, $"'{destination}' already exists: use {ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} to replace it.", destination);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(destination)!);

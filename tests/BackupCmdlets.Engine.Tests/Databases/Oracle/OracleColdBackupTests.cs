@@ -63,7 +63,7 @@ public sealed class OracleColdBackupTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.ColdAsync(scenario.Request()));
 
-        Assert.Equal(DatabaseErrorIds.CopyFailed, error.ErrorId);
+        Assert.Equal(Errors.BackupCopyFailed.Id, error.ErrorId);
         Assert.True(db.IsOpen);
         var statements = db.Statements;
         Assert.True(OracleStatementLog.IndexOf(statements, "SHUTDOWN IMMEDIATE") < OracleStatementLog.IndexOf(statements, "STARTUP"));
@@ -91,7 +91,7 @@ public sealed class OracleColdBackupTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.ColdAsync(scenario.Request()));
 
-        Assert.Equal(DatabaseErrorIds.ShutdownFailed, error.ErrorId);
+        Assert.Equal(Errors.DatabaseShutdownFailed.Id, error.ErrorId);
         Assert.Contains("ORA-01149", error.Message);
         Assert.True(scenario.Database.IsOpen);
         Assert.DoesNotContain("STARTUP", scenario.Database.Statements);

@@ -20,7 +20,7 @@ public sealed class OracleFailureTests
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
         db.StopWriter();
 
-        Assert.Equal(DatabaseErrorIds.CopyFailed, error.ErrorId);
+        Assert.Equal(Errors.BackupCopyFailed.Id, error.ErrorId);
         Assert.Empty(db.ActiveFiles);
         OracleStatementLog.AssertEveryBeginHasItsEnd(db.Statements);
         Assert.DoesNotContain(db.Statements, s => s.Contains("ARCHIVE LOG CURRENT", StringComparison.Ordinal));
@@ -78,7 +78,7 @@ public sealed class OracleFailureTests
         });
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { WholeDatabase = true }, progress));
 
-        Assert.Equal(DatabaseErrorIds.EndBackupFailed, error.ErrorId);
+        Assert.Equal(Errors.EndBackupFailed.Id, error.ErrorId);
         Assert.Contains("BACKUP MODE WAS NOT ENDED", error.Message);
         foreach (string tablespace in new[] { "SYSTEM", "SYSAUX", "USERS" })
         {
@@ -99,7 +99,7 @@ public sealed class OracleFailureTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
 
-        Assert.Equal(DatabaseErrorIds.BackupStartFailed, error.ErrorId);
+        Assert.Equal(Errors.BackupStartFailed.Id, error.ErrorId);
         Assert.Contains("ORA-01157", error.Message);
         Assert.Contains("USERS", error.Message);
         Assert.Empty(db.ActiveFiles);
@@ -118,7 +118,7 @@ public sealed class OracleFailureTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
 
-        Assert.Equal(OracleErrorIds.ArchivedLogsIncomplete, error.ErrorId);
+        Assert.Equal(Errors.OracleArchivedLogsIncomplete.Id, error.ErrorId);
         Assert.Contains("is not on this host", error.Message);
         Assert.Empty(db.ActiveFiles);
         OracleStatementLog.AssertEveryBeginHasItsEnd(db.Statements);
@@ -133,7 +133,7 @@ public sealed class OracleFailureTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { Credential = new System.Net.NetworkCredential("backup", Password) }));
 
-        Assert.Equal(DatabaseErrorIds.ConnectionFailed, error.ErrorId);
+        Assert.Equal(Errors.DatabaseConnectionFailed.Id, error.ErrorId);
         Assert.Contains("ORA-12541", error.Message);
         Assert.DoesNotContain(Password, error.ToString());
         Assert.Empty(scenario.SetFolders());
@@ -161,7 +161,7 @@ public sealed class OracleFailureTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
 
-        Assert.Equal(DatabaseErrorIds.DestinationInsideSource, error.ErrorId);
+        Assert.Equal(Errors.DestinationInsideSource.Id, error.ErrorId);
         Assert.DoesNotContain(scenario.Database.Statements, s => s.StartsWith("ALTER", StringComparison.Ordinal));
         Assert.False(Directory.Exists(scenario.Repository));
     }
@@ -172,7 +172,7 @@ public sealed class OracleFailureTests
         using var scenario = new OracleSimulatorScenario("bkc-ora-tar-");
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { Format = BackupFormat.Tar }));
 
-        Assert.Equal(OracleErrorIds.FormatNotSupported, error.ErrorId);
+        Assert.Equal(Errors.OracleTarFormatNotSupported.Id, error.ErrorId);
         Assert.Empty(scenario.Database.Statements);
     }
 
@@ -184,7 +184,7 @@ public sealed class OracleFailureTests
         try
         {
             var error = Assert.Throws<BackupException>(() => OracleDriver.Load("/nonexistent/odp"));
-            Assert.Equal(OracleErrorIds.DriverNotFound, error.ErrorId);
+            Assert.Equal(Errors.OracleDriverNotFound.Id, error.ErrorId);
             Assert.Contains("-OracleDriverPath", error.Message);
             Assert.Contains("--oracle-driver-path", error.Message);
             Assert.Contains(OracleDriver.EnvironmentVariable, error.Message);
@@ -219,7 +219,7 @@ public sealed class OracleFailureTests
         string notOdp = typeof(OracleDriver).Assembly.Location;
         var error = Assert.Throws<BackupException>(() => OracleDriver.Load(notOdp));
 
-        Assert.Equal(OracleErrorIds.DriverInvalid, error.ErrorId);
+        Assert.Equal(Errors.OracleDriverInvalid.Id, error.ErrorId);
         Assert.Contains(notOdp, error.Message);
     }
 }

@@ -127,10 +127,10 @@ public sealed class OracleHotBackupTests
     }
 
     [Theory]
-    [InlineData("users\" BEGIN BACKUP; DROP TABLESPACE \"SYSTEM", OracleErrorIds.InvalidIdentifier)]
-    [InlineData("USERS END BACKUP", OracleErrorIds.InvalidIdentifier)]
-    [InlineData("1USERS", OracleErrorIds.InvalidIdentifier)]
-    [InlineData("NOSUCH", OracleErrorIds.TablespaceNotFound)]
+    [InlineData("users\" BEGIN BACKUP; DROP TABLESPACE \"SYSTEM", nameof(Errors.OracleInvalidIdentifier))]
+    [InlineData("USERS END BACKUP", nameof(Errors.OracleInvalidIdentifier))]
+    [InlineData("1USERS", nameof(Errors.OracleInvalidIdentifier))]
+    [InlineData("NOSUCH", nameof(Errors.OracleTablespaceNotFound))]
     public async Task A_bad_or_unknown_tablespace_name_is_refused_before_any_backup_statement(string name, string errorId)
     {
         using var scenario = new OracleSimulatorScenario("bkc-ora-badname-");
@@ -147,7 +147,7 @@ public sealed class OracleHotBackupTests
         using var scenario = new OracleSimulatorScenario("bkc-ora-both-");
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request() with { WholeDatabase = true, Tablespace = ["USERS"] }));
 
-        Assert.Equal(OracleErrorIds.WholeDatabaseWithTablespace, error.ErrorId);
+        Assert.Equal(Errors.OracleWholeDatabaseWithTablespace.Id, error.ErrorId);
         Assert.DoesNotContain(scenario.Database.Statements, s => s.StartsWith("ALTER", StringComparison.Ordinal));
         Assert.Empty(scenario.SetFolders());
     }
@@ -160,7 +160,7 @@ public sealed class OracleHotBackupTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
 
-        Assert.Equal(OracleErrorIds.NoArchiveLog, error.ErrorId);
+        Assert.Equal(Errors.OracleNoArchiveLogMode.Id, error.ErrorId);
         Assert.Contains("NOARCHIVELOG", error.Message);
         Assert.DoesNotContain(scenario.Database.Statements, s => s.StartsWith("ALTER", StringComparison.Ordinal));
         Assert.Empty(scenario.SetFolders());
@@ -174,7 +174,7 @@ public sealed class OracleHotBackupTests
         db.LeaveInBackupMode("USERS");
 
         var error = await Assert.ThrowsAsync<BackupException>(() => scenario.HotAsync(scenario.Request()));
-        Assert.Equal(OracleErrorIds.BackupModeActive, error.ErrorId);
+        Assert.Equal(Errors.OracleBackupModeActive.Id, error.ErrorId);
         Assert.Contains("users03.dbf", error.Message);
         Assert.Contains("users04.dbf", error.Message);
         Assert.Contains("tablespace USERS", error.Message);
@@ -203,7 +203,7 @@ public sealed class OracleHotBackupTests
         Assert.Equal(BackupSetStatus.Failed, set.Status);
         Assert.Equal(1, set.CorruptBlocks);
         var problem = Assert.Single(set.Problems);
-        Assert.Equal(DatabaseErrorIds.CorruptBlock, problem.ErrorId);
+        Assert.Equal(Errors.CorruptBlock.Id, problem.ErrorId);
         Assert.Equal("datafiles/0003_users03.dbf", problem.Path);
         Assert.Contains("block 10 ", problem.Message);
         Assert.Contains("predates the backup start", problem.Message);

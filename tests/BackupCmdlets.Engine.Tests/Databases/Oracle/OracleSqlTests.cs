@@ -21,20 +21,20 @@ public sealed class OracleSqlTests
     [InlineData("users--")]
     public void Anything_else_is_refused(string name)
     {
-        Assert.Equal(OracleErrorIds.InvalidIdentifier, Assert.Throws<BackupException>(() => OracleSql.NormalizeUserIdentifier(name)).ErrorId);
+        Assert.Equal(Errors.OracleInvalidIdentifier.Id, Assert.Throws<BackupException>(() => OracleSql.NormalizeUserIdentifier(name)).ErrorId);
     }
 
     [Fact]
     public void Identifiers_are_double_quoted_and_may_not_contain_a_quote()
     {
         Assert.Equal("\"Mixed Case\"", OracleSql.QuoteIdentifier("Mixed Case"));
-        Assert.Equal(OracleErrorIds.InvalidIdentifier, Assert.Throws<BackupException>(() => OracleSql.QuoteIdentifier("A\" END BACKUP; --")).ErrorId);
+        Assert.Equal(Errors.OracleInvalidIdentifier.Id, Assert.Throws<BackupException>(() => OracleSql.QuoteIdentifier("A\" END BACKUP; --")).ErrorId);
     }
 
     [Fact]
     public void File_names_are_single_quoted_with_quotes_doubled_and_control_characters_refused()
     {
         Assert.Equal("'/backup/it''s here/control.bkp'", OracleSql.QuoteLiteral("/backup/it's here/control.bkp"));
-        Assert.Equal(OracleErrorIds.InvalidLiteral, Assert.Throws<BackupException>(() => OracleSql.QuoteLiteral("/tmp/a\nb")).ErrorId);
+        Assert.Equal(Errors.OracleInvalidLiteral.Id, Assert.Throws<BackupException>(() => OracleSql.QuoteLiteral("/tmp/a\nb")).ErrorId);
     }
 }

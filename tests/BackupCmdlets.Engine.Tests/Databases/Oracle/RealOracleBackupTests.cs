@@ -56,7 +56,7 @@ public sealed class RealOracleBackupTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(RealOracle.Request(volume.Path), null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.CopyFailed, error.ErrorId);
+        Assert.Equal(Errors.BackupCopyFailed.Id, error.ErrorId);
         Assert.Empty(RealOracle.ActiveFiles());
     }
 
@@ -69,7 +69,7 @@ public sealed class RealOracleBackupTests
         try
         {
             var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(RealOracle.Request(temp.Combine("repository")), null, CancellationToken.None));
-            Assert.Equal(OracleErrorIds.BackupModeActive, error.ErrorId);
+            Assert.Equal(Errors.OracleBackupModeActive.Id, error.ErrorId);
             Assert.Contains(tablespace, error.Message);
 
             var set = await DatabaseBackup.StartHotAsync(RealOracle.Request(temp.Combine("repository")) with { Force = true, Tablespace = [tablespace] }, null, CancellationToken.None);
@@ -104,7 +104,7 @@ public sealed class RealOracleBackupTests
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartColdAsync(RealOracle.Request(volume.Path), null, CancellationToken.None));
 
-        Assert.Equal(DatabaseErrorIds.CopyFailed, error.ErrorId);
+        Assert.Equal(Errors.BackupCopyFailed.Id, error.ErrorId);
         Assert.True(RealOracle.IsOpen());
     }
 }
