@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using Microsoft.Data.Sqlite;
@@ -51,17 +52,17 @@ public static class SqliteDemo
                     committedAtCopy = Interlocked.Read(ref committed);
                 }
             });
-            var set = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.Sqlite, $"Data Source={database}", Path.Combine(folder, "repository")), progress, cancellationToken);
+            var set = await BackupEngine.StartHotBackupAsync(new StartBackupRequest(DatabaseEngine.Sqlite, $"Data Source={database}", Path.Combine(folder, "repository")), progress, cancellationToken);
             await Task.Delay(100, cancellationToken);
             stop.Cancel();
             await writer;
             long sourceRows = Count(database);
             output.WriteLine($"Start-HotBackup -Engine Sqlite: set {set.SetId}, {set.Bytes} bytes, status {set.Status}; {committedAtCopy} live orders were committed when the copy was taken.");
 
-            var test = await BackupSetVerifier.TestAsync(set.Path, null, null, cancellationToken);
+            var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(set.Path), null, cancellationToken);
             output.WriteLine($"Test-BackupSet: passed = {test.Passed}");
             string restored = Path.Combine(folder, "restored.db");
-            await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, restored), null, cancellationToken);
+            await BackupEngine.RestoreBackupSetAsync(new RestoreBackupSetRequest(set.Path, restored), null, cancellationToken);
             long restoredRows = Count(restored);
             output.WriteLine($"Restore-BackupSet: restored.db has {restoredRows} orders (10000 + {restoredRows - 10000} live); the source has {sourceRows} now, as the writer went on after the backup.");
             bool ok = test.Passed && restoredRows >= 10000 + committedAtCopy && restoredRows <= sourceRows;

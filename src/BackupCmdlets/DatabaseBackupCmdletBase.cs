@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
@@ -71,7 +72,7 @@ public abstract class DatabaseBackupCmdletBase : BackupCmdletBase
             return;
         }
 
-        if (!ShouldProcessOrForce(DatabaseBackup.DescribeConnection(Engine, ConnectionString), string.Format(CultureInfo.InvariantCulture, action, destination), force))
+        if (!ShouldProcessOrForce(BackupEngine.DescribeDatabase(Engine, ConnectionString), string.Format(CultureInfo.InvariantCulture, action, destination), force))
         {
             return;
         }

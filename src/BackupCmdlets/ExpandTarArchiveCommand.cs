@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets;
@@ -81,7 +82,7 @@ public sealed class ExpandTarArchiveCommand : ArchiveInputCmdletBase
                 Acls = Acls,
                 ThrottleLimit = ThrottleLimit,
             };
-            var result = RunOperation("Expand-TarArchive", archive, (progress, ct) => ArchiveExtractor.ExpandAsync(request, progress, ct));
+            var result = RunOperation("Expand-TarArchive", archive, (progress, ct) => BackupEngine.ExpandTarArchiveAsync(request, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

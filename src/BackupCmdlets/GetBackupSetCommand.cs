@@ -52,7 +52,7 @@ public sealed class GetBackupSetCommand : PathInputCmdletBase
                 Kind = Kind,
                 Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime(), TimeSpan.Zero) : null,
             };
-            var sets = RunOperation("Get-BackupSet", repository, (_, _) => Task.FromResult(BackupRepository.List(request)));
+            var sets = RunOperation("Get-BackupSet", repository, (_, _) => Task.FromResult(BackupEngine.GetBackupSet(request)));
             foreach (var set in sets ?? [])
             {
                 WriteResult(set, set.Problems);

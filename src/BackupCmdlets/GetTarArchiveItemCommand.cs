@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets;
@@ -29,7 +30,7 @@ public sealed class GetTarArchiveItemCommand : ArchiveInputCmdletBase
     {
         foreach (string archive in Archives())
         {
-            var listing = RunOperation("Get-TarArchiveItem", archive, (progress, ct) => ArchiveReader.ListAsync(new ListArchiveRequest(archive), progress, ct));
+            var listing = RunOperation("Get-TarArchiveItem", archive, (progress, ct) => BackupEngine.GetTarArchiveItemAsync(new ListArchiveRequest(archive), progress, ct));
             if (listing is not null)
             {
                 WriteObject(listing.Items, enumerateCollection: true);

@@ -94,7 +94,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
     [Parameter]
     [ValidateRange(1, 256)]
     [PSDefaultValue(Help = "twice the cores, at most 16")]
-    public int ThrottleLimit { get; set; } = DeltaSync.DefaultThrottleLimit;
+    public int ThrottleLimit { get; set; } = SyncRequest.DefaultThrottleLimit;
 
     /// <summary><para type="description">Also write one SyncChange per change before the SyncResult.</para></summary>
     [Parameter]
@@ -142,7 +142,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
             ThrottleLimit = ThrottleLimit,
             DryRun = dryRun,
         };
-        var result = RunOperation(DeltaSync.Activity, source, (progress, ct) => DeltaSync.RunAsync(request, progress, ct));
+        var result = RunOperation("Invoke-DeltaSync", source, (progress, ct) => BackupEngine.InvokeDeltaSyncAsync(request, progress, ct));
         if (result is null)
         {
             return;

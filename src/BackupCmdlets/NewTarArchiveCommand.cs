@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets;
@@ -120,7 +121,7 @@ public sealed class NewTarArchiveCommand : PathInputCmdletBase
             return;
         }
 
-        var result = RunOperation("New-TarArchive", destination, (progress, ct) => ArchiveWriter.CreateAsync(request, progress, ct));
+        var result = RunOperation("New-TarArchive", destination, (progress, ct) => BackupEngine.NewTarArchiveAsync(request, progress, ct));
         if (result is not null)
         {
             WriteResult(result, result.Problems);

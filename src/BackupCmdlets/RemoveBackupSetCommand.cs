@@ -68,7 +68,7 @@ public sealed class RemoveBackupSetCommand : BackupSetInputCmdletBase
         foreach (string repository in InputPaths())
         {
             var request = new RemoveBackupSetRequest(repository) { KeepLast = KeepLast, OlderThan = OlderThan, IncludeIncomplete = IncludeIncomplete };
-            var plan = RunOperation("Remove-BackupSet", repository, (_, _) => Task.FromResult(BackupRetention.Plan(request)));
+            var plan = RunOperation("Remove-BackupSet", repository, (_, _) => Task.FromResult(BackupEngine.PlanBackupSetRemoval(request)));
             foreach (var set in plan ?? [])
             {
                 Remove(set);
@@ -83,7 +83,7 @@ public sealed class RemoveBackupSetCommand : BackupSetInputCmdletBase
             return;
         }
 
-        var removed = RunOperation("Remove-BackupSet", set.Path, (_, _) => Task.FromResult(BackupRetention.RemoveSet(set.Path)));
+        var removed = RunOperation("Remove-BackupSet", set.Path, (_, _) => Task.FromResult(BackupEngine.RemoveBackupSet(set.Path)));
         if (removed is not null)
         {
             WriteObject(removed);

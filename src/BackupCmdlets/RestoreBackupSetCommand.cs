@@ -127,7 +127,7 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
             Force = Force.IsPresent,
             ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
         };
-        var result = RunOperation("Restore-BackupSet", set, (progress, ct) => BackupSetRestorer.RestoreAsync(request, progress, ct));
+        var result = RunOperation("Restore-BackupSet", set, (progress, ct) => BackupEngine.RestoreBackupSetAsync(request, progress, ct));
         if (result is not null)
         {
             WriteObject(result);

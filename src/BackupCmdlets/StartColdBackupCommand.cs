@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -37,5 +38,5 @@ public sealed class StartColdBackupCommand : DatabaseBackupCmdletBase
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord() =>
-        RunBackup("Cold backup", "Shut down, copy into '{0}' and start again", Force, request => request, DatabaseBackup.StartColdAsync);
+        RunBackup("Cold backup", "Shut down, copy into '{0}' and start again", Force, request => request, BackupEngine.StartColdBackupAsync);
 }

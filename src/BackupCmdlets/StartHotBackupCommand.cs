@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -81,6 +82,6 @@ public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
                 Tablespace = Tablespace ?? [],
                 Force = Force,
             },
-            DatabaseBackup.StartHotAsync);
+            BackupEngine.StartHotBackupAsync);
     }
 }

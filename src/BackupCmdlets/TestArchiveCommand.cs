@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets;
@@ -54,7 +55,7 @@ public sealed class TestArchiveCommand : ArchiveInputCmdletBase
             var request = new TestArchiveRequest(archive) { CompareDirectory = compare };
             if (Quiet)
             {
-                var verdict = RunOperation("Test-Archive", (progress, ct) => ArchiveTester.TestAsync(request, progress, ct), out var failure);
+                var verdict = RunOperation("Test-Archive", (progress, ct) => BackupEngine.TestArchiveAsync(request, progress, ct), out var failure);
                 if (failure is not null)
                 {
                     WriteVerbose(failure.Message);
@@ -64,7 +65,7 @@ public sealed class TestArchiveCommand : ArchiveInputCmdletBase
                 continue;
             }
 
-            var result = RunOperation("Test-Archive", archive, (progress, ct) => ArchiveTester.TestAsync(request, progress, ct));
+            var result = RunOperation("Test-Archive", archive, (progress, ct) => BackupEngine.TestArchiveAsync(request, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

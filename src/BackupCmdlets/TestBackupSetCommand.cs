@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 
 namespace BackupCmdlets;
@@ -36,7 +37,7 @@ public sealed class TestBackupSetCommand : BackupSetInputCmdletBase
     {
         foreach (string set in SetPaths())
         {
-            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupSetVerifier.TestAsync(set, ThrottleLimit > 0 ? ThrottleLimit : null, progress, ct));
+            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(set) { ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null }, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

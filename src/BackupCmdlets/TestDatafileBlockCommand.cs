@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Databases.Oracle;
 
 namespace BackupCmdlets;
@@ -46,7 +47,7 @@ public sealed class TestDatafileBlockCommand : PathInputCmdletBase
                 BlockSize = BlockSize > 0 ? BlockSize : null,
                 StartScn = MyInvocation.BoundParameters.ContainsKey(nameof(StartScn)) ? StartScn : null,
             };
-            var result = RunOperation("Test-DatafileBlock", file, (progress, ct) => DatafileBlockTester.TestAsync(request, progress, ct));
+            var result = RunOperation("Test-DatafileBlock", file, (progress, ct) => BackupEngine.TestDatafileBlockAsync(request, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -43,18 +44,18 @@ internal sealed class DemoCommand : ICliCommand
         Console.WriteLine($"   {DemoData.Describe(source)}");
 
         string archive = Path.Combine(root, "sample.tar.gz");
-        var created = await ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = ArchiveCompression.GZip, Checksum = true }, null, cancellation);
+        var created = await BackupEngine.NewTarArchiveAsync(new CreateArchiveRequest([source], archive) { Compression = ArchiveCompression.GZip, Checksum = true }, null, cancellation);
         Console.WriteLine($"2. New-TarArchive: {created.EntryCount} entries, {created.BytesIn:N0} bytes -> {created.BytesOut:N0} bytes (ratio {created.Ratio}) in {created.Duration.TotalMilliseconds:F0} ms");
         Console.WriteLine($"   SHA-256 {created.Sha256} (also in {Path.GetFileName(created.ChecksumPath)})");
 
-        var tested = await ArchiveTester.TestAsync(new TestArchiveRequest(archive), null, cancellation);
+        var tested = await BackupEngine.TestArchiveAsync(new TestArchiveRequest(archive), null, cancellation);
         Console.WriteLine($"3. Test-Archive: IsValid={tested.IsValid}, {tested.EntriesRead} entries, .sha256 matched={tested.ChecksumFileMatched}");
 
         string copy = Path.Combine(root, "restored");
-        var expanded = await ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, copy), null, cancellation);
+        var expanded = await BackupEngine.ExpandTarArchiveAsync(new ExpandArchiveRequest(archive, copy), null, cancellation);
         Console.WriteLine($"4. Expand-TarArchive: {expanded.Files} files, {expanded.Directories} folders, {expanded.SymbolicLinks} symlinks, {expanded.HardLinks} hard links into {copy}");
 
-        var compared = await ArchiveTester.TestAsync(new TestArchiveRequest(archive) { CompareDirectory = copy }, null, cancellation);
+        var compared = await BackupEngine.TestArchiveAsync(new TestArchiveRequest(archive) { CompareDirectory = copy }, null, cancellation);
         Console.WriteLine($"5. Test-Archive -Compare {copy}: {compared.Problems.Count} differences (content, size, mode, time, links, owner checked for every entry)");
         foreach (var problem in compared.Problems)
         {

@@ -32,7 +32,7 @@ internal static class DemoData
         File.CreateSymbolicLink(Path.Combine(root, "latest.log"), "project-0/logs/file-000.log");
         if (OperatingSystem.IsLinux())
         {
-            Engine.IO.UnixFileSystem.CreateHardLink(Path.Combine(root, "random.bin"), Path.Combine(root, "random-hardlink.bin"));
+            HardLink.Create(Path.Combine(root, "random.bin"), Path.Combine(root, "random-hardlink.bin"));
         }
 
         return root;

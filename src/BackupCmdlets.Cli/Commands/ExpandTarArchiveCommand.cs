@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -37,7 +38,7 @@ internal sealed class ExpandTarArchiveCommand : ICliCommand
             };
             return CliRunner.RunAsync(
                 parse,
-                (progress, ct) => ArchiveExtractor.ExpandAsync(request, progress, ct),
+                (progress, ct) => BackupEngine.ExpandTarArchiveAsync(request, progress, ct),
                 result => [result],
                 result => result.Complete,
                 result => result.Problems,

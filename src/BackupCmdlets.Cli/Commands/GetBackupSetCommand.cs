@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -21,7 +22,7 @@ internal sealed class GetBackupSetCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             var request = new GetBackupSetRequest(Path.GetFullPath(parse.GetValue(path)!)) { Engine = parse.GetValue(engine), Kind = parse.GetValue(kind), Since = parse.GetValue(since) };
-            return CliRunner.RunAsync(parse, (_, _) => Task.FromResult(BackupRepository.List(request)), sets => sets, _ => true, null, ct);
+            return CliRunner.RunAsync(parse, (_, _) => Task.FromResult(BackupEngine.GetBackupSet(request)), sets => sets, _ => true, null, ct);
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -12,7 +13,7 @@ internal sealed class GetTarArchiveItemCommand : ICliCommand
         command.Options.Add(path);
         command.SetAction((parse, cancellation) => CliRunner.RunAsync(
             parse,
-            (progress, ct) => ArchiveReader.ListAsync(new ListArchiveRequest(parse.GetValue(path)!), progress, ct),
+            (progress, ct) => BackupEngine.GetTarArchiveItemAsync(new ListArchiveRequest(parse.GetValue(path)!), progress, ct),
             listing => parse.GetValue(CliOptions.Json) ? listing.Items : listing.Items.Select(TarListingLine.Format).Cast<object>(),
             _ => true,
             null,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Syncing;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -55,7 +56,7 @@ internal sealed class InvokeDeltaSyncCommand : ICliCommand
             };
             return CliRunner.RunAsync(
                 parse,
-                (progress, ct) => DeltaSync.RunAsync(request, progress, ct),
+                (progress, ct) => BackupEngine.InvokeDeltaSyncAsync(request, progress, ct),
                 result => passThru ? [.. result.Changes, result] : [result],
                 result => result.Complete,
                 result => result.Problems,

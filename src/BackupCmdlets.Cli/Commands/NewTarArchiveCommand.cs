@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -47,7 +48,7 @@ internal sealed class NewTarArchiveCommand : ICliCommand
             };
             return CliRunner.RunAsync(
                 parse,
-                (progress, ct) => ArchiveWriter.CreateAsync(request, progress, ct),
+                (progress, ct) => BackupEngine.NewTarArchiveAsync(request, progress, ct),
                 result => [result],
                 result => result.Complete,
                 result => result.Problems,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -25,7 +26,7 @@ internal sealed class RemoveBackupSetCommand : ICliCommand
             var request = new RemoveBackupSetRequest(Path.GetFullPath(parse.GetValue(path)!)) { KeepLast = parse.GetValue(keepLast), OlderThan = parse.GetValue(olderThan), IncludeIncomplete = parse.GetValue(includeIncomplete) };
             return CliRunner.RunAsync(
                 parse,
-                (_, _) => Task.FromResult(parse.GetValue(whatIf) ? BackupRetention.Plan(request) : BackupRetention.Remove(request)),
+                (_, _) => Task.FromResult(parse.GetValue(whatIf) ? BackupEngine.PlanBackupSetRemoval(request) : BackupEngine.RemoveBackupSet(request)),
                 sets => sets,
                 _ => true,
                 null,

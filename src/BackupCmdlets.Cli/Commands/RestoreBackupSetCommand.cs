@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -44,7 +45,7 @@ internal sealed class RestoreBackupSetCommand : ICliCommand
                 Force = parse.GetValue(force),
                 ThrottleLimit = parse.GetValue(throttle),
             };
-            return CliRunner.RunAsync(parse, (progress, c) => BackupSetRestorer.RestoreAsync(request, progress, c), r => [r], _ => true, null, ct);
+            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.RestoreBackupSetAsync(request, progress, c), r => [r], _ => true, null, ct);
         });
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -16,7 +17,7 @@ internal sealed class StartColdBackupCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             var request = options.Request(parse);
-            return CliRunner.RunAsync(parse, (progress, c) => DatabaseBackup.StartColdAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
+            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.StartColdBackupAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
         });
         return command;
     }

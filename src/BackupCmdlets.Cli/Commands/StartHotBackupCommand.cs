@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 
@@ -40,7 +41,7 @@ internal sealed class StartHotBackupCommand : ICliCommand
                 Tablespace = parse.GetValue(tablespace) ?? [],
                 Force = parse.GetValue(force),
             };
-            return CliRunner.RunAsync(parse, (progress, c) => DatabaseBackup.StartHotAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
+            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.StartHotBackupAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
         });
         return command;
     }

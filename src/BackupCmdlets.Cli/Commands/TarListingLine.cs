@@ -1,4 +1,5 @@
 using System.Globalization;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.IO;
 
@@ -10,7 +11,7 @@ internal static class TarListingLine
     public static string Format(TarArchiveItem item)
     {
         string owner = $"{item.Owner}/{item.Group}";
-        string link = item.LinkTarget is not { } target ? "" : item.Type == Engine.Archiving.Tar.TarEntryType.HardLink ? $" link to {FileNameEncoding.Escape(target)}" : $" -> {FileNameEncoding.Escape(target)}";
-        return $"{item.Permissions} {owner,-16} {item.Size,12} {item.Modified.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {FileNameEncoding.Escape(item.Name)}{link}";
+        string link = item.LinkTarget is not { } target ? "" : item.Type == Engine.Archiving.Tar.TarEntryType.HardLink ? $" link to {BackupEngine.PrintableFileName(target)}" : $" -> {BackupEngine.PrintableFileName(target)}";
+        return $"{item.Permissions} {owner,-16} {item.Size,12} {item.Modified.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {BackupEngine.PrintableFileName(item.Name)}{link}";
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -16,7 +17,7 @@ internal sealed class TestArchiveCommand : ICliCommand
         command.Options.Add(quiet);
         command.SetAction((parse, cancellation) => CliRunner.RunAsync(
             parse,
-            (progress, ct) => ArchiveTester.TestAsync(new TestArchiveRequest(parse.GetValue(path)!) { CompareDirectory = parse.GetValue(compare) }, progress, ct),
+            (progress, ct) => BackupEngine.TestArchiveAsync(new TestArchiveRequest(parse.GetValue(path)!) { CompareDirectory = parse.GetValue(compare) }, progress, ct),
             result => parse.GetValue(quiet) ? [result.IsValid] : [result],
             result => result.IsValid,
             result => parse.GetValue(quiet) ? [] : result.Problems,

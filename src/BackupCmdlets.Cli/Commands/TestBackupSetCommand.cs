@@ -1,4 +1,5 @@
 using System.CommandLine;
+using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 
 namespace BackupCmdlets.Cli.Commands;
@@ -16,7 +17,7 @@ internal sealed class TestBackupSetCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             string set = Path.GetFullPath(parse.GetValue(path)!);
-            return CliRunner.RunAsync(parse, (progress, c) => BackupSetVerifier.TestAsync(set, parse.GetValue(throttle), progress, c), r => [r], r => r.Passed, r => r.Problems, ct);
+            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(set) { ThrottleLimit = parse.GetValue(throttle) }, progress, c), r => [r], r => r.Passed, r => r.Problems, ct);
         });
         return command;
     }

@@ -23,7 +23,7 @@ internal sealed class TestDatafileBlockCommand : ICliCommand
                 var results = new List<DatafileBlockResult>();
                 foreach (string file in parse.GetValue(path)!)
                 {
-                    results.Add(await DatafileBlockTester.TestAsync(new TestDatafileBlockRequest(file) { BlockSize = parse.GetValue(blockSize), StartScn = parse.GetValue(startScn) }, progress, ct));
+                    results.Add(await BackupEngine.TestDatafileBlockAsync(new TestDatafileBlockRequest(file) { BlockSize = parse.GetValue(blockSize), StartScn = parse.GetValue(startScn) }, progress, ct));
                 }
 
                 return results;

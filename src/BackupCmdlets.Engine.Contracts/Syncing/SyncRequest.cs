@@ -6,6 +6,9 @@ namespace BackupCmdlets.Engine.Syncing;
 /// </summary>
 public sealed record SyncRequest(string SourcePath, string DestinationPath)
 {
+    /// <summary>The default number of parallel workers: copying small files waits on the kernel, so twice the cores, at most 16.</summary>
+    public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
+
     /// <summary>Remove destination entries the source no longer has.</summary>
     public bool Delete { get; init; }
 

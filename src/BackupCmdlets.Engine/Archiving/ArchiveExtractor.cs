@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using BackupCmdlets.Engine.Archiving.Extracting;
+using BackupCmdlets.Engine.Archiving.Reading;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
@@ -14,7 +16,7 @@ namespace BackupCmdlets.Engine.Archiving;
 /// are written on several threads while the archive is read. An entry that cannot be extracted is a
 /// problem and the extraction goes on. Folder modes and times are set last, deepest first.
 /// </summary>
-public sealed class ArchiveExtractor
+internal sealed class ArchiveExtractor
 {
     private const int SmallFileLimit = 1 << 20;
     private readonly ExpandArchiveRequest _request;

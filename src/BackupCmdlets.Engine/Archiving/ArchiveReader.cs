@@ -1,7 +1,9 @@
+using BackupCmdlets.Engine.Archiving.Reading;
+
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>Lists an archive's entries (Get-TarArchiveItem); the compression is read from the content.</summary>
-public static class ArchiveReader
+internal static class ArchiveReader
 {
     public static Task<ArchiveListing> ListAsync(ListArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
         Task.Run(() => List(request, progress, cancellationToken), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.Archiving.Reading;
 using BackupCmdlets.Engine.Archiving.Tar;
 
 namespace BackupCmdlets.Engine.Archiving;
@@ -9,7 +10,7 @@ namespace BackupCmdlets.Engine.Archiving;
 /// checksum, entry size, gzip CRC-32/ISIZE and bzip2 block CRC is checked; checks the .sha256
 /// file beside it when there is one; optionally compares the entries with a folder.
 /// </summary>
-public static class ArchiveTester
+internal static class ArchiveTester
 {
     public static Task<ArchiveTestResult> TestAsync(TestArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
         Task.Run(() => Test(request, progress, cancellationToken), cancellationToken);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using BackupCmdlets.Engine.Archiving.Creating;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 
@@ -10,7 +11,7 @@ namespace BackupCmdlets.Engine.Archiving;
 /// lays the tar stream into chunks that are compressed on every core, and writes everything under a
 /// temporary name that gets the final name only once complete and flushed.
 /// </summary>
-public static class ArchiveWriter
+internal static class ArchiveWriter
 {
     private const int ReadAheadEntries = 256;
     private const long ReadAheadBytes = 64L << 20;

@@ -9,7 +9,7 @@ namespace BackupCmdlets.Engine.Catalog;
 /// cannot be read is listed as Unreadable, with the reason); one without is InProgress while the
 /// process writing it lives, Incomplete otherwise. <c>Path</c> may also name one set.
 /// </summary>
-public static class BackupRepository
+internal static class BackupRepository
 {
     public static IReadOnlyList<BackupSet> List(GetBackupSetRequest request)
     {

@@ -1,15 +1,15 @@
-using BackupCmdlets.Engine.Databases;
-
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>
 /// Remove-BackupSet: applies a retention policy to a repository, or removes given sets, and answers
-/// the sets it removed. See <see cref="RemoveBackupSetRequest"/> for what is never removed.
+/// the sets it removed. See <see cref="RemoveBackupSetRequest"/> for what is never removed. Whether a
+/// set's files are intact is the caller's check (<c>filesIntact</c>, the verifier's quick check): the
+/// catalogue knows sets, not what each engine needs of them.
 /// </summary>
-public static class BackupRetention
+internal static class BackupRetention
 {
     /// <summary>The sets the policy would remove, newest first (nothing is deleted).</summary>
-    public static IReadOnlyList<BackupSet> Plan(RemoveBackupSetRequest request)
+    public static IReadOnlyList<BackupSet> Plan(RemoveBackupSetRequest request, Func<string, BackupSetManifest, bool> filesIntact)
     {
         if (request.KeepLast is null && request.OlderThan is null)
         {
@@ -36,7 +36,7 @@ public static class BackupRetention
         {
             // Newest first; the intact ones are what the rules count.
             var sets = database.ToList();
-            var intact = sets.Where(IsIntact).ToList();
+            var intact = sets.Where(set => IsIntact(set, filesIntact)).ToList();
             var kept = new HashSet<BackupSet>(ReferenceEqualityComparer.Instance);
             if (intact.Count > 0)
             {
@@ -58,10 +58,10 @@ public static class BackupRetention
         return [.. remove.OrderByDescending(s => s.StartTime).ThenByDescending(s => s.SetId, StringComparer.Ordinal)];
     }
 
-    public static IReadOnlyList<BackupSet> Remove(RemoveBackupSetRequest request)
+    public static IReadOnlyList<BackupSet> Remove(RemoveBackupSetRequest request, Func<string, BackupSetManifest, bool> filesIntact)
     {
         var removed = new List<BackupSet>();
-        foreach (var set in Plan(request))
+        foreach (var set in Plan(request, filesIntact))
         {
             if (request.ShouldRemove(set))
             {
@@ -102,7 +102,7 @@ public static class BackupRetention
         return set;
     }
 
-    private static bool IsIntact(BackupSet set)
+    private static bool IsIntact(BackupSet set, Func<string, BackupSetManifest, bool> filesIntact)
     {
         if (set.Status != BackupSetStatus.Complete)
         {
@@ -111,7 +111,7 @@ public static class BackupRetention
 
         try
         {
-            return BackupSetVerifier.IsIntact(set.Path, ManifestStore.Read(set.Path));
+            return filesIntact(set.Path, ManifestStore.Read(set.Path));
         }
         catch (BackupException)
         {

@@ -6,7 +6,7 @@ namespace BackupCmdlets.Engine.Catalog;
 /// The record of a backup set, stored as <c>manifest.json</c> in the set folder, written last and
 /// atomically: a folder without it is an incomplete set. It holds no secret.
 /// </summary>
-public sealed record BackupSetManifest
+internal sealed record BackupSetManifest
 {
     public const string FileName = "manifest.json";
     public const int CurrentFormat = 1;
@@ -82,13 +82,13 @@ public sealed record BackupSetManifest
 }
 
 /// <summary>A backup-mode scope and the redo positions at its begin and end.</summary>
-public sealed record ManifestScope(string Name, string StartPosition, string StopPosition);
+internal sealed record ManifestScope(string Name, string StartPosition, string StopPosition);
 
 /// <summary>A folder of the set, recreated (with its mode) on restore even when empty.</summary>
-public sealed record ManifestDirectory(string Path, int Mode);
+internal sealed record ManifestDirectory(string Path, int Mode);
 
 /// <summary>A tar in the set holding the folder <paramref name="Root"/> (<c>data</c> or <c>tablespaces/&lt;oid&gt;</c>).</summary>
-public sealed record ManifestArchive(string Path, string Root, Archiving.ArchiveCompression Compression);
+internal sealed record ManifestArchive(string Path, string Root, Archiving.ArchiveCompression Compression);
 
 /// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
-public sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);
+internal sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);

@@ -5,7 +5,7 @@ using BackupCmdlets.Engine.IO;
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>Reads and writes <c>manifest.json</c>; writing is atomic (temp + fsync + rename).</summary>
-public static class ManifestStore
+internal static class ManifestStore
 {
     public static string PathIn(string setPath) => Path.Combine(setPath, BackupSetManifest.FileName);
 

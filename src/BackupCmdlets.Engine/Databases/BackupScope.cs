@@ -4,10 +4,10 @@ namespace BackupCmdlets.Engine.Databases;
 /// A part of the database that is put into backup mode as one: the whole PostgreSQL cluster (one
 /// pg_backup_start covers every tablespace), or one Oracle tablespace (or the whole database).
 /// </summary>
-public sealed record BackupScope(string Name);
+internal sealed record BackupScope(string Name);
 
 /// <summary>Where the redo stood when a scope entered backup mode (an LSN or SCN as text), and its timeline/incarnation.</summary>
-public sealed record ScopeStart(BackupScope Scope, string Position, long Timeline)
+internal sealed record ScopeStart(BackupScope Scope, string Position, long Timeline)
 {
     /// <summary>Oracle: where each file's backup began (v$backup CHANGE#), keyed by its set path; empty when the scope has one position.</summary>
     public IReadOnlyDictionary<string, string> FileStartPositions { get; init; } = new Dictionary<string, string>();
@@ -17,16 +17,13 @@ public sealed record ScopeStart(BackupScope Scope, string Position, long Timelin
 /// What ending backup mode answered: its position, and files the database handed back to be stored in
 /// the set (PostgreSQL's backup_label and tablespace_map), keyed by their set path.
 /// </summary>
-public sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDictionary<string, string> GeneratedFiles);
-
-/// <summary>A tablespace stored in the set: its id and name, where it was, and where its files are in the set.</summary>
-public sealed record TablespaceEntry(string Id, string Name, string Location, string SetPath);
+internal sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDictionary<string, string> GeneratedFiles);
 
 /// <summary>
 /// The redo/WAL files a hot backup needs, from the start position to (at least) the stop position;
 /// <paramref name="SegmentSize"/> when the redo comes in fixed-size files (PostgreSQL WAL segments).
 /// </summary>
-public sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize)
+internal sealed record RedoRange(string StartPosition, string StopPosition, string EndPosition, IReadOnlyList<SourceFile> Files, long? SegmentSize)
 {
     /// <summary>The names of the redo files by sequence (Oracle: thread_sequence of each archived log).</summary>
     public IReadOnlyList<string> RedoSequences { get; init; } = [];

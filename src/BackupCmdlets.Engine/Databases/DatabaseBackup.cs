@@ -6,7 +6,7 @@ using BackupCmdlets.Engine.Databases.Sqlite;
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>Start-HotBackup and Start-ColdBackup: picks the engine's provider and runs it.</summary>
-public static class DatabaseBackup
+internal static class DatabaseBackup
 {
     public static async Task<BackupSet> StartHotAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// failed copy; a failure to do so is itself a terminating error naming the scope); the manifest is
 /// written last, so a set without one is incomplete; a set with corrupt source blocks is marked Failed.
 /// </summary>
-public static class DatabaseBackupRunner
+internal static class DatabaseBackupRunner
 {
     public static async Task<BackupSet> RunHotAsync(IHotBackupProvider provider, StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {

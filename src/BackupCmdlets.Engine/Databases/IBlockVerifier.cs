@@ -4,7 +4,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// Checks database blocks as they are copied (PostgreSQL page checksums, Oracle block tails and
 /// checksums). Called from several copy threads at once: implementations are stateless.
 /// </summary>
-public interface IBlockVerifier
+internal interface IBlockVerifier
 {
     /// <summary>The database block size: reads are whole multiples of it and aligned to it.</summary>
     int BlockSize { get; }

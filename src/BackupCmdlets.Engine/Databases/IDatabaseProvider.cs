@@ -1,3 +1,5 @@
+using BackupCmdlets.Engine.Catalog;
+
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// provider only answers each step. PostgreSQL implements it here; the Oracle provider plugs into the
 /// same steps (per-tablespace BEGIN/END BACKUP scopes, datafile block verifier, archived logs by SCN).
 /// </summary>
-public interface IDatabaseProvider : IAsyncDisposable
+internal interface IDatabaseProvider : IAsyncDisposable
 {
     /// <summary>Connects and describes the database.</summary>
     Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken);
@@ -16,7 +18,7 @@ public interface IDatabaseProvider : IAsyncDisposable
 }
 
 /// <summary>Hot backup: begin backup mode per scope, copy, end backup mode, then collect the redo.</summary>
-public interface IHotBackupProvider : IDatabaseProvider
+internal interface IHotBackupProvider : IDatabaseProvider
 {
     /// <summary>Refuses (with its own error id) when the database cannot be backed up hot: no archiving, minimal redo.</summary>
     Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken);
@@ -42,7 +44,7 @@ public interface IHotBackupProvider : IDatabaseProvider
 }
 
 /// <summary>Cold backup: shut down cleanly, copy everything, start again (always).</summary>
-public interface IColdBackupProvider : IDatabaseProvider
+internal interface IColdBackupProvider : IDatabaseProvider
 {
     /// <summary>Refuses (with its own error id), before anything is stopped, a database that could not be started again as it runs now.</summary>
     Task EnsureColdBackupPossibleAsync(CancellationToken cancellationToken);

@@ -5,7 +5,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// in the set (a relative path with '/' separators). <see cref="FirstBlockNumber"/> is the number of the
 /// file's first block within its relation or datafile, for checksums that mix the block number in.
 /// </summary>
-public sealed record SourceFile(string SourcePath, string SetPath, bool IsDirectory = false)
+internal sealed record SourceFile(string SourcePath, string SetPath, bool IsDirectory = false)
 {
     /// <summary>Check every block with the provider's verifier while copying.</summary>
     public bool VerifyBlocks { get; init; }

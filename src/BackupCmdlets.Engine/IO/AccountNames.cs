@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.IO;
 /// User and group names for ids and back, through the C library (so NSS sources such as LDAP count,
 /// as they do for tar). Answers are cached: a tree of 200,000 files has only a few owners.
 /// </summary>
-public static unsafe class AccountNames
+internal static unsafe class AccountNames
 {
     private static readonly ConcurrentDictionary<long, string> UserNames = new();
     private static readonly ConcurrentDictionary<long, string> GroupNames = new();

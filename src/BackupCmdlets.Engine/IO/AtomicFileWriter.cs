@@ -5,7 +5,7 @@ namespace BackupCmdlets.Engine.IO;
 /// <see cref="Commit"/>, after flushing it to disk. Disposed without a commit, it deletes the
 /// temporary: nothing half-written ever carries the final name.
 /// </summary>
-public sealed class AtomicFileWriter : IDisposable
+internal sealed class AtomicFileWriter : IDisposable
 {
     private bool _done;
 

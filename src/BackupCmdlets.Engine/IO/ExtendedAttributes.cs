@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.IO;
 /// <see cref="DefaultAcl"/> (binary, see <see cref="PosixAcl"/>); what -Xattrs keeps is the others, what
 /// -Acls keeps is those two. An entry on a file system without them has none. Linux only.
 /// </summary>
-public static unsafe class ExtendedAttributes
+internal static unsafe class ExtendedAttributes
 {
     public const string AccessAcl = "system.posix_acl_access";
     public const string DefaultAcl = "system.posix_acl_default";

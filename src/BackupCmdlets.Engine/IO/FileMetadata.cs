@@ -1,7 +1,7 @@
 namespace BackupCmdlets.Engine.IO;
 
 /// <summary>What lstat tells about one entry: everything tar and rsync -a keep.</summary>
-public sealed record FileMetadata(
+internal sealed record FileMetadata(
     FileKind Kind,
     int Mode,
     long UserId,

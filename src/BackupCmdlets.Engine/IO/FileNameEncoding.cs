@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.IO;
 /// of an invalid sequence becomes the lone surrogate U+DC80..U+DCFF (Python's "surrogateescape"), which
 /// valid UTF-8 can never produce, so every name survives the round trip to a string and back unchanged.
 /// </summary>
-public static class FileNameEncoding
+internal static class FileNameEncoding
 {
     private const char EscapeBase = '\uDC00';
 

@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace BackupCmdlets.Engine.IO;
 
 /// <summary>Reads at an offset of an open file without moving its position.</summary>
-public static class PositionedRead
+internal static class PositionedRead
 {
     /// <summary>Reads until <paramref name="buffer"/> is full or the file ends; answers the bytes read.</summary>
     public static int Fill(SafeFileHandle file, Span<byte> buffer, long offset)

@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.IO;
 /// SCHILY.acl.default: one entry a line, "user:NAME:rw-", owners by name (a number when the id has none),
 /// as acl_to_text writes it. Reading takes names or numbers, lines or commas, as acl_from_text does.
 /// </summary>
-public static class PosixAcl
+internal static class PosixAcl
 {
     private const uint Version = 2;
     private const uint UndefinedId = uint.MaxValue;

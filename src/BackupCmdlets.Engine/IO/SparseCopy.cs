@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.IO;
 /// of the data that holds only zeros. The destination must be a fresh file (what is skipped reads back
 /// as zeros only there); its caller sets its final length, since a trailing hole is never written.
 /// </summary>
-public static class SparseCopy
+internal static class SparseCopy
 {
     private const int BufferSize = 1 << 20;
     private const int Block = 4096;

@@ -4,7 +4,7 @@ namespace BackupCmdlets.Engine.IO;
 /// The names of in-progress files: hidden, beside their target, and recognisable, so a later run
 /// (or an admin) can tell them from real data and remove them.
 /// </summary>
-public static class TemporaryName
+internal static class TemporaryName
 {
     public const string Suffix = ".bkc-tmp";
 

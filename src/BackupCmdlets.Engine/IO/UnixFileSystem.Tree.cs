@@ -9,7 +9,7 @@ namespace BackupCmdlets.Engine.IO;
 /// escaped string <see cref="FileNameEncoding"/> makes): listing with metadata, links, directories
 /// and file handles that never follow a symlink at the last component.
 /// </summary>
-public static unsafe partial class UnixFileSystem
+internal static unsafe partial class UnixFileSystem
 {
     /// <summary>
     /// The entries of a directory (without "." and "..") with their lstat metadata, read with one

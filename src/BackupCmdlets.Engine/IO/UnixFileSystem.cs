@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.IO;
 /// nanosecond times, inode numbers for hard links. On Linux this calls libc; elsewhere it falls back
 /// to what .NET offers (no owners, 100 ns times).
 /// </summary>
-public static unsafe partial class UnixFileSystem
+internal static unsafe partial class UnixFileSystem
 {
     private static readonly bool Native = OperatingSystem.IsLinux();
 

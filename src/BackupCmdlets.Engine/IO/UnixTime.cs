@@ -1,7 +1,7 @@
 namespace BackupCmdlets.Engine.IO;
 
 /// <summary>A POSIX timestamp with nanoseconds, as file systems keep it (DateTime only keeps 100 ns).</summary>
-public readonly record struct UnixTime(long Seconds, int Nanoseconds) : IComparable<UnixTime>
+internal readonly record struct UnixTime(long Seconds, int Nanoseconds) : IComparable<UnixTime>
 {
     /// <summary>The first second a <see cref="DateTimeOffset"/> holds (0001-01-01).</summary>
     public const long MinSeconds = -62_135_596_800;

@@ -9,12 +9,9 @@ namespace BackupCmdlets.Engine.Syncing;
 /// workers. Every replaced file is written under a temporary name and renamed, so a killed run leaves
 /// each file old or new, never half-written under its final name.
 /// </summary>
-public static class DeltaSync
+internal static class DeltaSync
 {
-    public const string Activity = "Invoke-DeltaSync";
-
-    /// <summary>The default number of parallel workers: copying small files waits on the kernel, so twice the cores, at most 16.</summary>
-    public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
+    internal const string Activity = "Invoke-DeltaSync";
 
     public static Task<SyncResult> RunAsync(SyncRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(request, progress, cancellationToken), cancellationToken);
@@ -27,7 +24,7 @@ public static class DeltaSync
             throw new BackupException(Errors.SyncPlatformNotSupported, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
         }
 
-        int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
+        int parallelism = request.ThrottleLimit ?? SyncRequest.DefaultThrottleLimit;
         if (parallelism < 1)
         {
             throw new BackupException(Errors.SyncInvalidThrottleLimit, $"The throttle limit must be at least 1, not {parallelism}.");

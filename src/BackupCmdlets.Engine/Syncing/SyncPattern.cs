@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Syncing;
 

@@ -1,4 +1,5 @@
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Tests.Archiving;
 

@@ -66,12 +66,12 @@ public sealed class BackupCatalogTests : IDisposable
         }
 
         var asked = new List<BackupSet>();
-        var whatIf = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 2, ShouldRemove = s => { asked.Add(s); return false; } });
+        var whatIf = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 2, ShouldRemove = s => { asked.Add(s); return false; } });
         Assert.Empty(whatIf);
         Assert.Equal([sets[1].SetId, sets[0].SetId], asked.Select(s => s.SetId));
         Assert.All(sets, s => Assert.True(Directory.Exists(s.Path)));
 
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 2 });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 2 });
         Assert.Equal([sets[1].SetId, sets[0].SetId], removed.Select(s => s.SetId));
         Assert.False(Directory.Exists(sets[0].Path));
         Assert.True(Directory.Exists(sets[2].Path) && Directory.Exists(sets[3].Path));
@@ -83,7 +83,7 @@ public sealed class BackupCatalogTests : IDisposable
         var old = await Hot();
         var newest = await Hot();
 
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { OlderThan = TimeSpan.Zero, Now = DateTimeOffset.UtcNow.AddDays(30) });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { OlderThan = TimeSpan.Zero, Now = DateTimeOffset.UtcNow.AddDays(30) });
 
         Assert.Equal([old.SetId], removed.Select(s => s.SetId));
         Assert.True(Directory.Exists(newest.Path));
@@ -100,7 +100,7 @@ public sealed class BackupCatalogTests : IDisposable
         }
 
         Assert.Equal(3, BackupRepository.List(new GetBackupSetRequest(_repository)).Count);
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true });
 
         Assert.Equal([sets[1].SetId, sets[0].SetId], removed.Select(s => s.SetId));
         Assert.All(others, other => Assert.True(File.Exists(Path.Combine(_repository, other, "keep.me")), other));
@@ -113,7 +113,7 @@ public sealed class BackupCatalogTests : IDisposable
     {
         var set = await Hot();
 
-        var error = Assert.Throws<BackupException>(() => BackupRetention.Plan(new RemoveBackupSetRequest(set.Path) { KeepLast = 1 }));
+        var error = Assert.Throws<BackupException>(() => BackupEngine.PlanBackupSetRemoval(new RemoveBackupSetRequest(set.Path) { KeepLast = 1 }));
 
         Assert.Equal(Errors.RepositoryIsBackupSet.Id, error.ErrorId);
         Assert.True(ManifestStore.Exists(set.Path));
@@ -140,7 +140,7 @@ public sealed class BackupCatalogTests : IDisposable
         {
             var listed = BackupRepository.List(new GetBackupSetRequest(_repository));
             runningPath ??= listed.FirstOrDefault(s => s.Status == BackupSetStatus.InProgress)?.Path;
-            removedMeanwhile.AddRange(BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true }).Select(s => s.Path));
+            removedMeanwhile.AddRange(BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true }).Select(s => s.Path));
             Assert.False(running.IsCompleted, "the backup finished while the lock was held");
             if (runningPath is not null && round >= 50)
             {
@@ -178,9 +178,9 @@ public sealed class BackupCatalogTests : IDisposable
         File.WriteAllText(Path.Combine(dead, "in-progress.json"), $$"""{"host":"{{Environment.MachineName}}","processId":{{exited.Id}},"processStartTicks":1,"started":"2020-01-01T00:00:00+00:00"}""");
 
         Assert.Equal(BackupSetStatus.Incomplete, BackupRepository.Describe(dead).Status);
-        Assert.DoesNotContain(dead, BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1 }).Select(s => s.Path));
+        Assert.DoesNotContain(dead, BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1 }).Select(s => s.Path));
         Assert.True(Directory.Exists(dead));
-        Assert.Contains(dead, BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true }).Select(s => s.Path));
+        Assert.Contains(dead, BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1, IncludeIncomplete = true }).Select(s => s.Path));
         Assert.False(Directory.Exists(dead));
         Assert.True(Directory.Exists(newest.Path));
     }
@@ -198,7 +198,7 @@ public sealed class BackupCatalogTests : IDisposable
         Assert.Equal(Errors.BackupSetManifestUnreadable.Id, Assert.Single(unreadable.Problems).ErrorId);
         Assert.Contains(all, s => s.SetId == good.SetId && s.Status == BackupSetStatus.Complete);
 
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { OlderThan = TimeSpan.Zero, Now = DateTimeOffset.UtcNow.AddDays(1), IncludeIncomplete = true });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { OlderThan = TimeSpan.Zero, Now = DateTimeOffset.UtcNow.AddDays(1), IncludeIncomplete = true });
         Assert.Empty(removed);
         Assert.True(File.Exists(manifest));
     }
@@ -211,7 +211,7 @@ public sealed class BackupCatalogTests : IDisposable
         var damaged = await Hot();
         File.Delete(Path.Combine(damaged.Path, "database", "app.db"));
 
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1 });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1 });
 
         Assert.Equal([damaged.SetId, oldest.SetId], removed.Select(s => s.SetId));
         Assert.True(ManifestStore.Exists(good.Path));
@@ -227,7 +227,7 @@ public sealed class BackupCatalogTests : IDisposable
         var second = await Hot();
         var otherNew = await Hot(other);
 
-        var removed = BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 1 });
+        var removed = BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 1 });
 
         Assert.Equal([otherOld.SetId, first.SetId], removed.Select(s => s.SetId));
         Assert.True(ManifestStore.Exists(second.Path) && ManifestStore.Exists(otherNew.Path));
@@ -236,9 +236,9 @@ public sealed class BackupCatalogTests : IDisposable
     [Fact]
     public void A_retention_without_a_rule_is_refused()
     {
-        var error = Assert.Throws<BackupException>(() => BackupRetention.Remove(new RemoveBackupSetRequest(_repository)));
+        var error = Assert.Throws<BackupException>(() => BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository)));
         Assert.Equal(Errors.InvalidRetentionPolicy.Id, error.ErrorId);
-        Assert.Equal(Errors.InvalidRetentionPolicy.Id, Assert.Throws<BackupException>(() => BackupRetention.Remove(new RemoveBackupSetRequest(_repository) { KeepLast = 0 })).ErrorId);
+        Assert.Equal(Errors.InvalidRetentionPolicy.Id, Assert.Throws<BackupException>(() => BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 0 })).ErrorId);
     }
 
     [Fact]

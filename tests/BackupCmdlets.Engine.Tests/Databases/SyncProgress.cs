@@ -1,4 +1,3 @@
-using BackupCmdlets.Engine;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
 

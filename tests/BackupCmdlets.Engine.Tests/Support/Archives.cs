@@ -4,7 +4,7 @@ using BackupCmdlets.Engine.IO;
 namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>Short calls to the archive engine for tests.</summary>
-public static class Archives
+internal static class Archives
 {
     public static ArchiveResult Create(string source, string archive, ArchiveCompression compression = ArchiveCompression.None, bool force = false, bool checksum = false, int? level = null) =>
         ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = compression, Force = force, Checksum = checksum, CompressionLevel = level }, null, CancellationToken.None).GetAwaiter().GetResult();

@@ -6,7 +6,7 @@ using BackupCmdlets.Engine.Catalog;
 namespace BackupCmdlets.Engine.Databases.Oracle;
 
 /// <summary>Test-DatafileBlock: reads a datafile in whole aligned blocks and judges each with <see cref="OracleBlockVerifier"/>, as DBVERIFY does.</summary>
-public static class DatafileBlockTester
+internal static class DatafileBlockTester
 {
     private const int ChunkBlocks = 128;
     private const int DefaultBlockSize = 8192;

@@ -12,7 +12,7 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// hot copy (fractured: the block images in the archived redo repair it); any other is corrupt.
 /// Blocks are read in the platform's byte order (little-endian, as on Linux x86-64).
 /// </summary>
-public sealed class OracleBlockVerifier : IBlockVerifier
+internal sealed class OracleBlockVerifier : IBlockVerifier
 {
     private const int TailLength = 4;
     private const byte ChecksumFlag = 0x04;

@@ -13,7 +13,7 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// It is loaded into the engine's own load context, so its dependencies resolve beside it. A natively
 /// compiled program (the published CLI) cannot load a .NET assembly at run time: there it is refused.
 /// </summary>
-public static class OracleDriver
+internal static class OracleDriver
 {
     public const string EnvironmentVariable = "BACKUPCMDLETS_ORACLE_DRIVER";
     public const string AssemblyFileName = "Oracle.ManagedDataAccess.dll";

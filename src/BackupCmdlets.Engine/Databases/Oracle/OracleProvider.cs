@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Databases.Oracle;
@@ -13,7 +14,7 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// from the backup's start SCN to its end SCN. Cold: SHUTDOWN IMMEDIATE through <see cref="OracleInstanceControl"/>,
 /// every datafile, online log and controlfile copied, STARTUP.
 /// </summary>
-public sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
+internal sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
 {
     private const string WholeDatabaseScope = "DATABASE";
     private readonly StartBackupRequest _request;

@@ -6,7 +6,7 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// The only way text reaches the SQL the provider sends: identifiers validated and double-quoted,
 /// file names as single-quoted literals (quotes doubled). Values such as SCNs are bound as parameters.
 /// </summary>
-public static partial class OracleSql
+internal static partial class OracleSql
 {
     /// <summary>
     /// A tablespace name as a user typed it: the unquoted-identifier rules (a letter, then letters,

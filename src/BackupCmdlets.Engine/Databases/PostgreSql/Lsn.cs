@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
 
 /// <summary>A PostgreSQL WAL position (log sequence number), written as <c>16/B374D848</c>.</summary>
-public readonly record struct Lsn(ulong Value) : IComparable<Lsn>
+internal readonly record struct Lsn(ulong Value) : IComparable<Lsn>
 {
     public static Lsn Parse(string text)
     {

@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// as 32-bit words with the checksum field taken as zero, two extra rounds of zeros, folded by xor,
 /// mixed with the block number and reduced to 16 bits (never zero).
 /// </summary>
-public static class PageChecksum
+internal static class PageChecksum
 {
     private const int Sums = 32;
     private const uint FnvPrime = 16777619;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using BackupCmdlets.Engine.Catalog;
 using Npgsql;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
@@ -13,7 +14,7 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// only): one held session runs pg_backup_start / pg_backup_stop (the non-exclusive low-level API), the
 /// WAL comes from the archive, each segment checked. Cold: pg_ctl stop -m fast / start, as it was started.
 /// </summary>
-public sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackupProvider
+internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackupProvider
 {
     private static readonly BackupScope Cluster = new("cluster");
     private readonly StartBackupRequest _request;

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
 
 /// <summary>WAL segment file names (timeline, log, segment: 24 hex digits) for a range of LSNs.</summary>
-public static partial class WalSegments
+internal static partial class WalSegments
 {
     /// <summary>Reads a segment file name (not a history or backup history file) into its timeline and segment number.</summary>
     public static bool TryParse(string name, long segmentSize, out long timeline, out long segmentNumber)

@@ -13,7 +13,7 @@ namespace BackupCmdlets.Engine.Databases.Sqlite;
 /// the lock is released: the copy holds every transaction committed before it and none begun after it
 /// (writers go on while the copy is checked and hashed).
 /// </summary>
-public static class SqliteBackup
+internal static class SqliteBackup
 {
     internal const string SetFolder = "database";
 

@@ -186,7 +186,6 @@ public sealed class OracleFailureTests
             var error = Assert.Throws<BackupException>(() => OracleDriver.Load("/nonexistent/odp"));
             Assert.Equal(Errors.OracleDriverNotFound.Id, error.ErrorId);
             Assert.Contains("-OracleDriverPath", error.Message);
-            Assert.Contains("--oracle-driver-path", error.Message);
             Assert.Contains(OracleDriver.EnvironmentVariable, error.Message);
             Assert.Contains("Oracle.ManagedDataAccess.Core", error.Message);
             Assert.Contains("/nonexistent/odp", error.Message);

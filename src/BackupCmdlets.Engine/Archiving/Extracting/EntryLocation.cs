@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Extracting;
 
 /// <summary>
 /// Where an entry is extracted: its folder, held open (the caller owns the handle), the folder's path

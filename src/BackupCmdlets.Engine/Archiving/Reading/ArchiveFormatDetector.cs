@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.Archiving.Tar;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Reading;
 
 /// <summary>Tells the compression of an archive from its first bytes, never from its name.</summary>
 internal static class ArchiveFormatDetector

@@ -1,7 +1,7 @@
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// One file opened for archiving, and the check that what was read of it is one version (GNU tar's

@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Extracting;
 
 /// <summary>
 /// Turns an entry name into a safe relative path: "." segments and repeated slashes are dropped; an

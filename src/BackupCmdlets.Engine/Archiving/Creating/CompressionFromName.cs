@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// The compression an archive's name promises (<c>.tar.gz</c>, <c>.tgz</c>: gzip; <c>.tar.bz2</c>,

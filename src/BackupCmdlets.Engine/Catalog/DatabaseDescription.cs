@@ -1,7 +1,9 @@
-namespace BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Databases;
+
+namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>Who a database is, as recorded in a backup set.</summary>
-public sealed record DatabaseDescription(
+internal sealed record DatabaseDescription(
     DatabaseEngine Engine,
     string Identity,
     string ServerVersion,

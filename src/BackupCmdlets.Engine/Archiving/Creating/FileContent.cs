@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// What a read-ahead of a small file found: its content in a pooled buffer (with the read that took it,

@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Reading;
 
 /// <summary>The <c>archive.sha256</c> file beside an archive, in the format <c>sha256sum -c</c> reads.</summary>
 internal static class ChecksumFile

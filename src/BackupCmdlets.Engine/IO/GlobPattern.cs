@@ -1,14 +1,14 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
 /// A tar-style name pattern: <c>*</c> and <c>?</c> within one path segment, <c>**</c> across
 /// segments, <c>[abc]</c> classes. A pattern without '/' matches the base name at any depth; one
 /// with '/' matches the whole entry name from its start; a trailing '/' matches folders only.
 /// </summary>
-public sealed class GlobPattern
+internal sealed class GlobPattern
 {
     private readonly Regex _regex;
     private readonly bool _directoriesOnly;

@@ -5,7 +5,7 @@ using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.IO;
 using ICSharpCode.SharpZipLib.BZip2;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// The back half of archive creation: takes the tar stream in chunks, compresses as many chunks at

@@ -1,7 +1,7 @@
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// Walks the paths to archive in a stable order (each folder before its contents, names in ordinal

@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Catalog;
+namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>Progress of a restore by the bytes of the set's files put back, out of all of them.</summary>
 internal sealed class RestoreProgress(IProgress<OperationProgress>? target, long filesTotal, long bytesTotal)

@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.Archiving.Tar;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>The front half of archive creation: lays tar bytes into fixed-size chunks for <see cref="ArchiveOutput"/>.</summary>
 internal sealed class TarChunkWriter

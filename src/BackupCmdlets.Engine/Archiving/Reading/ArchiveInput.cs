@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.Archiving.Compression;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Reading;
 
 /// <summary>An archive file opened for reading: its compression (from the content) and the tar stream inside.</summary>
 internal sealed class ArchiveInput : IDisposable

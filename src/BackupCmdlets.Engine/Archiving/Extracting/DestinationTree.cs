@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Extracting;
 
 /// <summary>
 /// The extraction folder, held open, and the way every entry path is resolved below it: one name at a

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
-using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases.PostgreSql;
 
-namespace BackupCmdlets.Engine.Catalog;
+namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
 /// Test-BackupSet: a set passes when it has a manifest, is not marked Failed, every file listed
@@ -12,7 +12,7 @@ namespace BackupCmdlets.Engine.Catalog;
 /// the stop LSN are all present, and every segment in the set is a whole segment of the cluster
 /// (<see cref="WalSegmentCheck"/>): a set made from an archive that cut segments short must not pass.
 /// </summary>
-public static class BackupSetVerifier
+internal static class BackupSetVerifier
 {
     public static async Task<TestBackupSetResult> TestAsync(string setPath, int? throttleLimit, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {

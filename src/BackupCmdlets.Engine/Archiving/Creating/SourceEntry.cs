@@ -2,7 +2,7 @@ using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// A file-system entry to archive: where it is and the header it gets. An entry whose content may be

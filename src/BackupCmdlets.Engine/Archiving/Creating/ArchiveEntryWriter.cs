@@ -2,7 +2,7 @@ using System.Buffers;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// Lays source entries into the tar stream. A file gets its header from the fstat taken when it was

@@ -1,9 +1,10 @@
 using System.Buffers;
+using BackupCmdlets.Engine.Archiving.Extracting;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Reading;
 
 /// <summary>
 /// Compares archive entries with a folder, as <c>tar -d</c> does (missing, type, size, content,

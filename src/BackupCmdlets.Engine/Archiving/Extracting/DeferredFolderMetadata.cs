@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Extracting;
 
 /// <summary>
 /// The modes, times (and owners) of extracted folders, set once everything inside them is written,

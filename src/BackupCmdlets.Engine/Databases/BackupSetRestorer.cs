@@ -1,14 +1,14 @@
-using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases.PostgreSql;
 using BackupCmdlets.Engine.Databases.Sqlite;
 
-namespace BackupCmdlets.Engine.Catalog;
+namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
 /// Restore-BackupSet: verifies the set first (a set that fails Test-BackupSet, is incomplete or is
 /// marked Failed is never restored), then hands it to its engine's restore.
 /// </summary>
-public static class BackupSetRestorer
+internal static class BackupSetRestorer
 {
     public static async Task<RestoreResult> RestoreAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {

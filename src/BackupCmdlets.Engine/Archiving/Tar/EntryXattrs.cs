@@ -1,6 +1,6 @@
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Archiving;
+namespace BackupCmdlets.Engine.Archiving.Tar;
 
 /// <summary>
 /// The extended attributes and POSIX ACLs of one archive entry, as the pax records SCHILY.xattr.NAME

@@ -1,8 +1,8 @@
 using BackupCmdlets.Engine.Archiving;
-using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
-namespace BackupCmdlets.Engine.Catalog;
+namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>Copies the files of a set back out (mode kept; owner set to the database's owner when run as root).</summary>
 internal static class RestoreTarget
