@@ -9,55 +9,92 @@ namespace BackupCmdlets.Engine;
 
 /// <summary>
 /// The engine's public surface: one entry point per cmdlet, named after it, taking the cmdlet's
-/// request and answering its result. The PowerShell module and the CLI call these and nothing else;
-/// ARCHITECTURE.md maps each to the code behind it.
+/// request and answering its result, after the request's Validate() (the ranges its parameters
+/// declare). The PowerShell module and the CLI call these and nothing else; ARCHITECTURE.md maps each
+/// to the code behind it.
 /// </summary>
 public static class BackupEngine
 {
-    public static Task<ArchiveResult> NewTarArchiveAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        ArchiveWriter.CreateAsync(request, progress, cancellationToken);
+    public static Task<ArchiveResult> NewTarArchiveAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return ArchiveWriter.CreateAsync(request, progress, cancellationToken);
+    }
 
     public static Task<ArchiveListing> GetTarArchiveItemAsync(ListArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
         ArchiveReader.ListAsync(request, progress, cancellationToken);
 
-    public static Task<ArchiveTestResult> TestArchiveAsync(TestArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        ArchiveTester.TestAsync(request, progress, cancellationToken);
+    public static Task<ArchiveTestResult> TestArchiveAsync(TestArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return ArchiveTester.TestAsync(request, progress, cancellationToken);
+    }
 
-    public static Task<ExpandArchiveResult> ExpandTarArchiveAsync(ExpandArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        ArchiveExtractor.ExpandAsync(request, progress, cancellationToken);
+    public static Task<ExpandArchiveResult> ExpandTarArchiveAsync(ExpandArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return ArchiveExtractor.ExpandAsync(request, progress, cancellationToken);
+    }
 
-    public static Task<SyncResult> InvokeDeltaSyncAsync(SyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        DeltaSync.RunAsync(request, progress, cancellationToken);
+    public static Task<SyncResult> InvokeDeltaSyncAsync(SyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DeltaSync.RunAsync(request, progress, cancellationToken);
+    }
 
-    public static Task<BackupSet> StartHotBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        DatabaseBackup.StartHotAsync(request, progress, cancellationToken);
+    public static Task<BackupSet> StartHotBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DatabaseBackup.StartHotAsync(request, progress, cancellationToken);
+    }
 
-    public static Task<BackupSet> StartColdBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        DatabaseBackup.StartColdAsync(request, progress, cancellationToken);
+    public static Task<BackupSet> StartColdBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DatabaseBackup.StartColdAsync(request, progress, cancellationToken);
+    }
 
-    public static IReadOnlyList<BackupSet> GetBackupSet(GetBackupSetRequest request) =>
-        BackupRepository.List(request);
+    public static IReadOnlyList<BackupSet> GetBackupSet(GetBackupSetRequest request)
+    {
+        request.Validate();
+        return BackupRepository.List(request);
+    }
 
-    public static Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+    public static Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+    }
 
-    public static Task<RestoreResult> RestoreBackupSetAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        BackupSetRestorer.RestoreAsync(request, progress, cancellationToken);
+    public static Task<RestoreResult> RestoreBackupSetAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return BackupSetRestorer.RestoreAsync(request, progress, cancellationToken);
+    }
 
     /// <summary>Applies a retention policy to a repository: removes the sets no rule keeps and answers them.</summary>
-    public static IReadOnlyList<BackupSet> RemoveBackupSet(RemoveBackupSetRequest request) =>
-        BackupRetention.Remove(request, BackupSetVerifier.IsIntact);
+    public static IReadOnlyList<BackupSet> RemoveBackupSet(RemoveBackupSetRequest request)
+    {
+        request.Validate();
+        return BackupRetention.Remove(request, BackupSetVerifier.IsIntact);
+    }
 
     /// <summary>The sets <see cref="RemoveBackupSet(RemoveBackupSetRequest)"/> would remove, removing nothing (-WhatIf).</summary>
-    public static IReadOnlyList<BackupSet> PlanBackupSetRemoval(RemoveBackupSetRequest request) =>
-        BackupRetention.Plan(request, BackupSetVerifier.IsIntact);
+    public static IReadOnlyList<BackupSet> PlanBackupSetRemoval(RemoveBackupSetRequest request)
+    {
+        request.Validate();
+        return BackupRetention.Plan(request, BackupSetVerifier.IsIntact);
+    }
 
     /// <summary>Removes one set (one piped in), whatever the retention rules say.</summary>
     public static BackupSet RemoveBackupSet(string setPath) =>
         BackupRetention.RemoveSet(setPath);
 
-    public static Task<DatafileBlockResult> TestDatafileBlockAsync(TestDatafileBlockRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
-        DatafileBlockTester.TestAsync(request, progress, cancellationToken);
+    public static Task<DatafileBlockResult> TestDatafileBlockAsync(TestDatafileBlockRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DatafileBlockTester.TestAsync(request, progress, cancellationToken);
+    }
 
     /// <summary>The database a connection string names, for messages and -WhatIf: never the password or other keywords.</summary>
     public static string DescribeDatabase(DatabaseEngine engine, string connectionString) =>

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -26,62 +27,23 @@ namespace BackupCmdlets;
 /// <seealso cref="TestArchiveCommand"/>
 [Cmdlet(VerbsData.Expand, "TarArchive", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ExpandArchiveResult))]
-public sealed class ExpandTarArchiveCommand : ArchiveInputCmdletBase
+[ParametersFrom(typeof(ExpandArchiveRequest), "Expand-TarArchive")]
+public sealed partial class ExpandTarArchiveCommand : ArchiveInputCmdletBase
 {
-    /// <summary><para type="description">The folder to extract into; created when its parent exists.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string DestinationPath { get; set; } = "";
-
-    /// <summary><para type="description">Extract only entries matching these glob patterns (with the folders they need).</para></summary>
-    [Parameter]
-    public string[] Include { get; set; } = [];
-
-    /// <summary><para type="description">Replace existing files.</para></summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary><para type="description">Restore owners and groups (by name, else id) and setuid/setgid bits.</para></summary>
-    [Parameter]
-    public SwitchParameter PreserveOwner { get; set; }
-
-    /// <summary><para type="description">Restore the extended attributes the archive holds (SCHILY.xattr.* records, as GNU tar --xattrs writes them): user.*, and as root also trusted.* and security.*. One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.</para></summary>
-    [Parameter]
-    public SwitchParameter Xattrs { get; set; }
-
-    /// <summary><para type="description">Restore the POSIX ACLs the archive holds (SCHILY.acl.access and SCHILY.acl.default, as GNU tar --acls writes them). One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.</para></summary>
-    [Parameter]
-    public SwitchParameter Acls { get; set; }
-
-    /// <summary><para type="description">Writer threads.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    [PSDefaultValue(Help = "one per core")]
-    public int? ThrottleLimit { get; set; }
-
     protected override void ProcessRecord()
     {
-        if (ResolveOutputPath(DestinationPath) is not { } destination)
-        {
-            return;
-        }
-
         foreach (string archive in Archives())
         {
-            if (!ShouldProcess(destination, $"Extract '{archive}'{(Force ? " replacing existing files" : "")}"))
+            if (BuildRequest(archive) is not { } request)
+            {
+                return;
+            }
+
+            if (!ShouldProcess(request.DestinationPath, $"Extract '{archive}'{(Force ? " replacing existing files" : "")}"))
             {
                 continue;
             }
 
-            var request = new ExpandArchiveRequest(archive, destination)
-            {
-                Include = Include,
-                Force = Force,
-                PreserveOwner = PreserveOwner,
-                Xattrs = Xattrs,
-                Acls = Acls,
-                ThrottleLimit = ThrottleLimit,
-            };
             var result = RunOperation("Expand-TarArchive", archive, (progress, ct) => BackupEngine.ExpandTarArchiveAsync(request, progress, ct));
             if (result is not null)
             {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -28,30 +29,18 @@ namespace BackupCmdlets;
 /// <seealso cref="RemoveBackupSetCommand"/>
 [Cmdlet(VerbsCommon.Get, "BackupSet", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(BackupSet))]
-public sealed class GetBackupSetCommand : PathInputCmdletBase
+[ParametersFrom(typeof(GetBackupSetRequest), "Get-BackupSet")]
+public sealed partial class GetBackupSetCommand : PathInputCmdletBase
 {
-    /// <summary><para type="description">Only sets of this engine.</para></summary>
-    [Parameter]
-    public DatabaseEngine? Engine { get; set; }
-
-    /// <summary><para type="description">Only hot or only cold sets.</para></summary>
-    [Parameter]
-    public BackupKind? Kind { get; set; }
-
-    /// <summary><para type="description">Only sets started at or after this time (a local time unless it says otherwise).</para></summary>
-    [Parameter]
-    public DateTime? Since { get; set; }
-
     protected override void ProcessRecord()
     {
         foreach (string repository in InputPaths())
         {
-            var request = new GetBackupSetRequest(repository)
+            if (BuildRequest(repository) is not { } request)
             {
-                Engine = Engine,
-                Kind = Kind,
-                Since = Since is { } since ? new DateTimeOffset(since.ToUniversalTime(), TimeSpan.Zero) : null,
-            };
+                return;
+            }
+
             var sets = RunOperation("Get-BackupSet", repository, (_, _) => Task.FromResult(BackupEngine.GetBackupSet(request)));
             foreach (var set in sets ?? [])
             {

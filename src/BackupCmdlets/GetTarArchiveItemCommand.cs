@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -24,13 +25,19 @@ namespace BackupCmdlets;
 /// <seealso cref="ExpandTarArchiveCommand"/>
 [Cmdlet(VerbsCommon.Get, "TarArchiveItem", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TarArchiveItem))]
-public sealed class GetTarArchiveItemCommand : ArchiveInputCmdletBase
+[ParametersFrom(typeof(ListArchiveRequest), "Get-TarArchiveItem")]
+public sealed partial class GetTarArchiveItemCommand : ArchiveInputCmdletBase
 {
     protected override void ProcessRecord()
     {
         foreach (string archive in Archives())
         {
-            var listing = RunOperation("Get-TarArchiveItem", archive, (progress, ct) => BackupEngine.GetTarArchiveItemAsync(new ListArchiveRequest(archive), progress, ct));
+            if (BuildRequest(archive) is not { } request)
+            {
+                return;
+            }
+
+            var listing = RunOperation("Get-TarArchiveItem", archive, (progress, ct) => BackupEngine.GetTarArchiveItemAsync(request, progress, ct));
             if (listing is not null)
             {
                 WriteObject(listing.Items, enumerateCollection: true);

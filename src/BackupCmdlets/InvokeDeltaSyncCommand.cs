@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Syncing;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -31,70 +32,10 @@ namespace BackupCmdlets;
 [Cmdlet(VerbsLifecycle.Invoke, "DeltaSync", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SyncResult))]
 [OutputType(typeof(SyncChange))]
-public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
+[ParametersFrom(typeof(SyncRequest), "Invoke-DeltaSync")]
+public sealed partial class InvokeDeltaSyncCommand : PathInputCmdletBase
 {
     private readonly List<string> _sources = [];
-
-    /// <summary><para type="description">The mirror folder; created when missing.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string DestinationPath { get; set; } = "";
-
-    /// <summary><para type="description">Remove destination entries the source no longer has.</para></summary>
-    [Parameter]
-    public SwitchParameter Delete { get; set; }
-
-    /// <summary><para type="description">Change nothing when more than this many entries would be deleted (an unmounted, empty source must not wipe a backup).</para></summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    [PSDefaultValue(Help = "no limit")]
-    public int? MaxDelete { get; set; }
-
-    /// <summary><para type="description">rsync-style patterns of entries to leave out: *.tmp, /anchored, dir/, **, dir/***.</para></summary>
-    [Parameter]
-    public string[] Exclude { get; set; } = [];
-
-    /// <summary><para type="description">rsync-style patterns of entries to keep even when an exclude pattern matches them (tried first).</para></summary>
-    [Parameter]
-    public string[] Include { get; set; } = [];
-
-    /// <summary><para type="description">Also delete excluded entries from the destination.</para></summary>
-    [Parameter]
-    public SwitchParameter DeleteExcluded { get; set; }
-
-    /// <summary><para type="description">Compare contents instead of size and modification time.</para></summary>
-    [Parameter]
-    public SwitchParameter Checksum { get; set; }
-
-    /// <summary><para type="description">Write only the changed blocks into existing files. Not crash-safe: an interrupted sync leaves such a file part old, part new.</para></summary>
-    [Parameter]
-    public SwitchParameter InPlace { get; set; }
-
-    /// <summary><para type="description">Keep holes as holes, as rsync -S does: a file written anew gets no disk blocks for the source's holes nor for runs of zeros. Blocks that -InPlace writes into an existing file are written as they are.</para></summary>
-    [Parameter]
-    public SwitchParameter Sparse { get; set; }
-
-    /// <summary><para type="description">Keep extended attributes, as rsync -X does: user.*, and as root also trusted.* and security.* (symlinks keep none). One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
-    [Parameter]
-    public SwitchParameter Xattrs { get; set; }
-
-    /// <summary><para type="description">Keep POSIX ACLs (access, and a folder's default), as rsync -A does. One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.</para></summary>
-    [Parameter]
-    public SwitchParameter Acls { get; set; }
-
-    /// <summary><para type="description">Keep hard links as hard links.</para></summary>
-    [Parameter]
-    public SwitchParameter HardLinks { get; set; }
-
-    /// <summary><para type="description">Keep owner and group also when not running as root (as root they are always kept).</para></summary>
-    [Parameter]
-    public SwitchParameter PreserveOwner { get; set; }
-
-    /// <summary><para type="description">Parallel workers for scanning and copying.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    [PSDefaultValue(Help = "twice the cores, at most 16")]
-    public int ThrottleLimit { get; set; } = SyncRequest.DefaultThrottleLimit;
 
     /// <summary><para type="description">Also write one SyncChange per change before the SyncResult.</para></summary>
     [Parameter]
@@ -105,11 +46,12 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
 
     protected override void EndProcessing()
     {
-        if (_sources.Count == 0 || ResolveOutputPath(DestinationPath) is not { } destination)
+        if (_sources.Count == 0 || BuildRequest(_sources[0]) is not { } request)
         {
             return;
         }
 
+        string destination = request.DestinationPath;
         if (_sources.Count > 1)
         {
             ThrowTerminatingError(ErrorRecordFactory.Usage(
@@ -125,23 +67,7 @@ public sealed class InvokeDeltaSyncCommand : PathInputCmdletBase
             return;
         }
 
-        var request = new SyncRequest(source, destination)
-        {
-            Delete = Delete,
-            MaxDelete = MaxDelete,
-            Exclude = Exclude,
-            Include = Include,
-            DeleteExcluded = DeleteExcluded,
-            Checksum = Checksum,
-            InPlace = InPlace,
-            Sparse = Sparse,
-            Xattrs = Xattrs,
-            Acls = Acls,
-            HardLinks = HardLinks,
-            PreserveOwner = PreserveOwner,
-            ThrottleLimit = ThrottleLimit,
-            DryRun = dryRun,
-        };
+        request = request with { DryRun = dryRun };
         var result = RunOperation("Invoke-DeltaSync", source, (progress, ct) => BackupEngine.InvokeDeltaSyncAsync(request, progress, ct));
         if (result is null)
         {

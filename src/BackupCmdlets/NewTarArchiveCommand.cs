@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -36,85 +37,23 @@ namespace BackupCmdlets;
 /// <seealso cref="InvokeDeltaSyncCommand"/>
 [Cmdlet(VerbsCommon.New, "TarArchive", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(ArchiveResult))]
-public sealed class NewTarArchiveCommand : PathInputCmdletBase
+[ParametersFrom(typeof(CreateArchiveRequest), "New-TarArchive")]
+public sealed partial class NewTarArchiveCommand : PathInputCmdletBase
 {
     private readonly List<string> _inputs = [];
-
-    /// <summary><para type="description">The archive file to write. Its folder must exist.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string DestinationPath { get; set; } = "";
-
-    /// <summary><para type="description">None, GZip or BZip2. Default: from the destination's extension (.tar.gz and .tgz: GZip; .tar.bz2, .tbz2 and .tbz: BZip2; anything else: None).</para></summary>
-    [Parameter]
-    [PSDefaultValue(Help = "from the destination's extension")]
-    public ArchiveCompression? Compression { get; set; }
-
-    /// <summary><para type="description">1 (fastest) to 9 (smallest).</para></summary>
-    [Parameter]
-    [ValidateRange(1, 9)]
-    [PSDefaultValue(Help = "gzip 6, bzip2 9")]
-    public int? CompressionLevel { get; set; }
-
-    /// <summary><para type="description">Glob patterns of entry names to leave out: *.tmp, cache/, **/obj.</para></summary>
-    [Parameter]
-    public string[] Exclude { get; set; } = [];
-
-    /// <summary><para type="description">Entry names are relative to this folder instead of the current location, as tar -C names them.</para></summary>
-    [Parameter]
-    [PSDefaultValue(Help = "the current location")]
-    public string? RelativeBasePath { get; set; }
-
-    /// <summary><para type="description">Also write &lt;archive&gt;.sha256, which sha256sum -c reads.</para></summary>
-    [Parameter]
-    public SwitchParameter Checksum { get; set; }
-
-    /// <summary><para type="description">Also store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as tar --xattrs does; GNU tar --xattrs restores them.</para></summary>
-    [Parameter]
-    public SwitchParameter Xattrs { get; set; }
-
-    /// <summary><para type="description">Also store POSIX ACLs (a file's access ACL, a folder's default ACL) as SCHILY.acl.access and SCHILY.acl.default pax records, as tar --acls does; GNU tar --acls restores them.</para></summary>
-    [Parameter]
-    public SwitchParameter Acls { get; set; }
-
-    /// <summary><para type="description">Replace an existing archive (only once the new one is complete). Only a regular file is replaced: a destination (or, with -Checksum, a .sha256) that is a symlink, a FIFO or a device is refused with DestinationNotRegularFile, with or without -Force, and left as it is.</para></summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary><para type="description">Compression threads.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    [PSDefaultValue(Help = "one per core")]
-    public int? ThrottleLimit { get; set; }
 
     protected override void ProcessRecord() =>
         _inputs.AddRange(InputPaths());
 
     protected override void EndProcessing()
     {
-        if (_inputs.Count == 0 || ResolveOutputPath(DestinationPath) is not { } destination)
+        if (_inputs.Count == 0 || BuildRequest(_inputs) is not { } request)
         {
             return;
         }
 
-        string? baseDirectory = RelativeBasePath is null ? CurrentDirectory : ResolveOutputPath(RelativeBasePath);
-        if (baseDirectory is null)
-        {
-            return;
-        }
-
-        var request = new CreateArchiveRequest(_inputs, destination)
-        {
-            Compression = Compression,
-            CompressionLevel = CompressionLevel,
-            Exclude = Exclude,
-            Checksum = Checksum,
-            Force = Force,
-            Xattrs = Xattrs,
-            Acls = Acls,
-            BaseDirectory = baseDirectory,
-            ThrottleLimit = ThrottleLimit,
-        };
+        request = request with { RelativeBasePath = request.RelativeBasePath ?? CurrentDirectory };
+        string destination = request.DestinationPath;
         string what = Compression is { } c ? $"{c} " : "";
         if (!ShouldProcess(destination, $"Create {what}tar archive of {_inputs.Count} path(s)"))
         {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -31,24 +32,9 @@ namespace BackupCmdlets;
 /// <seealso cref="TestBackupSetCommand"/>
 [Cmdlet(VerbsCommon.Remove, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
-public sealed class RemoveBackupSetCommand : BackupSetInputCmdletBase
+[ParametersFrom(typeof(RemoveBackupSetRequest), "Remove-BackupSet")]
+public sealed partial class RemoveBackupSetCommand : BackupSetInputCmdletBase
 {
-    /// <summary><para type="description">Keep this many newest intact sets of each database.</para></summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [ValidateRange(1, int.MaxValue)]
-    public int? KeepLast { get; set; }
-
-    /// <summary><para type="description">Keep sets younger than this (days.hours:minutes:seconds, or a TimeSpan).</para></summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public TimeSpan? OlderThan { get; set; }
-
-    /// <summary><para type="description">Also remove sets left incomplete by a backup that failed, was cancelled or killed, when no rule keeps them.</para></summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    public SwitchParameter IncludeIncomplete { get; set; }
-
     /// <summary><para type="description">Do not ask for confirmation (the unattended form).</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -67,7 +53,11 @@ public sealed class RemoveBackupSetCommand : BackupSetInputCmdletBase
 
         foreach (string repository in InputPaths())
         {
-            var request = new RemoveBackupSetRequest(repository) { KeepLast = KeepLast, OlderThan = OlderThan, IncludeIncomplete = IncludeIncomplete };
+            if (BuildRequest(repository) is not { } request)
+            {
+                return;
+            }
+
             var plan = RunOperation("Remove-BackupSet", repository, (_, _) => Task.FromResult(BackupEngine.PlanBackupSetRemoval(request)));
             foreach (var set in plan ?? [])
             {

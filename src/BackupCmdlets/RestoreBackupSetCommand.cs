@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -30,60 +31,26 @@ namespace BackupCmdlets;
 /// <seealso cref="StartHotBackupCommand"/>
 [Cmdlet(VerbsData.Restore, "BackupSet", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(RestoreResult))]
-public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
+[ParametersFrom(typeof(RestoreBackupSetRequest), "Restore-BackupSet")]
+public sealed partial class RestoreBackupSetCommand : BackupSetInputCmdletBase
 {
     private readonly List<string> _sets = [];
-
-    /// <summary><para type="description">PostgreSQL: the new data directory (empty or absent). SQLite: the database file, or a folder for it.</para></summary>
-    [Parameter(Mandatory = true, Position = 1)]
-    [ValidateNotNullOrEmpty]
-    public string DestinationPath { get; set; } = "";
 
     /// <summary><para type="description">New locations for tablespaces, keyed by name or OID.</para></summary>
     [Parameter]
     public Hashtable? TablespaceMapping { get; set; }
-
-    /// <summary><para type="description">Stop WAL replay at this time (a local time unless it says otherwise).</para></summary>
-    [Parameter]
-    public DateTime? RecoveryTargetTime { get; set; }
-
-    /// <summary><para type="description">Stop WAL replay at this LSN (like 0/3000060).</para></summary>
-    [Parameter]
-    public string? RecoveryTargetLsn { get; set; }
-
-    /// <summary><para type="description">PostgreSQL: the WAL archive recovery reads after the set's own WAL, so a recovery target may lie after the set.</para></summary>
-    [Parameter]
-    [PSDefaultValue(Help = "the WAL archive the set recorded when it was made")]
-    public string? WalArchivePath { get; set; }
-
-    /// <summary><para type="description">PostgreSQL: what the restored server does with its WAL: Off (archives nothing, so a copy never writes into its source's archive), Keep (the set's archive settings, for a server restored in place of the lost one) or Redirect (into -ArchivePath).</para></summary>
-    [Parameter]
-    public RestoreArchiveMode ArchiveMode { get; set; } = RestoreArchiveMode.Off;
-
-    /// <summary><para type="description">PostgreSQL, with -ArchiveMode Redirect: the folder the restored server archives its WAL into.</para></summary>
-    [Parameter]
-    public string? ArchivePath { get; set; }
-
-    /// <summary><para type="description">Replace the contents of a non-empty destination. Never a data directory or tablespace a running server owns.</para></summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    /// <summary><para type="description">How many files are copied at the same time.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    [PSDefaultValue(Help = "one per core")]
-    public int ThrottleLimit { get; set; }
 
     protected override void ProcessRecord() =>
         _sets.AddRange(SetPaths());
 
     protected override void EndProcessing()
     {
-        if (_sets.Count == 0 || ResolveOutputPath(DestinationPath) is not { } destination)
+        if (_sets.Count == 0 || BuildRequest(_sets[0]) is not { } request)
         {
             return;
         }
 
+        string destination = request.DestinationPath;
         if (_sets.Count > 1)
         {
             ThrowTerminatingError(ErrorRecordFactory.Usage(
@@ -103,30 +70,13 @@ public sealed class RestoreBackupSetCommand : BackupSetInputCmdletBase
             mapping[Convert.ToString(entry.Key, CultureInfo.InvariantCulture)!] = location;
         }
 
-        string? walArchive = null, archivePath = null;
-        if ((WalArchivePath is not null && (walArchive = ResolveOutputPath(WalArchivePath)) is null)
-            || (ArchivePath is not null && (archivePath = ResolveOutputPath(ArchivePath)) is null))
-        {
-            return;
-        }
-
-        string set = _sets[0];
+        string set = request.Path;
         if (!ShouldProcess(destination, $"Restore backup set '{set}'{(Force ? " replacing what is there" : "")}"))
         {
             return;
         }
 
-        var request = new RestoreBackupSetRequest(set, destination)
-        {
-            TablespaceMapping = mapping,
-            RecoveryTargetTime = RecoveryTargetTime is { } time ? new DateTimeOffset(time.ToUniversalTime(), TimeSpan.Zero) : null,
-            RecoveryTargetLsn = RecoveryTargetLsn,
-            WalArchivePath = walArchive,
-            ArchiveMode = ArchiveMode,
-            ArchivePath = archivePath,
-            Force = Force.IsPresent,
-            ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null,
-        };
+        request = request with { TablespaceMapping = mapping };
         var result = RunOperation("Restore-BackupSet", set, (progress, ct) => BackupEngine.RestoreBackupSetAsync(request, progress, ct));
         if (result is not null)
         {

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -31,12 +32,13 @@ namespace BackupCmdlets;
 /// <seealso cref="RestoreBackupSetCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "ColdBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(BackupSet))]
-public sealed class StartColdBackupCommand : DatabaseBackupCmdletBase
+[ParametersFrom(typeof(StartBackupRequest), "Start-ColdBackup")]
+public sealed partial class StartColdBackupCommand : DatabaseBackupCmdletBase
 {
     /// <summary><para type="description">Do not ask for confirmation before stopping the database (the unattended form).</para></summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     protected override void ProcessRecord() =>
-        RunBackup("Cold backup", "Shut down, copy into '{0}' and start again", Force, request => request, BackupEngine.StartColdBackupAsync);
+        RunBackup(BuildRequest(), "Cold backup", "Shut down, copy into '{0}' and start again", Force, BackupEngine.StartColdBackupAsync);
 }

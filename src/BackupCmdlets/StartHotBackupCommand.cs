@@ -2,6 +2,7 @@ using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -37,51 +38,9 @@ namespace BackupCmdlets;
 /// <seealso cref="RemoveBackupSetCommand"/>
 [Cmdlet(VerbsLifecycle.Start, "HotBackup", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(BackupSet))]
-public sealed class StartHotBackupCommand : DatabaseBackupCmdletBase
+[ParametersFrom(typeof(StartBackupRequest), "Start-HotBackup")]
+public sealed partial class StartHotBackupCommand : DatabaseBackupCmdletBase
 {
-    /// <summary><para type="description">PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.</para></summary>
-    [Parameter]
-    public string? WalArchivePath { get; set; }
-
-    /// <summary><para type="description">PostgreSQL: how many seconds to wait for the WAL the set needs to reach the archive before the backup fails. A failing archive_command (seen in pg_stat_archiver) fails it at once.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 86400)]
-    [PSDefaultValue(Help = "60")]
-    public int ArchiveTimeout { get; set; }
-
-    /// <summary><para type="description">Oracle: ALTER DATABASE BEGIN/END BACKUP for the whole database instead of one tablespace at a time.</para></summary>
-    [Parameter]
-    public SwitchParameter WholeDatabase { get; set; }
-
-    /// <summary><para type="description">Oracle: back up only these tablespaces (names as unquoted identifiers).</para></summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string[]? Tablespace { get; set; }
-
-    /// <summary><para type="description">Oracle: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.</para></summary>
-    [Parameter]
-    public SwitchParameter Force { get; set; }
-
-    protected override void ProcessRecord()
-    {
-        string? walArchive = null;
-        if (WalArchivePath is not null && (walArchive = ResolveOutputPath(WalArchivePath)) is null)
-        {
-            return;
-        }
-
-        RunBackup(
-            "Hot backup",
-            "Hot backup into '{0}'",
-            force: false,
-            request => request with
-            {
-                WalArchivePath = walArchive,
-                ArchiveTimeout = ArchiveTimeout > 0 ? TimeSpan.FromSeconds(ArchiveTimeout) : request.ArchiveTimeout,
-                WholeDatabase = WholeDatabase,
-                Tablespace = Tablespace ?? [],
-                Force = Force,
-            },
-            BackupEngine.StartHotBackupAsync);
-    }
+    protected override void ProcessRecord() =>
+        RunBackup(BuildRequest(), "Hot backup", "Hot backup into '{0}'", force: false, BackupEngine.StartHotBackupAsync);
 }

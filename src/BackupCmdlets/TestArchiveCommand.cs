@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -32,27 +33,22 @@ namespace BackupCmdlets;
 [Cmdlet(VerbsDiagnostic.Test, "Archive", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(ArchiveTestResult))]
 [OutputType(typeof(bool))]
-public sealed class TestArchiveCommand : ArchiveInputCmdletBase
+[ParametersFrom(typeof(TestArchiveRequest), "Test-Archive")]
+public sealed partial class TestArchiveCommand : ArchiveInputCmdletBase
 {
-    /// <summary><para type="description">A folder to compare the entries with; entry names are relative to it.</para></summary>
-    [Parameter]
-    public string? Compare { get; set; }
-
     /// <summary><para type="description">Answer only $true (valid) or $false for each archive, without writing its problems as errors.</para></summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
 
     protected override void ProcessRecord()
     {
-        string? compare = null;
-        if (Compare is not null && (compare = ResolveOutputPath(Compare)) is null)
-        {
-            return;
-        }
-
         foreach (string archive in Archives())
         {
-            var request = new TestArchiveRequest(archive) { CompareDirectory = compare };
+            if (BuildRequest(archive) is not { } request)
+            {
+                return;
+            }
+
             if (Quiet)
             {
                 var verdict = RunOperation("Test-Archive", (progress, ct) => BackupEngine.TestArchiveAsync(request, progress, ct), out var failure);

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -25,19 +26,19 @@ namespace BackupCmdlets;
 /// <seealso cref="TestDatafileBlockCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "BackupSet", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(TestBackupSetResult))]
-public sealed class TestBackupSetCommand : BackupSetInputCmdletBase
+[ParametersFrom(typeof(TestBackupSetRequest), "Test-BackupSet")]
+public sealed partial class TestBackupSetCommand : BackupSetInputCmdletBase
 {
-    /// <summary><para type="description">How many files are hashed at the same time.</para></summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    [PSDefaultValue(Help = "one per core")]
-    public int ThrottleLimit { get; set; }
-
     protected override void ProcessRecord()
     {
         foreach (string set in SetPaths())
         {
-            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(set) { ThrottleLimit = ThrottleLimit > 0 ? ThrottleLimit : null }, progress, ct));
+            if (BuildRequest(set) is not { } request)
+            {
+                return;
+            }
+
+            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupEngine.TestBackupSetAsync(request, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

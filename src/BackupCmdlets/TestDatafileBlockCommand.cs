@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets;
 
@@ -26,27 +27,18 @@ namespace BackupCmdlets;
 /// <seealso cref="TestBackupSetCommand"/>
 [Cmdlet(VerbsDiagnostic.Test, "DatafileBlock", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DatafileBlockResult))]
-public sealed class TestDatafileBlockCommand : PathInputCmdletBase
+[ParametersFrom(typeof(TestDatafileBlockRequest), "Test-DatafileBlock")]
+public sealed partial class TestDatafileBlockCommand : PathInputCmdletBase
 {
-    /// <summary><para type="description">The block size; default: read from the file's header block.</para></summary>
-    [Parameter]
-    [ValidateSet("2048", "4096", "8192", "16384", "32768")]
-    public int BlockSize { get; set; }
-
-    /// <summary><para type="description">The SCN at which the hot backup of the file began: judge it as a hot copy from there (default: from its set's manifest).</para></summary>
-    [Parameter]
-    [ValidateRange(0, long.MaxValue)]
-    public long StartScn { get; set; } = -1;
-
     protected override void ProcessRecord()
     {
         foreach (string file in InputPaths())
         {
-            var request = new TestDatafileBlockRequest(file)
+            if (BuildRequest(file) is not { } request)
             {
-                BlockSize = BlockSize > 0 ? BlockSize : null,
-                StartScn = MyInvocation.BoundParameters.ContainsKey(nameof(StartScn)) ? StartScn : null,
-            };
+                return;
+            }
+
             var result = RunOperation("Test-DatafileBlock", file, (progress, ct) => BackupEngine.TestDatafileBlockAsync(request, progress, ct));
             if (result is not null)
             {

@@ -55,7 +55,7 @@ internal sealed class DemoCommand : ICliCommand
         var expanded = await BackupEngine.ExpandTarArchiveAsync(new ExpandArchiveRequest(archive, copy), null, cancellation);
         Console.WriteLine($"4. Expand-TarArchive: {expanded.Files} files, {expanded.Directories} folders, {expanded.SymbolicLinks} symlinks, {expanded.HardLinks} hard links into {copy}");
 
-        var compared = await BackupEngine.TestArchiveAsync(new TestArchiveRequest(archive) { CompareDirectory = copy }, null, cancellation);
+        var compared = await BackupEngine.TestArchiveAsync(new TestArchiveRequest(archive) { Compare = copy }, null, cancellation);
         Console.WriteLine($"5. Test-Archive -Compare {copy}: {compared.Problems.Count} differences (content, size, mode, time, links, owner checked for every entry)");
         foreach (var problem in compared.Problems)
         {

@@ -1,21 +1,20 @@
 using System.CommandLine;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets.Cli.Commands;
 
 /// <summary>Test-DatafileBlock: DBVERIFY-like checks of Oracle datafiles or their copies; exit code 1 when a block is corrupt.</summary>
-internal sealed class TestDatafileBlockCommand : ICliCommand
+[ParametersFrom(typeof(TestDatafileBlockRequest), "Test-DatafileBlock")]
+internal sealed partial class TestDatafileBlockCommand : ICliCommand
 {
     public Command Build()
     {
         var path = new Option<string[]>("--path") { Description = "Datafiles to check.", Required = true, AllowMultipleArgumentsPerToken = true };
-        var blockSize = new Option<int?>("--block-size") { Description = "The block size (default: read from the file's header block)." };
-        var startScn = new Option<long?>("--start-scn") { Description = "The SCN at which the hot backup of the file began: judge it as a hot copy." };
         var command = CliCommandCatalog.Named("Test-DatafileBlock", "Checks every block of Oracle datafiles as DBVERIFY does; exit code 1 when a block is corrupt.");
         command.Options.Add(path);
-        command.Options.Add(blockSize);
-        command.Options.Add(startScn);
+        AddOptions(command);
         command.SetAction((parse, cancellation) => CliRunner.RunAsync(
             parse,
             async (progress, ct) =>
@@ -23,7 +22,7 @@ internal sealed class TestDatafileBlockCommand : ICliCommand
                 var results = new List<DatafileBlockResult>();
                 foreach (string file in parse.GetValue(path)!)
                 {
-                    results.Add(await BackupEngine.TestDatafileBlockAsync(new TestDatafileBlockRequest(file) { BlockSize = parse.GetValue(blockSize), StartScn = parse.GetValue(startScn) }, progress, ct));
+                    results.Add(await BackupEngine.TestDatafileBlockAsync(BuildRequest(parse, Path.GetFullPath(file)), progress, ct));
                 }
 
                 return results;

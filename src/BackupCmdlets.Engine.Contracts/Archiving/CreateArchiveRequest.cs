@@ -1,46 +1,48 @@
 namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
-/// What to put into a new tar archive and where. Without <see cref="BaseDirectory"/> each path is
-/// stored under its own name, as <c>tar -C parent name</c> does. With it (the cmdlet and the CLI
-/// pass the current location), entries are named by their path relative to it, as tar names them:
-/// a path equal to it contributes its contents, and a path outside it is stored under its absolute
-/// path without the leading '/'. Two different files never share an entry name.
+/// What to put into a new tar archive and where (New-TarArchive). Without <see cref="RelativeBasePath"/>
+/// each path is stored under its own name, as <c>tar -C parent name</c> does. With it (the cmdlet and the
+/// CLI pass the current location when it is not given), entries are named by their path relative to it,
+/// as tar names them: a path equal to it contributes its contents, and a path outside it is stored under
+/// its absolute path without the leading '/'. Two different files never share an entry name.
 /// </summary>
-public sealed record CreateArchiveRequest(IReadOnlyList<string> Paths, string DestinationPath)
+public sealed partial record CreateArchiveRequest(
+    IReadOnlyList<string> Paths,
+    [property: FrontParameter("The archive file to write. Its folder must exist.", Mandatory = true, Position = 1, IsPath = true)]
+    string DestinationPath)
 {
-    /// <summary>None, GZip or BZip2; null for what the destination's name promises (<c>.tar.gz</c>: GZip), else None.</summary>
+    [FrontParameter(
+        "None, GZip or BZip2. By default what the destination's extension says: .tar.gz and .tgz GZip; .tar.bz2, .tbz2 and .tbz BZip2; anything else None. A compression that contradicts the extension is refused.",
+        Default = "from the destination's extension")]
     public ArchiveCompression? Compression { get; init; }
 
-    /// <summary>1 (fastest) to 9 (smallest); null for the codec's default (gzip 6, bzip2 9).</summary>
+    [FrontParameter("1 (fastest) to 9 (smallest).", Minimum = 1, Maximum = 9, Default = "gzip 6, bzip2 9")]
     public int? CompressionLevel { get; init; }
 
-    /// <summary>Glob patterns (<c>*.tmp</c>, <c>cache/</c>, <c>**/obj</c>) matched against entry names; matches are left out.</summary>
+    [FrontParameter("Glob patterns of entry names to leave out: *.tmp, cache/, **/obj.")]
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    /// <summary>Also write <c>DestinationPath.sha256</c> in the format <c>sha256sum -c</c> reads.</summary>
+    [FrontParameter("Entry names are relative to this folder instead of the current location, as tar -C names them.", Default = "the current location", IsPath = true)]
+    public string? RelativeBasePath { get; init; }
+
+    [FrontParameter("Also write <archive>.sha256, which sha256sum -c reads.")]
     public bool Checksum { get; init; }
 
-    /// <summary>
-    /// Replace an existing archive (it is replaced only when the new one is complete). Only a regular file
-    /// is replaced: the archive is renamed over it, so a symlink, FIFO or device where the archive or its
-    /// .sha256 goes is refused (DestinationNotRegularFile), with or without Force, and left as it is.
-    /// </summary>
-    public bool Force { get; init; }
-
-    public string? BaseDirectory { get; init; }
-
-    /// <summary>Store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as <c>tar --xattrs</c> does.</summary>
+    [FrontParameter("Also store extended attributes (all but the ACLs) as SCHILY.xattr.* pax records, as tar --xattrs does; GNU tar --xattrs restores them.")]
     public bool Xattrs { get; init; }
 
-    /// <summary>Store POSIX ACLs (access, and a folder's default) as SCHILY.acl.access and SCHILY.acl.default pax records, as <c>tar --acls</c> does.</summary>
+    [FrontParameter("Also store POSIX ACLs (a file's access ACL, a folder's default ACL) as SCHILY.acl.access and SCHILY.acl.default pax records, as tar --acls does; GNU tar --acls restores them.")]
     public bool Acls { get; init; }
+
+    [FrontParameter("Replace an existing archive (only once the new one is complete). Only a regular file is replaced: a destination (or, with {Checksum}, a .sha256) that is a symlink, a FIFO or a device is refused with DestinationNotRegularFile, with or without {Force}, and left as it is.")]
+    public bool Force { get; init; }
+
+    [FrontParameter("Compression threads.", Minimum = 1, Maximum = 256, Default = "one per core")]
+    public int? ThrottleLimit { get; init; }
 
     /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
     public Func<string, IO.FileKind, bool>? Filter { get; init; }
-
-    /// <summary>Worker threads for compression; null for one per core.</summary>
-    public int? ThrottleLimit { get; init; }
 
     /// <summary>Compress bzip2 with SharpZipLib even where libbz2 is present (the fallback's own test).</summary>
     internal bool ManagedBzip2 { get; init; }

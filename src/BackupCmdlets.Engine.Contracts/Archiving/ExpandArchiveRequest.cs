@@ -1,22 +1,26 @@
 namespace BackupCmdlets.Engine.Archiving;
 
-/// <summary>Which archive to extract, where, and how much to trust it.</summary>
-public sealed record ExpandArchiveRequest(string Path, string DestinationPath)
+/// <summary>Which archive to extract (Expand-TarArchive), where, and how much to trust it.</summary>
+public sealed partial record ExpandArchiveRequest(
+    string Path,
+    [property: FrontParameter("The folder to extract into; created when its parent exists.", Mandatory = true, Position = 1, IsPath = true)]
+    string DestinationPath)
 {
-    /// <summary>Glob patterns; when given, only matching entries are extracted (with the folders they need).</summary>
+    [FrontParameter("Extract only entries matching these glob patterns (with the folders they need).")]
     public IReadOnlyList<string> Include { get; init; } = [];
 
-    /// <summary>Replace existing files (each is replaced only once its new version is complete).</summary>
+    [FrontParameter("Replace existing files (each only once its new version is complete).")]
     public bool Force { get; init; }
 
-    /// <summary>Restore owners and groups (by name, else by id) and setuid/setgid bits.</summary>
+    [FrontParameter("Restore owners and groups (by name, else id) and setuid/setgid bits.")]
     public bool PreserveOwner { get; init; }
 
-    /// <summary>Restore the extended attributes an archive holds (SCHILY.xattr.*): user.*, and as root also trusted.* and security.*.</summary>
+    [FrontParameter("Restore the extended attributes the archive holds (SCHILY.xattr.* records, as GNU tar --xattrs writes them): user.*, and as root also trusted.* and security.*. One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.")]
     public bool Xattrs { get; init; }
 
-    /// <summary>Restore the POSIX ACLs an archive holds (SCHILY.acl.access and .default, or the raw system.posix_acl_* attributes).</summary>
+    [FrontParameter("Restore the POSIX ACLs the archive holds (SCHILY.acl.access and SCHILY.acl.default, as GNU tar --acls writes them, or the raw system.posix_acl_* attributes). One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.")]
     public bool Acls { get; init; }
 
+    [FrontParameter("Writer threads.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 }

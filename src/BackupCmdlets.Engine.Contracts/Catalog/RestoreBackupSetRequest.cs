@@ -1,29 +1,36 @@
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>
-/// Restore a set into <see cref="DestinationPath"/> (PostgreSQL: the new data directory; SQLite: the
-/// database file, or a folder to put it in). Tablespaces go back where they were unless remapped by
-/// id or name. A recovery target stops WAL replay at a time or an LSN (PostgreSQL hot sets).
+/// Restore a set into <see cref="DestinationPath"/> (Restore-BackupSet). Tablespaces go back where they
+/// were unless remapped by id or name. A recovery target stops WAL replay at a time or an LSN
+/// (PostgreSQL hot sets).
 /// </summary>
-public sealed record RestoreBackupSetRequest(string Path, string DestinationPath)
+public sealed partial record RestoreBackupSetRequest(
+    string Path,
+    [property: FrontParameter("PostgreSQL: the new data directory (empty or absent). SQLite: the database file, or a folder for it.", Mandatory = true, Position = 1, IsPath = true)]
+    string DestinationPath)
 {
+    /// <summary>New locations for tablespaces, keyed by name or OID (each front takes them in its own form).</summary>
     public IReadOnlyDictionary<string, string> TablespaceMapping { get; init; } = new Dictionary<string, string>();
 
+    [FrontParameter("Stop WAL replay at this time (a local time unless it says otherwise).")]
     public DateTimeOffset? RecoveryTargetTime { get; init; }
 
+    [FrontParameter("Stop WAL replay at this LSN (like 0/3000060).")]
     public string? RecoveryTargetLsn { get; init; }
 
-    /// <summary>PostgreSQL: the WAL archive recovery reads past the set's own WAL; null for the one the set recorded.</summary>
+    [FrontParameter("PostgreSQL: the WAL archive recovery reads after the set's own WAL, so a recovery target may lie after the set.", Default = "the WAL archive the set recorded when it was made", IsPath = true)]
     public string? WalArchivePath { get; init; }
 
-    /// <summary>PostgreSQL: what the restored server does with its WAL (default Off: it archives nothing, so it cannot write into the source's archive).</summary>
+    [FrontParameter("PostgreSQL: what the restored server does with its WAL: Off (archives nothing, so a copy never writes into its source's archive), Keep (the set's archive settings, for a server restored in place of the lost one) or Redirect (into {ArchivePath}).", Default = "Off")]
     public RestoreArchiveMode ArchiveMode { get; init; } = RestoreArchiveMode.Off;
 
-    /// <summary>PostgreSQL, with <see cref="RestoreArchiveMode.Redirect"/>: the folder the restored server archives its WAL into.</summary>
+    [FrontParameter("PostgreSQL, with {ArchiveMode} Redirect: the folder the restored server archives its WAL into.", IsPath = true)]
     public string? ArchivePath { get; init; }
 
-    /// <summary>Restore into a non-empty destination, replacing what is there (never one a running server owns).</summary>
+    [FrontParameter("Replace the contents of a non-empty destination. Never a data directory or tablespace a running server owns.")]
     public bool Force { get; init; }
 
+    [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 }

@@ -1,8 +1,8 @@
 namespace BackupCmdlets.Engine.Catalog;
 
-/// <summary>Which set Test-BackupSet verifies, and with how many files hashed at once.</summary>
-public sealed record TestBackupSetRequest(string Path)
+/// <summary>Which set Test-BackupSet verifies.</summary>
+public sealed partial record TestBackupSetRequest(string Path)
 {
-    /// <summary>How many files are hashed at the same time; one per core when null.</summary>
+    [FrontParameter("How many files are hashed at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 }

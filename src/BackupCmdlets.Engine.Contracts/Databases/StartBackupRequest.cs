@@ -4,50 +4,52 @@ using BackupCmdlets.Engine.Archiving;
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
-/// What to back up and into which repository (a folder of backup sets). The credential, when given,
-/// supplies the user name and password; neither is ever written to a manifest, a message or an error.
+/// What to back up and into which repository (a folder of backup sets): Start-HotBackup and
+/// Start-ColdBackup. The credential, when given, supplies the user name and password; neither is ever
+/// written to a manifest, a message or an error.
 /// </summary>
-public sealed record StartBackupRequest(DatabaseEngine Engine, string ConnectionString, string DestinationPath)
+public sealed partial record StartBackupRequest(
+    [property: FrontParameter("The database engine: PostgreSql, Sqlite or Oracle.", Mandatory = true)]
+    DatabaseEngine Engine,
+    [property: FrontParameter("The connection string (PostgreSQL: Npgsql keywords; SQLite: Data Source=file, a relative file from the current location; Oracle: ODP.NET keywords). The password goes in the credential, not here.", Mandatory = true, Position = 0)]
+    string ConnectionString,
+    [property: FrontParameter("The repository folder; the set is a new folder in it, created when missing.", Mandatory = true, Position = 1, IsPath = true)]
+    string DestinationPath)
 {
+    /// <summary>User name and password for the connection (each front takes them in its own form).</summary>
     public NetworkCredential? Credential { get; init; }
 
     /// <summary>Where relative file paths inside the connection string (SQLite's Data Source) are resolved; null for the process's current directory.</summary>
     public string? WorkingDirectory { get; init; }
 
-    /// <summary>
-    /// Files copied (and tar chunks compressed) at the same time; null for the defaults: a hot backup
-    /// copies one file at a time, a cold one a file per core, and compression uses every core.
-    /// </summary>
+    [FrontParameter("How many files are copied, and tar chunks compressed, at the same time.", Minimum = 1, Maximum = 256, Default = "hot: 1, so the database keeps the other cores; cold: one per core")]
     public int? ThrottleLimit { get; init; }
 
-    /// <summary>A label recorded in the set (and given to pg_backup_start); a default names the time.</summary>
+    [FrontParameter("A label recorded in the set (and, for a PostgreSQL hot backup, given to pg_backup_start).", Default = "one naming the time")]
     public string? Label { get; init; }
 
-    /// <summary>PostgreSQL: the folder archive_command copies WAL into; null to read it from a <c>cp %p DIR/%f</c>-style archive_command.</summary>
+    [FrontParameter("PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.", Command = "Start-HotBackup", IsPath = true)]
     public string? WalArchivePath { get; init; }
 
-    /// <summary>
-    /// PostgreSQL hot: how long to wait for the WAL the set needs to reach the archive (as pgBackRest's
-    /// archive-timeout); a failing archive_command ends the wait sooner.
-    /// </summary>
-    public TimeSpan ArchiveTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    [FrontParameter("PostgreSQL: how many seconds to wait for the WAL the set needs to reach the archive before the backup fails (as pgBackRest's archive-timeout). A failing archive_command (seen in pg_stat_archiver) fails it at once.", Command = "Start-HotBackup", Minimum = 1, Maximum = 86400, Default = "60")]
+    public int ArchiveTimeout { get; init; } = 60;
 
-    /// <summary>Plain copy, or one tar per data directory and tablespace (written by the archive engine).</summary>
+    [FrontParameter("Plain (a copy of the folders) or Tar (one tar per data directory and tablespace).", Default = "Plain; Tar when {Compression} is given")]
     public BackupFormat Format { get; init; } = BackupFormat.Plain;
 
-    /// <summary>Compression of the tars; anything but None implies <see cref="BackupFormat.Tar"/>.</summary>
+    [FrontParameter("Compression of the tars: None, GZip or BZip2 (GZip and BZip2 imply {Format} Tar).", Default = "None")]
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
 
-    /// <summary>Oracle: Oracle.ManagedDataAccess.dll or its folder; null to look in BACKUPCMDLETS_ORACLE_DRIVER, then beside the module.</summary>
+    [FrontParameter("Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder.", Default = "the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module", IsPath = true)]
     public string? OracleDriverPath { get; init; }
 
-    /// <summary>Oracle hot: ALTER DATABASE BEGIN/END BACKUP instead of one tablespace at a time.</summary>
+    [FrontParameter("Oracle: ALTER DATABASE BEGIN/END BACKUP for the whole database instead of one tablespace at a time.", Command = "Start-HotBackup")]
     public bool WholeDatabase { get; init; }
 
-    /// <summary>Oracle hot: only these tablespaces (default: every tablespace with datafiles).</summary>
+    [FrontParameter("Oracle: back up only these tablespaces (names as unquoted identifiers).", Command = "Start-HotBackup", Default = "every tablespace with datafiles")]
     public IReadOnlyList<string> Tablespace { get; init; } = [];
 
-    /// <summary>Oracle hot: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.</summary>
+    [FrontParameter("Oracle: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.", Command = "Start-HotBackup")]
     public bool Force { get; init; }
 
     public bool UsesTar => Format == BackupFormat.Tar || Compression != ArchiveCompression.None;

@@ -21,6 +21,8 @@ public static partial class Errors
 
     public static readonly ErrorDefinition OperationCanceled = new(nameof(OperationCanceled), ErrorKind.OperationStopped, "The operation was cancelled.");
 
+    public static readonly ErrorDefinition ParameterOutOfRange = new(nameof(ParameterOutOfRange), ErrorKind.InvalidArgument, "A parameter's value outside the range or values it allows (a throttle limit of 0).");
+
     public static readonly ErrorDefinition InvalidArgument = new(nameof(InvalidArgument), ErrorKind.InvalidArgument, "An argument the operation cannot take.");
 
     public static readonly ErrorDefinition NotSupported = new(nameof(NotSupported), ErrorKind.NotImplemented, "Something this system does not support.");

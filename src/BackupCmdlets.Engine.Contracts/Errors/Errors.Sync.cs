@@ -5,10 +5,6 @@ public static partial class Errors
 {
     public static readonly ErrorDefinition SyncPlatformNotSupported = new(nameof(SyncPlatformNotSupported), ErrorKind.NotEnabled, "Invoke-DeltaSync runs on Linux only.");
 
-    public static readonly ErrorDefinition SyncInvalidThrottleLimit = new(nameof(SyncInvalidThrottleLimit), ErrorKind.InvalidArgument, "A throttle limit below 1.");
-
-    public static readonly ErrorDefinition SyncInvalidMaxDelete = new(nameof(SyncInvalidMaxDelete), ErrorKind.InvalidArgument, "A negative -MaxDelete.");
-
     public static readonly ErrorDefinition SyncInvalidPattern = new(nameof(SyncInvalidPattern), ErrorKind.InvalidArgument, "An rsync pattern that is empty or malformed.");
 
     public static readonly ErrorDefinition SyncSeveralSources = new(nameof(SyncSeveralSources), ErrorKind.InvalidArgument, "More than one source folder was given for one mirror.");

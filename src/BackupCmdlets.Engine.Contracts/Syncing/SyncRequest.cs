@@ -4,54 +4,50 @@ namespace BackupCmdlets.Engine.Syncing;
 /// What Invoke-DeltaSync mirrors and how: the destination folder is made to match the source folder's
 /// contents, as <c>rsync -a SOURCE/ DESTINATION/</c> does.
 /// </summary>
-public sealed record SyncRequest(string SourcePath, string DestinationPath)
+public sealed partial record SyncRequest(
+    string SourcePath,
+    [property: FrontParameter("The mirror folder; created when missing.", Mandatory = true, Position = 1, IsPath = true)]
+    string DestinationPath)
 {
-    /// <summary>The default number of parallel workers: copying small files waits on the kernel, so twice the cores, at most 16.</summary>
-    public static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
-
-    /// <summary>Remove destination entries the source no longer has.</summary>
+    [FrontParameter("Remove destination entries the source no longer has.")]
     public bool Delete { get; init; }
 
-    /// <summary>Refuse to change anything when more than this many entries would be deleted.</summary>
+    [FrontParameter("Change nothing when more than this many entries would be deleted (an unmounted, empty source must not wipe a backup).", Minimum = 0, Default = "no limit")]
     public int? MaxDelete { get; init; }
 
-    /// <summary>Also delete destination entries that match the exclude rules (implies <see cref="Delete"/>).</summary>
-    public bool DeleteExcluded { get; init; }
-
-    /// <summary>rsync-style patterns (<c>*.tmp</c>, <c>/anchored</c>, <c>dir/</c>, <c>**</c>) for entries to leave out.</summary>
+    [FrontParameter("rsync-style patterns of entries to leave out: *.tmp, /anchored, dir/, **, dir/***.")]
     public IReadOnlyList<string> Exclude { get; init; } = [];
 
-    /// <summary>rsync-style patterns for entries to keep even when an exclude rule matches them; checked first.</summary>
+    [FrontParameter("rsync-style patterns of entries to keep even when an exclude pattern matches them (tried first).")]
     public IReadOnlyList<string> Include { get; init; } = [];
 
-    /// <summary>Compare file contents instead of size and modification time.</summary>
+    [FrontParameter("Also delete excluded entries from the destination (implies {Delete}).")]
+    public bool DeleteExcluded { get; init; }
+
+    [FrontParameter("Compare contents instead of size and modification time.")]
     public bool Checksum { get; init; }
 
-    /// <summary>Write only the changed blocks into existing destination files (not crash-safe: a killed run leaves the file part old, part new).</summary>
+    [FrontParameter("Write only the changed blocks into existing files. Not crash-safe: an interrupted sync leaves such a file part old, part new.")]
     public bool InPlace { get; init; }
 
-    /// <summary>
-    /// Keep holes as holes, as <c>rsync -S</c> does: a file written anew gets no disk blocks for the
-    /// source's holes nor for runs of zeros. Blocks written into an existing file by <see cref="InPlace"/>
-    /// are written as they are.
-    /// </summary>
+    [FrontParameter("Keep holes as holes, as rsync -S does: a file written anew gets no disk blocks for the source's holes nor for runs of zeros. Blocks that {InPlace} writes into an existing file are written as they are.")]
     public bool Sparse { get; init; }
 
-    /// <summary>Keep extended attributes, as <c>rsync -X</c> does: user.*, and as root also trusted.* and security.* (symlinks keep none).</summary>
+    [FrontParameter("Keep extended attributes, as rsync -X does: user.*, and as root also trusted.* and security.* (symlinks keep none). One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.")]
     public bool Xattrs { get; init; }
 
-    /// <summary>Keep POSIX ACLs (access, and a folder's default), as <c>rsync -A</c> does.</summary>
+    [FrontParameter("Keep POSIX ACLs (access, and a folder's default), as rsync -A does. One that cannot be copied is a non-terminating error (SyncXattrsFailed); the entry is synced.")]
     public bool Acls { get; init; }
 
-    /// <summary>Keep hard links as hard links.</summary>
+    [FrontParameter("Keep hard links as hard links.")]
     public bool HardLinks { get; init; }
 
-    /// <summary>Keep owner and group also when not running as root (as root they are always kept).</summary>
+    [FrontParameter("Keep owner and group also when not running as root (as root they are always kept).")]
     public bool PreserveOwner { get; init; }
 
-    /// <summary>Only work out and list the changes; change nothing.</summary>
+    /// <summary>Only work out and list the changes; change nothing (-WhatIf, --what-if).</summary>
     public bool DryRun { get; init; }
 
-    /// <summary>Parallel workers for scanning and copying; null for a default fitting the core count.</summary>
+    [FrontParameter("Parallel workers for scanning and copying.", Minimum = 1, Maximum = 256, Default = "twice the cores, at most 16")]
     public int? ThrottleLimit { get; init; }
 }

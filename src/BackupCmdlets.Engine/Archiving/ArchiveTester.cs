@@ -24,7 +24,7 @@ internal static class ArchiveTester
             throw new BackupException(Errors.PathNotFound, $"Cannot find archive '{path}'.", path);
         }
 
-        string? compareDirectory = request.CompareDirectory is null ? null : Path.GetFullPath(request.CompareDirectory);
+        string? compareDirectory = request.Compare is null ? null : Path.GetFullPath(request.Compare);
         if (compareDirectory is not null && !Directory.Exists(compareDirectory))
         {
             throw new BackupException(Errors.PathNotFound, $"Cannot find the folder to compare with, '{compareDirectory}'.", compareDirectory);

@@ -16,11 +16,6 @@ internal static class BackupRetention
             throw new BackupException(Errors.InvalidRetentionPolicy, $"Give {ParameterNames.Of(nameof(RemoveBackupSetRequest.KeepLast))}, {ParameterNames.Of(nameof(RemoveBackupSetRequest.OlderThan))} or both: without a rule nothing would be kept or removed.");
         }
 
-        if (request.KeepLast is < 1)
-        {
-            throw new BackupException(Errors.InvalidRetentionPolicy, $"{ParameterNames.Of(nameof(RemoveBackupSetRequest.KeepLast))} must be at least 1: the newest intact set is always kept.");
-        }
-
         string repository = Path.GetFullPath(request.Path);
         if (BackupRepository.IsSet(repository))
         {

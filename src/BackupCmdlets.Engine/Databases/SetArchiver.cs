@@ -33,7 +33,7 @@ internal static class SetArchiver
             var result = await ArchiveWriter.CreateAsync(
                 new CreateArchiveRequest([root.SourcePath], destination)
                 {
-                    BaseDirectory = root.SourcePath,
+                    RelativeBasePath = root.SourcePath,
                     Filter = (name, _) => included.Contains(name),
                     Compression = request.Compression,
                     ThrottleLimit = request.Workers(hot),

@@ -13,6 +13,9 @@ internal static class DeltaSync
 {
     internal const string Activity = "Invoke-DeltaSync";
 
+    /// <summary>The default number of parallel workers: copying small files waits on the kernel, so twice the cores, at most 16.</summary>
+    internal static int DefaultThrottleLimit => Math.Clamp(Environment.ProcessorCount * 2, 2, 16);
+
     public static Task<SyncResult> RunAsync(SyncRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Task.Run(() => Run(request, progress, cancellationToken), cancellationToken);
 
@@ -24,16 +27,7 @@ internal static class DeltaSync
             throw new BackupException(Errors.SyncPlatformNotSupported, "Invoke-DeltaSync needs Linux: it keeps Unix metadata (owners, nanosecond times, hard links) through Linux system calls.");
         }
 
-        int parallelism = request.ThrottleLimit ?? SyncRequest.DefaultThrottleLimit;
-        if (parallelism < 1)
-        {
-            throw new BackupException(Errors.SyncInvalidThrottleLimit, $"The throttle limit must be at least 1, not {parallelism}.");
-        }
-
-        if (request.MaxDelete is < 0)
-        {
-            throw new BackupException(Errors.SyncInvalidMaxDelete, $"{ParameterNames.Of(nameof(SyncRequest.MaxDelete))} must be 0 or more, not {request.MaxDelete}.");
-        }
+        int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
 
         var (source, sourceRoot) = SyncPaths.ResolveSource(request.SourcePath);
         var (destination, destinationRoot) = SyncPaths.ResolveDestination(request.DestinationPath, source);

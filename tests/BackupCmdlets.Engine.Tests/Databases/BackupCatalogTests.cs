@@ -238,7 +238,9 @@ public sealed class BackupCatalogTests : IDisposable
     {
         var error = Assert.Throws<BackupException>(() => BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository)));
         Assert.Equal(Errors.InvalidRetentionPolicy.Id, error.ErrorId);
-        Assert.Equal(Errors.InvalidRetentionPolicy.Id, Assert.Throws<BackupException>(() => BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 0 })).ErrorId);
+        var none = Assert.Throws<BackupException>(() => BackupEngine.RemoveBackupSet(new RemoveBackupSetRequest(_repository) { KeepLast = 0 }));
+        Assert.Equal(Errors.ParameterOutOfRange.Id, none.ErrorId);
+        Assert.Equal("-KeepLast must be at least 1, not 0.", none.Message);
     }
 
     [Fact]

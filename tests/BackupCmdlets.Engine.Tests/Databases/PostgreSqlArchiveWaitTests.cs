@@ -20,7 +20,7 @@ public sealed class PostgreSqlArchiveWaitTests
         cluster.Execute("SELECT pg_reload_conf()");
         string repository = temp.Combine("repository");
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { WalArchivePath = cluster.ArchiveDirectory };
-        Assert.Equal(TimeSpan.FromSeconds(60), request.ArchiveTimeout);
+        Assert.Equal(60, request.ArchiveTimeout);
         var clock = Stopwatch.StartNew();
 
         var error = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
@@ -41,7 +41,7 @@ public sealed class PostgreSqlArchiveWaitTests
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, temp.Combine("repository"))
         {
             WalArchivePath = elsewhere,
-            ArchiveTimeout = TimeSpan.FromSeconds(3),
+            ArchiveTimeout = 3,
         };
         var clock = Stopwatch.StartNew();
 

@@ -10,7 +10,7 @@ internal static class Archives
         ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = compression, Force = force, Checksum = checksum, CompressionLevel = level }, null, CancellationToken.None).GetAwaiter().GetResult();
 
     public static ArchiveTestResult Test(string archive, string? compare = null) =>
-        ArchiveTester.TestAsync(new TestArchiveRequest(archive) { CompareDirectory = compare }, null, CancellationToken.None).GetAwaiter().GetResult();
+        ArchiveTester.TestAsync(new TestArchiveRequest(archive) { Compare = compare }, null, CancellationToken.None).GetAwaiter().GetResult();
 
     public static ExpandArchiveResult Expand(string archive, string destination, bool force = false, bool preserveOwner = false, params string[] include) =>
         ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, destination) { Force = force, PreserveOwner = preserveOwner, Include = include }, null, CancellationToken.None).GetAwaiter().GetResult();

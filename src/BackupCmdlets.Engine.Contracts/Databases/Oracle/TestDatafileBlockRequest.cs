@@ -6,11 +6,11 @@ namespace BackupCmdlets.Engine.Databases.Oracle;
 /// without one, a copy inside an Oracle backup set is judged by its manifest (a hot set's start SCN of
 /// that file, or cold), and any other file as a closed database's file (every bad block is corruption).
 /// </summary>
-public sealed record TestDatafileBlockRequest(string Path)
+public sealed partial record TestDatafileBlockRequest(string Path)
 {
-    /// <summary>The block size; null to read it from the file's header block (block 0).</summary>
+    [FrontParameter("The block size.", Allowed = [2048, 4096, 8192, 16384, 32768], Default = "read from the file's header block")]
     public int? BlockSize { get; init; }
 
-    /// <summary>The SCN at which the hot backup of this file began; null to take it from the set's manifest, if any.</summary>
+    [FrontParameter("The SCN at which the hot backup of the file began: judge it as a hot copy from there.", Minimum = 0, Default = "from its set's manifest")]
     public long? StartScn { get; init; }
 }

@@ -136,7 +136,7 @@ internal sealed class ArchiveSourceScanner
     /// </summary>
     private (List<(string Path, string Name)> Roots, bool TrackNames) Roots()
     {
-        string? baseDirectory = _request.BaseDirectory is { } b ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)) : null;
+        string? baseDirectory = _request.RelativeBasePath is { } b ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(b)) : null;
         var roots = new List<(string Path, string Name)>();
         bool outside = false;
         foreach (string input in _request.Paths)

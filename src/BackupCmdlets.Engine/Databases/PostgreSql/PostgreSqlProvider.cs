@@ -304,7 +304,7 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
     private async Task WaitForArchiveAsync(string segment, CancellationToken cancellationToken)
     {
         string path = Path.Combine(_walArchive!, segment);
-        string seconds = _request.ArchiveTimeout.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+        string seconds = _request.ArchiveTimeout.ToString(CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         while (true)
         {
@@ -324,7 +324,7 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
                     _walArchive);
             }
 
-            if (clock.Elapsed >= _request.ArchiveTimeout)
+            if (clock.Elapsed >= TimeSpan.FromSeconds(_request.ArchiveTimeout))
             {
                 throw archived
                     ? new BackupException(
