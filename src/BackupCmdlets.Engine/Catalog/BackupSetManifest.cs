@@ -89,6 +89,3 @@ internal sealed record ManifestDirectory(string Path, int Mode);
 
 /// <summary>A tar in the set holding the folder <paramref name="Root"/> (<c>data</c> or <c>tablespaces/&lt;oid&gt;</c>).</summary>
 internal sealed record ManifestArchive(string Path, string Root, Archiving.ArchiveCompression Compression);
-
-/// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
-internal sealed record ManifestFile(string Path, long Size, string Sha256, int Mode);

@@ -1,7 +1,4 @@
 namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>The block checks done while copying and what they found.</summary>
-internal sealed record BlockCheckSummary(int BlockSize, long Checked, long Torn, long Corrupt, IReadOnlyList<BlockFinding> Findings)
-{
-    public static BlockCheckSummary None { get; } = new(0, 0, 0, 0, []);
-}
+internal sealed record BlockCheckSummary(int BlockSize, long Checked, long Torn, long Corrupt, IReadOnlyList<BlockFinding> Findings);

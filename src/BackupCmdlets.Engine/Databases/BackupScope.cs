@@ -1,23 +1,28 @@
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
-/// A part of the database that is put into backup mode as one: the whole PostgreSQL cluster (one
-/// pg_backup_start covers every tablespace), or one Oracle tablespace (or the whole database).
+/// A part of the database that is held still as one while its files are copied: the whole PostgreSQL
+/// cluster in backup mode (one pg_backup_start covers every tablespace), one Oracle tablespace (or the
+/// whole database), an SQLite file under its write lock, or a whole database shut down for a cold backup.
 /// </summary>
 internal sealed record BackupScope(string Name);
 
-/// <summary>Where the redo stood when a scope entered backup mode (an LSN or SCN as text), and its timeline/incarnation.</summary>
-internal sealed record ScopeStart(BackupScope Scope, string Position, long Timeline)
+/// <summary>
+/// Where the redo stood when a scope was begun (an LSN or SCN as text), and its timeline/incarnation;
+/// both null where nothing is replayed over the copy (cold backups, SQLite).
+/// </summary>
+internal sealed record ScopeStart(BackupScope Scope, string? Position = null, long? Timeline = null)
 {
     /// <summary>Oracle: where each file's backup began (v$backup CHANGE#), keyed by its set path; empty when the scope has one position.</summary>
     public IReadOnlyDictionary<string, string> FileStartPositions { get; init; } = new Dictionary<string, string>();
 }
 
-/// <summary>
-/// What ending backup mode answered: its position, and files the database handed back to be stored in
-/// the set (PostgreSQL's backup_label and tablespace_map), keyed by their set path.
-/// </summary>
-internal sealed record ScopeEnd(BackupScope Scope, string Position, IReadOnlyDictionary<string, string> GeneratedFiles);
+/// <summary>What ending a scope answered: where the redo stood (null where nothing is replayed over the copy).</summary>
+internal sealed record ScopeEnd(BackupScope Scope, string? Position = null)
+{
+    /// <summary>Files the database handed back to be stored in the set (PostgreSQL's backup_label and tablespace_map), keyed by their set path.</summary>
+    public IReadOnlyDictionary<string, string> GeneratedFiles { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// The redo/WAL files a hot backup needs, from the start position to (at least) the stop position;

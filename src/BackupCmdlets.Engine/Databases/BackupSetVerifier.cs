@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Security.Cryptography;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases.PostgreSql;
 
@@ -45,25 +44,24 @@ internal static class BackupSetVerifier
         long total = manifest.Files.Sum(f => f.Size);
         long done = 0, count = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit ?? Environment.ProcessorCount), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, async (file, ct) =>
+        await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, (file, ct) =>
         {
-            string full = Path.Combine(path, file.Path.Replace('/', Path.DirectorySeparatorChar));
-            if (!File.Exists(full))
+            if (!File.Exists(Path.Combine(path, file.Path.Replace('/', Path.DirectorySeparatorChar))))
             {
                 problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileMissing, "listed in the manifest but missing from the set"));
-                return;
+                return ValueTask.CompletedTask;
             }
 
-            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            string sha = Convert.ToHexString(await SHA256.HashDataAsync(stream, ct)).ToLowerInvariant();
-            if (stream.Length != file.Size || sha != file.Sha256)
+            var found = ManifestFile.FromFile(path, file.Path, file.Mode, ct);
+            if (found.Size != file.Size || found.Sha256 != file.Sha256)
             {
-                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileChanged, $"differs from the manifest (size {stream.Length}, expected {file.Size}; SHA-256 {sha[..12]}..., expected {file.Sha256[..12]}...)"));
+                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileChanged, $"differs from the manifest (size {found.Size}, expected {file.Size}; SHA-256 {found.Sha256[..12]}..., expected {file.Sha256[..12]}...)"));
             }
 
             Interlocked.Add(ref done, file.Size);
             Interlocked.Increment(ref count);
             throttle.Report(() => new OperationProgress("Test backup set", "Hashing", file.Path, Interlocked.Read(ref count), manifest.Files.Count, Interlocked.Read(ref done), total));
+            return ValueTask.CompletedTask;
         });
 
         bool? redoComplete = null;

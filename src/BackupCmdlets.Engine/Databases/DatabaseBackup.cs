@@ -1,58 +1,15 @@
 using BackupCmdlets.Engine.Catalog;
-using BackupCmdlets.Engine.Databases.Oracle;
-using BackupCmdlets.Engine.Databases.PostgreSql;
-using BackupCmdlets.Engine.Databases.Sqlite;
 
 namespace BackupCmdlets.Engine.Databases;
 
-/// <summary>Start-HotBackup and Start-ColdBackup: picks the engine's provider and runs it.</summary>
+/// <summary>Start-HotBackup and Start-ColdBackup: the engine's provider, run by <see cref="DatabaseBackupRunner"/>.</summary>
 internal static class DatabaseBackup
 {
-    public static async Task<BackupSet> StartHotAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
-    {
-        switch (request.Engine)
-        {
-            case DatabaseEngine.PostgreSql:
-                await using (var provider = new PostgreSqlProvider(request, BackupKind.Hot))
-                {
-                    return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
-                }
+    public static Task<BackupSet> StartHotAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        StartAsync(request, BackupKind.Hot, progress, cancellationToken);
 
-            case DatabaseEngine.Sqlite:
-                return await SqliteBackup.RunHotAsync(request, progress, cancellationToken);
-            case DatabaseEngine.Oracle:
-                await using (var provider = new OracleProvider(request, OracleDriver.Load(request.OracleDriverPath)))
-                {
-                    return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
-                }
-
-            default:
-                throw NotAvailable(request.Engine);
-        }
-    }
-
-    public static async Task<BackupSet> StartColdAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
-    {
-        switch (request.Engine)
-        {
-            case DatabaseEngine.PostgreSql:
-                await using (var provider = new PostgreSqlProvider(request, BackupKind.Cold))
-                {
-                    return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
-                }
-
-            case DatabaseEngine.Sqlite:
-                return await SqliteBackup.RunColdAsync(request, progress, cancellationToken);
-            case DatabaseEngine.Oracle:
-                await using (var provider = new OracleProvider(request, OracleDriver.Load(request.OracleDriverPath)))
-                {
-                    return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
-                }
-
-            default:
-                throw NotAvailable(request.Engine);
-        }
-    }
+    public static Task<BackupSet> StartColdAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        StartAsync(request, BackupKind.Cold, progress, cancellationToken);
 
     /// <summary>The database a connection string names, for messages and -WhatIf: never the password or other keywords.</summary>
     public static string DescribeConnection(DatabaseEngine engine, string connectionString)
@@ -73,6 +30,9 @@ internal static class DatabaseBackup
         }
     }
 
-    private static BackupException NotAvailable(DatabaseEngine engine) =>
-        new(Errors.DatabaseEngineNotAvailable, $"{engine} backups are not available in this version.");
+    private static async Task<BackupSet> StartAsync(StartBackupRequest request, BackupKind kind, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        await using var provider = DatabaseProviders.Create(request, kind);
+        return await DatabaseBackupRunner.RunAsync(provider, kind, request, progress, cancellationToken);
+    }
 }

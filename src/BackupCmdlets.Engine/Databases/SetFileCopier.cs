@@ -119,9 +119,7 @@ internal sealed class SetFileCopier
                 Interlocked.Add(ref _bytesDone, input.Length);
             }
 
-            await using var written = new FileStream(target, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            string sha = Convert.ToHexString(await SHA256.HashDataAsync(written, ct)).ToLowerInvariant();
-            _files.Add(new ManifestFile(setPath, written.Length, sha, 0x1A4));
+            _files.Add(ManifestFile.FromFile(_setRoot, setPath, 0x1A4, ct));
             UnixFileSystem.SetPermissions(target, 0x1A4);
             Report(setPath);
         });

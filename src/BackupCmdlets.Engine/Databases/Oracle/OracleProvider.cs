@@ -138,10 +138,11 @@ internal sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         return new ScopeStart(scope, first.ToString(CultureInfo.InvariantCulture), _resetlogsScn) { FileStartPositions = starts };
     }
 
-    public IReadOnlyList<SourceFile> ListFiles(BackupScope scope) => [.. _scopeFiles[scope.Name].Select(f => f.ToSource())];
-
-    public IBlockVerifier? CreateVerifier(ScopeStart start) =>
-        new OracleBlockVerifier(ScopeBlockSize(start.Scope), long.Parse(start.Position, CultureInfo.InvariantCulture));
+    public Task CopyAsync(ScopeStart start, BackupSetWriter set, CancellationToken cancellationToken) =>
+        set.CopyAsync(
+            [.. _scopeFiles[start.Scope.Name].Select(f => f.ToSource())],
+            new OracleBlockVerifier(ScopeBlockSize(start.Scope), long.Parse(start.Position!, CultureInfo.InvariantCulture)),
+            cancellationToken);
 
     public async Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken)
     {
@@ -182,13 +183,17 @@ internal sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
             await _session.QueryAsync(OracleStatements.CurrentScn, r => scn = Number(r, 0), CancellationToken.None);
         }
 
-        return new ScopeEnd(start.Scope, scn.ToString(CultureInfo.InvariantCulture), new Dictionary<string, string>());
+        return new ScopeEnd(start.Scope, scn.ToString(CultureInfo.InvariantCulture));
     }
 
-    public async Task<RedoRange> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, CancellationToken cancellationToken)
+    /// <summary>Every block was checked as it was copied.</summary>
+    public Task CheckCopyAsync(BackupSetWriter set, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<RedoRange?> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, BackupSetWriter set, CancellationToken cancellationToken)
     {
-        long startScn = starts.Min(s => long.Parse(s.Position, CultureInfo.InvariantCulture));
-        long endScn = ends.Max(e => long.Parse(e.Position, CultureInfo.InvariantCulture));
+        set.Report("Collecting the archived logs");
+        long startScn = starts.Min(s => long.Parse(s.Position!, CultureInfo.InvariantCulture));
+        long endScn = ends.Max(e => long.Parse(e.Position!, CultureInfo.InvariantCulture));
         await _session.ExecuteAsync(OracleStatements.ArchiveLogCurrent, cancellationToken);
 
         _stagingPath = CreateStaging();
@@ -239,9 +244,8 @@ internal sealed class OracleProvider : IHotBackupProvider, IColdBackupProvider
         }
     }
 
-    public IReadOnlyList<SourceFile> ListColdFiles() => _coldFiles;
-
-    public IBlockVerifier? CreateColdVerifier() => new OracleBlockVerifier(_blockSize, backupStartScn: null);
+    public Task CopyColdAsync(BackupSetWriter set, CancellationToken cancellationToken) =>
+        set.CopyAsync(_coldFiles, new OracleBlockVerifier(_blockSize, backupStartScn: null), cancellationToken);
 
     public Task StartupAsync(CancellationToken cancellationToken) =>
         Task.Run(() => new OracleInstanceControl(_factory, _session.ConnectionString).Startup(), CancellationToken.None);

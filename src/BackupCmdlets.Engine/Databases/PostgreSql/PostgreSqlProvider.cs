@@ -159,10 +159,8 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
         }
     }
 
-    public IReadOnlyList<SourceFile> ListFiles(BackupScope scope) => ListAll(hot: true);
-
-    public IBlockVerifier? CreateVerifier(ScopeStart start) =>
-        Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, Lsn.Parse(start.Position)) : null;
+    public Task CopyAsync(ScopeStart start, BackupSetWriter set, CancellationToken cancellationToken) =>
+        set.CopyAsync(ListAll(hot: true), Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, Lsn.Parse(start.Position!)) : null, cancellationToken);
 
     public async Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken)
     {
@@ -180,7 +178,7 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
                 files["data/tablespace_map"] = map;
             }
 
-            return new ScopeEnd(start.Scope, reader.GetString(0), files);
+            return new ScopeEnd(start.Scope, reader.GetString(0)) { GeneratedFiles = files };
         }
         catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
         {
@@ -192,11 +190,15 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
         }
     }
 
-    public async Task<RedoRange> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, CancellationToken cancellationToken)
+    /// <summary>Every page was checked as it was copied.</summary>
+    public Task CheckCopyAsync(BackupSetWriter set, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task<RedoRange?> CollectRedoAsync(IReadOnlyList<ScopeStart> starts, IReadOnlyList<ScopeEnd> ends, BackupSetWriter set, CancellationToken cancellationToken)
     {
-        var start = Lsn.Parse(starts[0].Position);
-        var stop = Lsn.Parse(ends[0].Position);
-        long timeline = starts[0].Timeline;
+        set.Report("Collecting WAL");
+        var start = Lsn.Parse(starts[0].Position!);
+        var stop = Lsn.Parse(ends[0].Position!);
+        long timeline = starts[0].Timeline!.Value;
 
         // pg_backup_stop switched to a new segment; switch once more so every transaction committed
         // before it returned is in an archived segment too, then wait until the archive has them all
@@ -247,10 +249,8 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
         return control.StopAsync(cancellationToken);
     }
 
-    public IReadOnlyList<SourceFile> ListColdFiles() => ListAll(hot: false);
-
-    public IBlockVerifier? CreateColdVerifier() =>
-        Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, new Lsn(ulong.MaxValue)) : null;
+    public Task CopyColdAsync(BackupSetWriter set, CancellationToken cancellationToken) =>
+        set.CopyAsync(ListAll(hot: false), Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, new Lsn(ulong.MaxValue)) : null, cancellationToken);
 
     public Task StartupAsync(CancellationToken cancellationToken) =>
         (_control ?? throw new InvalidOperationException("ShutdownAsync first.")).StartAsync(cancellationToken);

@@ -45,7 +45,7 @@ internal static class SqliteRestore
             writer.Commit(overwrite: true, beforeRename: temporary => UnixFileSystem.SetPermissions(temporary, file.Mode));
         }
 
-        SqliteBackup.CheckIntegrity(destination);
+        SqliteProvider.CheckIntegrity(destination);
 
         return new RestoreResult(setPath, manifest.SetId, manifest.Engine, manifest.Kind, destination, manifest.Files.Count, manifest.Files.Sum(f => f.Size), false, null, clock.Elapsed);
     }

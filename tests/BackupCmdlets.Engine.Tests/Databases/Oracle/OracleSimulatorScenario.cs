@@ -29,13 +29,13 @@ internal sealed class OracleSimulatorScenario : IDisposable
     public async Task<BackupSet> HotAsync(StartBackupRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var provider = new OracleProvider(request, SimulatedOracleFactory.Instance);
-        return await DatabaseBackupRunner.RunHotAsync(provider, request, progress, cancellationToken);
+        return await DatabaseBackupRunner.RunAsync(provider, BackupKind.Hot, request, progress, cancellationToken);
     }
 
     public async Task<BackupSet> ColdAsync(StartBackupRequest request, IProgress<OperationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var provider = new OracleProvider(request, SimulatedOracleFactory.Instance);
-        return await DatabaseBackupRunner.RunColdAsync(provider, request, progress, cancellationToken);
+        return await DatabaseBackupRunner.RunAsync(provider, BackupKind.Cold, request, progress, cancellationToken);
     }
 
     /// <summary>The set folders in the repository (complete or not), ignoring hidden temporaries.</summary>

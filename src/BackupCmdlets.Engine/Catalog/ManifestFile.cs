@@ -1,0 +1,36 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace BackupCmdlets.Engine.Catalog;
+
+/// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
+internal sealed record ManifestFile(string Path, long Size, string Sha256, int Mode)
+{
+    private const int ChunkSize = 1 << 20;
+
+    /// <summary>The entry of a file that is in the set at <paramref name="path"/> ('/' separators): its size and SHA-256 as read now.</summary>
+    public static ManifestFile FromFile(string setPath, string path, int mode, CancellationToken cancellationToken = default)
+    {
+        string full = System.IO.Path.Combine(setPath, path.Replace('/', System.IO.Path.DirectorySeparatorChar));
+        using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long size = 0;
+            int read;
+            while ((read = stream.Read(buffer, 0, ChunkSize)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                hash.AppendData(buffer, 0, read);
+                size += read;
+            }
+
+            return new ManifestFile(path, size, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), mode);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+}

@@ -1,0 +1,124 @@
+using System.Text;
+using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// A backup set while it is written: its folder, and every entry its manifest will list, as the
+/// providers and the runner put them there: files copied in the set's format with their block checks,
+/// files the database engine writes into the set itself, files the database hands back, and the redo.
+/// </summary>
+internal sealed class BackupSetWriter
+{
+    private readonly StartBackupRequest _request;
+    private readonly bool _hot;
+    private readonly string _activity;
+    private readonly IProgress<OperationProgress>? _progress;
+    private readonly SetFileCopier _copier;
+    private readonly List<ManifestFile> _files = [];
+    private readonly List<ManifestDirectory> _directories = [];
+    private readonly List<ManifestArchive> _archives = [];
+
+    public BackupSetWriter(string folder, StartBackupRequest request, BackupKind kind, string activity, IProgress<OperationProgress>? progress)
+    {
+        Folder = folder;
+        _request = request;
+        _hot = kind == BackupKind.Hot;
+        _activity = activity;
+        _progress = progress;
+        _copier = new SetFileCopier(folder, request.Workers(_hot), progress, activity);
+    }
+
+    public string Folder { get; }
+
+    /// <summary>
+    /// The moment the copy holds the database as of, when the engine can tell one (SQLite's copy, read
+    /// while its lock is still held); null when the set is whole only at the end of the run.
+    /// </summary>
+    public DateTimeOffset? TakenAt { get; private set; }
+
+    /// <summary>The redo is stored gzip-compressed, each file as its name plus <see cref="SetFileCopier.CompressedSuffix"/>, in a compressed set.</summary>
+    public bool CompressesRedo => _request.Compression != ArchiveCompression.None;
+
+    public IReadOnlyList<ManifestFile> Files => [.. _copier.Files.Concat(_files).OrderBy(f => f.Path, StringComparer.Ordinal)];
+
+    public IReadOnlyList<ManifestDirectory> Directories => [.. _copier.Directories.Concat(_directories).OrderBy(d => d.Path, StringComparer.Ordinal)];
+
+    public IReadOnlyList<ManifestArchive> Archives => _archives;
+
+    public BlockCheckSummary BlockChecks(int blockSize) => _copier.Summary(blockSize);
+
+    /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
+    public async Task CopyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken)
+    {
+        if (!_request.UsesTar)
+        {
+            await CopyPlainAsync(files, verifier, cancellationToken);
+            return;
+        }
+
+        var archiving = SetArchiver.ArchiveAsync(Folder, files, _request, _hot, _progress, cancellationToken);
+        var verifying = verifier is null ? Task.CompletedTask : _copier.VerifyAsync(files, verifier, cancellationToken);
+        await Task.WhenAll(archiving, verifying);
+        foreach (var (archive, file) in await archiving)
+        {
+            _archives.Add(archive);
+            _files.Add(file);
+        }
+    }
+
+    /// <summary>Copies (and checks) every file as it is, whatever the set's format.</summary>
+    public Task CopyPlainAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken) =>
+        _copier.CopyAsync(files, verifier, cancellationToken);
+
+    /// <summary>Copies the redo (plain files in every format, compressed in a compressed set) and answers their paths in the set.</summary>
+    public async Task<IReadOnlyList<string>> CopyRedoAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    {
+        if (CompressesRedo)
+        {
+            await _copier.CopyCompressedAsync(files, cancellationToken);
+            return [.. files.Select(f => f.SetPath + SetFileCopier.CompressedSuffix)];
+        }
+
+        await _copier.CopyAsync(files, null, cancellationToken);
+        return [.. files.Select(f => f.SetPath)];
+    }
+
+    /// <summary>Writes a file the database handed back (PostgreSQL's backup_label) into the set.</summary>
+    public void WriteGenerated(string path, string content)
+    {
+        string target = Target(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using (var writer = AtomicFileWriter.Create(target))
+        {
+            writer.Stream.Write(Encoding.UTF8.GetBytes(content));
+            writer.Commit(overwrite: true);
+        }
+
+        _files.Add(ManifestFile.FromFile(Folder, path, 0x180));
+    }
+
+    /// <summary>Makes a folder of the set for files the database engine writes itself; answers where it is.</summary>
+    public string CreateDirectory(string path, int mode)
+    {
+        string target = Target(path);
+        Directory.CreateDirectory(target);
+        UnixFileSystem.SetPermissions(target, mode);
+        _directories.Add(new ManifestDirectory(path, mode));
+        return target;
+    }
+
+    /// <summary>Lists a file the database engine wrote into the set itself (SQLite's online backup API), with the mode it has.</summary>
+    public void AddWritten(string path, CancellationToken cancellationToken) =>
+        _files.Add(ManifestFile.FromFile(Folder, path, UnixFileSystem.Lstat(Target(path)).Permissions, cancellationToken));
+
+    /// <summary>Records now as <see cref="TakenAt"/>.</summary>
+    public void MarkTaken() => TakenAt = DateTimeOffset.UtcNow;
+
+    public void Report(string status, string? current = null, long bytesDone = 0) =>
+        _progress?.Report(new OperationProgress(_activity, status, current, BytesDone: bytesDone));
+
+    private string Target(string path) => Path.Combine(Folder, path.Replace('/', Path.DirectorySeparatorChar));
+}
