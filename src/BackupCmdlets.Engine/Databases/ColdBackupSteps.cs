@@ -13,7 +13,7 @@ internal sealed class ColdBackupSteps(IColdBackupProvider provider, string activ
 
     public async Task<ScopeStart> BeginAsync(BackupScope scope, string label, CancellationToken cancellationToken)
     {
-        Report("Shutting down the database");
+        Report(provider.ColdStatus.Begin);
         await provider.ShutdownAsync(cancellationToken);
         return new ScopeStart(scope);
     }
@@ -22,7 +22,7 @@ internal sealed class ColdBackupSteps(IColdBackupProvider provider, string activ
 
     public async Task<ScopeEnd> EndAsync(ScopeStart start)
     {
-        Report("Starting the database");
+        Report(provider.ColdStatus.End);
         await provider.StartupAsync(CancellationToken.None);
         return new ScopeEnd(start.Scope);
     }

@@ -13,7 +13,7 @@ internal sealed class HotBackupSteps(IHotBackupProvider provider, string activit
 
     public Task<ScopeStart> BeginAsync(BackupScope scope, string label, CancellationToken cancellationToken)
     {
-        Report($"Beginning backup mode: {scope.Name}");
+        Report(provider.ScopeStatus(scope).Begin);
         return provider.BeginBackupAsync(scope, label, cancellationToken);
     }
 
@@ -21,9 +21,9 @@ internal sealed class HotBackupSteps(IHotBackupProvider provider, string activit
 
     public async Task<ScopeEnd> EndAsync(ScopeStart start)
     {
-        Report($"Ending backup mode: {start.Scope.Name}");
+        Report(provider.ScopeStatus(start.Scope).End);
         var end = await provider.EndBackupAsync(start, CancellationToken.None);
-        Report($"Backup mode ended: {start.Scope.Name}");
+        Report(provider.ScopeStatus(start.Scope).Ended);
         return end;
     }
 

@@ -8,6 +8,10 @@ internal interface IHotBackupProvider : IDatabaseProvider
 
     IReadOnlyList<BackupScope> Scopes { get; }
 
+    /// <summary>What progress says as a scope is held and released; backup mode unless the engine holds it otherwise.</summary>
+    (string Begin, string End, string Ended) ScopeStatus(BackupScope scope) =>
+        ($"Beginning backup mode: {scope.Name}", $"Ending backup mode: {scope.Name}", $"Backup mode ended: {scope.Name}");
+
     Task<ScopeStart> BeginBackupAsync(BackupScope scope, string label, CancellationToken cancellationToken);
 
     /// <summary>

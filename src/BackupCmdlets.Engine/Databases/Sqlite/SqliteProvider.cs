@@ -26,6 +26,8 @@ internal sealed class SqliteProvider(StartBackupRequest request) : IHotBackupPro
 
     public IReadOnlyList<BackupScope> Scopes { get; } = [new(SetFolder)];
 
+    public (string Begin, string End) ColdStatus => ("Taking the exclusive lock", "Releasing the exclusive lock");
+
     private string Source => _source ?? throw new InvalidOperationException("OpenAsync first.");
 
     public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
@@ -39,6 +41,8 @@ internal sealed class SqliteProvider(StartBackupRequest request) : IHotBackupPro
 
     /// <summary>SQLite needs neither archiving nor anything else to be copied hot.</summary>
     public Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public (string Begin, string End, string Ended) ScopeStatus(BackupScope scope) => ("Taking the write lock", "Releasing the write lock", "Write lock released");
 
     public Task<ScopeStart> BeginBackupAsync(BackupScope scope, string label, CancellationToken cancellationToken)
     {
