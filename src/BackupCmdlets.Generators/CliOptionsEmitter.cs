@@ -61,6 +61,13 @@ internal static class CliOptionsEmitter
                 code.Close(");");
             }
 
+            if (parameter.AllowedNames is { } names)
+            {
+                // --help and completion offer these, not every member of the enum.
+                code.Line($"{Field(parameter)}.CompletionSources.Clear();");
+                code.Line($"{Field(parameter)}.CompletionSources.Add(static _ => [{string.Join(", ", names.Select(name => $"new {CommandLine}Completions.CompletionItem({Naming.Literal(name)})"))}]);");
+            }
+
             code.Line($"command.Options.Add({Field(parameter)});");
         }
 
