@@ -20,7 +20,7 @@ public sealed class GnuTarArchiveTests : IDisposable
     [InlineData("pax", "-j")]
     [InlineData("pax", "-J")]
     [InlineData("ustar", "")]
-    public void WeReadWhatGnuTarWrites(string format, string compression)
+    public void We_read_what_GNU_tar_writes(string format, string compression)
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         if (format == "ustar")
@@ -56,7 +56,7 @@ public sealed class GnuTarArchiveTests : IDisposable
     }
 
     [Fact]
-    public void ConcatenatedGzipAndBzip2StreamsAreReadToTheEnd()
+    public void Concatenated_gzip_and_bzip2_streams_are_read_to_the_end()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string plain = _temp.Combine("plain.tar");
