@@ -99,6 +99,13 @@ public sealed partial class FrontParameterTests(CmdletAssembly assembly) : IClas
                 {
                     problems.Add($"{cmdlet.Name} {option} {bad}: {run}");
                 }
+
+                // A value not of the option's type at all is bad usage too, not a crash of the range check.
+                var garbled = Dotnet.Run(BuildLayout.CliAssembly, cmdlet.Name, option, "not-a-value");
+                if (garbled.ExitCode != 2 || !garbled.StandardError.Contains("not-a-value", StringComparison.Ordinal))
+                {
+                    problems.Add($"{cmdlet.Name} {option} not-a-value: {garbled}");
+                }
             }
         }
 
