@@ -8,14 +8,23 @@
               child pwsh (tests/pester/Invoke-PesterSuite.ps1 restores Pester 5.7.1 from NuGet).
     Package - lays out an importable module folder in out/BackupCmdlets.
     Demo    - runs the CLI demo on its built-in sample data.
+    Bench   - runs the benchmarks -Bench names (tests/bench/*-bench.sh, in bash): each appends its
+              table to tests/bench/results/. Their settings are environment variables (RUNS=5 ...),
+              listed at the top of each script; db needs root and PostgreSQL 15.
+.PARAMETER Bench
+    The benchmarks the Bench task runs: archive, sync, bzip2, db (all by default).
 .EXAMPLE
     ./build.ps1 -Task Package; Import-Module ./out/BackupCmdlets
+.EXAMPLE
+    $env:RUNS = 3; ./build.ps1 -Task Bench -Bench archive, bzip2
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Package', 'Demo')]
+    [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
     [string[]] $Task = @('Build', 'Test', 'Package'),
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    [ValidateSet('archive', 'sync', 'bzip2', 'db')]
+    [string[]] $Bench = @('archive', 'sync', 'bzip2', 'db')
 )
 
 $ErrorActionPreference = 'Stop'
@@ -50,5 +59,10 @@ foreach ($t in $Task) {
         }
         'Package' { Invoke-Package }
         'Demo' { Invoke-Native dotnet @('run', '--project', (Join-Path $root 'src/BackupCmdlets.Cli'), '-c', $Configuration, '--', 'demo') }
+        'Bench' {
+            foreach ($name in $Bench) {
+                Invoke-Native bash @((Join-Path $root "tests/bench/$name-bench.sh"))
+            }
+        }
     }
 }

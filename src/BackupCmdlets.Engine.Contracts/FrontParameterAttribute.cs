@@ -31,6 +31,9 @@ public sealed class FrontParameterAttribute(string description) : Attribute
     /// <summary>The only values accepted (a block size), when not a range.</summary>
     public long[]? Allowed { get; set; }
 
+    /// <summary>The only members of an enum accepted, by name, when not all of them are (a compression that is read but not written).</summary>
+    public string[]? AllowedNames { get; set; }
+
     /// <summary>A path: the cmdlet resolves it against the current location (and its PowerShell drive), the CLI against the working directory.</summary>
     public bool IsPath { get; set; }
 

@@ -50,10 +50,25 @@ internal static class CliOptionsEmitter
             if (parameter.Check("value") is { } check)
             {
                 code.Open($"{Field(parameter)}.Validators.Add(static result =>");
-                code.Open($"if (result.GetValueOrDefault<{parameter.ValueType}?>() is {{ }} value && !({check}))");
+                code.Line($"{parameter.ValueType}? given;");
+                code.Open("try");
+                code.Line($"given = result.GetValueOrDefault<{parameter.ValueType}?>();");
+                code.Close();
+                code.Open("catch (global::System.InvalidOperationException)");
+                code.Line("return; // not a value of the type at all: System.CommandLine says so itself");
+                code.Close();
+                code.Line();
+                code.Open($"if (given is {{ }} value && !({check}))");
                 code.Line($"result.AddError($\"{parameter.OptionName} must be {parameter.AllowedText}, not {{value}}.\");");
                 code.Close();
                 code.Close(");");
+            }
+
+            if (parameter.AllowedNames is { } names)
+            {
+                // --help and completion offer these, not every member of the enum.
+                code.Line($"{Field(parameter)}.CompletionSources.Clear();");
+                code.Line($"{Field(parameter)}.CompletionSources.Add(static _ => [{string.Join(", ", names.Select(name => $"new {CommandLine}Completions.CompletionItem({Naming.Literal(name)})"))}]);");
             }
 
             code.Line($"command.Options.Add({Field(parameter)});");

@@ -67,6 +67,11 @@ internal static class CmdletParametersEmitter
             code.Line($"[{Automation}ValidateSet({string.Join(", ", allowed.Select(v => Naming.Literal(v.ToString(CultureInfo.InvariantCulture))))})]");
         }
 
+        if (parameter.AllowedNames is { } names)
+        {
+            code.Line($"[{Automation}ValidateSet({string.Join(", ", names.Select(Naming.Literal))})]");
+        }
+
         if (parameter.Default is { } help)
         {
             code.Line($"[{Automation}PSDefaultValue(Help = {Naming.Literal(Naming.Spelled(help, cli: false))})]");

@@ -52,6 +52,9 @@ internal sealed class FrontParameter
 
     public IReadOnlyList<long>? Allowed { get; set; }
 
+    /// <summary>The enum members accepted, by name; null for all of them.</summary>
+    public IReadOnlyList<string>? AllowedNames { get; set; }
+
     public bool IsPath { get; set; }
 
     public IReadOnlyList<string>? ParameterSets { get; set; }
@@ -63,11 +66,10 @@ internal sealed class FrontParameter
 
     public string Local => Naming.Camel(Name);
 
-    public bool HasCheck => Allowed is not null || Minimum is not null || Maximum is not null;
-
-    /// <summary>What a value must be, in words: "from 1 to 256", "at least 0", "one of 2048, 4096".</summary>
+    /// <summary>What a value must be, in words: "from 1 to 256", "at least 0", "one of 2048, 4096", "one of None, GZip".</summary>
     public string AllowedText =>
         Allowed is { } allowed ? "one of " + string.Join(", ", allowed.Select(v => v.ToString(CultureInfo.InvariantCulture)))
+        : AllowedNames is { } names ? "one of " + string.Join(", ", names)
         : Minimum is { } minimum && Maximum is { } maximum ? $"from {minimum.ToString(CultureInfo.InvariantCulture)} to {maximum.ToString(CultureInfo.InvariantCulture)}"
         : Minimum is { } atLeast ? $"at least {atLeast.ToString(CultureInfo.InvariantCulture)}"
         : $"at most {Maximum?.ToString(CultureInfo.InvariantCulture)}";
@@ -78,6 +80,11 @@ internal sealed class FrontParameter
         if (Allowed is { } allowed)
         {
             return string.Join(" || ", allowed.Select(v => $"{value} == {v.ToString(CultureInfo.InvariantCulture)}"));
+        }
+
+        if (AllowedNames is { } names)
+        {
+            return string.Join(" || ", names.Select(name => $"{value} == {ValueType}.{name}"));
         }
 
         var bounds = new List<string>();

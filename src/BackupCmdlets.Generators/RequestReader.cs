@@ -76,6 +76,7 @@ internal static class RequestReader
             IsInt32 = type.SpecialType == SpecialType.System_Int32,
         };
         parameter.Allowed = NamedArray(attribute, "Allowed")?.Select(v => (long)v!).ToList();
+        parameter.AllowedNames = NamedArray(attribute, "AllowedNames")?.Select(v => (string)v!).ToList();
         parameter.ParameterSets = NamedArray(attribute, "ParameterSets")?.Select(v => (string)v!).ToList();
         parameter.Shape = type.SpecialType switch
         {

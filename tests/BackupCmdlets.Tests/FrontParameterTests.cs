@@ -13,7 +13,7 @@ namespace BackupCmdlets.Tests;
 /// </summary>
 public sealed partial class FrontParameterTests(CmdletAssembly assembly) : IClassFixture<CmdletAssembly>
 {
-    private sealed record Declared(string Name, Type Type, string Description, bool Mandatory, int Position, string? Default, long? Minimum, long? Maximum, long[]? Allowed);
+    private sealed record Declared(string Name, Type Type, string Description, bool Mandatory, int Position, string? Default, long? Minimum, long? Maximum, long[]? Allowed, string[]? AllowedNames);
 
     [Fact]
     public void Every_cmdlet_takes_its_parameters_from_a_request()
@@ -50,7 +50,7 @@ public sealed partial class FrontParameterTests(CmdletAssembly assembly) : IClas
                     problems,
                     where,
                     "values",
-                    declared.Allowed is null ? null : string.Join(",", declared.Allowed),
+                    declared.Allowed is not null ? string.Join(",", declared.Allowed) : declared.AllowedNames is not null ? string.Join(",", declared.AllowedNames) : null,
                     set is null ? null : string.Join(",", ((IReadOnlyCollection<CustomAttributeTypedArgument>)set.ConstructorArguments[0].Value!).Select(v => v.Value)));
             }
         }
@@ -87,15 +87,24 @@ public sealed partial class FrontParameterTests(CmdletAssembly assembly) : IClas
         int checkedOptions = 0;
         foreach (var cmdlet in assembly.Cmdlets)
         {
-            foreach (var declared in Declarations(cmdlet).Where(d => d.Minimum is not null || d.Allowed is not null))
+            foreach (var declared in Declarations(cmdlet).Where(d => d.Minimum is not null || d.Allowed is not null || d.AllowedNames is not null))
             {
                 string option = "--" + Kebab(declared.Name);
-                long bad = declared.Allowed is not null ? declared.Allowed.Max() + 1 : declared.Minimum!.Value - 1;
-                var run = Dotnet.Run(BuildLayout.CliAssembly, cmdlet.Name, option, bad.ToString(CultureInfo.InvariantCulture));
+                string bad = declared.Allowed is not null ? (declared.Allowed.Max() + 1).ToString(CultureInfo.InvariantCulture)
+                    : declared.AllowedNames is not null ? declared.Type.GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => f.Name).First(name => !declared.AllowedNames.Contains(name))
+                    : (declared.Minimum!.Value - 1).ToString(CultureInfo.InvariantCulture);
+                var run = Dotnet.Run(BuildLayout.CliAssembly, cmdlet.Name, option, bad);
                 checkedOptions++;
                 if (run.ExitCode != 2 || !run.StandardError.Contains($"{option} must be ", StringComparison.Ordinal) || !run.StandardError.Contains($", not {bad}.", StringComparison.Ordinal))
                 {
                     problems.Add($"{cmdlet.Name} {option} {bad}: {run}");
+                }
+
+                // A value not of the option's type at all is bad usage too, not a crash of the range check.
+                var garbled = Dotnet.Run(BuildLayout.CliAssembly, cmdlet.Name, option, "not-a-value");
+                if (garbled.ExitCode != 2 || !garbled.StandardError.Contains("not-a-value", StringComparison.Ordinal))
+                {
+                    problems.Add($"{cmdlet.Name} {option} not-a-value: {garbled}");
                 }
             }
         }
@@ -132,7 +141,8 @@ public sealed partial class FrontParameterTests(CmdletAssembly assembly) : IClas
                 Named(chosen, "Default") as string,
                 Named(chosen, "Minimum") as long?,
                 Named(chosen, "Maximum") as long?,
-                Named(chosen, "Allowed") is IReadOnlyCollection<CustomAttributeTypedArgument> allowed ? [.. allowed.Select(v => (long)v.Value!)] : null);
+                Named(chosen, "Allowed") is IReadOnlyCollection<CustomAttributeTypedArgument> allowed ? [.. allowed.Select(v => (long)v.Value!)] : null,
+                Named(chosen, "AllowedNames") is IReadOnlyCollection<CustomAttributeTypedArgument> names ? [.. names.Select(v => (string)v.Value!)] : null);
         }
     }
 

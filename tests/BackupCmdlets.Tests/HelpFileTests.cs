@@ -18,7 +18,7 @@ public sealed class HelpFileTests : IDisposable
     private static DocComments Docs => new(Path.ChangeExtension(BuildLayout.CmdletAssembly, ".xml"));
 
     [Fact]
-    public void TheHelpFileMatchesTheCmdletsAndTheirDocComments()
+    public void The_help_file_matches_the_cmdlets_and_their_doc_comments()
     {
         var help = MamlHelpBuilder.Build(_cmdlets.Cmdlets, Docs);
         string expected = help.Declaration + Environment.NewLine + help.Root;
@@ -32,7 +32,7 @@ public sealed class HelpFileTests : IDisposable
     }
 
     [Fact]
-    public void EveryCmdletHasASynopsisExamplesWithRemarksRelatedLinksAndEveryParameterADescription()
+    public void Every_cmdlet_has_a_synopsis_examples_with_remarks_related_links_and_every_parameter_a_description()
     {
         var docs = Docs;
         var missing = new List<string>();

@@ -1,27 +1,28 @@
 #!/usr/bin/env bash
-# Archive benchmark: our CLI against GNU tar, gzip, pigz and bzip2, measured in one run.
-#   tests/bench/archive-bench.sh [RUNS] [BZIP2_RUNS]
-# Data (made once, in $BENCH_DIR, default /tmp/bkc-bench): ~20,000 files of 1-64 KiB and four
-# 256 MB files, each set half compressible text and half random bytes. Every timing is a whole
-# process (our figures include .NET start-up), median of RUNS; the page cache is warm for both
-# sides and `sync` runs before each command so one run's writeback does not bill the next.
-# Our archive is flushed to disk before it is renamed (the crash guarantee); `tar -cf` leaves it in
-# the page cache, so "tar -cf && sync FILE" is measured too, as the durable equivalent.
-# Results: a Markdown table on stdout, appended to tests/bench/results/archive-<date>.md.
+# Archives: our CLI against GNU tar, gzip, pigz and bzip2, measured in one run.
+#
+#   RUNS=3 BZIP2_RUNS=1 BENCH_DIR=/tmp/bkc-archive-bench tests/bench/archive-bench.sh   (the defaults)
+#
+# Data (made once, in BENCH_DIR, by make-data.py): 20,000 files of 1-64 KiB and four 256 MB files,
+# each set half compressible text and half random bytes. Every timing is a whole process, the median
+# of RUNS (bzip2 creation: BZIP2_RUNS); the page cache is warm for both sides and `sync` runs before
+# each command so one run's writeback does not bill the next. Our archive is flushed to disk before
+# it is renamed (the crash guarantee); `tar -cf` leaves it in the page cache, so
+# "tar -cf && sync FILE" is measured too, as the durable equivalent.
 set -euo pipefail
-RUNS=${1:-3}
-BZIP2_RUNS=${2:-1}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DATA=${BENCH_DIR:-/tmp/bkc-bench}
+. "$(dirname "$0")/bench-common.sh"
+RUNS=${RUNS:-3}
+BZIP2_RUNS=${BZIP2_RUNS:-1}
+BENCH_DIR=${BENCH_DIR:-/tmp/bkc-archive-bench}
+bench_start archive "Archives against GNU tar, gzip, pigz and bzip2" "RUNS BZIP2_RUNS" "$@"
+DATA=$BENCH_DIR
 OUT=$DATA/out
-mkdir -p "$DATA" "$OUT" "$ROOT/tests/bench/results"
-# The CLI as it is installed: the native executable dotnet publish makes (no start-up or JIT cost).
-dotnet publish "$ROOT/src/BackupCmdlets.Cli" -c Release -o "$DATA/cli" --nologo -v q >/dev/null
-CLI=("$DATA/cli/backupcmdlets")
-[ -d "$DATA/small" ] || python3 "$ROOT/tests/bench/make-archive-data.py" small "$DATA/small"
-[ -d "$DATA/large" ] || python3 "$ROOT/tests/bench/make-archive-data.py" large "$DATA/large"
+mkdir -p "$DATA" "$OUT"
+bench_cli "$DATA/cli"
+bench_data files "$DATA/small"
+bench_data large "$DATA/large"
 RESULTS=$(mktemp)
-. "$ROOT/tests/bench/retire.sh"
+. "$BENCH_REPO/tests/bench/retire.sh"
 
 # time_cmd LABEL SET RUN COMMAND...: appends "label set run seconds" to $RESULTS.
 time_cmd() {
@@ -45,51 +46,47 @@ for set in small large; do
         # Writing into memory the VM has not touched lately is slower than reusing it, so whoever
         # writes first after a cleanup pays more: plain tar creation and extraction alternate order.
         if (( run % 2 )); then
-            time_cmd "ours-none" "$set" "$run" "${CLI[@]}" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar"
+            time_cmd "ours-none" "$set" "$run" "$CLI" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar"
         fi
         time_cmd "tar-cf" "$set" "$run" tar -cf "$OUT/gnu.tar" "$set"
         # We flush the archive to disk before renaming it; GNU tar never does. This is tar made as durable.
         time_cmd "tar-cf-fsync" "$set" "$run" sh -c "tar -cf '$OUT/gnu-durable.tar' '$set' && sync '$OUT/gnu-durable.tar'"
         if (( run % 2 == 0 )); then
-            time_cmd "ours-none" "$set" "$run" "${CLI[@]}" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar"
+            time_cmd "ours-none" "$set" "$run" "$CLI" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar"
         fi
         time_cmd "tar-czf" "$set" "$run" tar -czf "$OUT/gnu.tar.gz" "$set"
         time_cmd "pigz-p2" "$set" "$run" sh -c "tar -cf - '$set' | pigz -p 2 > '$OUT/pigz.tar.gz'"
-        time_cmd "ours-gzip" "$set" "$run" "${CLI[@]}" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar.gz" --compression GZip
+        time_cmd "ours-gzip" "$set" "$run" "$CLI" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar.gz" --compression GZip
         echo "size-tar-cf $set $run $(size_of "$OUT/gnu.tar")" >> "$RESULTS"
         echo "size-ours-none $set $run $(size_of "$OUT/ours.tar")" >> "$RESULTS"
         echo "size-tar-czf $set $run $(size_of "$OUT/gnu.tar.gz")" >> "$RESULTS"
         echo "size-pigz-p2 $set $run $(size_of "$OUT/pigz.tar.gz")" >> "$RESULTS"
         echo "size-ours-gzip $set $run $(size_of "$OUT/ours.tar.gz")" >> "$RESULTS"
         time_cmd "tar-tzf" "$set" "$run" tar -tzf "$OUT/ours.tar.gz"
-        time_cmd "ours-list" "$set" "$run" "${CLI[@]}" Get-TarArchiveItem --path "$OUT/ours.tar.gz"
+        time_cmd "ours-list" "$set" "$run" "$CLI" Get-TarArchiveItem --path "$OUT/ours.tar.gz"
         time_cmd "gzip-t" "$set" "$run" gzip -t "$OUT/ours.tar.gz"
-        time_cmd "ours-test" "$set" "$run" "${CLI[@]}" Test-Archive --path "$OUT/ours.tar.gz"
+        time_cmd "ours-test" "$set" "$run" "$CLI" Test-Archive --path "$OUT/ours.tar.gz"
         mkdir -p "$OUT/x-gnu"
         if (( run % 2 )); then
-            time_cmd "ours-expand" "$set" "$run" "${CLI[@]}" Expand-TarArchive --path "$OUT/ours.tar.gz" --destination-path "$OUT/x-ours"
+            time_cmd "ours-expand" "$set" "$run" "$CLI" Expand-TarArchive --path "$OUT/ours.tar.gz" --destination-path "$OUT/x-ours"
         fi
         time_cmd "tar-xzf" "$set" "$run" tar -xzf "$OUT/ours.tar.gz" -C "$OUT/x-gnu"
         if (( run % 2 == 0 )); then
-            time_cmd "ours-expand" "$set" "$run" "${CLI[@]}" Expand-TarArchive --path "$OUT/ours.tar.gz" --destination-path "$OUT/x-ours"
+            time_cmd "ours-expand" "$set" "$run" "$CLI" Expand-TarArchive --path "$OUT/ours.tar.gz" --destination-path "$OUT/x-ours"
         fi
         retire "$OUT/x-gnu" "$OUT/x-ours"
     done
     for run in $(seq 1 "$BZIP2_RUNS"); do
         rm -f "$OUT"/*.bz2
         time_cmd "tar-cjf" "$set" "$run" tar -cjf "$OUT/gnu.tar.bz2" "$set"
-        time_cmd "ours-bzip2" "$set" "$run" "${CLI[@]}" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar.bz2" --compression BZip2
+        time_cmd "ours-bzip2" "$set" "$run" "$CLI" New-TarArchive --path "$set" --destination-path "$OUT/ours.tar.bz2" --compression BZip2
         echo "size-tar-cjf $set $run $(size_of "$OUT/gnu.tar.bz2")" >> "$RESULTS"
         echo "size-ours-bzip2 $set $run $(size_of "$OUT/ours.tar.bz2")" >> "$RESULTS"
     done
 done
 rm -rf "$OUT"
 
-# Each run is appended to the day's results file under its own heading.
-RESULTS_FILE="$ROOT/tests/bench/results/archive-$(date +%Y-%m-%d).md"
-[ -f "$RESULTS_FILE" ] || printf '# Archives against GNU tar, gzip, pigz and bzip2 — %s\n' "$(date +%Y-%m-%d)" > "$RESULTS_FILE"
-printf '\n## %s UTC: `archive-bench.sh %s %s`\n\n' "$(date -u +%H:%M)" "$RUNS" "$BZIP2_RUNS" >> "$RESULTS_FILE"
-python3 - "$RESULTS" "$RUNS" "$BZIP2_RUNS" <<'PY' | tee -a "$RESULTS_FILE"
+python3 - "$RESULTS" "$RUNS" "$BZIP2_RUNS" <<'PY' | bench_report
 import statistics, sys, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):

@@ -2,15 +2,23 @@
 # Hot backup of a pgbench database: BackupCmdlets Start-HotBackup (plain, and gzip tar) against
 # pg_basebackup -Fp and -Ft -z, measured in one run on one server: wall time, MB/s of the data
 # directory, and pgbench TPS during each backup against TPS with no backup. Medians of RUNS runs.
-#   SCALE=100 RUNS=3 CLIENTS=4 bash tests/bench/db-bench.sh      (run as root; PostgreSQL 15 binaries needed)
-#   METHODS="none ours-plain basebackup-Fp" OURS_ARGS="--throttle-limit 1" ... to measure a subset or other options.
+#
+#   SCALE=100 RUNS=3 CLIENTS=4 IDLE_SECONDS=15 tests/bench/db-bench.sh   (the defaults; as root,
+#                                                                        PostgreSQL 15 binaries needed)
+#   METHODS="none ours-plain basebackup-Fp" OURS_ARGS="--throttle-limit 1" ... measures a subset, or
+#   other options of ours.
+#
+# The data is pgbench's own (pgbench -i -s SCALE), in a server started for the run and removed after it.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/bench-common.sh"
 SCALE=${SCALE:-100}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-4}
 IDLE_SECONDS=${IDLE_SECONDS:-15}
+METHODS=${METHODS:-none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z}
 OURS_ARGS=${OURS_ARGS:-}          # extra Start-HotBackup options, e.g. "--throttle-limit 1"
+bench_start db "Hot backup against pg_basebackup" "SCALE RUNS CLIENTS IDLE_SECONDS METHODS OURS_ARGS" "$@"
+cd "$BENCH_REPO"
 BIN=/usr/lib/postgresql/15/bin
 WORK=$(mktemp -d /tmp/bkc-db-bench.XXXXXX)
 chmod 755 "$WORK"
@@ -26,9 +34,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The CLI as it is installed: the native executable dotnet publish makes, as in the other benchmarks.
-dotnet publish src/BackupCmdlets.Cli -c Release -o "$WORK/cli" -v q -nologo >/dev/null
-CLI="$WORK/cli/backupcmdlets"
+bench_cli "$WORK/cli"
 
 mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out"
 chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/out"
@@ -75,15 +81,15 @@ run_method() {
     esac
 }
 
-read -r -a METHODS <<< "${METHODS:-none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z}"
+read -r -a METHOD_LIST <<< "$METHODS"
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
 for run in $(seq 1 "$RUNS"); do
     # Every other run takes the methods in reverse order, so none always follows the same one.
-    order=("${METHODS[@]}")
+    order=("${METHOD_LIST[@]}")
     if (( run % 2 == 0 )); then
         order=()
-        for ((i = ${#METHODS[@]} - 1; i >= 0; i--)); do order+=("${METHODS[i]}"); done
+        for ((i = ${#METHOD_LIST[@]} - 1; i >= 0; i--)); do order+=("${METHOD_LIST[i]}"); done
     fi
     for method in "${order[@]}"; do
         start_load
@@ -102,12 +108,12 @@ done
 
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) m = v[(NR + 1) / 2]; else m = (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.3f\n", m }'; }
 idle_tps=$(awk -F'\t' '$2 == "none" { print $4 }' "$RESULTS" | median)
-echo
-echo "pgbench scale $SCALE ($((DB_BYTES / 1048576)) MiB data directory), $CLIENTS clients, $RUNS runs, medians; machine: $(nproc) cores, shared"
+{
+echo "pgbench scale $SCALE ($((DB_BYTES / 1048576)) MiB data directory), $CLIENTS clients, $RUNS runs, medians"
 echo
 echo "| method | time (s) | MB/s | output (MiB) | TPS during | TPS vs no backup |"
 echo "|---|---:|---:|---:|---:|---:|"
-for method in "${METHODS[@]}"; do
+for method in "${METHOD_LIST[@]}"; do
     t=$(awk -F'\t' -v m="$method" '$2 == m { print $3 }' "$RESULTS" | median)
     tps=$(awk -F'\t' -v m="$method" '$2 == m { print $4 }' "$RESULTS" | median)
     out=$(awk -F'\t' -v m="$method" '$2 == m { print $5 }' "$RESULTS" | median)
@@ -117,3 +123,10 @@ for method in "${METHODS[@]}"; do
         printf '| %s | %.1f | %.0f | %.0f | %s | %.0f%% |\n' "$method" "$t" "$(echo "$DB_BYTES / 1048576 / $t" | bc -l)" "$(echo "$out / 1048576" | bc -l)" "$tps" "$(echo "100 * $tps / $idle_tps" | bc -l)"
     fi
 done
+echo
+echo "Raw runs (run, method, seconds, TPS during, output bytes):"
+echo
+echo '```'
+cat "$RESULTS"
+echo '```'
+} | bench_report

@@ -1,56 +1,34 @@
 #!/usr/bin/env bash
-# Invoke-DeltaSync against rsync 3, both measured in the same run, as whole processes (our CLI pays
-# the .NET start-up every time). Each figure is the median of RUNS runs; the two tools alternate
-# which goes first. Bytes written are the processes' write_bytes from /proc (page-cache pages
-# dirtied, children included), the same meter for both tools.
+# Invoke-DeltaSync against rsync 3, both measured in the same run, as whole processes. Each figure is
+# the median of RUNS runs; the two tools alternate which goes first. Bytes written are the processes'
+# write_bytes from /proc (page-cache pages dirtied, children included), the same meter for both tools.
 #
-#   tests/bench/sync-bench.sh [runs]        (default 6, an even number so each tool goes first as often;
-#                                            data under $BENCH_DIR, default /tmp/bkc-sync-bench;
-#                                            BENCH_SCALE=20 divides every size by 20 for a quick trial of the script)
+#   RUNS=6 BENCH_SCALE=1 BENCH_DIR=/tmp/bkc-sync-bench tests/bench/sync-bench.sh   (the defaults)
 #
-# Sets: 20,000 files of 0-52 KiB (about 533 MB) in 200 folders; 200,000 files of 0-2 KiB in 2,000
-# folders; one 256 MiB file of which 1 MiB changes per run. Everything runs from a warm page cache.
+# RUNS should be even, so each tool goes first as often; BENCH_SCALE=20 divides every count and size
+# by 20, for a quick trial of the script. Sets (make-data.py sync, made anew every run, since the runs
+# change them): 20,000 files of 0-52 KiB in 200 folders; 200,000 files of 0-2 KiB in 2,000 folders;
+# one 256 MiB file of which 1 MiB changes per run. Everything runs from a warm page cache.
 set -euo pipefail
-
-RUNS=${1:-6}
-REPO=$(cd "$(dirname "$0")/../.." && pwd)
-ROOT=${BENCH_DIR:-/tmp/bkc-sync-bench}
-SCALE=${BENCH_SCALE:-1}
+. "$(dirname "$0")/bench-common.sh"
+RUNS=${RUNS:-6}
+BENCH_SCALE=${BENCH_SCALE:-1}
+BENCH_DIR=${BENCH_DIR:-/tmp/bkc-sync-bench}
+bench_start sync "Invoke-DeltaSync against rsync" "RUNS BENCH_SCALE" "$@"
+ROOT=$BENCH_DIR
+SCALE=$BENCH_SCALE
 export LC_ALL=C
 
-. "$REPO/tests/bench/retire.sh"
+. "$BENCH_REPO/tests/bench/retire.sh"
 retire "$ROOT"
 mkdir -p "$ROOT"
-# The CLI as it is installed: the native executable dotnet publish makes (no start-up or JIT cost).
-dotnet publish "$REPO/src/BackupCmdlets.Cli" -c Release \
-    -o "$ROOT/cli" -v quiet -nologo >/dev/null
-OURS="$ROOT/cli/backupcmdlets"
+bench_cli "$ROOT/cli"
+OURS=$CLI
 
 # --- data -----------------------------------------------------------------------------------------
-python3 - "$ROOT" "$SCALE" <<'EOF'
-import os, random, sys
-root, scale = sys.argv[1], int(sys.argv[2])
-rnd = random.Random(42)
-blob = os.urandom(64 << 20)
-def data(n):
-    start = rnd.randrange(0, len(blob) - n)
-    return blob[start:start + n]
-def tree(name, files, per_folder, max_size, nested):
-    for i in range(files):
-        folder = i // per_folder
-        path = os.path.join(root, name, f"g{folder // 100:02d}" if nested else "", f"d{folder:04d}")
-        os.makedirs(path, exist_ok=True)
-        with open(os.path.join(path, f"f{i:06d}.dat"), "wb") as f:
-            f.write(data(rnd.randint(0, max_size)))
-tree("small", 20000 // scale, 100, 53300, False)
-tree("many", 200000 // scale, 100, 2048, True)
-with open(os.path.join(root, "big.img"), "wb") as f:
-    for _ in range(4):
-        f.write(blob[:len(blob) // scale])
-EOF
-mkdir -p "$ROOT/bigsrc" && mv "$ROOT/big.img" "$ROOT/bigsrc/"
-echo "data: small $(du -sm "$ROOT/small" | cut -f1) MB in $(find "$ROOT/small" -type f | wc -l) files;" \
-     "many $(find "$ROOT/many" -type f | wc -l) files; big $(du -m "$ROOT/bigsrc/big.img" | cut -f1) MB"
+bench_data sync "$ROOT/data" "$SCALE"
+echo "data: small $(du -sm "$ROOT/data/small" | cut -f1) MB in $(find "$ROOT/data/small" -type f | wc -l) files;" \
+     "many $(find "$ROOT/data/many" -type f | wc -l) files; big $(du -m "$ROOT/data/bigsrc/big.img" | cut -f1) MB" >&2
 
 # --- helpers --------------------------------------------------------------------------------------
 # measure LABEL COMMAND...: appends "LABEL seconds bytes-written" to $ROOT/results. Dirty pages are
@@ -91,7 +69,7 @@ pair() {
 }
 
 : >"$ROOT/results"
-S=$ROOT/small M=$ROOT/many B=$ROOT/bigsrc
+S=$ROOT/data/small M=$ROOT/data/many B=$ROOT/data/bigsrc
 
 # --- 20,000 files: initial copy, no-change re-run, 1% changed re-run ---------------------------------
 for run in $(seq 1 "$RUNS"); do
@@ -135,7 +113,7 @@ for dst in r-big r-big-nwf r-big-inplace r-big-inplace-nwf o-big o-big-inplace; 
 done
 
 # --- report ---------------------------------------------------------------------------------------
-python3 - "$ROOT/results" <<'EOF'
+python3 - "$ROOT/results" <<'EOF' | bench_report
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):

@@ -14,7 +14,8 @@ public sealed partial record CreateArchiveRequest(
 {
     [FrontParameter(
         "None, GZip or BZip2. By default what the destination's extension says: .tar.gz and .tgz GZip; .tar.bz2, .tbz2 and .tbz BZip2; anything else None. A compression that contradicts the extension is refused.",
-        Default = "from the destination's extension")]
+        Default = "from the destination's extension",
+        AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2)])]
     public ArchiveCompression? Compression { get; init; }
 
     [FrontParameter("1 (fastest) to 9 (smallest).", Minimum = 1, Maximum = 9, Default = "gzip 6, bzip2 9")]

@@ -5,7 +5,7 @@ namespace BackupCmdlets.Engine.Syncing;
 
 /// <summary>
 /// XXH64, the strong block hash of the delta (rsync 3.2 uses the xxHash family for the same job):
-/// several GB/s, so hashing blocks costs less than reading them.
+/// fast enough that hashing blocks costs less than reading them.
 /// </summary>
 internal static class XxHash64
 {

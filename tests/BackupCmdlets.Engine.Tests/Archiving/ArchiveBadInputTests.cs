@@ -5,6 +5,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Archiving;
 
 /// <summary>Every bad input of the archives issue: a clear error with its own id, and nothing half-written left behind.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class ArchiveBadInputTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -12,7 +13,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public async Task APathThatDoesNotExistIsRefusedAndNothingIsWritten()
+    public async Task A_path_that_does_not_exist_is_refused_and_nothing_is_written()
     {
         var request = new CreateArchiveRequest([_temp.Combine("missing")], _temp.Combine("out.tar"));
 
@@ -23,7 +24,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task ADestinationFolderThatDoesNotExistIsRefused()
+    public async Task A_destination_folder_that_does_not_exist_is_refused()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         var request = new CreateArchiveRequest([source], _temp.Combine("no", "such", "out.tar"));
@@ -35,7 +36,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task AnExistingArchiveIsKeptWithoutForce()
+    public async Task An_existing_archive_is_kept_without_Force()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.WriteFile("out.tar", "previous good archive");
@@ -50,7 +51,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
     [InlineData(ArchiveCompression.BZip2)]
-    public void AnArchiveTruncatedAtAnyPointIsFound(ArchiveCompression compression)
+    public void An_archive_truncated_at_any_point_is_found(ArchiveCompression compression)
     {
         string source = _temp.CreateDirectory("tree");
         var random = new Random(3);
@@ -89,7 +90,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public void ExtractingATruncatedArchiveStopsWithAnErrorAndLeavesOnlyWholeFiles()
+    public void Extracting_a_truncated_archive_stops_with_an_error_and_leaves_only_whole_files()
     {
         string source = _temp.CreateDirectory("tree");
         var random = new Random(5);
@@ -122,7 +123,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.GZip)]
     [InlineData(ArchiveCompression.BZip2)]
-    public void AFlippedByteInCompressedDataIsFound(ArchiveCompression compression)
+    public void A_flipped_byte_in_compressed_data_is_found(ArchiveCompression compression)
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.Combine("good" + Archives.Suffix(compression));
@@ -148,7 +149,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(5)]
-    public void AFlippedByteInATarHeaderIsFoundWithItsOffset(int entry)
+    public void A_flipped_byte_in_a_tar_header_is_found_with_its_offset(int entry)
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.Combine("good.tar");
@@ -172,7 +173,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     [InlineData("text")]
     [InlineData("random")]
     [InlineData("zstd")]
-    public void AFileThatIsNotAnArchiveIsRefusedByEveryOperation(string kind)
+    public void A_file_that_is_not_an_archive_is_refused_by_every_operation(string kind)
     {
         byte[] content = kind switch
         {
@@ -196,7 +197,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public void EntriesThatWouldLandOutsideTheDestinationAreRefused()
+    public void Entries_that_would_land_outside_the_destination_are_refused()
     {
         string outside = _temp.CreateDirectory("outside");
         _temp.WriteFile("outside/target.txt", "keep me");
@@ -229,7 +230,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public void AnExistingFileIsKeptWithoutForceAndReplacedWithIt()
+    public void An_existing_file_is_kept_without_Force_and_replaced_with_it()
     {
         string archive = new CraftedTar().File("a.txt", "from archive").Save(_temp.Combine("a.tar"));
         string destination = _temp.CreateDirectory("dest");
@@ -246,7 +247,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public void SetuidBitsAndOwnersAreRestoredOnlyOnRequest()
+    public void Setuid_bits_and_owners_are_restored_only_on_request()
     {
         Assert.True(UnixFileSystem.IsRoot, "the CI runs as root; owners can only be restored by root");
         string archive = new CraftedTar().File("tool", "#!/bin/sh\n", mode: 0x9ED, uid: 1234, gid: 5678).Save(_temp.Combine("suid.tar"));
@@ -264,7 +265,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task AFileThatVanishesDuringTheRunIsReportedAndTheRunGoesOn()
+    public async Task A_file_that_vanishes_during_the_run_is_reported_and_the_run_goes_on()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string victim = Path.Combine(source, "docs", "notes.md");
@@ -292,7 +293,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     }
 
     [Fact]
-    public void AnUnreadableFileIsReportedAndTheCliSaysTheRunWasIncomplete()
+    public void An_unreadable_file_is_reported_and_the_CLI_says_the_run_was_incomplete()
     {
         // Root reads everything, so the CLI runs as 'nobody' here.
         Assert.True(UnixFileSystem.IsRoot, "the CI runs as root");
@@ -317,7 +318,7 @@ public sealed class ArchiveBadInputTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.BZip2)]
-    public async Task CancellingMidWriteLeavesNoFileUnderTheFinalName(ArchiveCompression compression)
+    public async Task Cancelling_mid_write_leaves_no_file_under_the_final_name(ArchiveCompression compression)
     {
         string source = _temp.CreateDirectory("tree");
         byte[] block = new byte[8 << 20];

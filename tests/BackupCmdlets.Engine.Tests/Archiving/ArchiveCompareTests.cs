@@ -12,7 +12,7 @@ public sealed class ArchiveCompareTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void EachKindOfDifferenceIsReportedForItsEntry()
+    public void Each_kind_of_difference_is_reported_for_its_entry()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar.gz");

@@ -42,7 +42,7 @@ public sealed class ArchiveCorruptionTests(ITestOutputHelper output) : IDisposab
     [InlineData("pigz")]
     [InlineData("ours bzip2")]
     [InlineData("bzip2")]
-    public void DamageIsNeverPassedAsValidNorExtractedAsComplete(string kind)
+    public void Damage_is_never_passed_as_valid_nor_extracted_as_complete(string kind)
     {
         string source = CreateTree();
         string original = CreateArchive(kind, source);

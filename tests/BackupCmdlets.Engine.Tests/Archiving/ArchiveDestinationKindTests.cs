@@ -28,7 +28,7 @@ public sealed class ArchiveDestinationKindTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Destinations))]
-    public async Task ADestinationThatIsNotARegularFileIsRefusedAndLeftAsItWas(string kind, bool force, bool atChecksum)
+    public async Task A_destination_that_is_not_a_regular_file_is_refused_and_left_as_it_was(string kind, bool force, bool atChecksum)
     {
         Assert.True(UnixFileSystem.IsRoot, "device nodes are made by root (CI runs as root)");
         string source = SampleTree.Create(_temp.Combine("tree"));

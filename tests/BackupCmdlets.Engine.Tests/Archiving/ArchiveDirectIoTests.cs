@@ -15,7 +15,7 @@ public sealed class ArchiveDirectIoTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void PlainArchivesAreTheSameBytesWrittenDirectOrThroughThePageCache()
+    public void Plain_archives_are_the_same_bytes_written_direct_or_through_the_page_cache()
     {
         Assert.True(IO.UnixFileSystem.IsRoot, "this test mounts a tmpfs, which needs root (CI runs as root)");
         string source = _temp.CreateDirectory("src");
@@ -41,7 +41,7 @@ public sealed class ArchiveDirectIoTests : IDisposable
     }
 
     [Fact]
-    public async Task AnArchiveThatDoesNotFitLeavesNothingOnAFullExt4Volume()
+    public async Task An_archive_that_does_not_fit_leaves_nothing_on_a_full_ext4_volume()
     {
         Assert.True(IO.UnixFileSystem.IsRoot, "this test mounts a loop device, which needs root (CI runs as root)");
         string source = _temp.CreateDirectory("src");

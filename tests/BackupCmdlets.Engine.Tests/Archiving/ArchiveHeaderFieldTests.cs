@@ -52,7 +52,7 @@ public sealed class ArchiveHeaderFieldTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void ABadFieldIsAnArchiveCorruptErrorNamingTheEntryAndOffsetFromEveryOperation(string name)
+    public void A_bad_field_is_an_ArchiveCorrupt_error_naming_the_entry_and_offset_from_every_operation(string name)
     {
         var crafted = new CraftedTar().File("before.txt", "first");
         var (add, gnuRefuses) = CraftedCases[name];

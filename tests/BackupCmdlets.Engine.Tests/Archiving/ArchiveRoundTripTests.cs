@@ -14,7 +14,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
     [InlineData(ArchiveCompression.BZip2)]
-    public void GnuTarExtractsAnIdenticalTree(ArchiveCompression compression)
+    public void GNU_tar_extracts_an_identical_tree(ArchiveCompression compression)
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out" + Archives.Suffix(compression));
@@ -43,7 +43,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
     [InlineData(ArchiveCompression.BZip2)]
-    public void WeExtractAnIdenticalTree(ArchiveCompression compression)
+    public void We_extract_an_identical_tree(ArchiveCompression compression)
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out" + Archives.Suffix(compression));
@@ -59,7 +59,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void GnuTarListsTheSameEntriesModesOwnersTimesAndLinks()
+    public void GNU_tar_lists_the_same_entries_modes_owners_times_and_links()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar.gz");
@@ -93,7 +93,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public async Task TheManagedBzip2FallbackWritesWhatBzip2AndGnuTarRead()
+    public async Task The_managed_bzip2_fallback_writes_what_bzip2_and_GNU_tar_read()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("managed.tar.bz2");
@@ -107,7 +107,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void BsdTarReadsOurArchives()
+    public void Bsdtar_reads_our_archives()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar.bz2");
@@ -120,7 +120,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void ManySmallFilesAreNoMoreThanOnePercentLargerThanGnuPax()
+    public void Many_small_files_are_no_more_than_one_percent_larger_than_GNU_pax()
     {
         string source = _temp.CreateDirectory("small");
         var random = new Random(7);
@@ -142,7 +142,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void GzipOutputIsIndependentMembersWithinOnePercentOfGzip6()
+    public void Gzip_output_is_independent_members_within_one_percent_of_gzip_6()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         byte[] text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 400_000).Select(i => $"row {i} value {i * 7 % 1000} status ok\n")));
@@ -158,7 +158,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void TheArchiveNeverIncludesItself()
+    public void The_archive_never_includes_itself()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = Path.Combine(source, "self.tar.gz");
@@ -171,7 +171,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public async Task ExcludedNamesAndTheirFoldersAreLeftOut()
+    public async Task Excluded_names_and_their_folders_are_left_out()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.Combine("out.tar");
@@ -188,7 +188,7 @@ public sealed class ArchiveRoundTripTests : IDisposable
     }
 
     [Fact]
-    public void IncludeExtractsOnlyMatchingEntriesWithTheirFolders()
+    public void Include_extracts_only_matching_entries_with_their_folders()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar");

@@ -19,7 +19,7 @@ public sealed class ArchiveSourceChangeTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void AFileRewrittenWhileItIsReadIsReportedAsChangedEveryTimeItComesOutTorn()
+    public void A_file_rewritten_while_it_is_read_is_reported_as_changed_every_time_it_comes_out_torn()
     {
         string source = _temp.CreateDirectory("src");
         var files = new List<(string Path, int Size)>();
@@ -83,7 +83,7 @@ public sealed class ArchiveSourceChangeTests : IDisposable
     [Theory]
     [InlineData(10)]
     [InlineData(2 << 20)]
-    public async Task AHardLinkWhoseFirstNameIsRenamedAwayBeforeItIsReadIsStoredUnderItsNextName(int size)
+    public async Task A_hard_link_whose_first_name_is_renamed_away_before_it_is_read_is_stored_under_its_next_name(int size)
     {
         string source = _temp.CreateDirectory("src");
         byte[] content = new byte[size];

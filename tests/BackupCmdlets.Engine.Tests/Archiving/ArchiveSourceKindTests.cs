@@ -21,7 +21,7 @@ public sealed class ArchiveSourceKindTests : IDisposable
     }
 
     [Fact]
-    public void ASocketIsLeftOutWithAProblemNamingIt()
+    public void A_socket_is_left_out_with_a_problem_naming_it()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string socketPath = Path.Combine(source, "docs", "daemon.sock");
@@ -40,7 +40,7 @@ public sealed class ArchiveSourceKindTests : IDisposable
     }
 
     [Fact]
-    public void AFileDeeperThanPathMaxIsArchivedAndGnuTarExtractsIt()
+    public void A_file_deeper_than_PATH_MAX_is_archived_and_GNU_tar_extracts_it()
     {
         string source = _temp.CreateDirectory("deep");
         string folder = new string('d', 200);

@@ -13,7 +13,7 @@ public sealed class ArchiveWriterFailureTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
-    public async Task AVolumeThatFillsUpAtTheFirstChunkFailsTheRunAndLeavesNothing(ArchiveCompression compression)
+    public async Task A_volume_that_fills_up_at_the_first_chunk_fails_the_run_and_leaves_nothing(ArchiveCompression compression)
     {
         Assert.True(IO.UnixFileSystem.IsRoot, "this test mounts a tmpfs, which needs root (CI runs as root)");
         string source = _temp.CreateDirectory("src");
@@ -46,7 +46,7 @@ public sealed class ArchiveWriterFailureTests : IDisposable
     [InlineData(ArchiveCompression.GZip, false)]
     [InlineData(ArchiveCompression.None, true)]
     [InlineData(ArchiveCompression.GZip, true)]
-    public async Task AVolumeThatFillsUpAnywhereInTheRunFailsItCleanly(ArchiveCompression compression, bool replacing)
+    public async Task A_volume_that_fills_up_anywhere_in_the_run_fails_it_cleanly(ArchiveCompression compression, bool replacing)
     {
         Assert.True(IO.UnixFileSystem.IsRoot, "this test mounts a tmpfs, which needs root (CI runs as root)");
         const long Page = 4096;

@@ -16,7 +16,7 @@ public sealed class ArchiveXattrTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
-    public async Task WhatWeStoreGnuTarRestores(ArchiveCompression compression)
+    public async Task What_we_store_GNU_tar_restores(ArchiveCompression compression)
     {
         string source = _temp.CreateDirectory("src");
         XattrTree.Create(source);
@@ -33,7 +33,7 @@ public sealed class ArchiveXattrTests : IDisposable
     }
 
     [Fact]
-    public async Task WhatGnuTarStoresWeRestore()
+    public async Task What_GNU_tar_stores_we_restore()
     {
         string source = _temp.CreateDirectory("src");
         XattrTree.Create(source);
@@ -47,7 +47,7 @@ public sealed class ArchiveXattrTests : IDisposable
     }
 
     [Fact]
-    public async Task WhatWeStoreWeRestoreAndNothingWithoutTheSwitches()
+    public async Task What_we_store_we_restore_and_nothing_without_the_switches()
     {
         string source = _temp.CreateDirectory("src");
         XattrTree.Create(source);

@@ -25,7 +25,7 @@ public sealed class ExtractionBadEntryTests : IDisposable
     [InlineData("plain/w.txt", nameof(Errors.ParentNotFolder))]
     [InlineData("over-path-max", nameof(Errors.EntryNameTooLong))]
     [InlineData("over-name-max", nameof(Errors.EntryNameTooLong))]
-    public void ABadEntryIsOneProblemAndTheRestIsExtractedAsGnuTarDoes(string bad, string errorId)
+    public void A_bad_entry_is_one_problem_and_the_rest_is_extracted_as_GNU_tar_does(string bad, string errorId)
     {
         string name = bad switch { "over-path-max" => OverPathMax, "over-name-max" => OverNameMax, _ => bad };
         string archive = new CraftedTar()
@@ -58,7 +58,7 @@ public sealed class ExtractionBadEntryTests : IDisposable
     }
 
     [Fact]
-    public void EveryBadEntryOfOneArchiveIsReportedInArchiveOrder()
+    public void Every_bad_entry_of_one_archive_is_reported_in_archive_order()
     {
         string archive = new CraftedTar()
             .Symlink("dangling", "nowhere")

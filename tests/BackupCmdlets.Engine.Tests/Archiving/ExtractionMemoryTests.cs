@@ -17,7 +17,7 @@ public sealed class ExtractionMemoryTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void PeakMemoryDoesNotGrowWithTheNumberOfFiles()
+    public void Peak_memory_does_not_grow_with_the_number_of_files()
     {
         string few = WriteArchive(_temp.Combine("few.tar"), 2_000);
         string many = WriteArchive(_temp.Combine("many.tar"), 60_000);

@@ -38,7 +38,7 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void NoEntryOfAnyTypeFollowsALinkChainRepointedMidArchive(bool absolute)
+    public void No_entry_of_any_type_follows_a_link_chain_repointed_mid_archive(bool absolute)
     {
         string outsideTarget = absolute ? _outside : "../outside";
         string archive = new CraftedTar()
@@ -69,7 +69,7 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
     }
 
     [Fact]
-    public void FilesQueuedForBackgroundWritersLandInTheFolderThatWasChecked()
+    public void Files_queued_for_background_writers_land_in_the_folder_that_was_checked()
     {
         var tar = new CraftedTar().Directory("sub").Symlink("d", "sub");
         for (int i = 0; i < 200; i++)
@@ -94,7 +94,7 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
     }
 
     [Fact]
-    public void FolderModesAndTimesSetAtTheEndNeverReachAFolderOutside()
+    public void Folder_modes_and_times_set_at_the_end_never_reach_a_folder_outside()
     {
         string archive = new CraftedTar()
             .Directory("real")
@@ -116,7 +116,7 @@ public sealed class ExtractionSymlinkRaceTests : IDisposable
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
-    public void AnotherThreadSwappingASymlinkNeverLeadsAnEntryOutside(bool force)
+    public void Another_thread_swapping_a_symlink_never_leads_an_entry_outside(bool force)
     {
         var tar = new CraftedTar();
         for (int i = 0; i < Folders; i++)

@@ -20,10 +20,10 @@ public sealed class GlobPatternTests
     [InlineData("file-[!0-9].log", "logs/file-7.log", false, false)]
     [InlineData("?.txt", "a.txt", false, true)]
     [InlineData("?.txt", "ab.txt", false, false)]
-    public void MatchesLikeTar(string pattern, string name, bool isDirectory, bool expected) =>
+    public void Matches_like_tar(string pattern, string name, bool isDirectory, bool expected) =>
         Assert.Equal(expected, new GlobPattern(pattern).IsMatch(name, isDirectory));
 
     [Fact]
-    public void AnEmptyPatternIsRefused() =>
+    public void An_empty_pattern_is_refused() =>
         Assert.Equal(Errors.InvalidPattern.Id, Assert.Throws<BackupException>(() => new GlobPattern(" ")).ErrorId);
 }

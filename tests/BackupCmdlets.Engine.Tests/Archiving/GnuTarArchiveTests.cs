@@ -3,7 +3,7 @@ using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Archiving;
 
-/// <summary>Archives GNU tar writes (gnu and pax formats, plain, gzip, bzip2) are listed, tested and extracted correctly by us.</summary>
+/// <summary>Archives GNU tar writes (gnu and pax formats, plain, gzip, bzip2, xz) are listed, tested and extracted correctly by us.</summary>
 public sealed class GnuTarArchiveTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -14,11 +14,13 @@ public sealed class GnuTarArchiveTests : IDisposable
     [InlineData("gnu", "")]
     [InlineData("gnu", "-z")]
     [InlineData("gnu", "-j")]
+    [InlineData("gnu", "-J")]
     [InlineData("pax", "")]
     [InlineData("pax", "-z")]
     [InlineData("pax", "-j")]
+    [InlineData("pax", "-J")]
     [InlineData("ustar", "")]
-    public void WeReadWhatGnuTarWrites(string format, string compression)
+    public void We_read_what_GNU_tar_writes(string format, string compression)
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         if (format == "ustar")
@@ -41,7 +43,7 @@ public sealed class GnuTarArchiveTests : IDisposable
         var test = Archives.Test(archive, compare: _temp.Combine("src"));
         var expanded = Archives.Expand(archive, _temp.Combine("ours"), preserveOwner: true);
 
-        Assert.Equal(compression switch { "-z" => ArchiveCompression.GZip, "-j" => ArchiveCompression.BZip2, _ => ArchiveCompression.None }, listing.Compression);
+        Assert.Equal(compression switch { "-z" => ArchiveCompression.GZip, "-j" => ArchiveCompression.BZip2, "-J" => ArchiveCompression.Xz, _ => ArchiveCompression.None }, listing.Compression);
         Assert.Equal(gnuNames, listing.Items.Select(i => i.Name));
         Assert.True(test.IsValid, string.Join("\n", test.Problems));
         Assert.Equal(gnuNames.Length, test.EntriesRead);
@@ -54,7 +56,7 @@ public sealed class GnuTarArchiveTests : IDisposable
     }
 
     [Fact]
-    public void ConcatenatedGzipAndBzip2StreamsAreReadToTheEnd()
+    public void Concatenated_gzip_and_bzip2_streams_are_read_to_the_end()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string plain = _temp.Combine("plain.tar");

@@ -20,7 +20,7 @@ public sealed class GzipDamageRaceTests : IDisposable
     [Theory]
     [InlineData("flipped byte in a stored block")]
     [InlineData("trailer cut off")]
-    public void TheErrorFoundAtTheEndOfTheMemberReachesTheCallerEveryTime(string damage)
+    public void The_error_found_at_the_end_of_the_member_reaches_the_caller_every_time(string damage)
     {
         string source = _temp.CreateDirectory("src/tree");
         byte[] noise = new byte[12 << 20];

@@ -17,7 +17,7 @@ public sealed class GzipMemberTests : IDisposable
     [InlineData("alternating")]
     [InlineData("random-then-text-tail")]
     [InlineData("over-64KiB-random")]
-    public void GzipDecompressesWhatWeWriteAndSoDoWe(string pattern)
+    public void Gzip_decompresses_what_we_write_and_so_do_we(string pattern)
     {
         var random = new Random(pattern.Length);
         byte[] text = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 40_000).Select(i => $"line {i} says hello\n")));

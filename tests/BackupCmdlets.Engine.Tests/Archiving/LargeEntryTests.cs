@@ -13,7 +13,7 @@ public sealed class LargeEntryTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void AnEntryOverEightGibibytesIsListedByGnuTarAndByUs()
+    public void An_entry_over_eight_gibibytes_is_listed_by_GNU_tar_and_by_us()
     {
         const long size = (9L << 30) + 12345;
         var header = new TarEntryHeader("huge.img", TarEntryType.File, 0x1A4, 0, 0, "root", "root", size, new UnixTime(1_700_000_000, 0), "", 0, 0);
@@ -38,7 +38,7 @@ public sealed class LargeEntryTests : IDisposable
     [InlineData(2_097_151L, false)]
     [InlineData(2_097_152L, true)]
     [InlineData(4_000_000_000L, true)]
-    public void LargeOwnerIdsGetAPaxRecordOnlyWhenUstarCannotHoldThem(long id, bool needsPax)
+    public void Large_owner_ids_get_a_pax_record_only_when_ustar_cannot_hold_them(long id, bool needsPax)
     {
         var header = new TarEntryHeader("f", TarEntryType.File, 0x1A4, id, id, "", "", 0, new UnixTime(1_700_000_000, 0), "", 0, 0);
 

@@ -25,7 +25,7 @@ public sealed class PreEpochTimeTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
-    public void GnuTarListsAndExtractsThePreEpochTimesWeWrite(ArchiveCompression compression)
+    public void GNU_tar_lists_and_extracts_the_pre_epoch_times_we_write(ArchiveCompression compression)
     {
         string source = CreateTree(touch: false);
         string archive = _temp.Combine("ours" + Archives.Suffix(compression));
@@ -51,7 +51,7 @@ public sealed class PreEpochTimeTests : IDisposable
     }
 
     [Fact]
-    public void WeReadTheNegativeBase256TimesGnuTarWrites()
+    public void We_read_the_negative_base_256_times_GNU_tar_writes()
     {
         string source = CreateTree(touch: true);
         string archive = _temp.Combine("gnu.tar");

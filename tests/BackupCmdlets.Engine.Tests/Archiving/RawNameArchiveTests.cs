@@ -20,7 +20,7 @@ public sealed class RawNameArchiveTests : IDisposable
     [Theory]
     [InlineData("gnu")]
     [InlineData("pax")]
-    public void ArchivesGnuTarWritesOfRawNamesExtractByteExact(string format)
+    public void Archives_GNU_tar_writes_of_raw_names_extract_byte_exact(string format)
     {
         string source = CreateRawTree(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("gnu.tar");
@@ -37,7 +37,7 @@ public sealed class RawNameArchiveTests : IDisposable
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
-    public void ArchivesWeWriteOfRawNamesAreWholeAndGnuTarExtractsThemByteExact(ArchiveCompression compression)
+    public void Archives_we_write_of_raw_names_are_whole_and_GNU_tar_extracts_them_byte_exact(ArchiveCompression compression)
     {
         string source = CreateRawTree(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("ours" + Archives.Suffix(compression));
@@ -56,7 +56,7 @@ public sealed class RawNameArchiveTests : IDisposable
     }
 
     [Fact]
-    public void ListingShowsRawNamesAsGnuTarDoesAndTheItemsKeepTheirBytes()
+    public void Listing_shows_raw_names_as_GNU_tar_does_and_the_items_keep_their_bytes()
     {
         string source = CreateRawTree(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("gnu.tar");

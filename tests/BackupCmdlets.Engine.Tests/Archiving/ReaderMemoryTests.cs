@@ -25,7 +25,7 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void AValidGzipWhoseLengthFieldClaimsTwoGibibytesIsReadAsGzipReadsIt()
+    public void A_valid_gzip_whose_length_field_claims_two_gibibytes_is_read_as_gzip_reads_it()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string plain = _temp.Combine("plain.tar");
@@ -46,7 +46,7 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
     [Theory]
     [InlineData('x')]
     [InlineData('g')]
-    public void ExtendedHeadersHoldingMoreThanSixteenMebibytesAreRefused(char type)
+    public void Extended_headers_holding_more_than_sixteen_mebibytes_are_refused(char type)
     {
         var crafted = new CraftedTar();
         for (int i = 0; i < 17; i++)
@@ -67,7 +67,7 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
     [InlineData("our own members")]
     [InlineData("one ordinary gzip member")]
     [InlineData("bzip2")]
-    public void TestArchiveStaysWithinAFixedMemoryBudget(string kind)
+    public void Test_Archive_stays_within_a_fixed_memory_budget(string kind)
     {
         string archive = kind switch
         {

@@ -21,7 +21,7 @@ public sealed class SparseArchiveTests : IDisposable
     [InlineData("pax", "0.1", "")]
     [InlineData("pax", "1.0", "")]
     [InlineData("pax", "1.0", "-j")]
-    public void SparseFilesAreListedTestedAndExtractedWithTheirHoles(string format, string? version, string compression)
+    public void Sparse_files_are_listed_tested_and_extracted_with_their_holes(string format, string? version, string compression)
     {
         string source = CreateSparseTree(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("sparse.tar");
@@ -67,7 +67,7 @@ public sealed class SparseArchiveTests : IDisposable
     }
 
     [Fact]
-    public void ADamagedSparseMapIsReportedAndTheRestIsExtracted()
+    public void A_damaged_sparse_map_is_reported_and_the_rest_is_extracted()
     {
         string source = CreateSparseTree(_temp.Combine("src", "tree"));
         File.WriteAllText(Path.Combine(source, "zz-after.txt"), "after");

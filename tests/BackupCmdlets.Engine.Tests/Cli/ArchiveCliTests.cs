@@ -6,6 +6,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Cli;
 
 /// <summary>The CLI as a separate process: one vocabulary with the cmdlets, JSON lines, exit codes 0/1/2, Ctrl+C.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class ArchiveCliTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -13,7 +14,7 @@ public sealed class ArchiveCliTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void TheFourOperationsRunWithCmdletNamesAndJsonResults()
+    public void The_four_operations_run_with_cmdlet_names_and_json_results()
     {
         string source = SampleTree.Create(_temp.Combine("src", "tree"));
         string archive = _temp.Combine("out.tar.gz");
@@ -38,7 +39,7 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
-    public void TheDemoRunsTheMainJobOnItsSampleDataAndSaysTheCopiesAreWhole()
+    public void The_demo_runs_the_main_job_on_its_sample_data_and_says_the_copies_are_whole()
     {
         var demo = CliProcess.Run("demo");
 
@@ -49,7 +50,7 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
-    public void ProblemsFoundGiveExitCodeOneAndBadUsageTwo()
+    public void Problems_found_give_exit_code_one_and_bad_usage_two()
     {
         string notAnArchive = _temp.WriteFile("notes.tar", "plain text, not a tar archive at all, but long enough to fill a block " + new string('x', 600));
 
@@ -73,7 +74,7 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
-    public void MessagesNameTheOptionsAsTheCliSpellsThem()
+    public void Messages_name_the_options_as_the_CLI_spells_them()
     {
         string source = SampleTree.Create(_temp.Combine("tree"));
         string archive = _temp.Combine("out.tar");
@@ -90,7 +91,7 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
-    public void CtrlCStopsTheRunAndLeavesNoArchiveUnderItsName()
+    public void Ctrl_C_stops_the_run_and_leaves_no_archive_under_its_name()
     {
         string source = _temp.CreateDirectory("big");
         byte[] block = new byte[16 << 20];

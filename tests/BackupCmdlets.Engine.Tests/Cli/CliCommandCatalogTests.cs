@@ -4,6 +4,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Cli;
 
 /// <summary>The CLI finds its commands in a table, not by reflection: every command class must be in it.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class CliCommandCatalogTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Databases;
 
 /// <summary>The database commands of the CLI, run as a separate process on a real SQLite database and a real PostgreSQL server; and the SQLite demo.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class DatabaseCliTests
 {
     [Fact]

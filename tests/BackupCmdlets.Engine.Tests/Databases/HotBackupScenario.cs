@@ -29,7 +29,7 @@ public sealed class HotBackupScenario : IDisposable
         using var writer = new RowWriter(Source.ConnectionString);
         writer.WaitFor(200);
         FirstBeforeBackup = writer.LastCommitted;
-        var progress = new SyncProgress(p =>
+        var progress = new SynchronousProgress(p =>
         {
             if (p.Status.StartsWith("Ending backup mode", StringComparison.Ordinal))
             {

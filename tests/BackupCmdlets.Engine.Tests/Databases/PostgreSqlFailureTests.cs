@@ -98,7 +98,7 @@ public sealed class PostgreSqlFailureTests
         cluster.Execute("CREATE TABLE bulk AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 300000) g");
         string repository = temp.CreateDirectory("repository");
         using var cancel = new CancellationTokenSource();
-        var progress = new SyncProgress(p =>
+        var progress = new SynchronousProgress(p =>
         {
             if (p.Status == "Copying" && p.BytesDone > 0)
             {
@@ -237,7 +237,7 @@ public sealed class PostgreSqlFailureTests
         using var cluster = PostgresCluster.Create(temp.Path);
         string repository = temp.CreateDirectory("repository");
         bool terminated = false;
-        var progress = new SyncProgress(p =>
+        var progress = new SynchronousProgress(p =>
         {
             if (!terminated && p.Status == "Copying")
             {

@@ -24,7 +24,7 @@ public sealed class PostgreSqlTarFormatTests
         using (var writer = new RowWriter(cluster.ConnectionString))
         {
             writer.WaitFor(100);
-            var progress = new SyncProgress(p =>
+            var progress = new SynchronousProgress(p =>
             {
                 if (p.Status.StartsWith("Backup mode ended", StringComparison.Ordinal))
                 {

@@ -18,7 +18,7 @@ public sealed class SqliteBackupTests
         string repository = temp.Combine("repository");
         long committedWhenCopied = -1;
         using var writer = new SqliteRowWriter(database);
-        var progress = new SyncProgress(p =>
+        var progress = new SynchronousProgress(p =>
         {
             // Reported while the backup still holds the write lock: no commit can slip in after this.
             if (p.Status == "Copied")

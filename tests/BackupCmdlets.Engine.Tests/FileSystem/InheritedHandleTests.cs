@@ -18,7 +18,7 @@ public sealed class InheritedHandleTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
-    public void AFolderFlushedWhileAProcessStartsIsNotInheritedByIt()
+    public void A_folder_flushed_while_a_process_starts_is_not_inherited_by_it()
     {
         string folder = _temp.CreateDirectory("flushed");
         string file = _temp.WriteFile("flushed/file.txt", "x");

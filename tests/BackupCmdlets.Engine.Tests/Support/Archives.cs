@@ -22,6 +22,7 @@ internal static class Archives
     {
         ArchiveCompression.GZip => ".tar.gz",
         ArchiveCompression.BZip2 => ".tar.bz2",
+        ArchiveCompression.Xz => ".tar.xz",
         _ => ".tar",
     };
 

@@ -4,8 +4,9 @@ namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>
 /// The CLI run as a separate process: the built backupcmdlets.dll (copied beside the tests) on the .NET
-/// runtime, or the natively published executable when BACKUPCMDLETS_CLI names it (.ci/run runs the CLI
-/// tests both ways).
+/// runtime, or the natively published executable when BACKUPCMDLETS_CLI names it. Test classes that
+/// run the CLI carry [Trait("Front", "NativeCli")], and .ci/run runs those once more against the native
+/// executable (--filter Front=NativeCli).
 /// </summary>
 public static class CliProcess
 {

@@ -397,10 +397,4 @@ public sealed class DeltaSyncBehaviourTests : IDisposable
         Assert.Equal("here", File.ReadAllText(_temp.Combine("dst/sub/stays.txt")));
         Assert.Empty(Directory.GetFiles(Destination, "*" + TemporaryName.Suffix, SearchOption.AllDirectories));
     }
-
-    /// <summary>Progress delivered on the reporting thread (Progress&lt;T&gt; would post it elsewhere).</summary>
-    private sealed class SynchronousProgress(Action<OperationProgress> onReport) : IProgress<OperationProgress>
-    {
-        public void Report(OperationProgress value) => onReport(value);
-    }
 }

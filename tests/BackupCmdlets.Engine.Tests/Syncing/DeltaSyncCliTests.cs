@@ -7,6 +7,7 @@ using static BackupCmdlets.Engine.Tests.Syncing.SyncTestSupport;
 namespace BackupCmdlets.Engine.Tests.Syncing;
 
 /// <summary>The CLI front of Invoke-DeltaSync, run as a real process.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class DeltaSyncCliTests : IDisposable
 {
     private readonly TempDirectory _temp = new("bkc-sync-cli-");

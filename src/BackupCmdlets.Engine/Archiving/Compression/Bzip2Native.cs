@@ -3,9 +3,10 @@ using System.Runtime.InteropServices;
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
 /// <summary>
-/// The system's libbz2 (on Debian a dependency of dpkg itself), whose compressor is about twice as
-/// fast as SharpZipLib's managed one. Used for compressing whole chunks when present; where it is
-/// not (Windows, a minimal image), SharpZipLib does the work and the output is the same format.
+/// The system's libbz2 (on Debian a dependency of dpkg itself), whose compressor is faster than
+/// SharpZipLib's managed one (tests/bench/bzip2-bench.sh measures both). Used for compressing whole
+/// chunks when present; where it is not (Windows, a minimal image), SharpZipLib does the work and the
+/// output is the same format.
 /// </summary>
 internal static unsafe class Bzip2Native
 {

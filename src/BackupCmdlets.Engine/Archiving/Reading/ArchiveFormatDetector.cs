@@ -17,9 +17,13 @@ internal static class ArchiveFormatDetector
             return ArchiveCompression.BZip2;
         }
 
+        if (head is [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..])
+        {
+            return ArchiveCompression.Xz;
+        }
+
         string? other = head switch
         {
-            [0xFD, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0, ..] => "xz",
             [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd",
             [(byte)'P', (byte)'K', 3, 4, ..] => "zip",
             [0x1f, 0x9d, ..] => "compress (.Z)",
@@ -27,7 +31,7 @@ internal static class ArchiveFormatDetector
         };
         if (other is not null)
         {
-            throw new BackupException(Errors.UnsupportedCompression, $"'{path}' is {other} data; supported are plain tar, gzip and bzip2.", path);
+            throw new BackupException(Errors.UnsupportedCompression, $"'{path}' is {other} data; supported are plain tar, gzip, bzip2 and xz.", path);
         }
 
         // A first block with the ustar magic is tar even when its checksum is wrong: the reader then

@@ -26,6 +26,7 @@ internal sealed class ArchiveInput : IDisposable
     {
         GzipDecompressingStream gz => gz.CompressedBytesRead,
         Bzip2DecompressingStream bz => bz.CompressedBytesRead,
+        XzDecompressingStream xz => xz.CompressedBytesRead,
         _ => _file.Position,
     };
 
@@ -52,6 +53,7 @@ internal sealed class ArchiveInput : IDisposable
             {
                 ArchiveCompression.GZip => new GzipDecompressingStream(file, workers),
                 ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
+                ArchiveCompression.Xz => new XzDecompressingStream(file),
                 _ => file,
             };
             return new ArchiveInput(file, compression, tar);

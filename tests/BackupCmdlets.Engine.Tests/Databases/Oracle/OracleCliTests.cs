@@ -5,6 +5,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
 
 /// <summary>The Oracle side of the CLI, run as a separate process: Test-DatafileBlock, and the driver error of Start-HotBackup.</summary>
+[Trait("Front", "NativeCli")]
 public sealed class OracleCliTests
 {
     [Fact]

@@ -1,8 +1,7 @@
-
-namespace BackupCmdlets.Engine.Tests.Databases;
+namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>Progress handled on the reporting thread, at the moment it is reported (Progress&lt;T&gt; would post it later).</summary>
-public sealed class SyncProgress(Action<OperationProgress> onReport) : IProgress<OperationProgress>
+public sealed class SynchronousProgress(Action<OperationProgress> onReport) : IProgress<OperationProgress>
 {
     public void Report(OperationProgress value) => onReport(value);
 }
