@@ -27,6 +27,7 @@ internal sealed class ArchiveInput : IDisposable
         GzipDecompressingStream gz => gz.CompressedBytesRead,
         Bzip2DecompressingStream bz => bz.CompressedBytesRead,
         XzDecompressingStream xz => xz.CompressedBytesRead,
+        ZstdDecompressingStream zstd => zstd.CompressedBytesRead,
         _ => _file.Position,
     };
 
@@ -54,6 +55,7 @@ internal sealed class ArchiveInput : IDisposable
                 ArchiveCompression.GZip => new GzipDecompressingStream(file, workers),
                 ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
                 ArchiveCompression.Xz => new XzDecompressingStream(file),
+                ArchiveCompression.Zstd => new ZstdDecompressingStream(file, workers),
                 _ => file,
             };
             return new ArchiveInput(file, compression, tar);
