@@ -15,7 +15,7 @@ public static partial class Errors
 
     public static readonly ErrorDefinition DestinationFull = new(nameof(DestinationFull), ErrorKind.ResourceUnavailable, "The disk filled up while the archive was written; nothing of it is left.");
 
-    public static readonly ErrorDefinition InvalidCompressionLevel = new(nameof(InvalidCompressionLevel), ErrorKind.InvalidArgument, "A compression level outside 1 to 9.");
+    public static readonly ErrorDefinition InvalidCompressionLevel = new(nameof(InvalidCompressionLevel), ErrorKind.InvalidArgument, "A compression level outside what the compression takes: 1 to 9, for zstd 1 to 19.");
 
     public static readonly ErrorDefinition CompressionContradictsName = new(nameof(CompressionContradictsName), ErrorKind.InvalidArgument, "The archive's name promises another compression than the one asked for, or one not written.");
 
