@@ -97,6 +97,55 @@ public sealed class ZstdArchiveWritingTests : IDisposable
         Assert.Equal(tarLength, decompressed);
     }
 
+    /// <summary>
+    /// zstd passes over a skippable frame without reading it, so the seek table is a hint to seekable
+    /// readers and not part of the data: our reader, which finds frames by their headers, ignores it
+    /// as zstd does. Damage anywhere else, as zstd finds it, fails Test-Archive.
+    /// </summary>
+    [Fact]
+    public void Every_flipped_bit_zstd_finds_in_what_we_write_fails_Test_Archive_and_none_it_accepts_does()
+    {
+        string source = SampleTree.Create(_temp.Combine("src", "tree"));
+        File.WriteAllText(Path.Combine(source, "big.log"), string.Concat(Enumerable.Range(0, 800_000).Select(i => $"{i * 2654435761L % 1000003}\n")));
+        string archive = _temp.Combine("ours.tar.zst");
+        Create(source, archive);
+        byte[] whole = File.ReadAllBytes(archive);
+        int frames = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - ZstdFormat.SeekTableFooterLength));
+        int tableLength = ZstdFormat.SkippableHeaderLength + (frames * ZstdFormat.SeekTableEntryLength) + ZstdFormat.SeekTableFooterLength;
+        int secondFrame = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - tableLength + ZstdFormat.SkippableHeaderLength));
+        Assert.True(frames >= 2, $"only {frames} frame");
+        var random = new Random(whole.Length);
+        var positions = Enumerable.Range(0, 40)
+            .Concat(Enumerable.Range(secondFrame - 10, 40))
+            .Concat(Enumerable.Range(whole.Length - tableLength - 40, tableLength + 40))
+            .Concat(Enumerable.Range(0, 120).Select(_ => random.Next(whole.Length)))
+            .Where(p => p >= 0 && p < whole.Length)
+            .Distinct();
+        string damaged = _temp.Combine("damaged.tar.zst");
+        var failures = new List<string>();
+        int rejected = 0;
+        int tableFlipsAccepted = 0;
+        foreach (int position in positions)
+        {
+            byte[] bad = (byte[])whole.Clone();
+            bad[position] ^= (byte)(1 << random.Next(8));
+            File.WriteAllBytes(damaged, bad);
+
+            bool zstdAccepts = ExternalTool.Run("zstd", "-t", "-q", damaged).ExitCode == 0;
+            var result = Archives.Test(damaged, compare: zstdAccepts ? _temp.Combine("src") : null);
+            rejected += zstdAccepts ? 0 : 1;
+            tableFlipsAccepted += zstdAccepts && result.IsValid && position >= whole.Length - tableLength + ZstdFormat.SkippableHeaderLength ? 1 : 0;
+            if (zstdAccepts != result.IsValid)
+            {
+                failures.Add($"byte {position}: zstd -t {(zstdAccepts ? "accepts" : "rejects")} it, Test-Archive finds it {(result.IsValid ? "valid" : "invalid: " + string.Join("; ", result.Problems))}");
+            }
+        }
+
+        Assert.True(rejected > 100, $"only {rejected} of the damaged copies were damage zstd -t finds");
+        Assert.True(tableFlipsAccepted >= frames * ZstdFormat.SeekTableEntryLength, $"only {tableFlipsAccepted} flips in the seek table were passed over");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public void The_level_defaults_to_3_and_is_1_to_19_for_zstd_and_1_to_9_for_the_others()
     {
