@@ -28,7 +28,7 @@ internal sealed class ArchiveOutput
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly CancellationToken _cancellation;
     private readonly AlignedBufferPool? _aligned;
-    private readonly List<(int Compressed, int Decompressed)> _frames = [];
+    private readonly List<(int Compressed, int Decompressed)> _frames = []; // zstd's, for the seek table
     private bool _direct;
     private long _bytesOut;
 
@@ -195,7 +195,10 @@ internal sealed class ArchiveOutput
                 try
                 {
                     offset = WriteAndHash(handle, chunk.Data, offset);
-                    _frames.Add((chunk.Data.Count, chunk.Uncompressed));
+                    if (_compression == ArchiveCompression.Zstd)
+                    {
+                        _frames.Add((chunk.Data.Count, chunk.Uncompressed));
+                    }
                 }
                 finally
                 {
