@@ -6,7 +6,7 @@ using BackupCmdlets.Fronts;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Lists the entries of tar archives (plain, gzip, bzip2 or xz, told from the content), as tar -tv does.</para>
+/// <para type="synopsis">Lists the entries of tar archives (plain, gzip, bzip2, xz or zstd, told from the content), as tar -tv does.</para>
 /// <para type="description">Writes one TarArchiveItem per entry, in archive order: name, type, size, mode (octal, and as ls -l shows it),
 /// owner, group, modification time (UTC), link target and the offset of the entry's header. Nothing is extracted.</para>
 /// <parameter name="Path">Archives to list; wildcards are expanded.</parameter>

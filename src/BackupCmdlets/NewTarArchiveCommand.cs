@@ -6,12 +6,14 @@ using BackupCmdlets.Fronts;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Writes a POSIX tar archive of files and folders, optionally gzip or bzip2 compressed.</para>
+/// <para type="synopsis">Writes a POSIX tar archive of files and folders, optionally gzip, bzip2 or zstd compressed.</para>
 /// <para type="description">Keeps permissions, owners, nanosecond modification times, symlinks, hard links and empty folders.
 /// Entries are named by their path relative to the current location (or -RelativeBasePath), as tar names them; a path outside
 /// it is stored under its absolute path without the leading '/'. Two different files never share an entry name. The compression
-/// follows the destination's extension (.tar.gz, .tgz: GZip; .tar.bz2, .tbz2: BZip2) unless -Compression says otherwise, and a
-/// contradiction is refused. The archive is written under a temporary name and renamed only when complete; compression runs on
+/// follows the destination's extension (.tar.gz, .tgz: GZip; .tar.bz2, .tbz2: BZip2; .tar.zst, .tzst: Zstd) unless -Compression
+/// says otherwise, and a contradiction is refused. Zstd archives are independent frames of 4 MiB with content checksums and a seek
+/// table (the zstd seekable format), which zstd -d, tar --zstd and bsdtar read; -CompressionLevel takes 1 to 19 for Zstd (default 3),
+/// 1 to 9 for GZip and BZip2. The archive is written under a temporary name and renamed only when complete; compression runs on
 /// every core. Files that cannot be read are left out, sockets are left out ("socket ignored"), and a file that changed while it
 /// was read is stored as read and reported (SourceFileChanged), each as a non-terminating error after the result, whose Complete
 /// is then false. Paths longer than PATH_MAX are archived. A destination that fills up stops the run (DestinationFull) and leaves
@@ -26,6 +28,10 @@ namespace BackupCmdlets;
 /// <example>
 /// <code>Get-ChildItem ./logs -Recurse -Filter *.log | New-TarArchive -DestinationPath ./logs.tar.bz2</code>
 /// <para>Archives every .log file under logs into one bzip2 archive; entries keep their paths (logs/a/x.log, logs/b/x.log).</para>
+/// </example>
+/// <example>
+/// <code>New-TarArchive ./data -DestinationPath ./data.tar.zst -CompressionLevel 9</code>
+/// <para>Writes a zstd archive at level 9, its frames compressed on every core; Test-Archive and Expand-TarArchive read its frames in parallel.</para>
 /// </example>
 /// <example>
 /// <code>New-TarArchive /srv/www -DestinationPath /backup/www.tar -RelativeBasePath /srv -Exclude '*.tmp', 'cache/'</code>

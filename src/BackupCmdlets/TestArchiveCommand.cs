@@ -6,7 +6,7 @@ using BackupCmdlets.Fronts;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Verifies tar archives: every header checksum, entry size, gzip CRC, bzip2 block CRC and xz check, and the .sha256 file beside it.</para>
+/// <para type="synopsis">Verifies tar archives: every header checksum, entry size, gzip CRC, bzip2 block CRC, xz check and zstd content checksum, and the .sha256 file beside it.</para>
 /// <para type="description">Reads every byte through decompression. Writes one ArchiveTestResult per archive, then each problem found as a
 /// non-terminating error with its id (ArchiveCorrupt, ArchiveTruncated, HeaderChecksumMismatch, ChecksumFileMismatch, ...): the result
 /// always comes out, -ErrorAction Stop turns the first problem into an exception, -ErrorVariable collects them all. With -Compare, also

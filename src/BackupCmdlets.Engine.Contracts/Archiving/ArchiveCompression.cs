@@ -7,4 +7,5 @@ public enum ArchiveCompression
     GZip,
     BZip2,
     Xz,
+    Zstd,
 }

@@ -13,12 +13,12 @@ public sealed partial record CreateArchiveRequest(
     string DestinationPath)
 {
     [FrontParameter(
-        "None, GZip or BZip2. By default what the destination's extension says: .tar.gz and .tgz GZip; .tar.bz2, .tbz2 and .tbz BZip2; anything else None. A compression that contradicts the extension is refused.",
+        "None, GZip, BZip2 or Zstd. By default what the destination's extension says: .tar.gz and .tgz GZip; .tar.bz2, .tbz2 and .tbz BZip2; .tar.zst and .tzst Zstd; anything else None. A compression that contradicts the extension is refused. Zstd is written as independent frames of 4 MiB with content checksums and a seek table (the zstd seekable format), which zstd, tar --zstd and bsdtar read.",
         Default = "from the destination's extension",
-        AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2)])]
+        AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2), nameof(ArchiveCompression.Zstd)])]
     public ArchiveCompression? Compression { get; init; }
 
-    [FrontParameter("1 (fastest) to 9 (smallest).", Minimum = 1, Maximum = 9, Default = "gzip 6, bzip2 9")]
+    [FrontParameter("1 (fastest) to 9 (smallest) for GZip and BZip2, 1 to 19 for Zstd.", Minimum = 1, Maximum = 19, Default = "gzip 6, bzip2 9, zstd 3")]
     public int? CompressionLevel { get; init; }
 
     [FrontParameter("Glob patterns of entry names to leave out: *.tmp, cache/, **/obj.")]

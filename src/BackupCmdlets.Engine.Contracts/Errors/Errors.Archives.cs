@@ -15,7 +15,7 @@ public static partial class Errors
 
     public static readonly ErrorDefinition DestinationFull = new(nameof(DestinationFull), ErrorKind.ResourceUnavailable, "The disk filled up while the archive was written; nothing of it is left.");
 
-    public static readonly ErrorDefinition InvalidCompressionLevel = new(nameof(InvalidCompressionLevel), ErrorKind.InvalidArgument, "A compression level outside 1 to 9.");
+    public static readonly ErrorDefinition InvalidCompressionLevel = new(nameof(InvalidCompressionLevel), ErrorKind.InvalidArgument, "A compression level outside what the compression takes: 1 to 9, for zstd 1 to 19.");
 
     public static readonly ErrorDefinition CompressionContradictsName = new(nameof(CompressionContradictsName), ErrorKind.InvalidArgument, "The archive's name promises another compression than the one asked for, or one not written.");
 
@@ -33,9 +33,9 @@ public static partial class Errors
 
     public static readonly ErrorDefinition XattrsUnreadable = new(nameof(XattrsUnreadable), ErrorKind.ReadError, "A file's extended attributes or ACLs cannot be read.");
 
-    public static readonly ErrorDefinition NotAnArchive = new(nameof(NotAnArchive), ErrorKind.InvalidData, "The file (or folder) is not a tar archive, plain, gzip, bzip2 or xz.");
+    public static readonly ErrorDefinition NotAnArchive = new(nameof(NotAnArchive), ErrorKind.InvalidData, "The file (or folder) is not a tar archive, plain, gzip, bzip2, xz or zstd.");
 
-    public static readonly ErrorDefinition UnsupportedCompression = new(nameof(UnsupportedCompression), ErrorKind.InvalidData, "The archive is compressed in a way not read (zstd, zip; xz with the delta, ARM64 or RISC-V filter).");
+    public static readonly ErrorDefinition UnsupportedCompression = new(nameof(UnsupportedCompression), ErrorKind.InvalidData, "The archive is compressed in a way not read (zip; xz with the delta, ARM64 or RISC-V filter; zstd with a dictionary or a window above 128 MiB).");
 
     public static readonly ErrorDefinition ArchiveTruncated = new(nameof(ArchiveTruncated), ErrorKind.InvalidData, "The archive ends before its end-of-archive marker or inside a compressed member.");
 

@@ -11,7 +11,7 @@ internal static class ArchiveReader
     private static ArchiveListing List(ListArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellation)
     {
         string path = Path.GetFullPath(request.Path);
-        using var input = ArchiveInput.Open(path, Environment.ProcessorCount);
+        using var input = ArchiveInput.Open(path, Environment.ProcessorCount, seekable: true);
         var reader = new Tar.TarStreamReader(input.Tar);
         var throttle = new ProgressThrottle(progress);
         var items = new List<TarArchiveItem>();

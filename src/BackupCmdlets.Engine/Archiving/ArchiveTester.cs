@@ -7,7 +7,7 @@ namespace BackupCmdlets.Engine.Archiving;
 
 /// <summary>
 /// Verifies an archive (Test-Archive): reads every byte through decompression, so every header
-/// checksum, entry size, gzip CRC-32/ISIZE, bzip2 block CRC and xz block check and index is checked; checks the .sha256
+/// checksum, entry size, gzip CRC-32/ISIZE, bzip2 block CRC, xz block check and index and zstd content checksum is checked; checks the .sha256
 /// file beside it when there is one; optionally compares the entries with a folder.
 /// </summary>
 internal static class ArchiveTester

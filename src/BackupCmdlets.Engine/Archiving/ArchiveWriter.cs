@@ -233,10 +233,11 @@ internal static class ArchiveWriter
         }
 
         var compression = CompressionFromName.Resolve(request.Compression, destination);
-        int level = request.CompressionLevel ?? (compression == ArchiveCompression.BZip2 ? 9 : 6);
-        if (level is < 1 or > 9)
+        int level = request.CompressionLevel ?? compression switch { ArchiveCompression.BZip2 => 9, ArchiveCompression.Zstd => 3, _ => 6 };
+        int highest = compression == ArchiveCompression.Zstd ? 19 : 9;
+        if (level < 1 || level > highest)
         {
-            throw new BackupException(Errors.InvalidCompressionLevel, $"The compression level must be 1 to 9, not {level}.");
+            throw new BackupException(Errors.InvalidCompressionLevel, $"{ParameterNames.Of(nameof(CreateArchiveRequest.CompressionLevel))} must be 1 to {highest} for {compression}, not {level}.");
         }
 
         return (compression, level);

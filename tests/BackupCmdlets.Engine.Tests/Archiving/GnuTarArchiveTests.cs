@@ -3,7 +3,7 @@ using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Archiving;
 
-/// <summary>Archives GNU tar writes (gnu and pax formats, plain, gzip, bzip2, xz) are listed, tested and extracted correctly by us.</summary>
+/// <summary>Archives GNU tar writes (gnu and pax formats, plain, gzip, bzip2, xz, zstd) are listed, tested and extracted correctly by us.</summary>
 public sealed class GnuTarArchiveTests : IDisposable
 {
     private readonly TempDirectory _temp = new();
@@ -15,10 +15,12 @@ public sealed class GnuTarArchiveTests : IDisposable
     [InlineData("gnu", "-z")]
     [InlineData("gnu", "-j")]
     [InlineData("gnu", "-J")]
+    [InlineData("gnu", "--zstd")]
     [InlineData("pax", "")]
     [InlineData("pax", "-z")]
     [InlineData("pax", "-j")]
     [InlineData("pax", "-J")]
+    [InlineData("pax", "--zstd")]
     [InlineData("ustar", "")]
     public void We_read_what_GNU_tar_writes(string format, string compression)
     {
@@ -43,7 +45,7 @@ public sealed class GnuTarArchiveTests : IDisposable
         var test = Archives.Test(archive, compare: _temp.Combine("src"));
         var expanded = Archives.Expand(archive, _temp.Combine("ours"), preserveOwner: true);
 
-        Assert.Equal(compression switch { "-z" => ArchiveCompression.GZip, "-j" => ArchiveCompression.BZip2, "-J" => ArchiveCompression.Xz, _ => ArchiveCompression.None }, listing.Compression);
+        Assert.Equal(compression switch { "-z" => ArchiveCompression.GZip, "-j" => ArchiveCompression.BZip2, "-J" => ArchiveCompression.Xz, "--zstd" => ArchiveCompression.Zstd, _ => ArchiveCompression.None }, listing.Compression);
         Assert.Equal(gnuNames, listing.Items.Select(i => i.Name));
         Assert.True(test.IsValid, string.Join("\n", test.Problems));
         Assert.Equal(gnuNames.Length, test.EntriesRead);

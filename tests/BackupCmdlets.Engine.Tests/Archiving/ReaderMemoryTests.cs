@@ -67,11 +67,13 @@ public sealed class ReaderMemoryTests(ITestOutputHelper output) : IDisposable
     [InlineData("our own members")]
     [InlineData("one ordinary gzip member")]
     [InlineData("bzip2")]
+    [InlineData("zstd")]
     public void Test_Archive_stays_within_a_fixed_memory_budget(string kind)
     {
         string archive = kind switch
         {
             "bzip2" => ToolCompressed("bzip2", ".bz2"),
+            "zstd" => ToolCompressed("zstd", ".zst"),
             "one ordinary gzip member" => ToolCompressed("gzip", ".gz"),
             "our own members" => OwnArchive(),
             _ => HugeMembers(),

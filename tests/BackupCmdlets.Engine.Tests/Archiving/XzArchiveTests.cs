@@ -212,7 +212,7 @@ public sealed class XzArchiveTests : IDisposable
             new StartBackupRequest(DatabaseEngine.PostgreSql, "Host=/nonexistent;Username=nobody", _temp.Combine("repository")) { Compression = ArchiveCompression.Xz }, null, CancellationToken.None));
 
         Assert.Equal(Errors.ParameterOutOfRange.Id, asked.ErrorId);
-        Assert.Equal("-Compression must be one of None, GZip, BZip2, not Xz.", asked.Message);
+        Assert.Equal("-Compression must be one of None, GZip, BZip2, Zstd, not Xz.", asked.Message);
         Assert.Equal(Errors.CompressionContradictsName.Id, named.ErrorId);
         Assert.Equal(Errors.ParameterOutOfRange.Id, database.ErrorId);
         Assert.Equal(["tree"], Directory.EnumerateFileSystemEntries(_temp.Path).Select(Path.GetFileName));

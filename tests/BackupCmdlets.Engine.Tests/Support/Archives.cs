@@ -23,6 +23,7 @@ internal static class Archives
         ArchiveCompression.GZip => ".tar.gz",
         ArchiveCompression.BZip2 => ".tar.bz2",
         ArchiveCompression.Xz => ".tar.xz",
+        ArchiveCompression.Zstd => ".tar.zst",
         _ => ".tar",
     };
 

@@ -2,7 +2,7 @@ namespace BackupCmdlets.Engine.Archiving.Creating;
 
 /// <summary>
 /// The compression an archive's name promises (<c>.tar.gz</c>, <c>.tgz</c>: gzip; <c>.tar.bz2</c>,
-/// <c>.tbz2</c>: bzip2; <c>.tar</c>: none), so <c>New-TarArchive src x.tar.gz</c> writes gzip without
+/// <c>.tbz2</c>: bzip2; <c>.tar.zst</c>, <c>.tzst</c>: zstd; <c>.tar</c>: none), so <c>New-TarArchive src x.tar.gz</c> writes gzip without
 /// being told, and a name that says one thing while -Compression says another is refused.
 /// </summary>
 internal static class CompressionFromName
@@ -11,12 +11,13 @@ internal static class CompressionFromName
     [
         (".tar.gz", ArchiveCompression.GZip), (".tgz", ArchiveCompression.GZip), (".taz", ArchiveCompression.GZip), (".gz", ArchiveCompression.GZip),
         (".tar.bz2", ArchiveCompression.BZip2), (".tbz2", ArchiveCompression.BZip2), (".tbz", ArchiveCompression.BZip2), (".tb2", ArchiveCompression.BZip2), (".bz2", ArchiveCompression.BZip2),
+        (".tar.zst", ArchiveCompression.Zstd), (".tzst", ArchiveCompression.Zstd), (".zst", ArchiveCompression.Zstd),
         (".tar", ArchiveCompression.None),
     ];
 
     private static readonly (string Suffix, string Format)[] NotWritten =
     [
-        (".zst", "zstd"), (".tzst", "zstd"), (".xz", "xz"), (".txz", "xz"), (".lz", "lzip"), (".lzma", "lzma"), (".tlz", "lzma"), (".lz4", "lz4"), (".Z", "compress"), (".zip", "zip"), (".7z", "7-Zip"),
+        (".xz", "xz"), (".txz", "xz"), (".lz", "lzip"), (".lzma", "lzma"), (".tlz", "lzma"), (".lz4", "lz4"), (".Z", "compress"), (".zip", "zip"), (".7z", "7-Zip"),
     ];
 
     /// <summary>The compression to write: the requested one, else the one the name promises, else none.</summary>
@@ -29,7 +30,7 @@ internal static class CompressionFromName
         {
             throw new BackupException(
                 Errors.CompressionContradictsName,
-                $"The archive name '{name}' promises {other.Format}, which New-TarArchive does not write: name it .tar, .tar.gz or .tar.bz2.",
+                $"The archive name '{name}' promises {other.Format}, which New-TarArchive does not write: name it .tar, .tar.gz, .tar.bz2 or .tar.zst.",
                 destination);
         }
 
@@ -53,6 +54,7 @@ internal static class CompressionFromName
     {
         ArchiveCompression.None => "an uncompressed tar",
         ArchiveCompression.GZip => "gzip",
+        ArchiveCompression.Zstd => "zstd",
         _ => "bzip2",
     };
 }

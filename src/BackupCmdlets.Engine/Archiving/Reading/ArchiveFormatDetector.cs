@@ -22,16 +22,21 @@ internal static class ArchiveFormatDetector
             return ArchiveCompression.Xz;
         }
 
+        // A zstd file may begin with a skippable frame (0x184D2A50 to 0x184D2A5F, little-endian).
+        if (head is [0x28, 0xB5, 0x2F, 0xFD, ..] or [>= 0x50 and <= 0x5F, 0x2A, 0x4D, 0x18, ..])
+        {
+            return ArchiveCompression.Zstd;
+        }
+
         string? other = head switch
         {
-            [0x28, 0xB5, 0x2F, 0xFD, ..] => "zstd",
             [(byte)'P', (byte)'K', 3, 4, ..] => "zip",
             [0x1f, 0x9d, ..] => "compress (.Z)",
             _ => null,
         };
         if (other is not null)
         {
-            throw new BackupException(Errors.UnsupportedCompression, $"'{path}' is {other} data; supported are plain tar, gzip, bzip2 and xz.", path);
+            throw new BackupException(Errors.UnsupportedCompression, $"'{path}' is {other} data; supported are plain tar, gzip, bzip2, xz and zstd.", path);
         }
 
         // A first block with the ustar magic is tar even when its checksum is wrong: the reader then

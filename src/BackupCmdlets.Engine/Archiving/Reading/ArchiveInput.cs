@@ -27,10 +27,16 @@ internal sealed class ArchiveInput : IDisposable
         GzipDecompressingStream gz => gz.CompressedBytesRead,
         Bzip2DecompressingStream bz => bz.CompressedBytesRead,
         XzDecompressingStream xz => xz.CompressedBytesRead,
+        ZstdDecompressingStream zstd => zstd.CompressedBytesRead,
+        ZstdSeekableStream zstd => zstd.CompressedBytesRead,
         _ => _file.Position,
     };
 
-    public static ArchiveInput Open(string path, int workers)
+    /// <param name="path">The archive.</param>
+    /// <param name="workers">Threads for decompressing ahead.</param>
+    /// <param name="seekable">Whether the caller seeks over entry data rather than reading it (a listing): then a zstd
+    /// archive with a seek table that agrees with it is read frame by frame through the table, decoding only the frames read from.</param>
+    public static ArchiveInput Open(string path, int workers, bool seekable = false)
     {
         if (Directory.Exists(path))
         {
@@ -54,6 +60,7 @@ internal sealed class ArchiveInput : IDisposable
                 ArchiveCompression.GZip => new GzipDecompressingStream(file, workers),
                 ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
                 ArchiveCompression.Xz => new XzDecompressingStream(file),
+                ArchiveCompression.Zstd => (seekable ? ZstdSeekableStream.TryOpen(file.SafeFileHandle, file.Length) : null) ?? (Stream)new ZstdDecompressingStream(file, workers),
                 _ => file,
             };
             return new ArchiveInput(file, compression, tar);
