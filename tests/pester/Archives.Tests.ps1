@@ -100,6 +100,8 @@ Describe 'New-TarArchive' {
         @{ Name = 'x.tar.gz'; Expected = 'GZip'; Magic = '1F-8B' }
         @{ Name = 'x.tgz'; Expected = 'GZip'; Magic = '1F-8B' }
         @{ Name = 'x.tar.bz2'; Expected = 'BZip2'; Magic = '42-5A-68' }
+        @{ Name = 'x.tar.zst'; Expected = 'Zstd'; Magic = '28-B5-2F-FD' }
+        @{ Name = 'x.tzst'; Expected = 'Zstd'; Magic = '28-B5-2F-FD' }
         @{ Name = 'x.tar'; Expected = 'None'; Magic = '' }
     ) {
         $result = New-TarArchive -Path src -DestinationPath "out/$Name"
@@ -111,12 +113,32 @@ Describe 'New-TarArchive' {
         & tar -tf $result.Path | Should -Not -BeNullOrEmpty
     }
 
+    It 'writes zstd that the zstd tool and GNU tar read, and reads it back whole' {
+        $result = New-TarArchive -Path src -DestinationPath out/z.tar.zst -CompressionLevel 19
+
+        & zstd -q -t $result.Path
+        $LASTEXITCODE | Should -Be 0
+        (& tar --zstd -tf $result.Path).TrimEnd('/') | Should -Be (Get-EntryName -LiteralPath $result.Path)
+        (Test-Archive -LiteralPath $result.Path -Compare $work).IsValid | Should -BeTrue
+        (Expand-TarArchive -LiteralPath $result.Path -DestinationPath out/z).Complete | Should -BeTrue
+        Get-Content -LiteralPath out/z/src/readme.txt | Should -Be (Get-Content -LiteralPath src/readme.txt)
+    }
+
+    It 'refuses a compression level the compression does not take' {
+        $error1 = Get-FirstError { New-TarArchive -Path src -DestinationPath out/x.tar.gz -CompressionLevel 12 -ErrorAction Stop }
+
+        $error1 | Get-ErrorId | Should -Be 'InvalidCompressionLevel'
+        Get-ChildItem -LiteralPath $out -Force | Should -BeNullOrEmpty
+    }
+
     It 'refuses a compression the name contradicts, and writes nothing' {
         $error1 = Get-FirstError { New-TarArchive -Path src -DestinationPath out/x.tar.gz -Compression None -ErrorAction Stop }
-        $error2 = Get-FirstError { New-TarArchive -Path src -DestinationPath out/x.tar.zst -ErrorAction Stop }
+        $error2 = Get-FirstError { New-TarArchive -Path src -DestinationPath out/x.tar.zst -Compression GZip -ErrorAction Stop }
+        $error3 = Get-FirstError { New-TarArchive -Path src -DestinationPath out/x.tar.xz -ErrorAction Stop }
 
         $error1 | Get-ErrorId | Should -Be 'CompressionContradictsName'
         $error2 | Get-ErrorId | Should -Be 'CompressionContradictsName'
+        $error3 | Get-ErrorId | Should -Be 'CompressionContradictsName'
         Get-ChildItem -LiteralPath $out -Force | Should -BeNullOrEmpty
     }
 
