@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Threading.Channels;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -8,8 +6,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// The decompressed bytes of a gzip file of one or more members, read ahead on worker threads.
 /// Members that carry their length (ours) are inflated in parallel; others are inflated in order.
 /// Every member's CRC-32 and length are checked, and a file that ends inside a member is an error
-/// (GZipStream would return a short read without complaint). Errors surface in stream order: an error
-/// of the read-ahead thread completes the queue, so the reader meets it after the last good segment.
+/// (GZipStream would return a short read without complaint).
 /// </summary>
 /// <remarks>
 /// Memory stays within a fixed budget whatever the file claims: at most <see cref="QueueLength"/>
@@ -17,149 +14,49 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// a whole only when its "BK" length and its ISIZE are within what our writer produces and the member
 /// ends where another begins. Any other member is inflated in order, as gzip reads it.
 /// </remarks>
-internal sealed class GzipDecompressingStream : ReadOnlyStream
+internal sealed class GzipDecompressingStream : ReadAheadDecompressingStream
 {
-    private const int SegmentSize = 1 << 20;
     private const int ReadAheadBudget = 128 << 20;
 
     // A member inflated whole holds two pooled arrays (compressed and inflated), each rounded up to a
     // power of two: up to four times the longest member we write.
     private static readonly int QueueLength = Math.Max(2, ReadAheadBudget / (4 * GzipFormat.OwnMemberLengthLimit));
-    private readonly Channel<Task<Segment>> _segments;
-    private readonly ArrayPool<byte> _buffers;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _producer;
-    private Segment _current = Segment.Empty;
-    private int _position;
-    private long _compressedRead;
-    private bool _finished;
-    private bool _disposed;
 
     public GzipDecompressingStream(Stream input, int workers)
+        : base(Queue(workers), GzipFormat.OwnMemberLengthLimit, Queue(workers) + 3)
     {
-        int queue = Math.Clamp(workers * 2, 2, QueueLength);
-        _segments = Channel.CreateBounded<Task<Segment>>(new BoundedChannelOptions(queue) { SingleReader = true, SingleWriter = true });
-
-        // This stream's own pool: nothing it rented stays allocated after it (a long PowerShell session).
-        _buffers = ArrayPool<byte>.Create(GzipFormat.OwnMemberLengthLimit, queue + 3);
-        _producer = Task.Factory.StartNew(() => Produce(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Start(input);
     }
 
-    /// <summary>Compressed bytes taken from the file so far (for progress).</summary>
-    public long CompressedBytesRead => Interlocked.Read(ref _compressedRead);
+    private static int Queue(int workers) => Math.Clamp(workers * 2, 2, QueueLength);
 
-    public override int Read(Span<byte> buffer)
+    protected override void ReadAhead(InputBuffer source)
     {
-        while (_position == _current.Length)
+        bool any = false;
+        while (source.Fill())
         {
-            if (_finished || !NextSegment())
+            Stopping.ThrowIfCancellationRequested();
+            if (any && source.Available[0] == 0)
             {
-                return 0;
-            }
-        }
-
-        int n = Math.Min(buffer.Length, _current.Length - _position);
-        _current.Buffer.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_disposed)
-        {
-            _disposed = true;
-            _stop.Cancel();
-            _producer.GetAwaiter().GetResult();
-            while (_segments.Reader.TryRead(out var pending))
-            {
-                // The caller stopped reading before these: their data, and any error in it, lies past what
-                // it read. They are waited for only so that nothing this stream started outlives it.
-                WaitQuietly(pending);
+                SkipZeroPadding(source);
+                break;
             }
 
-            _stop.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private static void WaitQuietly(Task segment) => segment.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
-
-    private bool NextSegment()
-    {
-        _current.ReturnTo(_buffers);
-        _current = Segment.Empty;
-        _position = 0;
-
-        // A queue completed with an error throws it here, once every segment before it has been read.
-        if (!_segments.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() || !_segments.Reader.TryRead(out var next))
-        {
-            _finished = true;
-            return false;
-        }
-
-        _current = next.GetAwaiter().GetResult();
-        return true;
-    }
-
-    private void Produce(Stream input)
-    {
-        var writer = _segments.Writer;
-        try
-        {
-            var source = new InputBuffer(input, 1 << 20);
-            bool any = false;
-            while (source.Fill())
+            any = true;
+            long memberOffset = source.Offset;
+            if (WholeMemberLength(source) is int length)
             {
-                _stop.Token.ThrowIfCancellationRequested();
-                if (any && source.Available[0] == 0)
-                {
-                    SkipZeroPadding(source);
-                    break;
-                }
-
-                any = true;
-                long memberOffset = source.Offset;
-                if (WholeMemberLength(source) is int length)
-                {
-                    byte[] member = _buffers.Rent(length);
-                    source.Available[..length].CopyTo(member);
-                    source.Advance(length);
-                    Publish(Task.Run(() => InflateWholeMember(member, length, memberOffset)));
-                }
-                else
-                {
-                    InflateStreamingMember(source, memberOffset);
-                }
-
-                Interlocked.Exchange(ref _compressedRead, source.Offset);
+                byte[] member = Buffers.Rent(length);
+                source.Available[..length].CopyTo(member);
+                source.Advance(length);
+                Publish(Task.Run(() => InflateWholeMember(member, length, memberOffset)));
+            }
+            else
+            {
+                InflateStreamingMember(source, memberOffset);
             }
 
-            Interlocked.Exchange(ref _compressedRead, source.Offset);
-            writer.TryComplete();
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            writer.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            // Completing the queue with the error cannot fail, even when the queue is full.
-            writer.TryComplete(ex);
-        }
-    }
-
-    private void Publish(Task<Segment> segment)
-    {
-        try
-        {
-            _segments.Writer.WriteAsync(segment, _stop.Token).AsTask().GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            WaitQuietly(segment);
-            throw;
+            ReportCompressedRead(source.Offset);
         }
     }
 
@@ -212,7 +109,7 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
             var data = member.AsSpan(0, length);
             var body = data[GzipFormat.OwnHeaderLength..^GzipFormat.TrailerLength];
             int size = (int)BinaryPrimitives.ReadUInt32LittleEndian(data[^4..]);
-            byte[] output = _buffers.Rent(size);
+            byte[] output = Buffers.Rent(size);
             try
             {
                 using var inflater = new RawInflater();
@@ -244,7 +141,7 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
             }
             catch
             {
-                _buffers.Return(output);
+                Buffers.Return(output);
                 throw;
             }
         }
@@ -254,7 +151,7 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
         }
         finally
         {
-            _buffers.Return(member);
+            Buffers.Return(member);
         }
     }
 
@@ -267,7 +164,7 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
         bool ended = false;
         while (!ended)
         {
-            byte[] output = _buffers.Rent(SegmentSize);
+            byte[] output = Buffers.Rent(SegmentSize);
             int filled = 0;
             try
             {
@@ -300,12 +197,12 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
             }
             catch
             {
-                _buffers.Return(output);
+                Buffers.Return(output);
                 throw;
             }
 
             total += filled;
-            Interlocked.Exchange(ref _compressedRead, source.Offset);
+            ReportCompressedRead(source.Offset);
             Publish(Task.FromResult(new Segment(output, filled)));
         }
 
@@ -316,18 +213,5 @@ internal sealed class GzipDecompressingStream : ReadOnlyStream
 
         GzipMemberParser.CheckTrailer(source.Available, crc, total, offset);
         source.Advance(GzipFormat.TrailerLength);
-    }
-
-    private readonly record struct Segment(byte[] Buffer, int Length)
-    {
-        public static readonly Segment Empty = new([], 0);
-
-        public void ReturnTo(ArrayPool<byte> pool)
-        {
-            if (Buffer.Length > 0)
-            {
-                pool.Return(Buffer);
-            }
-        }
     }
 }

@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Buffers.Binary;
-using System.Threading.Channels;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -11,162 +9,64 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// parallel; larger ones, or frames of unknown size such as `tar --zstd` writes, are decoded in order
 /// as they are read. Content checksums are checked by the decoder; a file that ends inside a frame is
 /// ArchiveTruncated; anything between frames that is not a frame is ArchiveCorrupt, as zstd judges it.
-/// Errors surface in stream order: an error of the read-ahead thread completes the queue, so the
-/// reader meets it after the last good segment.
 /// </summary>
 /// <remarks>
 /// Memory stays within a fixed budget whatever the file claims: at most <see cref="QueueLength"/>
 /// segments wait, each at most <see cref="WholeFrameLimit"/> bytes (and its compressed frame as much
 /// again while it is decoded), and the decoder's window is at most <see cref="ZstdFormat.MaxWindowSize"/>.
 /// </remarks>
-internal sealed class ZstdDecompressingStream : ReadOnlyStream
+internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
 {
-    private const int SegmentSize = 1 << 20;
     private const int WholeFrameLimit = 8 << 20;
     private const int ReadAheadBudget = 128 << 20;
     private static readonly int QueueLength = Math.Max(2, ReadAheadBudget / (2 * WholeFrameLimit));
-    private readonly Channel<Task<Segment>> _segments;
-    private readonly ArrayPool<byte> _buffers;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _producer;
-    private Segment _current = Segment.Empty;
-    private int _position;
-    private long _compressedRead;
-    private bool _finished;
-    private bool _disposed;
 
     public ZstdDecompressingStream(Stream input, int workers)
+        : base(Queue(workers), WholeFrameLimit, (2 * Queue(workers)) + 3)
     {
-        int queue = Math.Clamp(workers * 2, 2, QueueLength);
-        _segments = Channel.CreateBounded<Task<Segment>>(new BoundedChannelOptions(queue) { SingleReader = true, SingleWriter = true });
-        _buffers = ArrayPool<byte>.Create(WholeFrameLimit, (2 * queue) + 3);
-        _producer = Task.Factory.StartNew(() => Produce(input), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Start(input);
     }
 
-    /// <summary>Compressed bytes taken from the file so far (for progress).</summary>
-    public long CompressedBytesRead => Interlocked.Read(ref _compressedRead);
+    private static int Queue(int workers) => Math.Clamp(workers * 2, 2, QueueLength);
 
-    public override int Read(Span<byte> buffer)
+    protected override void ReadAhead(InputBuffer source)
     {
-        while (_position == _current.Length)
+        bool any = false;
+        while (source.Fill())
         {
-            if (_finished || !NextSegment())
+            Stopping.ThrowIfCancellationRequested();
+            long offset = source.Offset;
+            source.Ensure(ZstdFormat.MaxHeaderLength);
+            if (ZstdFormat.IsSkippableFrame(source.Available))
             {
-                return 0;
+                SkipSkippableFrame(source);
             }
-        }
-
-        int n = Math.Min(buffer.Length, _current.Length - _position);
-        _current.Buffer.AsSpan(_position, n).CopyTo(buffer);
-        _position += n;
-        return n;
-    }
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_disposed)
-        {
-            _disposed = true;
-            _stop.Cancel();
-            _producer.GetAwaiter().GetResult();
-            while (_segments.Reader.TryRead(out var pending))
+            else if (ZstdFormat.IsFrame(source.Available))
             {
-                // Past what the caller read: waited for only so that nothing this stream started outlives it.
-                WaitQuietly(pending);
-            }
-
-            _stop.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
-
-    private static void WaitQuietly(Task segment) => segment.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing).GetAwaiter().GetResult();
-
-    private bool NextSegment()
-    {
-        _current.ReturnTo(_buffers);
-        _current = Segment.Empty;
-        _position = 0;
-
-        // A queue completed with an error throws it here, once every segment before it has been read.
-        if (!_segments.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult() || !_segments.Reader.TryRead(out var next))
-        {
-            _finished = true;
-            return false;
-        }
-
-        _current = next.GetAwaiter().GetResult();
-        return true;
-    }
-
-    private void Produce(Stream input)
-    {
-        var writer = _segments.Writer;
-        try
-        {
-            var source = new InputBuffer(input, 1 << 20);
-            bool any = false;
-            while (source.Fill())
-            {
-                _stop.Token.ThrowIfCancellationRequested();
-                long offset = source.Offset;
-                source.Ensure(ZstdFormat.MaxHeaderLength);
-                if (ZstdFormat.IsSkippableFrame(source.Available))
+                var header = ZstdFormat.ReadHeader(source.Available, offset);
+                if (WholeFrame(source, header, offset) is var (length, content))
                 {
-                    SkipSkippableFrame(source);
-                }
-                else if (ZstdFormat.IsFrame(source.Available))
-                {
-                    var header = ZstdFormat.ReadHeader(source.Available, offset);
-                    if (WholeFrame(source, header, offset) is var (length, content))
-                    {
-                        byte[] frame = _buffers.Rent(length);
-                        source.Available[..length].CopyTo(frame);
-                        source.Advance(length);
-                        Publish(Task.Run(() => DecodeWholeFrame(frame, length, content, offset)));
-                    }
-                    else
-                    {
-                        DecodeStreamingFrame(source);
-                    }
-                }
-                else if (ZstdFormat.IsCutMagic(source.Available))
-                {
-                    throw ZstdFormat.Truncated(source.Offset + source.Available.Length);
+                    byte[] frame = Buffers.Rent(length);
+                    source.Available[..length].CopyTo(frame);
+                    source.Advance(length);
+                    Publish(Task.Run(() => DecodeWholeFrame(frame, length, content, offset)));
                 }
                 else
                 {
-                    throw ZstdFormat.Corrupt(offset, any ? "data after the end of a frame that is not another frame" : "not a zstd frame");
+                    DecodeStreamingFrame(source);
                 }
-
-                any = true;
-                Interlocked.Exchange(ref _compressedRead, source.Offset);
+            }
+            else if (ZstdFormat.IsCutMagic(source.Available))
+            {
+                throw ZstdFormat.Truncated(source.Offset + source.Available.Length);
+            }
+            else
+            {
+                throw ZstdFormat.Corrupt(offset, any ? "data after the end of a frame that is not another frame" : "not a zstd frame");
             }
 
-            writer.TryComplete();
-        }
-        catch (OperationCanceledException) when (_stop.IsCancellationRequested)
-        {
-            writer.TryComplete();
-        }
-        catch (Exception ex)
-        {
-            // Completing the queue with the error cannot fail, even when the queue is full.
-            writer.TryComplete(ex);
-        }
-    }
-
-    private void Publish(Task<Segment> segment)
-    {
-        try
-        {
-            _segments.Writer.WriteAsync(segment, _stop.Token).AsTask().GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            WaitQuietly(segment);
-            throw;
+            any = true;
+            ReportCompressedRead(source.Offset);
         }
     }
 
@@ -256,7 +156,7 @@ internal sealed class ZstdDecompressingStream : ReadOnlyStream
     private Segment DecodeWholeFrame(byte[] frame, int length, int content, long offset)
     {
         // One byte more than the frame may hold, so a frame that holds more shows it.
-        byte[] output = _buffers.Rent(content + 1);
+        byte[] output = Buffers.Rent(content + 1);
         try
         {
             using var decoder = ZstdCodec.CreateDecoder();
@@ -285,12 +185,12 @@ internal sealed class ZstdDecompressingStream : ReadOnlyStream
         }
         catch
         {
-            _buffers.Return(output);
+            Buffers.Return(output);
             throw;
         }
         finally
         {
-            _buffers.Return(frame);
+            Buffers.Return(frame);
         }
     }
 
@@ -300,8 +200,8 @@ internal sealed class ZstdDecompressingStream : ReadOnlyStream
         bool ended = false;
         while (!ended)
         {
-            _stop.Token.ThrowIfCancellationRequested();
-            byte[] output = _buffers.Rent(SegmentSize);
+            Stopping.ThrowIfCancellationRequested();
+            byte[] output = Buffers.Rent(SegmentSize);
             int filled = 0;
             try
             {
@@ -318,11 +218,11 @@ internal sealed class ZstdDecompressingStream : ReadOnlyStream
             }
             catch
             {
-                _buffers.Return(output);
+                Buffers.Return(output);
                 throw;
             }
 
-            Interlocked.Exchange(ref _compressedRead, source.Offset);
+            ReportCompressedRead(source.Offset);
             Publish(Task.FromResult(new Segment(output, filled)));
         }
     }
@@ -336,19 +236,6 @@ internal sealed class ZstdDecompressingStream : ReadOnlyStream
         catch (InvalidDataException ex)
         {
             throw ZstdFormat.Corrupt(offset, ex.Message);
-        }
-    }
-
-    private readonly record struct Segment(byte[] Buffer, int Length)
-    {
-        public static readonly Segment Empty = new([], 0);
-
-        public void ReturnTo(ArrayPool<byte> pool)
-        {
-            if (Buffer.Length > 0)
-            {
-                pool.Return(Buffer);
-            }
         }
     }
 }
