@@ -146,6 +146,60 @@ public sealed class ZstdArchiveWritingTests : IDisposable
         Assert.True(failures.Count == 0, string.Join("\n", failures));
     }
 
+    /// <summary>
+    /// A window descriptor flipped to a smaller window than the frame's matches reach back: zstd rejects
+    /// it, and so must Test-Archive, although a decoder given room for the whole frame at once would
+    /// decode it without looking at the window.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_window_smaller_than_the_matches_reach_is_found_as_zstd_finds_it(bool managed)
+    {
+        using var fallback = managed ? ZstdCodec.UseManaged() : null;
+        string source = SampleTree.Create(_temp.Combine("src", "tree"));
+        File.WriteAllText(Path.Combine(source, "big.log"), string.Concat(Enumerable.Range(0, 800_000).Select(i => $"{i * 2654435761L % 1000003}\n")));
+        string archive = _temp.Combine("ours.tar.zst");
+        Create(source, archive);
+        byte[] whole = File.ReadAllBytes(archive);
+        int frames = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - ZstdFormat.SeekTableFooterLength));
+        int tableLength = ZstdFormat.SkippableHeaderLength + (frames * ZstdFormat.SeekTableEntryLength) + ZstdFormat.SeekTableFooterLength;
+        var frameStarts = new List<int>();
+        for (int i = 0, at = 0; i < frames; i++)
+        {
+            frameStarts.Add(at);
+            at += BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - tableLength + ZstdFormat.SkippableHeaderLength + (i * ZstdFormat.SeekTableEntryLength)));
+        }
+
+        // Frames holding their window descriptor: all but a short last one, which is one segment.
+        var windowed = frameStarts.Where(start => (whole[start + ZstdFormat.MagicLength] & 0x20) == 0).Take(2).ToList();
+        Assert.NotEmpty(windowed);
+        string damaged = _temp.Combine("damaged.tar.zst");
+        var failures = new List<string>();
+        int rejected = 0;
+        foreach (int frameStart in windowed)
+        {
+            int descriptor = frameStart + ZstdFormat.MagicLength + 1;
+            for (int bit = 0; bit < 8; bit++)
+            {
+                byte[] bad = (byte[])whole.Clone();
+                bad[descriptor] ^= (byte)(1 << bit);
+                File.WriteAllBytes(damaged, bad);
+
+                bool zstdAccepts = ExternalTool.Run("zstd", "-t", "-q", damaged).ExitCode == 0;
+                var result = Archives.Test(damaged);
+                rejected += zstdAccepts ? 0 : 1;
+                if (zstdAccepts != result.IsValid)
+                {
+                    failures.Add($"byte {descriptor} bit {bit}: zstd -t {(zstdAccepts ? "accepts" : "rejects")} it, Test-Archive finds it {(result.IsValid ? "valid" : "invalid: " + string.Join("; ", result.Problems))}");
+                }
+            }
+        }
+
+        Assert.True(rejected >= 4, $"only {rejected} of the flipped window descriptors were damage zstd -t finds");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
     [Fact]
     public void The_level_defaults_to_3_and_is_1_to_19_for_zstd_and_1_to_9_for_the_others()
     {

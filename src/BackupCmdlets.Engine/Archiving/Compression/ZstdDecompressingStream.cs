@@ -49,11 +49,11 @@ internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
                     byte[] frame = Buffers.Rent(length);
                     source.Available[..length].CopyTo(frame);
                     source.Advance(length);
-                    Publish(Task.Run(() => DecodeWholeFrame(frame, length, content, offset)));
+                    Publish(Task.Run(() => DecodeWholeFrame(frame, length, content, header, offset)));
                 }
                 else
                 {
-                    DecodeStreamingFrame(source);
+                    DecodeStreamingFrame(source, header);
                 }
             }
             else if (ZstdFormat.IsCutMagic(source.Available))
@@ -153,7 +153,7 @@ internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
     }
 
     /// <summary>Decodes a frame found by <see cref="WholeFrame"/>, which must end where its blocks say.</summary>
-    private Segment DecodeWholeFrame(byte[] frame, int length, int content, long offset)
+    private Segment DecodeWholeFrame(byte[] frame, int length, int content, ZstdFormat.FrameHeader header, long offset)
     {
         // One byte more than the frame may hold, so a frame that holds more shows it.
         byte[] output = Buffers.Rent(content + 1);
@@ -165,7 +165,7 @@ internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
             bool ended = false;
             while (!ended)
             {
-                ended = Decode(decoder, frame.AsSpan(consumed, length - consumed), output.AsSpan(produced, content + 1 - produced), out int c, out int p, offset);
+                ended = Decode(decoder, frame.AsSpan(consumed, length - consumed), header.Room(output.AsSpan(produced, content + 1 - produced)), out int c, out int p, offset);
                 consumed += c;
                 produced += p;
                 if (c == 0 && p == 0 && !ended)
@@ -194,7 +194,7 @@ internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
         }
     }
 
-    private void DecodeStreamingFrame(InputBuffer source)
+    private void DecodeStreamingFrame(InputBuffer source, ZstdFormat.FrameHeader header)
     {
         using var decoder = ZstdCodec.CreateDecoder();
         bool ended = false;
@@ -207,7 +207,7 @@ internal sealed class ZstdDecompressingStream : ReadAheadDecompressingStream
             {
                 while (!ended && filled < SegmentSize)
                 {
-                    ended = Decode(decoder, source.Available, output.AsSpan(filled, SegmentSize - filled), out int consumed, out int produced, source.Offset);
+                    ended = Decode(decoder, source.Available, header.Room(output.AsSpan(filled, SegmentSize - filled)), out int consumed, out int produced, source.Offset);
                     source.Advance(consumed);
                     filled += produced;
                     if (consumed == 0 && produced == 0 && !ended && !source.Ensure(source.Available.Length + 1))

@@ -113,7 +113,7 @@ internal static class ZstdFormat
             throw new BackupException(Errors.UnsupportedCompression, $"The zstd frame at compressed offset {offset} needs dictionary {dictionary}, which is not at hand.", offset: offset);
         }
 
-        return new FrameHeader(length, contentSize, hasChecksum);
+        return new FrameHeader(length, contentSize, hasChecksum, (int)windowSize);
     }
 
     /// <summary>Reads a block header: whether it is the frame's last block, its type, and its size field.</summary>
@@ -160,5 +160,14 @@ internal static class ZstdFormat
     }
 
     /// <summary>What a frame header says: its length, the content size when given, and whether a content checksum ends the frame.</summary>
-    public readonly record struct FrameHeader(int Length, long? ContentSize, bool HasChecksum);
+    /// <summary>A frame header: its length, content size when given, whether a checksum ends the frame, and the window its matches may reach back.</summary>
+    public readonly record struct FrameHeader(int Length, long? ContentSize, bool HasChecksum, int WindowSize)
+    {
+        /// <summary>
+        /// The part of <paramref name="output"/> to decode into next. Never more than the window: given room for
+        /// the whole content at once, a decoder decodes in one pass and no longer holds matches to the window,
+        /// which zstd does.
+        /// </summary>
+        public Span<byte> Room(Span<byte> output) => output[..Math.Min(output.Length, WindowSize)];
+    }
 }
