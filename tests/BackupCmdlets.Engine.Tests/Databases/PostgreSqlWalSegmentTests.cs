@@ -93,6 +93,15 @@ public sealed partial class PostgreSqlWalSegmentTests
 
         ReplaceInSet(set.Path, inSet, original);
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+        if (compression == ArchiveCompression.GZip)
+        {
+            // A set written before zstd records no redo compression: its .gz segments are read as gzip still.
+            var current = ManifestStore.Read(set.Path);
+            File.Delete(ManifestStore.PathIn(set.Path));
+            ManifestStore.Write(set.Path, current with { RedoCompression = null });
+            Assert.DoesNotContain("redoCompression\": \"", File.ReadAllText(ManifestStore.PathIn(set.Path)));
+            Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+        }
     }
 
     [Fact]

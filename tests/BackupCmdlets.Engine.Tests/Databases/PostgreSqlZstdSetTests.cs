@@ -61,6 +61,8 @@ public sealed class PostgreSqlZstdSetTests
         Assert.Contains("global/pg_control", listing);
         Assert.DoesNotContain("postmaster.pid", listing);
         Assert.DoesNotMatch("pg_wal/0000", listing);
+        var listed = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
+        Assert.Equal((set.SetId, set.Status, set.Bytes), (listed.SetId, listed.Status, listed.Bytes));
         var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
         Assert.True(test.Passed, string.Join("; ", test.Problems));
         Assert.True(test.RedoComplete);
