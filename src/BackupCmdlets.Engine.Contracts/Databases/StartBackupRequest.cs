@@ -37,7 +37,7 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("Plain (a copy of the folders) or Tar (one tar per data directory and tablespace).", Default = "Plain; Tar when {Compression} is given")]
     public BackupFormat Format { get; init; } = BackupFormat.Plain;
 
-    [FrontParameter("Compression of the tars: None, GZip or BZip2 (GZip and BZip2 imply {Format} Tar).", Default = "None", AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2)])]
+    [FrontParameter("Compression of the tars and the WAL: None, GZip, BZip2 or Zstd (any but None implies {Format} Tar; the WAL is stored zstd-compressed in a Zstd set, gzip-compressed in the others).", Default = "None", AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2), nameof(ArchiveCompression.Zstd)])]
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
 
     [FrontParameter("Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder.", Default = "the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module", IsPath = true)]

@@ -49,8 +49,11 @@ internal sealed record BackupSetManifest
     /// <summary>Where the server archived its redo when the set was made (PostgreSQL: the WAL archive folder): what recovery past the set reads.</summary>
     public string? RedoArchive { get; init; }
 
-    /// <summary>The redo files are stored gzip-compressed, each as its name plus <c>.gz</c> (compressed sets).</summary>
+    /// <summary>The redo files are stored compressed, each on its own as its name plus the suffix of <see cref="RedoCompression"/> (compressed sets).</summary>
     public bool RedoCompressed { get; init; }
+
+    /// <summary>How compressed redo files are: GZip (<c>.gz</c>) or Zstd (<c>.zst</c>); null in sets written before zstd, whose redo is gzip.</summary>
+    public Archiving.ArchiveCompression? RedoCompression { get; init; }
 
     /// <summary>Each part put into backup mode on its own (the PostgreSQL cluster; an Oracle tablespace), with its start and stop position.</summary>
     public IReadOnlyList<ManifestScope> Scopes { get; init; } = [];

@@ -104,7 +104,7 @@ internal static class BackupSetVerifier
         }
 
         long segmentSize = manifest.WalSegmentSize ?? 16L * 1024 * 1024;
-        string suffix = manifest.RedoCompressed ? Databases.SetFileCopier.CompressedSuffix : "";
+        string suffix = StoredRedo.Suffix(StoredRedo.Of(manifest));
         var listed = manifest.Files.Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
         bool complete = true;
         foreach (string segment in WalSegments.Covering(manifest.Timeline.Value, start, stop, segmentSize))

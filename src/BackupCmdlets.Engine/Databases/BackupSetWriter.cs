@@ -39,8 +39,10 @@ internal sealed class BackupSetWriter
     /// </summary>
     public DateTimeOffset? TakenAt { get; private set; }
 
-    /// <summary>The redo is stored gzip-compressed, each file as its name plus <see cref="SetFileCopier.CompressedSuffix"/>, in a compressed set.</summary>
-    public bool CompressesRedo => _request.Compression != ArchiveCompression.None;
+    /// <summary>How the redo is stored (<see cref="StoredRedo"/>): plain, or each file gzip- or zstd-compressed in a compressed set.</summary>
+    public ArchiveCompression RedoCompression => StoredRedo.For(_request);
+
+    public bool CompressesRedo => RedoCompression != ArchiveCompression.None;
 
     public IReadOnlyList<ManifestFile> Files => [.. _copier.Files.Concat(_files).OrderBy(f => f.Path, StringComparer.Ordinal)];
 
@@ -78,8 +80,8 @@ internal sealed class BackupSetWriter
     {
         if (CompressesRedo)
         {
-            await _copier.CopyCompressedAsync(files, cancellationToken);
-            return [.. files.Select(f => f.SetPath + SetFileCopier.CompressedSuffix)];
+            await _copier.CopyCompressedAsync(files, RedoCompression, cancellationToken);
+            return [.. files.Select(f => f.SetPath + StoredRedo.Suffix(RedoCompression))];
         }
 
         await _copier.CopyAsync(files, null, cancellationToken);

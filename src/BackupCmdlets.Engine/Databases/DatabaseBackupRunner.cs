@@ -119,6 +119,7 @@ internal static class DatabaseBackupRunner
                 Scopes = [.. starts.Zip(ends, (start, end) => new ManifestScope(start.Scope.Name, start.Position!, end.Position!))],
                 WalSegmentSize = redo.SegmentSize,
                 RedoCompressed = set.CompressesRedo,
+                RedoCompression = set.CompressesRedo ? set.RedoCompression : null,
                 RedoArchive = redo.Archive,
                 RedoFiles = redoFiles,
                 FileStartPositions = starts.SelectMany(s => s.FileStartPositions).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),

@@ -25,6 +25,7 @@ internal static class SetArchiver
             {
                 ArchiveCompression.GZip => ".tar.gz",
                 ArchiveCompression.BZip2 => ".tar.bz2",
+                ArchiveCompression.Zstd => ".tar.zst",
                 _ => ".tar",
             };
             string archivePath = root.SetPath + extension;

@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
@@ -16,8 +18,11 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal sealed class SetFileCopier
 {
-    public const string CompressedSuffix = ".gz";
     private const int ChunkBlocks = 128;
+
+    /// <summary>The zstd level of redo files: its fastest, as gzip's for redo in gzip sets.</summary>
+    private const int RedoZstdLevel = 1;
+
     private readonly string _setRoot;
     private readonly int _throttleLimit;
     private readonly ProgressThrottle _progress;
@@ -97,21 +102,30 @@ internal sealed class SetFileCopier
         _copied.Clear();
     }
 
-    /// <summary>Copies files gzip-compressed (fastest level), each to its set path plus <see cref="CompressedSuffix"/>; used for WAL in compressed sets.</summary>
-    public async Task CopyCompressedAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies files compressed, each on its own to its set path plus the suffix of <see cref="StoredRedo"/>:
+    /// gzip at its fastest level, or zstd as one frame with its content checksum at level
+    /// <see cref="RedoZstdLevel"/>. Used for WAL in compressed sets.
+    /// </summary>
+    public async Task CopyCompressedAsync(IReadOnlyList<SourceFile> files, ArchiveCompression compression, CancellationToken cancellationToken)
     {
         Interlocked.Add(ref _bytesTotal, files.Sum(f => f.Length));
         var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(files, options, async (file, ct) =>
         {
-            string setPath = file.SetPath + CompressedSuffix;
+            string setPath = file.SetPath + StoredRedo.Suffix(compression);
             string target = Target(setPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             await using (var input = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
             await using (var output = new FileStream(target, DestinationOptions(0)))
             {
-                await using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
+                if (compression == ArchiveCompression.Zstd)
                 {
+                    await CompressZstdAsync(input, output, ct);
+                }
+                else
+                {
+                    await using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
                     await input.CopyToAsync(gzip, 1 << 20, ct);
                 }
 
@@ -123,6 +137,25 @@ internal sealed class SetFileCopier
             UnixFileSystem.SetPermissions(target, 0x1A4);
             Report(setPath);
         });
+    }
+
+    /// <summary>Writes the whole of <paramref name="input"/> (a WAL segment, at most 1 GiB) as one zstd frame.</summary>
+    private static async Task CompressZstdAsync(FileStream input, FileStream output, CancellationToken cancellationToken)
+    {
+        int length = checked((int)input.Length);
+        byte[] content = ArrayPool<byte>.Shared.Rent(length);
+        byte[] frame = ArrayPool<byte>.Shared.Rent(ZstdFrameCompressor.MaxOutputLength(length));
+        try
+        {
+            await input.ReadExactlyAsync(content.AsMemory(0, length), cancellationToken);
+            int written = ZstdFrameCompressor.Compress(content.AsSpan(0, length), frame, RedoZstdLevel);
+            await output.WriteAsync(frame.AsMemory(0, written), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            ArrayPool<byte>.Shared.Return(content);
+        }
     }
 
     /// <summary>Reads and checks the blocks of <paramref name="files"/> without copying them (the tar format copies through the archive engine).</summary>

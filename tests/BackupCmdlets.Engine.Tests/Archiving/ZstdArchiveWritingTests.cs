@@ -225,10 +225,12 @@ public sealed class ZstdArchiveWritingTests : IDisposable
     }
 
     [Fact]
-    public async Task Database_backups_refuse_zstd_before_doing_anything()
+    public async Task Database_backups_take_zstd_and_refuse_xz_before_doing_anything()
     {
-        var error = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.StartHotBackupAsync(
-            new StartBackupRequest(DatabaseEngine.PostgreSql, "Host=/nonexistent;Username=nobody", _temp.Combine("repository")) { Compression = ArchiveCompression.Zstd }, null, CancellationToken.None));
+        var zstd = new StartBackupRequest(DatabaseEngine.PostgreSql, "Host=/nonexistent;Username=nobody", _temp.Combine("repository")) { Compression = ArchiveCompression.Zstd };
+        zstd.Validate();
+
+        var error = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.StartHotBackupAsync(zstd with { Compression = ArchiveCompression.Xz }, null, CancellationToken.None));
 
         Assert.Equal(Errors.ParameterOutOfRange.Id, error.ErrorId);
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Support;
@@ -12,7 +13,7 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 /// <summary>
 /// Issue 12, item 8: a WAL segment that is not a whole segment of the cluster (cut short by the
 /// archive_command, another segment's bytes, another cluster's or another version's WAL) fails the
-/// backup that would keep it, and Test-BackupSet (so restore too) finds it in a set, plain or gzip.
+/// backup that would keep it, and Test-BackupSet (so restore too) finds it in a set, plain, gzip or zstd.
 /// </summary>
 public sealed partial class PostgreSqlWalSegmentTests
 {
@@ -42,6 +43,7 @@ public sealed partial class PostgreSqlWalSegmentTests
     [Theory]
     [InlineData(ArchiveCompression.None)]
     [InlineData(ArchiveCompression.GZip)]
+    [InlineData(ArchiveCompression.Zstd)]
     public async Task Test_BackupSet_finds_a_segment_that_is_not_a_whole_segment_of_the_cluster_and_restore_refuses_the_set(ArchiveCompression compression)
     {
         using var temp = new TempDirectory("bkc-pg-walset-");
@@ -54,9 +56,10 @@ public sealed partial class PostgreSqlWalSegmentTests
             CancellationToken.None);
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
         var manifest = ManifestStore.Read(set.Path);
-        string inSet = manifest.RedoFiles.First(f => SegmentFile().IsMatch(Path.GetFileName(f).Replace(".gz", "", StringComparison.Ordinal)));
-        string name = Path.GetFileName(inSet).Replace(".gz", "", StringComparison.Ordinal);
+        string inSet = manifest.RedoFiles.First(f => SegmentFile().IsMatch(Unsuffixed(f)));
+        string name = Unsuffixed(inSet);
         Assert.Equal(compression == ArchiveCompression.GZip, inSet.EndsWith(".gz", StringComparison.Ordinal));
+        Assert.Equal(compression == ArchiveCompression.Zstd, inSet.EndsWith(".zst", StringComparison.Ordinal));
         byte[] original = File.ReadAllBytes(Path.Combine(cluster.ArchiveDirectory, name));
         string otherSegment = Directory.EnumerateFiles(cluster.ArchiveDirectory).Select(Path.GetFileName).First(f => SegmentFile().IsMatch(f!) && f != name)!;
         byte[] other = File.ReadAllBytes(Path.Combine(cluster.ArchiveDirectory, otherSegment));
@@ -90,7 +93,49 @@ public sealed partial class PostgreSqlWalSegmentTests
 
         ReplaceInSet(set.Path, inSet, original);
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+        if (compression == ArchiveCompression.GZip)
+        {
+            // A set written before zstd records no redo compression: its .gz segments are read as gzip still.
+            var current = ManifestStore.Read(set.Path);
+            File.Delete(ManifestStore.PathIn(set.Path));
+            ManifestStore.Write(set.Path, current with { RedoCompression = null });
+            Assert.DoesNotContain("redoCompression\": \"", File.ReadAllText(ManifestStore.PathIn(set.Path)));
+            Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+        }
     }
+
+    [Fact]
+    public async Task A_flipped_byte_in_a_zstd_WAL_file_fails_Test_BackupSet_and_zstd_agrees()
+    {
+        using var temp = new TempDirectory("bkc-pg-walzst-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("CREATE TABLE t AS SELECT g AS id FROM generate_series(1, 10000) g");
+        var set = await DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, temp.Combine("repository")) { Compression = ArchiveCompression.Zstd },
+            null,
+            CancellationToken.None);
+        var manifest = ManifestStore.Read(set.Path);
+        string inSet = manifest.RedoFiles.First(f => SegmentFile().IsMatch(Unsuffixed(f)));
+        string file = Path.Combine(set.Path, inSet);
+        ExternalTool.Run("zstd", "-t", file).EnsureSuccess("zstd -t of the intact file");
+        byte[] stored = File.ReadAllBytes(file);
+        stored[stored.Length / 2] ^= 0x10;
+        File.WriteAllBytes(file, stored);
+        AgreeWithManifest(set.Path, inSet);
+
+        var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
+
+        Assert.NotEqual(0, ExternalTool.Run("zstd", "-t", file).ExitCode);
+        Assert.False(test.Passed);
+        Assert.False(test.RedoComplete);
+        var problem = Assert.Single(test.Problems);
+        Assert.Equal(Errors.WalSegmentInvalid.Id, problem.ErrorId);
+        Assert.Equal(inSet, problem.Path);
+        Assert.Contains("not a readable zstd file", problem.Message);
+    }
+
+    private static string Unsuffixed(string setPath) =>
+        Path.GetFileName(setPath).Replace(".gz", "", StringComparison.Ordinal).Replace(".zst", "", StringComparison.Ordinal);
 
     private static byte[] With(byte[] segment, int offset, ulong value)
     {
@@ -107,7 +152,7 @@ public sealed partial class PostgreSqlWalSegmentTests
         return copy;
     }
 
-    /// <summary>Puts <paramref name="content"/> (gzip-compressed for a .gz file) into the set under <paramref name="setPath"/>, with a manifest that agrees, as a set made from a bad archive would be.</summary>
+    /// <summary>Puts <paramref name="content"/> (gzip-compressed for a .gz file, zstd for a .zst one) into the set under <paramref name="setPath"/>, with a manifest that agrees, as a set made from a bad archive would be.</summary>
     private static void ReplaceInSet(string set, string setPath, byte[] content)
     {
         string file = Path.Combine(set, setPath);
@@ -118,13 +163,24 @@ public sealed partial class PostgreSqlWalSegmentTests
                 using var gzip = new GZipStream(output, CompressionLevel.Fastest);
                 gzip.Write(content);
             }
+            else if (setPath.EndsWith(".zst", StringComparison.Ordinal))
+            {
+                byte[] frame = new byte[ZstdFrameCompressor.MaxOutputLength(content.Length)];
+                output.Write(frame, 0, ZstdFrameCompressor.Compress(content, frame, 1));
+            }
             else
             {
                 output.Write(content);
             }
         }
 
-        byte[] stored = File.ReadAllBytes(file);
+        AgreeWithManifest(set, setPath);
+    }
+
+    /// <summary>Rewrites the manifest so that it lists the file at <paramref name="setPath"/> as it is now.</summary>
+    private static void AgreeWithManifest(string set, string setPath)
+    {
+        byte[] stored = File.ReadAllBytes(Path.Combine(set, setPath));
         var manifest = ManifestStore.Read(set);
         var files = manifest.Files.Select(f => f.Path == setPath ? f with { Size = stored.Length, Sha256 = Convert.ToHexString(SHA256.HashData(stored)).ToLowerInvariant() } : f).ToList();
         File.Delete(ManifestStore.PathIn(set));

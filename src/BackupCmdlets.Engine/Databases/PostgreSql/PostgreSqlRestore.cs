@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
@@ -64,6 +65,13 @@ internal static class PostgreSqlRestore
         var settings = new List<(string Name, string Value)>();
         if (hot)
         {
+            if (StoredRedo.Of(manifest) == ArchiveCompression.Zstd)
+            {
+                var (walFiles, walBytes) = await DecompressWalAsync(setPath, manifest, destination, progress, cancellationToken);
+                files += walFiles;
+                bytes += walBytes;
+            }
+
             if (manifest.Tablespaces.Count > 0)
             {
                 WriteOwned(Path.Combine(destination, "tablespace_map"), string.Concat(manifest.Tablespaces.Select(t => $"{t.Id} {locations[t.Id]}\n")), manifest);
@@ -173,9 +181,55 @@ internal static class PostgreSqlRestore
         return folder;
     }
 
+    /// <summary>
+    /// Puts the WAL of a zstd set, decompressed, into the restored pg_wal: the server host need not have
+    /// the zstd tool that a restore_command would call (gzip, which gzip sets call, every host has).
+    /// Recovery reads a segment from pg_wal when restore_command does not bring it.
+    /// </summary>
+    private static async Task<(long Files, long Bytes)> DecompressWalAsync(string setPath, BackupSetManifest manifest, string destination, RestoreProgress progress, CancellationToken cancellationToken)
+    {
+        progress.Status("Decompressing the set's WAL into pg_wal");
+        string walFolder = Path.Combine(destination, "pg_wal");
+        // Marked archived, as pg_basebackup marks the WAL it puts there: the source archived them already.
+        string statusFolder = Path.Combine(walFolder, "archive_status");
+        Directory.CreateDirectory(statusFolder);
+        RestoreTarget.Own(walFolder, manifest);
+        RestoreTarget.Own(statusFolder, manifest);
+        long files = 0, bytes = 0;
+        foreach (string redoFile in manifest.RedoFiles)
+        {
+            string target = Path.Combine(walFolder, StoredRedo.Unsuffixed(Path.GetFileName(redoFile)));
+            using (var writer = AtomicFileWriter.Create(target))
+            {
+                await using (var content = StoredRedo.OpenRead(Path.Combine(setPath, redoFile)))
+                {
+                    await content.CopyToAsync(writer.Stream, 1 << 20, cancellationToken);
+                }
+
+                bytes += writer.Stream.Length;
+                writer.Commit(overwrite: false);
+            }
+
+            UnixFileSystem.SetPermissions(target, 0x180);
+            RestoreTarget.Own(target, manifest);
+            WriteOwned(Path.Combine(statusFolder, Path.GetFileName(target) + ".done"), "", manifest);
+            files++;
+        }
+
+        return (files, bytes);
+    }
+
     /// <summary>The set's own WAL first, then the archive (which goes on after the set).</summary>
     private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive)
     {
+        if (StoredRedo.Of(manifest) == ArchiveCompression.Zstd)
+        {
+            // The set's WAL is in pg_wal already (DecompressWalAsync): the command fails for those
+            // segments, so recovery reads them there, and brings the others from the archive. Recovery
+            // needs a restore_command even when there is no archive: one that never finds anything.
+            return archive is null ? "false" : $"test ! -f pg_wal/%f && cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
+        }
+
         string fromSet = manifest.RedoCompressed
             ? $"{{ test -f {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} && gzip -dc {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} > %p; }}"
             : $"cp {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f")} %p";

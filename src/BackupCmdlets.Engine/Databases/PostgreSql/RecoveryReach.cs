@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.IO.Compression;
 using System.Text.RegularExpressions;
 using BackupCmdlets.Engine.Catalog;
 
@@ -72,7 +71,7 @@ internal static partial class RecoveryReach
             foreach (string file in Directory.EnumerateFiles(folder))
             {
                 string name = Path.GetFileName(file);
-                string segment = name.EndsWith(".gz", StringComparison.Ordinal) ? name[..^3] : name;
+                string segment = StoredRedo.Unsuffixed(name);
                 if (WalSegments.TryParse(segment, segmentSize, out long segmentTimeline, out long number) && segmentTimeline == timeline)
                 {
                     found.TryAdd(number, (segment, file));
@@ -110,9 +109,9 @@ internal static partial class RecoveryReach
             for (int i = run.Count - 1; i >= 0; i--)
             {
                 string segment = Path.Combine(temporary, run[i].Name);
-                if (run[i].Path.EndsWith(".gz", StringComparison.Ordinal))
+                if (StoredRedo.IsCompressed(run[i].Path))
                 {
-                    using var input = new GZipStream(File.OpenRead(run[i].Path), CompressionMode.Decompress);
+                    using var input = StoredRedo.OpenRead(run[i].Path);
                     using var output = File.Create(segment);
                     input.CopyTo(output);
                 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.IO.Compression;
 using System.Runtime.InteropServices;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
@@ -30,8 +29,8 @@ internal static class WalSegmentCheck
     };
 
     /// <summary>
-    /// What is wrong with the segment <paramref name="name"/> stored at <paramref name="path"/> (gzip-compressed
-    /// when it ends in .gz), for a cluster of the given segment size, server version (<c>15.8 ...</c>) and system
+    /// What is wrong with the segment <paramref name="name"/> stored at <paramref name="path"/> (gzip- or zstd-compressed
+    /// when it ends in .gz or .zst), for a cluster of the given segment size, server version (<c>15.8 ...</c>) and system
     /// identifier; null when it is a whole segment of that cluster.
     /// </summary>
     public static string? Problem(string path, string name, long segmentSize, string serverVersion, string systemIdentifier)
@@ -51,6 +50,10 @@ internal static class WalSegmentCheck
         catch (InvalidDataException ex)
         {
             return $"it is not a readable gzip file ({ex.Message})";
+        }
+        catch (BackupException ex)
+        {
+            return $"it is not a readable zstd file ({ex.Message})";
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -123,21 +126,20 @@ internal static class WalSegmentCheck
         return int.TryParse(serverVersion.AsSpan(0, digits), NumberStyles.None, CultureInfo.InvariantCulture, out int major) ? major : 0;
     }
 
-    /// <summary>Reads the first page header into <paramref name="header"/> and answers how much of it there was and the segment's length (uncompressed, for a .gz file).</summary>
+    /// <summary>Reads the first page header into <paramref name="header"/> and answers how much of it there was and the segment's length (uncompressed, for a compressed file).</summary>
     private static (int HeaderLength, long Length) Read(string path, byte[] header)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        if (!path.EndsWith(SetFileCopier.CompressedSuffix, StringComparison.Ordinal))
+        using var content = StoredRedo.OpenRead(path);
+        if (content is FileStream file)
         {
             return (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false), file.Length);
         }
 
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        int headerLength = gzip.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
+        int headerLength = content.ReadAtLeast(header, header.Length, throwOnEndOfStream: false);
         long length = headerLength;
         byte[] buffer = new byte[1 << 16];
         int read;
-        while ((read = gzip.Read(buffer)) > 0)
+        while ((read = content.Read(buffer)) > 0)
         {
             length += read;
         }
