@@ -105,15 +105,10 @@ public sealed class ZstdArchiveWritingTests : IDisposable
     [Fact]
     public void Every_flipped_bit_zstd_finds_in_what_we_write_fails_Test_Archive_and_none_it_accepts_does()
     {
-        string source = SampleTree.Create(_temp.Combine("src", "tree"));
-        File.WriteAllText(Path.Combine(source, "big.log"), string.Concat(Enumerable.Range(0, 800_000).Select(i => $"{i * 2654435761L % 1000003}\n")));
-        string archive = _temp.Combine("ours.tar.zst");
-        Create(source, archive);
-        byte[] whole = File.ReadAllBytes(archive);
-        int frames = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - ZstdFormat.SeekTableFooterLength));
-        int tableLength = ZstdFormat.SkippableHeaderLength + (frames * ZstdFormat.SeekTableEntryLength) + ZstdFormat.SeekTableFooterLength;
-        int secondFrame = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - tableLength + ZstdFormat.SkippableHeaderLength));
+        var (whole, frameStarts, tableLength) = OursInFrames();
+        int frames = frameStarts.Count;
         Assert.True(frames >= 2, $"only {frames} frame");
+        int secondFrame = frameStarts[1];
         var random = new Random(whole.Length);
         var positions = Enumerable.Range(0, 40)
             .Concat(Enumerable.Range(secondFrame - 10, 40))
@@ -157,19 +152,7 @@ public sealed class ZstdArchiveWritingTests : IDisposable
     public void A_window_smaller_than_the_matches_reach_is_found_as_zstd_finds_it(bool managed)
     {
         using var fallback = managed ? ZstdCodec.UseManaged() : null;
-        string source = SampleTree.Create(_temp.Combine("src", "tree"));
-        File.WriteAllText(Path.Combine(source, "big.log"), string.Concat(Enumerable.Range(0, 800_000).Select(i => $"{i * 2654435761L % 1000003}\n")));
-        string archive = _temp.Combine("ours.tar.zst");
-        Create(source, archive);
-        byte[] whole = File.ReadAllBytes(archive);
-        int frames = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - ZstdFormat.SeekTableFooterLength));
-        int tableLength = ZstdFormat.SkippableHeaderLength + (frames * ZstdFormat.SeekTableEntryLength) + ZstdFormat.SeekTableFooterLength;
-        var frameStarts = new List<int>();
-        for (int i = 0, at = 0; i < frames; i++)
-        {
-            frameStarts.Add(at);
-            at += BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - tableLength + ZstdFormat.SkippableHeaderLength + (i * ZstdFormat.SeekTableEntryLength)));
-        }
+        var (whole, frameStarts, _) = OursInFrames();
 
         // Frames holding their window descriptor: all but a short last one, which is one segment.
         var windowed = frameStarts.Where(start => (whole[start + ZstdFormat.MagicLength] & 0x20) == 0).Take(2).ToList();
@@ -250,6 +233,29 @@ public sealed class ZstdArchiveWritingTests : IDisposable
     /// <summary>New-TarArchive as the engine runs it, the compression from the name unless given.</summary>
     private static ArchiveResult Create(string source, string archive, ArchiveCompression? compression = null, int? level = null) =>
         ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { Compression = compression, CompressionLevel = level }, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>
+    /// Our archive of the sample tree and a log of some 6 MiB (so at least two frames): its bytes, where
+    /// each frame starts by the seek table, and the length of the seek table's skippable frame.
+    /// </summary>
+    private (byte[] Whole, IReadOnlyList<int> FrameStarts, int TableLength) OursInFrames()
+    {
+        string source = SampleTree.Create(_temp.Combine("src", "tree"));
+        File.WriteAllText(Path.Combine(source, "big.log"), string.Concat(Enumerable.Range(0, 800_000).Select(i => $"{i * 2654435761L % 1000003}\n")));
+        string archive = _temp.Combine("ours.tar.zst");
+        Create(source, archive);
+        byte[] whole = File.ReadAllBytes(archive);
+        int frames = BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - ZstdFormat.SeekTableFooterLength));
+        int tableLength = ZstdFormat.SkippableHeaderLength + (frames * ZstdFormat.SeekTableEntryLength) + ZstdFormat.SeekTableFooterLength;
+        var starts = new List<int>();
+        for (int i = 0, at = 0; i < frames; i++)
+        {
+            starts.Add(at);
+            at += BinaryPrimitives.ReadInt32LittleEndian(whole.AsSpan(whole.Length - tableLength + ZstdFormat.SkippableHeaderLength + (i * ZstdFormat.SeekTableEntryLength)));
+        }
+
+        return (whole, starts, tableLength);
+    }
 
     /// <summary>The sample tree with a log of some 10 MiB, so the tar spans several frames.</summary>
     private string Source()

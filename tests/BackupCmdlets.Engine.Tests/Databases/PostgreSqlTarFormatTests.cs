@@ -12,29 +12,8 @@ public sealed class PostgreSqlTarFormatTests
     public async Task A_hot_backup_as_gzip_tars_under_a_writer_restores_and_recovers_every_committed_row()
     {
         using var temp = new TempDirectory("bkc-pg-tar-");
-        using var cluster = PostgresCluster.Create(temp.Path);
-        string tablespace = Path.Combine(temp.Path, "pg", "ts1");
-        Directory.CreateDirectory(tablespace);
-        PostgresCluster.GiveToServerUser(tablespace);
-        cluster.Execute($"CREATE TABLESPACE ts1 LOCATION '{tablespace}'");
-        cluster.Execute("CREATE TABLE in_ts TABLESPACE ts1 AS SELECT g AS id FROM generate_series(1, 30000) g");
-        string repository = temp.CreateDirectory("repository");
-        long committed = 0;
-        BackupSet set;
-        using (var writer = new RowWriter(cluster.ConnectionString))
-        {
-            writer.WaitFor(100);
-            var progress = new SynchronousProgress(p =>
-            {
-                if (p.Status.StartsWith("Backup mode ended", StringComparison.Ordinal))
-                {
-                    committed = writer.LastCommitted;
-                }
-            });
-            var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Compression = ArchiveCompression.GZip };
-            set = await DatabaseBackup.StartHotAsync(request, progress, CancellationToken.None);
-            writer.Stop();
-        }
+        using var backup = await CompressedSetUnderWriter.TakeAsync(temp, ArchiveCompression.GZip);
+        var (set, committed) = (backup.Set, backup.Committed);
 
         var manifest = ManifestStore.Read(set.Path);
         Assert.Equal(["data", "tablespaces/" + manifest.Tablespaces[0].Id], manifest.Archives.Select(a => a.Root));
@@ -49,17 +28,12 @@ public sealed class PostgreSqlTarFormatTests
         Assert.DoesNotMatch("pg_wal/0000", listing);
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
 
-        string restoredRoot = temp.CreateDirectory("restored");
-        var restore = await BackupSetRestorer.RestoreAsync(
-            new RestoreBackupSetRequest(set.Path, Path.Combine(restoredRoot, "data")) { TablespaceMapping = new Dictionary<string, string> { ["ts1"] = Path.Combine(restoredRoot, "ts1") } },
-            null,
-            CancellationToken.None);
-        using var restored = PostgresCluster.Attach(restoredRoot, restore.DestinationPath);
+        using var restored = await backup.RestoreAsync(temp.CreateDirectory("restored"));
         restored.Start("-c archive_mode=off");
         restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
         Assert.Equal(committed, restored.Scalar<long>($"SELECT count(*) FROM writes WHERE id <= {committed}"));
         Assert.Equal(30000, restored.Scalar<long>("SELECT count(*) FROM in_ts"));
         restored.Stop();
-        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", restore.DestinationPath).EnsureSuccess("pg_checksums --check");
+        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", restored.DataDirectory).EnsureSuccess("pg_checksums --check");
     }
 }

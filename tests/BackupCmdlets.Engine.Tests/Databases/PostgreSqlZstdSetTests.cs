@@ -12,30 +12,8 @@ public sealed class PostgreSqlZstdSetTests
     public async Task A_hot_backup_as_zstd_tars_under_a_writer_restores_and_recovers_every_committed_row_and_the_archive_after_it()
     {
         using var temp = new TempDirectory("bkc-pg-zstd-");
-        using var cluster = PostgresCluster.Create(temp.Path);
-        string tablespace = Path.Combine(temp.Path, "pg", "ts1");
-        Directory.CreateDirectory(tablespace);
-        PostgresCluster.GiveToServerUser(tablespace);
-        cluster.Execute($"CREATE TABLESPACE ts1 LOCATION '{tablespace}'");
-        cluster.Execute("CREATE TABLE in_ts TABLESPACE ts1 AS SELECT g AS id FROM generate_series(1, 30000) g");
-        string repository = temp.CreateDirectory("repository");
-        long committed = 0;
-        BackupSet set;
-        using (var writer = new RowWriter(cluster.ConnectionString))
-        {
-            writer.WaitFor(100);
-            var progress = new SynchronousProgress(p =>
-            {
-                if (p.Status.StartsWith("Backup mode ended", StringComparison.Ordinal))
-                {
-                    committed = writer.LastCommitted;
-                }
-            });
-            var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Compression = ArchiveCompression.Zstd };
-            set = await DatabaseBackup.StartHotAsync(request, progress, CancellationToken.None);
-            writer.Stop();
-        }
-
+        using var backup = await CompressedSetUnderWriter.TakeAsync(temp, ArchiveCompression.Zstd);
+        var (cluster, set, committed) = (backup.Cluster, backup.Set, backup.Committed);
         cluster.Execute("CREATE TABLE after_backup AS SELECT 1 AS id");
         string last = cluster.Scalar<string>("SELECT pg_walfile_name(pg_switch_wal())");
         for (int i = 0; i < 600 && !File.Exists(Path.Combine(cluster.ArchiveDirectory, last)); i++)
@@ -61,7 +39,7 @@ public sealed class PostgreSqlZstdSetTests
         Assert.Contains("global/pg_control", listing);
         Assert.DoesNotContain("postmaster.pid", listing);
         Assert.DoesNotMatch("pg_wal/0000", listing);
-        var listed = Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository)));
+        var listed = Assert.Single(BackupRepository.List(new GetBackupSetRequest(backup.Repository)));
         Assert.Equal((set.SetId, set.Status, set.Bytes), (listed.SetId, listed.Status, listed.Bytes));
         var test = await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None);
         Assert.True(test.Passed, string.Join("; ", test.Problems));
@@ -70,7 +48,7 @@ public sealed class PostgreSqlZstdSetTests
         // Without the archive the set's own WAL alone must bring the restore to consistency.
         string hidden = cluster.ArchiveDirectory + ".hidden";
         Directory.Move(cluster.ArchiveDirectory, hidden);
-        using (var restored = await RestoreAsync(set, temp.CreateDirectory("restored")))
+        using (var restored = await backup.RestoreAsync(temp.CreateDirectory("restored")))
         {
             restored.Start("-c archive_mode=off");
             restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
@@ -82,21 +60,12 @@ public sealed class PostgreSqlZstdSetTests
         }
 
         Directory.Move(hidden, cluster.ArchiveDirectory);
-        using (var restored = await RestoreAsync(set, temp.CreateDirectory("restored-with-archive")))
+        using (var restored = await backup.RestoreAsync(temp.CreateDirectory("restored-with-archive")))
         {
             restored.Start("-c archive_mode=off");
             restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
             Assert.Equal(1, restored.Scalar<long>("SELECT count(*) FROM after_backup"));
             restored.Stop();
         }
-    }
-
-    private static async Task<PostgresCluster> RestoreAsync(BackupSet set, string root)
-    {
-        var restore = await BackupSetRestorer.RestoreAsync(
-            new RestoreBackupSetRequest(set.Path, Path.Combine(root, "data")) { TablespaceMapping = new Dictionary<string, string> { ["ts1"] = Path.Combine(root, "ts1") } },
-            null,
-            CancellationToken.None);
-        return PostgresCluster.Attach(root, restore.DestinationPath);
     }
 }
