@@ -25,4 +25,10 @@ public sealed record ArchiveResult(
     public bool Complete => Problems.Count == 0;
 
     public string? ChecksumPath { get; init; }
+
+    /// <summary>The snapshot file written for the next incremental run, when -SnapshotPath was given.</summary>
+    public string? SnapshotPath { get; init; }
+
+    /// <summary>With -SnapshotPath: false for a full (level 0) dump, true when only changes since the snapshot were stored; null without one.</summary>
+    public bool? Incremental { get; init; }
 }

@@ -39,6 +39,12 @@ public sealed partial record CreateArchiveRequest(
     [FrontParameter("Replace an existing archive (only once the new one is complete). Only a regular file is replaced: a destination (or, with {Checksum}, a .sha256) that is a symlink, a FIFO or a device is refused with DestinationNotRegularFile, with or without {Force}, and left as it is.")]
     public bool Force { get; init; }
 
+    [FrontParameter("A GNU tar snapshot file (format 2, as tar --listed-incremental keeps it): when it is missing or empty the archive is a full (level 0) dump, else it holds only what changed since the run that wrote it, with a dumpdir entry per folder listing the names present; it is replaced once the archive is complete. Snapshot files are interchangeable with GNU tar's when entries are named alike (tar -C folder . for a path equal to {RelativeBasePath}).", IsPath = true)]
+    public string? SnapshotPath { get; init; }
+
+    [FrontParameter("With {SnapshotPath}: a folder whose device number changed (NFS, LVM snapshots) is not taken for a new folder, as tar --no-check-device.")]
+    public bool NoCheckDevice { get; init; }
+
     [FrontParameter("Compression threads.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 

@@ -21,6 +21,9 @@ public sealed partial record ExpandArchiveRequest(
     [FrontParameter("Restore the POSIX ACLs the archive holds (SCHILY.acl.access and SCHILY.acl.default, as GNU tar --acls writes them, or the raw system.posix_acl_* attributes). One that cannot be set is a non-terminating error (XattrsNotRestored); the entry is extracted.")]
     public bool Acls { get; init; }
 
+    [FrontParameter("Apply the dumpdir entries of an incremental archive (New-TarArchive {SnapshotPath}, tar --listed-incremental), as tar --listed-incremental=/dev/null -x does: in each folder, whatever the archive says is gone is removed (a folder with its contents), never outside the destination and never through a symlink, and existing files are replaced. Pipe a chain in order, level 0 first.")]
+    public bool Incremental { get; init; }
+
     [FrontParameter("Writer threads.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 }

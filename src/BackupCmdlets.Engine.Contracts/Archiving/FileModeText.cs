@@ -10,7 +10,7 @@ internal static class FileModeText
         Span<char> text = stackalloc char[10];
         text[0] = type switch
         {
-            TarEntryType.Directory => 'd',
+            TarEntryType.Directory or TarEntryType.DumpDirectory => 'd',
             TarEntryType.SymbolicLink => 'l',
             TarEntryType.HardLink => 'h',
             TarEntryType.CharacterDevice => 'c',

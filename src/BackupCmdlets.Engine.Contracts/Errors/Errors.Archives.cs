@@ -45,6 +45,8 @@ public static partial class Errors
 
     public static readonly ErrorDefinition ChecksumFileMismatch = new(nameof(ChecksumFileMismatch), ErrorKind.InvalidData, "The archive does not match the .sha256 file beside it.");
 
+    public static readonly ErrorDefinition SnapshotFileCorrupt = new(nameof(SnapshotFileCorrupt), ErrorKind.InvalidData, "The -SnapshotPath file is not a GNU tar snapshot file of format 2, or is damaged (the message names the byte offset); nothing was written.");
+
     public static readonly ErrorDefinition SparseMapInvalid = new(nameof(SparseMapInvalid), ErrorKind.InvalidData, "A GNU sparse file's map is damaged; the entry is left out, the rest is read.");
 
     public static readonly ErrorDefinition UnsafeEntryPath = new(nameof(UnsafeEntryPath), ErrorKind.SecurityError, "An entry with an absolute name or \"..\" is refused.");

@@ -36,6 +36,7 @@ internal sealed class ArchiveExtractor
     private long _hardLinks;
     private long _bytesWritten;
     private long _skipped;
+    private long _removed;
 
     private ArchiveExtractor(ExpandArchiveRequest request)
     {
@@ -85,7 +86,10 @@ internal sealed class ArchiveExtractor
         }
 
         _folders.ApplyAll(tree, AddProblem);
-        return new ExpandArchiveResult(_archive, _destination, entries, _files, _directories, _symlinks, _hardLinks, _bytesWritten, _skipped, _problems, clock.Elapsed);
+        return new ExpandArchiveResult(_archive, _destination, entries, _files, _directories, _symlinks, _hardLinks, _bytesWritten, _skipped, _problems, clock.Elapsed)
+        {
+            EntriesRemoved = _removed,
+        };
     }
 
     private DestinationTree PrepareDestination()
@@ -121,6 +125,15 @@ internal sealed class ArchiveExtractor
         try
         {
             string relative = EntryPath.Normalize(header.Name, _archive);
+            if (relative.Length == 0 && _request.Incremental && header.DumpDirectory is not null)
+            {
+                await WhenAllWrites().ConfigureAwait(false);
+                using var root = tree.OpenPhysical("")!;
+                _removed += new DumpDirectoryApplier(tree, _archive, AddProblem).Apply(header, "", root, ".");
+                _folders.Add("", root.TryStat(".")!, Permissions(header), header.ModifiedTime, Owner(header), header.Offset, XattrsToRestore(header));
+                return true;
+            }
+
             if (relative.Length == 0 || (_include.Count > 0 && !_include.Any(p => p.IsMatch(relative, header.Type == TarEntryType.Directory))))
             {
                 return false;
@@ -131,10 +144,21 @@ internal sealed class ArchiveExtractor
             var existing = location.Folder.TryStat(location.Name);
             if (header.Type == TarEntryType.Directory)
             {
-                return ExtractFolder(tree, location, header, existing);
+                if (!ExtractFolder(tree, location, header, existing))
+                {
+                    return false;
+                }
+
+                if (_request.Incremental && header.DumpDirectory is not null)
+                {
+                    await WhenAllWrites().ConfigureAwait(false);
+                    _removed += new DumpDirectoryApplier(tree, _archive, AddProblem).Apply(header, location.PhysicalPath, location.Folder, location.Name);
+                }
+
+                return true;
             }
 
-            if (existing is not null && !_request.Force)
+            if (existing is not null && !Replace)
             {
                 AddProblem(new ItemProblem(header.Name, Errors.FileExists, $"'{Target(location)}' already exists; use {ParameterNames.Of(nameof(ExpandArchiveRequest.Force))} to replace it.", header.Offset));
                 return false;
@@ -211,7 +235,7 @@ internal sealed class ArchiveExtractor
     {
         if (existing is not null && existing.Kind != FileKind.Directory)
         {
-            if (!_request.Force)
+            if (!Replace)
             {
                 AddProblem(new ItemProblem(header.Name, Errors.FileExists, $"'{Target(location)}' exists and is not a folder; use {ParameterNames.Of(nameof(ExpandArchiveRequest.Force))} to replace it.", header.Offset));
                 return false;
@@ -379,7 +403,7 @@ internal sealed class ArchiveExtractor
         try
         {
             finish(temporary);
-            location.Folder.Rename(temporary, location.Name, _request.Force);
+            location.Folder.Rename(temporary, location.Name, Replace);
         }
         catch
         {
@@ -436,6 +460,9 @@ internal sealed class ArchiveExtractor
 
     private static ItemProblem XattrsNotRestored(TarEntryHeader header, Exception ex) =>
         new(header.Name, Errors.XattrsNotRestored, $"Could not restore the extended attributes or ACLs of '{header.Name}': {ex.Message}", header.Offset);
+
+    /// <summary>Existing entries are replaced with -Force, and by the levels of an incremental chain.</summary>
+    private bool Replace => _request.Force || _request.Incremental;
 
     private int Permissions(TarEntryHeader header) => _request.PreserveOwner ? header.Mode : header.Mode & ~0xC00;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using BackupCmdlets.Engine.Archiving.Creating;
+using BackupCmdlets.Engine.Archiving.Incremental;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 
@@ -50,6 +51,8 @@ internal static class ArchiveWriter
         var throttle = new ProgressThrottle(progress);
         string activity = $"Creating {Path.GetFileName(destination)}";
         string checksumPath = destination + ".sha256";
+        string? snapshotPath = request.SnapshotPath is null ? null : Path.GetFullPath(request.SnapshotPath);
+        var incremental = snapshotPath is null ? null : new IncrementalDump(ReadSnapshot(snapshotPath), UnixFileSystem.FileTimeClock(), !request.NoCheckDevice);
 
         // Buffers for files read ahead, one pool per archive (nothing stays allocated afterwards): up to
         // ReadAheadEntries are in use at once, more of one size than the shared pool keeps, so with the
@@ -69,9 +72,10 @@ internal static class ArchiveWriter
             var scanner = new ArchiveSourceScanner(
                 request,
                 exclude,
-                [destination, file.TemporaryPath, checksumPath],
+                snapshotPath is null ? [destination, file.TemporaryPath, checksumPath] : [destination, file.TemporaryPath, checksumPath, snapshotPath],
                 () => (temporary.Device, temporary.Inode),
-                problems);
+                problems,
+                incremental);
             // The total for progress comes from a walk of metadata beside the real one; only when someone listens.
             estimate = progress is null ? null : Task.Run(() => scanner.EstimateTarBytes(estimating.Token), estimating.Token);
             long? Total() => estimate is { IsCompletedSuccessfully: true } ? Math.Max(estimate.Result, tar.Position) : null;
@@ -161,12 +165,19 @@ internal static class ArchiveWriter
         // The .sha256 is written and flushed before the archive gets its name: a disk too full for it
         // leaves the previous archive and its .sha256 as they were, never a new archive beside an old sum.
         using var checksum = request.Checksum ? WriteChecksumFile(checksumPath, Path.GetFileName(destination), sha256) : null;
+        using var snapshot = incremental is null ? null : WriteSnapshotFile(snapshotPath!, incremental.ToSnapshot());
         file.Commit(overwrite: request.Force);
         checksum?.Commit(overwrite: true);
+
+        // Last, once the archive carries its name: a run that failed before leaves the previous snapshot,
+        // so the next run stores again what this one would have.
+        snapshot?.Commit(overwrite: true);
         throttle.Report(() => new OperationProgress(activity, "Done", null, entries, entries, tar.Position, tar.Position), force: true);
         return new ArchiveResult(destination, compression, entries, tar.Position, output.BytesOut, sha256, clock.Elapsed, problems)
         {
             ChecksumPath = checksum is null ? null : checksumPath,
+            SnapshotPath = snapshotPath,
+            Incremental = incremental?.IsIncremental,
         };
     }
 
@@ -232,6 +243,26 @@ internal static class ArchiveWriter
             throw new BackupException(Errors.ArchiveExists, $"The archive '{destination}' already exists; use {ParameterNames.Of(nameof(CreateArchiveRequest.Force))} to replace it.", destination);
         }
 
+        if (request.SnapshotPath is { } snapshot)
+        {
+            string full = Path.GetFullPath(snapshot);
+            if (full == destination)
+            {
+                throw new BackupException(Errors.DestinationIsFolder, $"The snapshot file '{full}' is the archive itself.", full);
+            }
+
+            if (UnixFileSystem.TryLstat(full) is { Kind: FileKind.Directory })
+            {
+                throw new BackupException(Errors.DestinationIsFolder, $"The snapshot file '{full}' is a folder.", full);
+            }
+
+            CheckRegularFile(full, UnixFileSystem.TryLstat(full));
+            if (Path.GetDirectoryName(full) is not { } snapshotFolder || !Directory.Exists(snapshotFolder))
+            {
+                throw new BackupException(Errors.DestinationFolderNotFound, $"The folder of the snapshot file '{full}' does not exist.", full);
+            }
+        }
+
         var compression = CompressionFromName.Resolve(request.Compression, destination);
         int level = request.CompressionLevel ?? compression switch { ArchiveCompression.BZip2 => 9, ArchiveCompression.Zstd => 3, _ => 6 };
         int highest = compression == ArchiveCompression.Zstd ? 19 : 9;
@@ -241,6 +272,44 @@ internal static class ArchiveWriter
         }
 
         return (compression, level);
+    }
+
+    /// <summary>The snapshot of the previous run; null when there is none (a missing or empty file: a full dump).</summary>
+    private static SnapshotFile? ReadSnapshot(string path)
+    {
+        if (UnixFileSystem.TryLstat(path) is null)
+        {
+            return null;
+        }
+
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new BackupException(Errors.SnapshotFileCorrupt, $"The snapshot file '{path}' cannot be read: {ex.Message}", path, ex);
+        }
+
+        return SnapshotFile.Parse(data, path);
+    }
+
+    /// <summary>Writes the snapshot file under its temporary name and flushes it to disk; the caller commits it.</summary>
+    private static AtomicFileWriter WriteSnapshotFile(string path, SnapshotFile snapshot)
+    {
+        var file = AtomicFileWriter.Create(path, bufferSize: 0);
+        try
+        {
+            file.Stream.Write(snapshot.Encode());
+            file.Stream.Flush(flushToDisk: true);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Writes the .sha256 file under its temporary name and flushes it to disk; the caller commits it.</summary>

@@ -128,6 +128,45 @@ internal sealed unsafe class DirectoryHandle : IDisposable
     /// <summary>unlinkat: removes a file, symlink or special file (never a directory).</summary>
     public void Delete(string name) => Check(NativeMethods.UnlinkAt(Fd, name, 0), name);
 
+    /// <summary>unlinkat with AT_REMOVEDIR: removes the empty directory <paramref name="name"/> (a symlink is not one).</summary>
+    public void DeleteDirectory(string name) => Check(NativeMethods.UnlinkAt(Fd, name, NativeMethods.AtRemoveDir), name);
+
+    /// <summary>
+    /// Removes <paramref name="name"/> with everything below it: each directory is opened without following
+    /// a symlink and emptied by names in it, so nothing outside this directory is touched; a symlink is
+    /// removed itself. Answers the entries removed.
+    /// </summary>
+    public long DeleteTree(string name)
+    {
+        var meta = TryStat(name);
+        if (meta is null)
+        {
+            return 0;
+        }
+
+        if (meta.Kind != FileKind.Directory)
+        {
+            Delete(name);
+            return 1;
+        }
+
+        long removed = 1;
+        using (var directory = OpenDirectory(name))
+        {
+            foreach (var child in directory.List(name))
+            {
+                removed += directory.DeleteTree(child.Name);
+            }
+        }
+
+        DeleteDirectory(name);
+        return removed;
+    }
+
+    /// <summary>renameat: moves <paramref name="from"/> in this directory to <paramref name="to"/> in <paramref name="target"/>; without <paramref name="replace"/> an existing target is an error.</summary>
+    public void MoveTo(string from, DirectoryHandle target, string to, bool replace) =>
+        Check(NativeMethods.RenameAt2(Fd, from, target.Fd, to, replace ? 0 : NativeMethods.RenameNoReplace), to);
+
     /// <summary>
     /// Owner (when given), permission bits (unless <paramref name="permissions"/> is null, as for a symlink)
     /// and modification time of the entry <paramref name="name"/> itself, never of what a symlink points to.

@@ -12,6 +12,7 @@ internal static unsafe partial class NativeMethods
 {
     /// <summary>O_PATH: a handle that only locates a directory (no read permission needed); the same on x86-64 and arm64.</summary>
     public const int OPath = 0x200000;
+    public const int AtRemoveDir = 0x200;
     public const int FDupFdCloExec = 1030;
     public const int ENAMETOOLONG = 36;
 

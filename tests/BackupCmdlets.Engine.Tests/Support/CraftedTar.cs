@@ -26,6 +26,17 @@ public sealed class CraftedTar
     public CraftedTar Directory(string name, int mode = 0x1ED, long uid = 0, long gid = 0) =>
         Add(new TarEntryHeader(name.TrimEnd('/') + "/", TarEntryType.Directory, mode, uid, gid, "", "", 0, Time, "", 0, 0), []);
 
+    /// <summary>A GNU dumpdir entry (typeflag 'D') whose data is <paramref name="list"/> exactly as given (each name with its mark letter, NUL-terminated, and a final NUL when the caller puts one).</summary>
+    public CraftedTar DumpDirectory(string name, string list)
+    {
+        byte[] data = Encoding.UTF8.GetBytes(list);
+        byte[] header = TarHeaderEncoder.Encode(new TarEntryHeader(name.TrimEnd('/') + "/", TarEntryType.Directory, 0x1ED, 0, 0, "", "", 0, Time, "", 0, 0));
+        header[TarFormat.TypeOffset] = (byte)'D';
+        TarFormat.WriteNumber(header.AsSpan(TarFormat.SizeOffset, 12), data.Length);
+        TarFormat.WriteChecksum(header);
+        return AddRaw(header, data);
+    }
+
     public CraftedTar Symlink(string name, string target) =>
         Add(new TarEntryHeader(name, TarEntryType.SymbolicLink, 0x1FF, 0, 0, "", "", 0, Time, target, 0, 0), []);
 

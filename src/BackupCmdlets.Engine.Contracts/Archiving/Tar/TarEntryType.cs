@@ -10,4 +10,7 @@ public enum TarEntryType
     CharacterDevice,
     BlockDevice,
     Fifo,
+
+    /// <summary>A folder with the list of names it held (GNU's dumpdir, typeflag 'D', of incremental archives).</summary>
+    DumpDirectory,
 }

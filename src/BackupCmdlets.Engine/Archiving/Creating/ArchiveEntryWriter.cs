@@ -87,6 +87,12 @@ internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> p
                 return WriteHardLink(entry, report);
             default:
                 tar.Write(TarHeaderEncoder.Encode(entry.Header));
+                if (entry.Header.DumpDirectoryData is { } dumpDirectory)
+                {
+                    tar.Write(dumpDirectory);
+                    tar.PadToBlock();
+                }
+
                 return true;
         }
     }

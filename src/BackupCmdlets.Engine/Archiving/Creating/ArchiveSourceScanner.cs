@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.Archiving.Incremental;
 using BackupCmdlets.Engine.Archiving.Tar;
 using BackupCmdlets.Engine.IO;
 
@@ -9,7 +10,10 @@ namespace BackupCmdlets.Engine.Archiving.Creating;
 /// nanosecond times, hard links as links to the first name seen. Every entry is looked up relative to
 /// the open handle of its folder, so paths longer than the kernel's path calls take (PATH_MAX) are
 /// archived like any other. Leaves out excluded names and the archive being written; sockets, and
-/// folders it cannot read, become problems, not failures.
+/// folders it cannot read, become problems, not failures. In an incremental run (<see cref="IncrementalDump"/>)
+/// each folder is listed before its header, which carries the dumpdir, and only what changed is walked;
+/// a path equal to the base folder is then named "." (entries "./name", as <c>tar -C base .</c> names them),
+/// so that the folder names of snapshot files match GNU tar's.
 /// </summary>
 internal sealed class ArchiveSourceScanner
 {
@@ -19,10 +23,12 @@ internal sealed class ArchiveSourceScanner
     private readonly Func<(ulong Device, ulong Inode)?> _skipIdentity;
     private readonly Dictionary<(ulong, ulong), string> _firstNames = new();
     private readonly List<ItemProblem> _problems;
+    private readonly IncrementalDump? _incremental;
     private HashSet<string>? _names;
 
-    public ArchiveSourceScanner(CreateArchiveRequest request, IReadOnlyList<GlobPattern> exclude, IEnumerable<string> skipPaths, Func<(ulong, ulong)?> skipIdentity, List<ItemProblem> problems)
+    public ArchiveSourceScanner(CreateArchiveRequest request, IReadOnlyList<GlobPattern> exclude, IEnumerable<string> skipPaths, Func<(ulong, ulong)?> skipIdentity, List<ItemProblem> problems, IncrementalDump? incremental = null)
     {
+        _incremental = incremental;
         _request = request;
         _exclude = exclude;
         _skipPaths = new HashSet<string>(skipPaths, StringComparer.Ordinal);
@@ -156,7 +162,7 @@ internal sealed class ArchiveSourceScanner
                 outside |= !inside;
             }
 
-            roots.Add((trimmed, name));
+            roots.Add((trimmed, name.Length == 0 && _incremental is not null ? "." : name));
         }
 
         var given = roots.Select(r => r.Path).ToHashSet(StringComparer.Ordinal);
@@ -190,7 +196,8 @@ internal sealed class ArchiveSourceScanner
     /// <param name="folder">The folder holding the entry, where it is looked up by <paramref name="leaf"/>, its name there.</param>
     /// <param name="path">Its full path, for problems and the paths to skip (it may be longer than the kernel's path calls take).</param>
     /// <param name="known">The entry's metadata when its folder's listing already has it.</param>
-    private IEnumerable<SourceEntry> Walk(DirectoryHandle folder, string leaf, string path, string name, FileMetadata? known, CancellationToken cancellation)
+    /// <param name="parentWhole">In an incremental run: the parent folder is stored whole, so is this one.</param>
+    private IEnumerable<SourceEntry> Walk(DirectoryHandle folder, string leaf, string path, string name, FileMetadata? known, CancellationToken cancellation, bool parentWhole = false)
     {
         cancellation.ThrowIfCancellationRequested();
         if (_skipPaths.Contains(path))
@@ -221,7 +228,7 @@ internal sealed class ArchiveSourceScanner
         }
 
         bool isDirectory = meta.Kind == FileKind.Directory;
-        if (name.Length > 0 && (_exclude.Any(p => p.IsMatch(name, isDirectory)) || _request.Filter?.Invoke(name, meta.Kind) == false))
+        if (IsExcluded(name, meta))
         {
             yield break;
         }
@@ -235,6 +242,16 @@ internal sealed class ArchiveSourceScanner
         if (name.Length > 0 && _names is not null && !_names.Add(name))
         {
             _problems.Add(new ItemProblem(path, Errors.EntryNameConflict, $"'{path}' would be stored as '{name}', a name the archive already holds for another file: it is left out."));
+            yield break;
+        }
+
+        if (isDirectory && _incremental is not null)
+        {
+            foreach (var entry in WalkWithDumpDirectory(folder, leaf, path, name, meta, parentWhole, cancellation))
+            {
+                yield return entry;
+            }
+
             yield break;
         }
 
@@ -287,6 +304,88 @@ internal sealed class ArchiveSourceScanner
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// An incremental run's folder: its contents are listed first, each marked as GNU tar marks it (a
+    /// folder 'D', a changed file 'Y', an unchanged or left-out one 'N', so that a restore keeps it), the
+    /// folder's header carries that list, and only folders and changed files are walked. A folder that
+    /// cannot be listed is stored as a plain folder, without a list, and a restore removes nothing from it.
+    /// </summary>
+    private IEnumerable<SourceEntry> WalkWithDumpDirectory(DirectoryHandle folder, string leaf, string path, string name, FileMetadata meta, bool parentWhole, CancellationToken cancellation)
+    {
+        var incremental = _incremental!;
+        DirectoryHandle? directory = null;
+        List<DirectoryEntry>? children = null;
+        try
+        {
+            directory = folder.OpenDirectory(leaf);
+            children = directory.List(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            directory?.Dispose();
+            directory = null;
+            _problems.Add(new ItemProblem(path, Errors.SourceFileUnreadable, $"Cannot list folder '{path}': {ex.Message}"));
+        }
+
+        if (directory is null || children is null)
+        {
+            if (ToHeader(folder, leaf, path, name, meta) is { } plain)
+            {
+                yield return new SourceEntry(path, plain);
+            }
+
+            yield break;
+        }
+
+        using (directory)
+        {
+            children.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            var scope = incremental.Folder(name, meta, parentWhole);
+            var names = new List<DumpDirectoryName>(children.Count);
+            foreach (var child in children)
+            {
+                var mark = IsLeftOut(Path.Combine(path, child.Name), $"{name}/{child.Name}", child.Metadata) ? DumpDirectoryMark.NotInArchive
+                    : child.Metadata.Kind == FileKind.Directory ? DumpDirectoryMark.Directory
+                    : incremental.IsChanged(scope, child.Name, child.Metadata) ? DumpDirectoryMark.InArchive
+                    : DumpDirectoryMark.NotInArchive;
+                names.Add(new DumpDirectoryName(mark, child.Name));
+            }
+
+            incremental.Record(name, meta, names);
+            if (ToHeader(folder, leaf, path, name, meta) is { } header)
+            {
+                yield return new SourceEntry(path, header.WithDumpDirectory(names));
+            }
+
+            for (int i = 0; i < children.Count; i++)
+            {
+                if (names[i].Mark == DumpDirectoryMark.NotInArchive)
+                {
+                    continue;
+                }
+
+                var child = children[i];
+                foreach (var entry in Walk(directory, child.Name, Path.Combine(path, child.Name), $"{name}/{child.Name}", child.Metadata, cancellation, scope.Whole))
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    /// <summary>True for an entry the walk leaves out without a problem: the archive itself, an excluded or filtered name.</summary>
+    private bool IsLeftOut(string path, string name, FileMetadata meta) =>
+        _skipPaths.Contains(path)
+        || (_skipIdentity() is { } identity && meta.Device == identity.Device && meta.Inode == identity.Inode)
+        || IsExcluded(name, meta);
+
+    /// <summary>True when an -Exclude pattern or the caller's filter leaves the entry out; patterns see names without an incremental run's "./".</summary>
+    private bool IsExcluded(string name, FileMetadata meta)
+    {
+        string plain = name == "." ? "" : name.StartsWith("./", StringComparison.Ordinal) ? name[2..] : name;
+        return plain.Length > 0 && (_exclude.Any(p => p.IsMatch(plain, meta.Kind == FileKind.Directory)) || _request.Filter?.Invoke(plain, meta.Kind) == false);
     }
 
     private TarEntryHeader? ToHeader(DirectoryHandle folder, string leaf, string path, string name, FileMetadata meta)

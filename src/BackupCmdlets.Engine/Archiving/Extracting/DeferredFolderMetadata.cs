@@ -12,6 +12,7 @@ internal sealed class DeferredFolderMetadata
 {
     private readonly List<Folder> _folders = [];
 
+    /// <param name="physicalPath">The folder's path below the destination; "" for the destination itself.</param>
     /// <param name="attributes">Extended attributes and ACLs to set after the mode (a default ACL set earlier would be inherited by what is extracted into the folder).</param>
     public void Add(string physicalPath, FileMetadata identity, int mode, UnixTime modified, (long UserId, long GroupId)? owner, long offset, IReadOnlyList<(string Name, byte[] Value)> attributes) =>
         _folders.Add(new Folder(physicalPath, identity.Device, identity.Inode, mode, modified, owner, offset, attributes));
@@ -36,7 +37,8 @@ internal sealed class DeferredFolderMetadata
 
                 try
                 {
-                    if (open is null || !TryApply(open, folder.PhysicalPath[(slash + 1)..], folder, report))
+                    string name = folder.PhysicalPath.Length == 0 ? "." : folder.PhysicalPath[(slash + 1)..];
+                    if (open is null || !TryApply(open, name, folder, report))
                     {
                         report(new ItemProblem(folder.PhysicalPath, Errors.FolderChanged, $"The folder '{folder.PhysicalPath}' was moved or replaced during the extraction; its mode and time were not set.", folder.Offset));
                     }

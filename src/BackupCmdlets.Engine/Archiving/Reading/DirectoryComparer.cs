@@ -9,7 +9,7 @@ namespace BackupCmdlets.Engine.Archiving.Reading;
 /// <summary>
 /// Compares archive entries with a folder, as <c>tar -d</c> does (missing, type, size, content,
 /// mode, modification time, link target, owner), and also reports files on disk inside archived
-/// folders that the archive does not have.
+/// folders that the archive does not have (for an incremental archive: that their dumpdir does not list).
 /// </summary>
 internal sealed class DirectoryComparer
 {
@@ -64,6 +64,15 @@ internal sealed class DirectoryComparer
         if (entry.Type == TarEntryType.Directory)
         {
             _directories.Add(relative);
+
+            // An incremental archive holds only what changed: what its dumpdir lists is accounted for.
+            foreach (var listed in entry.DumpDirectory ?? [])
+            {
+                if (listed.Mark is DumpDirectoryMark.InArchive or DumpDirectoryMark.NotInArchive or DumpDirectoryMark.Directory)
+                {
+                    _seen.Add(relative.Length == 0 ? listed.Name : $"{relative}/{listed.Name}");
+                }
+            }
         }
 
         if (entry.Type != TarEntryType.SymbolicLink && meta.Permissions != entry.Mode)

@@ -26,15 +26,25 @@ internal sealed record TarEntryHeader(
     /// <summary>Extended attributes and ACLs (SCHILY.* pax records), when the archive holds them for this entry.</summary>
     public EntryXattrs? Xattrs { get; init; }
 
-    /// <summary>Content bytes stored after the header (0 for links, folders and devices).</summary>
-    public long DataSize => Type is TarEntryType.File ? Sparse?.StoredSize ?? Size : 0;
+    /// <summary>For a GNU dumpdir (a folder of an incremental archive, typeflag 'D'): the names it lists.</summary>
+    public IReadOnlyList<DumpDirectoryName>? DumpDirectory { get; init; }
+
+    /// <summary>The dumpdir as stored after the header.</summary>
+    public byte[]? DumpDirectoryData { get; init; }
+
+    /// <summary>Content bytes stored after the header (0 for links, folders and devices; a dumpdir's list).</summary>
+    public long DataSize => Type is TarEntryType.File ? Sparse?.StoredSize ?? Size : DumpDirectoryData?.Length ?? 0;
+
+    /// <summary>The header of a folder with its dumpdir.</summary>
+    public TarEntryHeader WithDumpDirectory(IReadOnlyList<DumpDirectoryName> names) =>
+        this with { DumpDirectory = names, DumpDirectoryData = DumpDirectoryFormat.Encode(names) };
 
     /// <summary>The entry as Get-TarArchiveItem lists it.</summary>
     public TarArchiveItem ToItem(string archivePath) => new(
         archivePath,
         Name,
-        Type,
-        Size,
+        DumpDirectory is null ? Type : TarEntryType.DumpDirectory,
+        DumpDirectoryData?.Length ?? Size,
         (UnixFileMode)(Mode & 0xFFF),
         UserName.Length > 0 ? UserName : UserId.ToString(System.Globalization.CultureInfo.InvariantCulture),
         GroupName.Length > 0 ? GroupName : GroupId.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -42,5 +52,8 @@ internal sealed record TarEntryHeader(
         GroupId,
         ModifiedTime.ToDateTimeOffset(),
         Type is TarEntryType.SymbolicLink or TarEntryType.HardLink ? LinkName : null,
-        Offset);
+        Offset)
+    {
+        DumpDirectory = DumpDirectory,
+    };
 }

@@ -14,6 +14,9 @@ internal static class TarHeaderEncoder
 {
     private static readonly byte[] UstarMagic = "ustar\u000000"u8.ToArray();
 
+    // GNU tar takes a 'D' entry for a dumpdir only in a header of its own format (magic "ustar  ").
+    private static readonly byte[] GnuMagic = "ustar  \u0000"u8.ToArray();
+
     /// <summary>The header blocks for one entry: one ustar block, or a pax header plus it.</summary>
     public static byte[] Encode(TarEntryHeader entry)
     {
@@ -23,8 +26,11 @@ internal static class TarHeaderEncoder
         byte[] groupBytes = FileNameEncoding.GetBytes(entry.GroupName);
         var pax = new List<(string Key, string Value)>();
 
-        int split = SplitPoint(nameBytes);
-        if (split < 0)
+        // A dumpdir's header is GNU's, which has no prefix field: a long name goes in a GNU long-name block.
+        bool gnu = entry.DumpDirectoryData is not null;
+        int split = gnu ? (nameBytes.Length <= TarFormat.NameLength ? 0 : -1) : SplitPoint(nameBytes);
+        byte[] longName = gnu && split < 0 ? LongNameBlocks(nameBytes) : [];
+        if (split < 0 && !gnu)
         {
             pax.Add(("path", entry.Name));
         }
@@ -72,6 +78,13 @@ internal static class TarHeaderEncoder
 
         byte[] ustar = new byte[TarFormat.BlockSize];
         FillUstar(ustar, entry, nameBytes, split, linkBytes, userBytes, groupBytes);
+        if (gnu)
+        {
+            GnuMagic.CopyTo(ustar.AsSpan(TarFormat.MagicOffset));
+            TarFormat.WriteChecksum(ustar);
+            ustar = [.. longName, .. ustar];
+        }
+
         if (pax.Count == 0)
         {
             return ustar;
@@ -79,7 +92,7 @@ internal static class TarHeaderEncoder
 
         byte[] records = EncodeRecords(pax);
         long paddedRecords = TarFormat.PaddedSize(records.Length);
-        byte[] result = new byte[TarFormat.BlockSize + paddedRecords + TarFormat.BlockSize];
+        byte[] result = new byte[TarFormat.BlockSize + paddedRecords + ustar.Length];
         var paxHeader = result.AsSpan(0, TarFormat.BlockSize);
         string paxName = "PaxHeaders/" + Path.GetFileName(entry.Name.TrimEnd('/'));
         byte[] paxNameBytes = FileNameEncoding.GetBytes(paxName);
@@ -94,6 +107,24 @@ internal static class TarHeaderEncoder
         TarFormat.WriteChecksum(paxHeader);
         records.CopyTo(result, TarFormat.BlockSize);
         ustar.CopyTo(result, TarFormat.BlockSize + paddedRecords);
+        return result;
+    }
+
+    /// <summary>A GNU long-name entry ('L', "././@LongLink") holding <paramref name="name"/> and a NUL, padded to whole blocks.</summary>
+    private static byte[] LongNameBlocks(byte[] name)
+    {
+        byte[] result = new byte[TarFormat.BlockSize + TarFormat.PaddedSize(name.Length + 1)];
+        var header = result.AsSpan(0, TarFormat.BlockSize);
+        "././@LongLink"u8.CopyTo(header);
+        TarFormat.WriteOctal(header.Slice(TarFormat.ModeOffset, 8), 0x1A4);
+        TarFormat.WriteOctal(header.Slice(TarFormat.UidOffset, 8), 0);
+        TarFormat.WriteOctal(header.Slice(TarFormat.GidOffset, 8), 0);
+        TarFormat.WriteNumber(header.Slice(TarFormat.SizeOffset, 12), name.Length + 1);
+        TarFormat.WriteOctal(header.Slice(TarFormat.MtimeOffset, 12), 0);
+        header[TarFormat.TypeOffset] = (byte)'L';
+        GnuMagic.CopyTo(header[TarFormat.MagicOffset..]);
+        TarFormat.WriteChecksum(header);
+        name.CopyTo(result, TarFormat.BlockSize);
         return result;
     }
 
@@ -133,7 +164,7 @@ internal static class TarHeaderEncoder
             TarEntryType.SymbolicLink => (byte)'2',
             TarEntryType.CharacterDevice => (byte)'3',
             TarEntryType.BlockDevice => (byte)'4',
-            TarEntryType.Directory => (byte)'5',
+            TarEntryType.Directory => entry.DumpDirectoryData is null ? (byte)'5' : (byte)'D',
             TarEntryType.Fifo => (byte)'6',
             _ => (byte)'0',
         };

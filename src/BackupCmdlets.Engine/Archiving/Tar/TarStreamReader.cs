@@ -14,6 +14,7 @@ namespace BackupCmdlets.Engine.Archiving.Tar;
 internal sealed partial class TarStreamReader
 {
     private const int ExtendedLimit = 16 << 20;
+    private const int DumpDirectoryLimit = 64 << 20;
     private readonly Stream _stream;
     private readonly byte[] _block = new byte[TarFormat.BlockSize];
     private readonly Dictionary<string, string> _globalPax = new(StringComparer.Ordinal);
@@ -83,6 +84,18 @@ internal sealed partial class TarStreamReader
             }
 
             var header = Decode(offset, type, size, pax, paxOffset, longName, longLink, out var sparse);
+            if (type == 'D')
+            {
+                return ReadDumpDirectory(header);
+            }
+
+            if (header.Type == TarEntryType.Directory && pax?.GetValueOrDefault("GNU.dumpdir") is { } listed)
+            {
+                // GNU tar's pax format keeps a dumpdir in a record of a plain folder's extended header.
+                StartData(0);
+                return WithDumpDirectory(header, FileNameEncoding.GetBytes(listed));
+            }
+
             if (header.Type == TarEntryType.File && (type == 'S' || sparse is not null))
             {
                 return ReadSparse(header, type, sparse ?? [], offset);
@@ -218,7 +231,7 @@ internal sealed partial class TarStreamReader
             '2' => TarEntryType.SymbolicLink,
             '3' => TarEntryType.CharacterDevice,
             '4' => TarEntryType.BlockDevice,
-            '5' => TarEntryType.Directory,
+            '5' or 'D' => TarEntryType.Directory,
             '6' => TarEntryType.Fifo,
             _ => TarEntryType.File,
         };
@@ -237,6 +250,44 @@ internal sealed partial class TarStreamReader
             Offset = offset,
             Xattrs = EntryXattrs.FromRecords(Extended(pax, paxOffset).SelectMany(e => e.Records)),
         };
+    }
+
+    /// <summary>
+    /// Reads the list of names of a GNU dumpdir (typeflag 'D'). One without data is a plain folder, as
+    /// GNU tar takes it; a malformed list is a <see cref="TarEntryException"/> after which reading goes on.
+    /// </summary>
+    private TarEntryHeader ReadDumpDirectory(TarEntryHeader header)
+    {
+        long size = header.Size;
+        long offset = header.Offset;
+        StartData(size);
+        if (size == 0)
+        {
+            return header;
+        }
+
+        if (size > DumpDirectoryLimit)
+        {
+            SkipData();
+            throw new TarEntryException(Errors.ArchiveCorrupt, header.Name, offset, $"The dumpdir of '{header.Name}' at offset {offset} is corrupt: it claims {size} bytes, more than the {DumpDirectoryLimit} a reader keeps.");
+        }
+
+        byte[] data = new byte[size];
+        int read = 0;
+        while (read < size)
+        {
+            read += ReadData(data.AsSpan(read));
+        }
+
+        SkipData();
+        return WithDumpDirectory(header, data);
+    }
+
+    private static TarEntryHeader WithDumpDirectory(TarEntryHeader header, byte[] data)
+    {
+        var names = DumpDirectoryFormat.Parse(data, out string? malformed)
+            ?? throw new TarEntryException(Errors.ArchiveCorrupt, header.Name, header.Offset, $"The dumpdir of '{header.Name}' at offset {header.Offset} is corrupt: {malformed}.");
+        return header with { Size = 0, DumpDirectory = names, DumpDirectoryData = data };
     }
 
     /// <summary>The global pax records, then the entry's own, each with the offset of the header that held them.</summary>
