@@ -81,6 +81,73 @@ public sealed class IncrementalArchiveTests : IDisposable
     }
 
     [Fact]
+    public void A_chain_GNU_tar_writes_in_pax_format_keeps_its_dumpdirs_in_records_and_is_restored_by_us()
+    {
+        var tree = new RandomTreeChanges(_temp.Combine("src"), 31);
+        tree.CreateTree();
+        string snapshot = _temp.Combine("gnu.snar");
+        string ours = _temp.CreateDirectory("ours");
+        for (int level = 0; level < Levels; level++)
+        {
+            if (level > 0)
+            {
+                tree.Change(8);
+            }
+
+            string archive = _temp.Combine($"gnu{level}.tar");
+            ExternalTool.Run("tar", "--format=posix", $"--listed-incremental={snapshot}", "-cf", archive, "-C", tree.Root, ".").EnsureSuccess("tar --format=posix --listed-incremental -c");
+            Assert.Equal(TarEntryType.DumpDirectory, Archives.List(archive).Items[0].Type);
+            var expanded = ExpandIncremental(archive, ours);
+            Assert.True(expanded.Complete, string.Join("\n", expanded.Problems));
+        }
+
+        TreeAssert.Identical(tree.Root, ours);
+    }
+
+    [Fact]
+    public void Folders_with_names_longer_than_a_tar_header_holds_get_dumpdirs_GNU_tar_applies()
+    {
+        string deep = _temp.Combine("src", new string('d', 90), new string('e', 90));
+        Directory.CreateDirectory(deep);
+        File.WriteAllText(Path.Combine(deep, "gone"), "removed after level 0");
+        File.WriteAllText(Path.Combine(deep, "kept"), "kept");
+        string snapshot = _temp.Combine("snapshot");
+        CreateLevel(_temp.Combine("src"), _temp.Combine("level0.tar"), snapshot);
+        File.Delete(Path.Combine(deep, "gone"));
+        CreateLevel(_temp.Combine("src"), _temp.Combine("level1.tar"), snapshot);
+
+        string gnu = _temp.CreateDirectory("gnu");
+        foreach (string level in new[] { "level0.tar", "level1.tar" })
+        {
+            ExternalTool.Run("tar", "--listed-incremental=/dev/null", "-xf", _temp.Combine(level), "-C", gnu).EnsureSuccess("tar -x " + level);
+        }
+
+        TreeAssert.Identical(_temp.Combine("src"), gnu);
+        Assert.Contains(Archives.List(_temp.Combine("level1.tar")).Items, i => i.Type == TarEntryType.DumpDirectory && i.Name.EndsWith(new string('e', 90) + "/", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_folder_whose_device_number_changed_is_stored_whole_unless_NoCheckDevice(bool noCheckDevice)
+    {
+        _temp.WriteFile("src/sub/unchanged", "same");
+        _temp.WriteFile("src/top", "same");
+        PastTheClockTickOfTheLastWrite();
+        string snapshot = _temp.Combine("snapshot");
+        CreateLevel(_temp.Combine("src"), _temp.Combine("level0.tar"), snapshot);
+        var written = Engine.Archiving.Incremental.SnapshotFile.Parse(File.ReadAllBytes(snapshot), snapshot)!;
+        var remounted = written with { Folders = written.Folders.Select(f => f with { Device = f.Device + 1 }).ToList() };
+        File.WriteAllBytes(snapshot, remounted.Encode());
+
+        var result = CreateLevel(_temp.Combine("src"), _temp.Combine("level1.tar"), snapshot, noCheckDevice);
+
+        Assert.True(result.Incremental);
+        var files = Archives.List(_temp.Combine("level1.tar")).Items.Where(i => i.Type == TarEntryType.File).Select(i => i.Name);
+        Assert.Equal(noCheckDevice ? [] : ["./sub/unchanged", "./top"], files);
+    }
+
+    [Fact]
     public void A_folder_GNU_tar_records_as_renamed_is_renamed_with_its_unchanged_files()
     {
         _temp.WriteFile("src/old/kept.txt", "unchanged");
@@ -347,8 +414,8 @@ public sealed class IncrementalArchiveTests : IDisposable
     /// </summary>
     private static void PastTheClockTickOfTheLastWrite() => Thread.Sleep(50);
 
-    private static ArchiveResult CreateLevel(string source, string archive, string snapshot) =>
-        ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { RelativeBasePath = source, SnapshotPath = snapshot }, null, CancellationToken.None).GetAwaiter().GetResult();
+    private static ArchiveResult CreateLevel(string source, string archive, string snapshot, bool noCheckDevice = false) =>
+        ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { RelativeBasePath = source, SnapshotPath = snapshot, NoCheckDevice = noCheckDevice }, null, CancellationToken.None).GetAwaiter().GetResult();
 
     private static ExpandArchiveResult ExpandIncremental(string archive, string destination) =>
         ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, destination) { Incremental = true }, null, CancellationToken.None).GetAwaiter().GetResult();
