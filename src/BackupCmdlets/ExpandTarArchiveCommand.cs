@@ -22,6 +22,10 @@ namespace BackupCmdlets;
 /// <code>Expand-TarArchive ./data.tar.gz ./restore -Include '*.conf' -Force -WhatIf</code>
 /// <para>Shows what extracting only the .conf files over existing ones would do, without doing it.</para>
 /// </example>
+/// <example>
+/// <code>Get-ChildItem ./data-*.tar | Sort-Object Name | Expand-TarArchive -DestinationPath ./restore -Incremental</code>
+/// <para>Restores a chain of incremental archives (New-TarArchive -SnapshotPath, or tar --listed-incremental) in order: each level replaces what changed and removes, inside ./restore only, what its dumpdirs say is gone.</para>
+/// </example>
 /// <seealso cref="NewTarArchiveCommand"/>
 /// <seealso cref="GetTarArchiveItemCommand"/>
 /// <seealso cref="TestArchiveCommand"/>
@@ -39,7 +43,7 @@ public sealed partial class ExpandTarArchiveCommand : ArchiveInputCmdletBase
                 return;
             }
 
-            if (!ShouldProcess(request.DestinationPath, $"Extract '{archive}'{(Force ? " replacing existing files" : "")}"))
+            if (!ShouldProcess(request.DestinationPath, $"Extract '{archive}'{(Force || Incremental ? " replacing existing files" : "")}{(Incremental ? " and removing what its dumpdirs say is gone" : "")}"))
             {
                 continue;
             }

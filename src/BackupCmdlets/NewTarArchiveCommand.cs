@@ -37,6 +37,10 @@ namespace BackupCmdlets;
 /// <code>New-TarArchive /srv/www -DestinationPath /backup/www.tar -RelativeBasePath /srv -Exclude '*.tmp', 'cache/'</code>
 /// <para>Names the entries www/... (relative to /srv, as tar -C /srv www would), leaving out temporary files and cache folders.</para>
 /// </example>
+/// <example>
+/// <code>New-TarArchive ./data -DestinationPath ./data-0.tar -SnapshotPath ./data.snar; New-TarArchive ./data -DestinationPath ./data-1.tar -SnapshotPath ./data.snar</code>
+/// <para>A full dump, then one holding only what changed since (GNU tar's --listed-incremental; data.snar is GNU's snapshot file, format 2). Every folder gets a dumpdir listing its names, so a restore of the chain with Expand-TarArchive -Incremental, or tar --listed-incremental=/dev/null -x, removes what was deleted.</para>
+/// </example>
 /// <seealso cref="TestArchiveCommand"/>
 /// <seealso cref="GetTarArchiveItemCommand"/>
 /// <seealso cref="ExpandTarArchiveCommand"/>
