@@ -125,7 +125,8 @@ internal sealed class ArchiveExtractor
         try
         {
             string relative = EntryPath.Normalize(header.Name, _archive);
-            if (relative.Length == 0 && _request.Incremental && header.DumpDirectory is not null)
+            // The destination itself matches no -Include pattern: with them, its dumpdir removes nothing.
+            if (relative.Length == 0 && _request.Incremental && header.DumpDirectory is not null && _include.Count == 0)
             {
                 await WhenAllWrites().ConfigureAwait(false);
                 using var root = tree.OpenPhysical("")!;

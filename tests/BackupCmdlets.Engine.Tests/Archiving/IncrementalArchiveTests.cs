@@ -73,6 +73,8 @@ public sealed class IncrementalArchiveTests : IDisposable
 
             string archive = _temp.Combine($"gnu{level}.tar");
             ExternalTool.Run("tar", $"--listed-incremental={snapshot}", "-cf", archive, "-C", tree.Root, ".").EnsureSuccess("tar --listed-incremental -c");
+            var test = Archives.Test(archive);
+            Assert.True(test.IsValid, string.Join("\n", test.Problems));
             var expanded = ExpandIncremental(archive, ours);
             Assert.True(expanded.Complete, string.Join("\n", expanded.Problems));
         }
@@ -168,6 +170,50 @@ public sealed class IncrementalArchiveTests : IDisposable
         }
 
         TreeAssert.Identical(_temp.Combine("src"), ours);
+    }
+
+    [Fact]
+    public void A_file_that_became_a_folder_and_a_folder_that_became_a_file_are_restored_by_both_tools()
+    {
+        _temp.WriteFile("src/was-file", "a file at level 0");
+        _temp.WriteFile("src/was-folder/inner/deep", "a folder at level 0");
+        _temp.WriteFile("src/was-symlink-target", "x");
+        File.CreateSymbolicLink(_temp.Combine("src", "was-symlink"), "was-symlink-target");
+        string snapshot = _temp.Combine("snapshot");
+        CreateLevel(_temp.Combine("src"), _temp.Combine("level0.tar"), snapshot);
+        File.Delete(_temp.Combine("src", "was-file"));
+        _temp.WriteFile("src/was-file/now-inside", "a folder at level 1");
+        Directory.Delete(_temp.Combine("src", "was-folder"), recursive: true);
+        File.WriteAllText(_temp.Combine("src", "was-folder"), "a file at level 1");
+        File.Delete(_temp.Combine("src", "was-symlink"));
+        _temp.CreateDirectory("src/was-symlink");
+        CreateLevel(_temp.Combine("src"), _temp.Combine("level1.tar"), snapshot);
+
+        string gnu = _temp.CreateDirectory("gnu");
+        string ours = _temp.CreateDirectory("ours");
+        foreach (string level in new[] { "level0.tar", "level1.tar" })
+        {
+            ExternalTool.Run("tar", "--listed-incremental=/dev/null", "-xf", _temp.Combine(level), "-C", gnu).EnsureSuccess("tar -x " + level);
+            var expanded = ExpandIncremental(_temp.Combine(level), ours);
+            Assert.True(expanded.Complete, string.Join("\n", expanded.Problems));
+        }
+
+        TreeAssert.Identical(_temp.Combine("src"), gnu);
+        TreeAssert.Identical(_temp.Combine("src"), ours);
+    }
+
+    [Fact]
+    public void With_Include_the_destination_keeps_what_the_root_dumpdir_does_not_list()
+    {
+        string destination = _temp.CreateDirectory("dest");
+        _temp.WriteFile("dest/unlisted", "stays: -Include names only conf files");
+        string archive = new CraftedTar().DumpDirectory("./", "Ya.conf\0\0").File("./a.conf", "c").Save(_temp.Combine("crafted.tar"));
+
+        var expanded = ExpandIncremental(archive, destination, "*.conf");
+
+        Assert.True(expanded.Complete, string.Join("\n", expanded.Problems));
+        Assert.True(File.Exists(Path.Combine(destination, "unlisted")));
+        Assert.Equal("c", File.ReadAllText(Path.Combine(destination, "a.conf")));
     }
 
     [Fact]
@@ -417,8 +463,8 @@ public sealed class IncrementalArchiveTests : IDisposable
     private static ArchiveResult CreateLevel(string source, string archive, string snapshot, bool noCheckDevice = false) =>
         ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { RelativeBasePath = source, SnapshotPath = snapshot, NoCheckDevice = noCheckDevice }, null, CancellationToken.None).GetAwaiter().GetResult();
 
-    private static ExpandArchiveResult ExpandIncremental(string archive, string destination) =>
-        ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, destination) { Incremental = true }, null, CancellationToken.None).GetAwaiter().GetResult();
+    private static ExpandArchiveResult ExpandIncremental(string archive, string destination, params string[] include) =>
+        ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, destination) { Incremental = true, Include = include }, null, CancellationToken.None).GetAwaiter().GetResult();
 
     /// <summary>The folder records of a snapshot file, as our reader takes them, in name order (GNU tar writes them in hash order).</summary>
     private static List<string> FolderRecords(string snapshot) =>
