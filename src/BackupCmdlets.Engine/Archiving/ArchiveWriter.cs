@@ -165,6 +165,14 @@ internal static class ArchiveWriter
         // The .sha256 is written and flushed before the archive gets its name: a disk too full for it
         // leaves the previous archive and its .sha256 as they were, never a new archive beside an old sum.
         using var checksum = request.Checksum ? WriteChecksumFile(checksumPath, Path.GetFileName(destination), sha256) : null;
+        if (incremental is not null)
+        {
+            foreach (var problem in problems)
+            {
+                incremental.StoreNextTime(problem.Path);
+            }
+        }
+
         using var snapshot = incremental is null ? null : WriteSnapshotFile(snapshotPath!, incremental.ToSnapshot());
         file.Commit(overwrite: request.Force);
         checksum?.Commit(overwrite: true);

@@ -303,6 +303,33 @@ public sealed class IncrementalArchiveTests : IDisposable
         Assert.Equal(before, File.ReadAllBytes(snapshot));
     }
 
+    [Fact]
+    public void A_file_a_level_could_not_read_is_stored_by_the_next_level_though_it_did_not_change()
+    {
+        _temp.WriteFile("src/steady", "stored at level 0");
+        _temp.WriteFile("src/sub/flaky", "unreadable during level 0");
+        PastTheClockTickOfTheLastWrite();
+        string snapshot = _temp.Combine("snapshot");
+        var request = new CreateArchiveRequest([_temp.Combine("src")], _temp.Combine("level0.tar"))
+        {
+            RelativeBasePath = _temp.Combine("src"),
+            SnapshotPath = snapshot,
+            BeforeFileOpen = path =>
+            {
+                if (path.EndsWith("flaky", StringComparison.Ordinal))
+                {
+                    throw new IOException("simulated read error");
+                }
+            },
+        };
+        var level0 = CreateWith(request);
+        var level1 = CreateLevel(_temp.Combine("src"), _temp.Combine("level1.tar"), snapshot);
+
+        Assert.Equal(Errors.SourceFileUnreadable.Id, Assert.Single(level0.Problems).ErrorId);
+        Assert.True(level1.Complete);
+        Assert.Equal(["./sub/flaky"], Archives.List(_temp.Combine("level1.tar")).Items.Where(i => i.Type == TarEntryType.File).Select(i => i.Name));
+    }
+
     [Theory]
     [InlineData("GNU tar-1.34-2\n", 15)]
     [InlineData("GNU tar-1.34-1\n1796085214\n", 0)]
@@ -462,6 +489,9 @@ public sealed class IncrementalArchiveTests : IDisposable
 
     private static ArchiveResult CreateLevel(string source, string archive, string snapshot, bool noCheckDevice = false) =>
         ArchiveWriter.CreateAsync(new CreateArchiveRequest([source], archive) { RelativeBasePath = source, SnapshotPath = snapshot, NoCheckDevice = noCheckDevice }, null, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static ArchiveResult CreateWith(CreateArchiveRequest request) =>
+        ArchiveWriter.CreateAsync(request, null, CancellationToken.None).GetAwaiter().GetResult();
 
     private static ExpandArchiveResult ExpandIncremental(string archive, string destination, params string[] include) =>
         ArchiveExtractor.ExpandAsync(new ExpandArchiveRequest(archive, destination) { Incremental = true, Include = include }, null, CancellationToken.None).GetAwaiter().GetResult();

@@ -353,7 +353,7 @@ internal sealed class ArchiveSourceScanner
                 names.Add(new DumpDirectoryName(mark, child.Name));
             }
 
-            incremental.Record(name, meta, names);
+            incremental.Record(name, path, meta, names);
             if (ToHeader(folder, leaf, path, name, meta) is { } header)
             {
                 yield return new SourceEntry(path, header.WithDumpDirectory(names));

@@ -16,6 +16,7 @@ internal sealed class IncrementalDump
     private readonly UnixTime? _since;
     private readonly bool _checkDevice;
     private readonly List<SnapshotFolder> _folders = [];
+    private readonly Dictionary<string, int> _folderByPath = new(StringComparer.Ordinal);
     private readonly UnixTime _started;
 
     /// <param name="previous">The snapshot of the previous run; null for a full dump.</param>
@@ -61,9 +62,26 @@ internal sealed class IncrementalDump
         || meta.ModifiedTime.CompareTo(_since!.Value) >= 0
         || meta.ChangeTime.CompareTo(_since!.Value) >= 0;
 
-    /// <summary>Notes a folder as this run found it, for the snapshot.</summary>
-    public void Record(string name, FileMetadata meta, IReadOnlyList<DumpDirectoryName> contents) =>
+    /// <summary>Notes a folder (<paramref name="path"/> on disk) as this run found it, for the snapshot.</summary>
+    public void Record(string name, string path, FileMetadata meta, IReadOnlyList<DumpDirectoryName> contents)
+    {
+        _folderByPath[path] = _folders.Count;
         _folders.Add(new SnapshotFolder(false, meta.ModifiedTime, DeviceNumber(meta), meta.Inode, name, contents));
+    }
+
+    /// <summary>
+    /// Drops a file this run could not store from its folder's names in the snapshot: to the next run its
+    /// name is new, so it is stored then even if it does not change meanwhile.
+    /// </summary>
+    public void StoreNextTime(string path)
+    {
+        if (Path.GetDirectoryName(path) is { } folderPath && _folderByPath.TryGetValue(folderPath, out int index))
+        {
+            string leaf = Path.GetFileName(path);
+            var folder = _folders[index];
+            _folders[index] = folder with { Contents = folder.Contents.Where(c => c.Name != leaf).ToList() };
+        }
+    }
 
     /// <summary>The snapshot for the next run.</summary>
     public SnapshotFile ToSnapshot() => new(_started, _folders);
