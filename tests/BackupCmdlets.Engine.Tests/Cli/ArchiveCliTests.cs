@@ -39,6 +39,30 @@ public sealed class ArchiveCliTests : IDisposable
     }
 
     [Fact]
+    public void An_incremental_chain_is_written_with_snapshot_path_and_restored_level_by_level_with_incremental()
+    {
+        _temp.WriteFile("src/data/kept", "level 0");
+        _temp.WriteFile("src/data/gone/file", "removed after level 0");
+        string snapshot = _temp.Combine("data.snar");
+
+        var level0 = CliProcess.Run("New-TarArchive", "--path", _temp.Combine("src", "data"), "--destination-path", _temp.Combine("data-0.tar"), "--relative-base-path", _temp.Combine("src"), "--snapshot-path", snapshot, "--json");
+        Directory.Delete(_temp.Combine("src", "data", "gone"), recursive: true);
+        _temp.WriteFile("src/data/added", "level 1");
+        var level1 = CliProcess.Run("New-TarArchive", "--path", _temp.Combine("src", "data"), "--destination-path", _temp.Combine("data-1.tar"), "--relative-base-path", _temp.Combine("src"), "--snapshot-path", snapshot, "--no-check-device", "--json");
+        var expanded = new[] { "data-0.tar", "data-1.tar" }
+            .Select(level => CliProcess.Run("Expand-TarArchive", "--path", _temp.Combine(level), "--destination-path", _temp.Combine("restore"), "--incremental", "--json"))
+            .ToList();
+
+        Assert.True(level0.ExitCode == 0, level0.StandardError);
+        Assert.False(JsonDocument.Parse(level0.StandardOutput).RootElement.GetProperty("Incremental").GetBoolean());
+        Assert.True(level1.ExitCode == 0, level1.StandardError);
+        Assert.True(JsonDocument.Parse(level1.StandardOutput).RootElement.GetProperty("Incremental").GetBoolean());
+        Assert.All(expanded, e => Assert.True(e.ExitCode == 0, e.StandardError));
+        Assert.Equal(2, JsonDocument.Parse(expanded[1].StandardOutput).RootElement.GetProperty("EntriesRemoved").GetInt64());
+        TreeAssert.Identical(_temp.Combine("src", "data"), _temp.Combine("restore", "data"));
+    }
+
+    [Fact]
     public void The_demo_runs_the_main_job_on_its_sample_data_and_says_the_copies_are_whole()
     {
         var demo = CliProcess.Run("demo");
