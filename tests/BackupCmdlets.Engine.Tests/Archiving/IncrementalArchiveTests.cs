@@ -217,6 +217,29 @@ public sealed class IncrementalArchiveTests : IDisposable
     }
 
     [Fact]
+    public void Two_folders_GNU_tar_records_as_swapped_by_name_are_swapped_through_a_temporary_folder()
+    {
+        _temp.WriteFile("src/a/in-a", "A");
+        _temp.WriteFile("src/b/in-b", "B");
+        string snapshot = _temp.Combine("gnu.snar");
+        ExternalTool.Run("tar", $"--listed-incremental={snapshot}", "-cf", _temp.Combine("gnu0.tar"), "-C", _temp.Combine("src"), ".").EnsureSuccess("tar level 0");
+        Directory.Move(_temp.Combine("src", "a"), _temp.Combine("src", "swap"));
+        Directory.Move(_temp.Combine("src", "b"), _temp.Combine("src", "a"));
+        Directory.Move(_temp.Combine("src", "swap"), _temp.Combine("src", "b"));
+        ExternalTool.Run("tar", $"--listed-incremental={snapshot}", "-cf", _temp.Combine("gnu1.tar"), "-C", _temp.Combine("src"), ".").EnsureSuccess("tar level 1");
+
+        Assert.Contains(Archives.List(_temp.Combine("gnu1.tar")).Items[0].DumpDirectory!, n => n.Mark == DumpDirectoryMark.TemporaryFolder);
+        string ours = _temp.CreateDirectory("ours");
+        foreach (string level in new[] { "gnu0.tar", "gnu1.tar" })
+        {
+            var expanded = ExpandIncremental(_temp.Combine(level), ours);
+            Assert.True(expanded.Complete, string.Join("\n", expanded.Problems));
+        }
+
+        TreeAssert.Identical(_temp.Combine("src"), ours);
+    }
+
+    [Fact]
     public void Our_level_1_continues_a_GNU_tar_level_0_from_its_snapshot_file_and_stores_only_the_change()
     {
         var tree = new RandomTreeChanges(_temp.Combine("src"), 11);
