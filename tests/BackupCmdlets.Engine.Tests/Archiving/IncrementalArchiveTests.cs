@@ -57,6 +57,33 @@ public sealed class IncrementalArchiveTests : IDisposable
     }
 
     [Theory]
+    [InlineData(ArchiveCompression.GZip)]
+    [InlineData(ArchiveCompression.Zstd)]
+    public void A_compressed_chain_we_write_is_restored_by_GNU_tar_and_by_us(ArchiveCompression compression)
+    {
+        var tree = new RandomTreeChanges(_temp.Combine("src"), 41);
+        tree.CreateTree();
+        string snapshot = _temp.Combine("snapshot");
+        string gnu = _temp.CreateDirectory("gnu");
+        string ours = _temp.CreateDirectory("ours");
+        for (int level = 0; level < Levels; level++)
+        {
+            if (level > 0)
+            {
+                tree.Change(8);
+            }
+
+            string archive = _temp.Combine($"level{level}{Archives.Suffix(compression)}");
+            Assert.True(CreateLevel(tree.Root, archive, snapshot).Complete);
+            ExternalTool.Run("tar", "--listed-incremental=/dev/null", compression == ArchiveCompression.GZip ? "-z" : "--zstd", "-xf", archive, "-C", gnu).EnsureSuccess("tar -x of " + archive);
+            Assert.True(ExpandIncremental(archive, ours).Complete);
+        }
+
+        TreeAssert.Identical(tree.Root, gnu);
+        TreeAssert.Identical(tree.Root, ours);
+    }
+
+    [Theory]
     [MemberData(nameof(Seeds))]
     public void A_chain_GNU_tar_writes_over_random_changes_is_restored_by_us_to_the_last_level(int seed)
     {
