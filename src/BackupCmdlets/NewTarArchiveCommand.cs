@@ -37,6 +37,10 @@ namespace BackupCmdlets;
 /// <code>New-TarArchive /srv/www -DestinationPath /backup/www.tar -RelativeBasePath /srv -Exclude '*.tmp', 'cache/'</code>
 /// <para>Names the entries www/... (relative to /srv, as tar -C /srv www would), leaving out temporary files and cache folders.</para>
 /// </example>
+/// <example>
+/// <code>New-TarArchive /srv/mail -DestinationPath /backup/mail.tar.zst -Snapshot | Select-Object -ExpandProperty Snapshots</code>
+/// <para>Reads /srv/mail (on a btrfs subvolume or an LVM logical volume) from a read-only snapshot taken just before, so the archive is one point in time while the mail server keeps writing, and shows when the snapshot was taken. The snapshot is removed afterwards, also on failure or Ctrl+C.</para>
+/// </example>
 /// <seealso cref="TestArchiveCommand"/>
 /// <seealso cref="GetTarArchiveItemCommand"/>
 /// <seealso cref="ExpandTarArchiveCommand"/>

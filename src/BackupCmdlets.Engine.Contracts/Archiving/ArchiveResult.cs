@@ -25,4 +25,7 @@ public sealed record ArchiveResult(
     public bool Complete => Problems.Count == 0;
 
     public string? ChecksumPath { get; init; }
+
+    /// <summary>The snapshots the sources were read from (-Snapshot), each with the time it was taken; empty without it.</summary>
+    public IReadOnlyList<Snapshots.VolumeSnapshot> Snapshots { get; init => field = ResultList.Of(value); } = ResultList<Snapshots.VolumeSnapshot>.Empty;
 }
