@@ -84,10 +84,11 @@ public static class BackupEngine
         return BackupRepository.List(request);
     }
 
-    public static Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
-        return BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+        var verdict = await BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+        return request.Restore ? await RestoreTrial.RunAsync(request, verdict, progress, cancellationToken) : verdict;
     }
 
     public static Task<RestoreResult> RestoreBackupSetAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)

@@ -33,4 +33,7 @@ public sealed partial record RestoreBackupSetRequest(
 
     [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
+
+    /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
+    internal bool RecoverToConsistency { get; init; }
 }

@@ -243,6 +243,11 @@ internal static class PostgreSqlRestore
 
     private static ((string Name, string Value)? Setting, Lsn? Lsn, DateTimeOffset? Time) RecoveryTarget(RestoreBackupSetRequest request)
     {
+        if (request.RecoverToConsistency)
+        {
+            return (("recovery_target", "immediate"), null, null);
+        }
+
         if (request.RecoveryTargetTime is not null && request.RecoveryTargetLsn is not null)
         {
             throw new BackupException(Errors.InvalidRecoveryTarget, "Give a recovery target time or a recovery target LSN, not both.");
