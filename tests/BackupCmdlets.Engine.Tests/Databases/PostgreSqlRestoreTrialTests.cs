@@ -66,6 +66,32 @@ public sealed class PostgreSqlRestoreTrialTests(PostgreSqlRestoreTrialTests.Scen
         Assert.Empty(ServersUnder(scratch));
     }
 
+    [Theory]
+    [InlineData("Starting a server", 1)]
+    [InlineData("Starting a server", 2)]
+    [InlineData("Starting a server", 3)]
+    [InlineData("Running pg_amcheck", 1)]
+    [InlineData("Running pg_amcheck", 2)]
+    public async Task A_cancelled_trial_stops_its_server_and_removes_its_folder(string cancelAt, int run)
+    {
+        string scratch = scenario.Folder($"scratch-cancel-{cancelAt.Split(' ')[1]}-{run}");
+        Directory.CreateDirectory(scratch);
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.Status?.StartsWith(cancelAt, StringComparison.Ordinal) == true)
+            {
+                cancel.Cancel();
+            }
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(scenario.Set.Path) { Restore = true, ScratchPath = scratch }, progress, cancel.Token));
+
+        Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
+        Assert.Empty(ServersUnder(scratch));
+    }
+
     [Fact]
     public async Task Without_Restore_no_trial_is_made()
     {
