@@ -3,6 +3,7 @@ using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
 using BackupCmdlets.Engine.IO;
+using BackupCmdlets.Engine.Snapshots;
 using BackupCmdlets.Engine.Syncing;
 
 namespace BackupCmdlets.Engine;
@@ -18,7 +19,16 @@ public static class BackupEngine
     public static Task<ArchiveResult> NewTarArchiveAsync(CreateArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
-        return ArchiveWriter.CreateAsync(request, progress, cancellationToken);
+        if (!request.Snapshot)
+        {
+            return ArchiveWriter.CreateAsync(request, progress, cancellationToken);
+        }
+
+        return SnapshotSet.RunAsync(
+            request.Paths,
+            // Each snapshot is a device of its own (btrfs numbers them anew): an incremental run must not take that for new folders.
+            snapshots => ArchiveWriter.CreateAsync(request with { ReadFrom = snapshots.ReadPath, SkipPaths = snapshots.OtherSnapshots, NoCheckDevice = true }, progress, cancellationToken),
+            (result, snapshots, problems) => result with { Snapshots = snapshots.Snapshots, Problems = [.. result.Problems, .. problems] });
     }
 
     public static Task<ArchiveListing> GetTarArchiveItemAsync(ListArchiveRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
@@ -39,7 +49,22 @@ public static class BackupEngine
     public static Task<SyncResult> InvokeDeltaSyncAsync(SyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
-        return DeltaSync.RunAsync(request, progress, cancellationToken);
+        // A dry run (-WhatIf) takes no snapshot: it creates nothing, also not on the source's volume.
+        if (!request.Snapshot || request.DryRun)
+        {
+            return DeltaSync.RunAsync(request, progress, cancellationToken);
+        }
+
+        return SnapshotSet.RunAsync(
+            [request.SourcePath],
+            snapshots =>
+            {
+                // Other runs' btrfs snapshots show as empty folders in this one; never mirror them.
+                string source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.SourcePath));
+                var others = snapshots.OtherSnapshots.Where(p => Path.GetDirectoryName(p) == source).Select(p => $"/{Path.GetFileName(p)}/");
+                return DeltaSync.RunAsync(request with { ReadSourceFrom = snapshots.ReadPath(request.SourcePath), Exclude = [.. request.Exclude, .. others] }, progress, cancellationToken);
+            },
+            (result, snapshots, problems) => result with { Snapshots = snapshots.Snapshots, Problems = [.. result.Problems, .. problems] });
     }
 
     public static Task<BackupSet> StartHotBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
@@ -60,10 +85,11 @@ public static class BackupEngine
         return BackupRepository.List(request);
     }
 
-    public static Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
-        return BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+        var verdict = await BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+        return request.Restore ? await RestoreTrial.RunAsync(request, verdict, progress, cancellationToken) : verdict;
     }
 
     public static Task<RestoreResult> RestoreBackupSetAsync(RestoreBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)

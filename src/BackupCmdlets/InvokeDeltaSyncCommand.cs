@@ -28,6 +28,10 @@ namespace BackupCmdlets;
 /// <code>Get-ChildItem /srv -Directory | ForEach-Object { Invoke-DeltaSync $_.FullName (Join-Path /mnt/backup $_.Name) }</code>
 /// <para>Mirrors each folder of /srv into its own folder of the backup.</para>
 /// </example>
+/// <example>
+/// <code>Invoke-DeltaSync /srv/app /mnt/backup/app -Delete -Snapshot</code>
+/// <para>Mirrors /srv/app as it was at one instant: the source is read from a read-only btrfs or LVM snapshot, taken before the scan and removed afterwards.</para>
+/// </example>
 /// <seealso cref="NewTarArchiveCommand"/>
 [Cmdlet(VerbsLifecycle.Invoke, "DeltaSync", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(SyncResult))]

@@ -41,6 +41,10 @@ namespace BackupCmdlets;
 /// <code>New-TarArchive ./data -DestinationPath ./data-0.tar -SnapshotPath ./data.snar; New-TarArchive ./data -DestinationPath ./data-1.tar -SnapshotPath ./data.snar</code>
 /// <para>A full dump, then one holding only what changed since (GNU tar's --listed-incremental; data.snar is GNU's snapshot file, format 2). Every folder gets a dumpdir listing its names, so a restore of the chain with Expand-TarArchive -Incremental, or tar --listed-incremental=/dev/null -x, removes what was deleted.</para>
 /// </example>
+/// <example>
+/// <code>New-TarArchive /srv/mail -DestinationPath /backup/mail.tar.zst -Snapshot | Select-Object -ExpandProperty Snapshots</code>
+/// <para>Reads /srv/mail (on a btrfs subvolume or an LVM logical volume) from a read-only snapshot taken just before, so the archive is one point in time while the mail server keeps writing, and shows when the snapshot was taken. The snapshot is removed afterwards, also on failure or Ctrl+C.</para>
+/// </example>
 /// <seealso cref="TestArchiveCommand"/>
 /// <seealso cref="GetTarArchiveItemCommand"/>
 /// <seealso cref="ExpandTarArchiveCommand"/>

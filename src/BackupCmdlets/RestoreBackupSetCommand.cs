@@ -26,6 +26,10 @@ namespace BackupCmdlets;
 /// <code>Get-BackupSet /backup/shop -Engine Sqlite | Select-Object -First 1 | Restore-BackupSet -DestinationPath /srv/shop/shop-restored.db</code>
 /// <para>Restores the newest SQLite set to a new file.</para>
 /// </example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg -Kind Hot | Select-Object -First 1 | Restore-BackupSet -DestinationPath /srv/pg-standin -Delta</code>
+/// <para>Brings the stopped copy in /srv/pg-standin back to the newest hot set, writing only the files that differ from the set's and removing what the set does not have.</para>
+/// </example>
 /// <seealso cref="GetBackupSetCommand"/>
 /// <seealso cref="TestBackupSetCommand"/>
 /// <seealso cref="StartHotBackupCommand"/>

@@ -21,6 +21,10 @@ namespace BackupCmdlets;
 /// <code>Get-BackupSet /backup/pg | Select-Object -First 1 | Test-BackupSet -ErrorAction Stop</code>
 /// <para>Stops a script when the newest set does not verify.</para>
 /// </example>
+/// <example>
+/// <code>Get-BackupSet /backup/pg | Select-Object -First 1 | Test-BackupSet -Restore -ScratchPath /var/tmp</code>
+/// <para>Hashes the newest set, then restores it under /var/tmp, starts a PostgreSQL server on the copy with a private socket, lets it recover to the set's consistent point and runs pg_amcheck on every database (RestoreTest on the result), then stops the server and removes the copy.</para>
+/// </example>
 /// <seealso cref="GetBackupSetCommand"/>
 /// <seealso cref="RestoreBackupSetCommand"/>
 /// <seealso cref="TestDatafileBlockCommand"/>

@@ -104,3 +104,52 @@ Describe 'New-TarArchive refusals and problems' {
         }
     }
 }
+
+Describe '-Snapshot on a btrfs subvolume' {
+    BeforeAll {
+        $volume = (New-Item -ItemType Directory -Path (Join-Path $TestDrive 'btrfs')).FullName
+        $image = Join-Path $TestDrive 'btrfs.img'
+        & truncate -s 256M $image
+        & mkfs.btrfs -q $image
+        & mount -o loop $image $volume
+        $LASTEXITCODE | Should -Be 0 -Because 'the Pester suite runs as root in CI, and mounts a btrfs image'
+        & btrfs subvolume create (Join-Path $volume 'data') | Out-Null
+        $data = Join-Path $volume 'data'
+        New-Item -ItemType Directory -Path (Join-Path $data 'app') | Out-Null
+        Set-Content -LiteralPath (Join-Path $data 'app/state.txt') -Value 'state'
+    }
+
+    AfterAll { & umount $volume }
+
+    It 'New-TarArchive -Snapshot names the live paths, lists the snapshot and leaves no subvolume behind' {
+        Push-Location $data
+        try {
+            $result = New-TarArchive -Path app -DestinationPath (Join-Path $TestDrive 'app.tar') -Snapshot
+        }
+        finally { Pop-Location }
+
+        $result.Complete | Should -BeTrue
+        $result.Snapshots.Count | Should -Be 1
+        $result.Snapshots[0].Provider | Should -Be ([BackupCmdlets.Engine.Snapshots.SnapshotProvider]::Btrfs)
+        $result.Snapshots[0].Volume | Should -Be $data
+        (& tar -tf $result.Path) | Should -Be @('app/', 'app/state.txt')
+        (& btrfs subvolume list $volume) -join "`n" | Should -Match 'path data$'
+        @(& btrfs subvolume list $volume).Count | Should -Be 1
+    }
+
+    It 'Invoke-DeltaSync -Snapshot mirrors the subvolume and reports its snapshot' {
+        $result = Invoke-DeltaSync -Path (Join-Path $data 'app') -DestinationPath (Join-Path $TestDrive 'mirror') -Snapshot
+
+        $result.SourcePath | Should -Be (Join-Path $data 'app')
+        $result.Snapshots[0].TakenAt | Should -BeOfType [DateTimeOffset]
+        Get-Content -LiteralPath (Join-Path $TestDrive 'mirror/state.txt') | Should -Be 'state'
+        @(& btrfs subvolume list $volume).Count | Should -Be 1
+    }
+
+    It 'a source on a file system without snapshots is refused with SnapshotNotSupported' {
+        Set-Content -LiteralPath (Join-Path $TestDrive 'plain.txt') -Value 'plain'
+        { New-TarArchive -Path (Join-Path $TestDrive 'plain.txt') -DestinationPath (Join-Path $TestDrive 'plain.tar') -Snapshot -ErrorAction Stop } |
+            Should -Throw -ErrorId 'SnapshotNotSupported,BackupCmdlets.NewTarArchiveCommand'
+        Join-Path $TestDrive 'plain.tar' | Should -Not -Exist
+    }
+}

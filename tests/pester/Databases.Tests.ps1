@@ -263,6 +263,21 @@ Describe 'PostgreSQL backups' {
         finally { Stop-TestPostgres $restored }
     }
 
+    It 'Test-BackupSet -Restore brings the set up on a private server, runs pg_amcheck on every database and removes it all' {
+        $scratch = (New-Item -ItemType Directory -Path (Join-Path $pgWork 'scratch')).FullName
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath (Join-Path $pgWork 'trial-repo')
+
+        $test = $set | Test-BackupSet -Restore -ScratchPath $scratch
+
+        $test.Passed | Should -BeTrue
+        $test.RestoreTest.Passed | Should -BeTrue
+        $test.RestoreTest.Check | Should -Be 'pg_amcheck'
+        $test.RestoreTest.Databases | Should -Contain 'postgres'
+        $test.RestoreTest.ConsistentAt | Should -Match '^[0-9A-F]+/[0-9A-F]+$'
+        @(Get-ChildItem -Force $scratch).Count | Should -Be 0
+        ($test | Format-Table | Out-String) | Should -Match '\bok\b'
+    }
+
     It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
         $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
         $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'

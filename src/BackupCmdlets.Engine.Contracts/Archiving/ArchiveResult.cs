@@ -31,4 +31,7 @@ public sealed record ArchiveResult(
 
     /// <summary>With -SnapshotPath: false for a full (level 0) dump, true when only changes since the snapshot were stored; null without one.</summary>
     public bool? Incremental { get; init; }
+
+    /// <summary>The snapshots the sources were read from (-Snapshot), each with the time it was taken; empty without it.</summary>
+    public IReadOnlyList<Snapshots.VolumeSnapshot> Snapshots { get; init => field = ResultList.Of(value); } = ResultList<Snapshots.VolumeSnapshot>.Empty;
 }

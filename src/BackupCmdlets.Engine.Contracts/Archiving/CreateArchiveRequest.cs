@@ -45,11 +45,20 @@ public sealed partial record CreateArchiveRequest(
     [FrontParameter("With {SnapshotPath}: a folder whose device number changed (NFS, LVM snapshots) is not taken for a new folder, as tar --no-check-device.")]
     public bool NoCheckDevice { get; init; }
 
+    [FrontParameter("Read the sources from read-only snapshots of their volumes (btrfs subvolumes, LVM logical volumes), taken one right after the other before reading and always removed afterwards, so the archive is one consistent point-in-time image while applications keep writing. Entry names stay the live ones; the result lists each snapshot with its time. A source on another file system, or holding another mount or subvolume, is refused before anything is taken. With {SnapshotPath} it implies {NoCheckDevice}, since each snapshot is a device of its own.")]
+    public bool Snapshot { get; init; }
+
     [FrontParameter("Compression threads.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 
     /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
     public Func<string, IO.FileKind, bool>? Filter { get; init; }
+
+    /// <summary>Where a given path is read from instead of itself (its place in a snapshot); entry names and problems keep the given path.</summary>
+    internal Func<string, string>? ReadFrom { get; init; }
+
+    /// <summary>Live paths the walk leaves out besides the archive itself (other runs' snapshots, seen in this run's as empty folders).</summary>
+    internal IReadOnlyList<string> SkipPaths { get; init; } = [];
 
     /// <summary>Compress bzip2 with SharpZipLib even where libbz2 is present (the fallback's own test).</summary>
     internal bool ManagedBzip2 { get; init; }

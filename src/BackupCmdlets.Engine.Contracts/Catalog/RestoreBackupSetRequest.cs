@@ -31,6 +31,12 @@ public sealed partial record RestoreBackupSetRequest(
     [FrontParameter("Replace the contents of a non-empty destination. Never a data directory or tablespace a running server owns.")]
     public bool Force { get; init; }
 
+    [FrontParameter("PostgreSQL: restore over an existing copy of the same cluster (its server stopped): files the set has with the same size and SHA-256 are left as they are, the others are written beside their name and renamed over it, and whatever the set does not have is removed. A destination of another cluster is refused. A plain set is compared file by file; a tar set is extracted whole. Map tablespaces as for the copy's first restore.")]
+    public bool Delta { get; init; }
+
     [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
+
+    /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
+    internal bool RecoverToConsistency { get; init; }
 }

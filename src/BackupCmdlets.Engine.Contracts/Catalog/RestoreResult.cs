@@ -22,4 +22,10 @@ public sealed record RestoreResult(
 
     /// <summary>PostgreSQL hot sets: the WAL archive recovery reads after the set's own WAL (null when none).</summary>
     public string? WalArchive { get; init; }
+
+    /// <summary>-Delta: files already in the destination as the set has them, left as they were (not counted in FileCount).</summary>
+    public long FilesUnchanged { get; init; }
+
+    /// <summary>-Delta: files, links and folders of the destination that the set does not have, removed.</summary>
+    public long EntriesRemoved { get; init; }
 }

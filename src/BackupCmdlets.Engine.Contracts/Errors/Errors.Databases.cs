@@ -79,6 +79,8 @@ public static partial class Errors
 
     public static readonly ErrorDefinition RestoreDestinationNotEmpty = new(nameof(RestoreDestinationNotEmpty), ErrorKind.ResourceExists, "The restore destination is not empty and -Force was not given.");
 
+    public static readonly ErrorDefinition RestoreDeltaOtherCluster = new(nameof(RestoreDeltaOtherCluster), ErrorKind.InvalidArgument, "-Delta over a folder that is not a copy of the set's cluster.");
+
     public static readonly ErrorDefinition RestoreServerRunning = new(nameof(RestoreServerRunning), ErrorKind.ResourceUnavailable, "A running server owns the restore destination (-Force does not override this).");
 
     public static readonly ErrorDefinition RestoreTargetInUse = new(nameof(RestoreTargetInUse), ErrorKind.ResourceUnavailable, "A destination or tablespace location is, holds or lies in a running server's files.");

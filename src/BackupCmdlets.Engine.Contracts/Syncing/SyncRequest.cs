@@ -45,6 +45,12 @@ public sealed partial record SyncRequest(
     [FrontParameter("Keep owner and group also when not running as root (as root they are always kept).")]
     public bool PreserveOwner { get; init; }
 
+    [FrontParameter("Read the source from a read-only snapshot of its volume (a btrfs subvolume, an LVM logical volume), taken before reading and always removed afterwards, so the mirror is one consistent point-in-time image while applications keep writing. The result names the snapshot and its time. A source on another file system, or holding another mount or subvolume, is refused before anything is taken.")]
+    public bool Snapshot { get; init; }
+
+    /// <summary>The folder the source is read from instead of itself (its place in a snapshot); results keep the source's own path.</summary>
+    internal string? ReadSourceFrom { get; init; }
+
     /// <summary>Only work out and list the changes; change nothing (-WhatIf, --what-if).</summary>
     public bool DryRun { get; init; }
 

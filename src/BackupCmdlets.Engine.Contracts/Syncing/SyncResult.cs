@@ -28,4 +28,7 @@ public sealed record SyncResult(
 
     /// <summary>False when some entries could not be synced: the destination is not yet a full mirror.</summary>
     public bool Complete => Problems.Count == 0;
+
+    /// <summary>The snapshot the source was read from (-Snapshot), with the time it was taken; empty without it.</summary>
+    public IReadOnlyList<Snapshots.VolumeSnapshot> Snapshots { get; init => field = ResultList.Of(value); } = ResultList<Snapshots.VolumeSnapshot>.Empty;
 }

@@ -1,9 +1,8 @@
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>Progress of a restore by the bytes of the set's files put back, out of all of them.</summary>
-internal sealed class RestoreProgress(IProgress<OperationProgress>? target, long filesTotal, long bytesTotal)
+internal sealed class RestoreProgress(IProgress<OperationProgress>? target, long filesTotal, long bytesTotal, string activity = "Restore-BackupSet")
 {
-    private const string Activity = "Restore-BackupSet";
     private readonly ProgressThrottle _throttle = new(target);
     private long _files;
     private long _bytes;
@@ -12,8 +11,8 @@ internal sealed class RestoreProgress(IProgress<OperationProgress>? target, long
     {
         long doneFiles = Interlocked.Add(ref _files, files);
         long doneBytes = Interlocked.Add(ref _bytes, bytes);
-        _throttle.Report(() => new OperationProgress(Activity, "Restoring files", path, doneFiles, filesTotal, doneBytes, bytesTotal));
+        _throttle.Report(() => new OperationProgress(activity, "Restoring files", path, doneFiles, filesTotal, doneBytes, bytesTotal));
     }
 
-    public void Status(string status) => _throttle.Report(() => new OperationProgress(Activity, status, null, _files, filesTotal, _bytes, bytesTotal), force: true);
+    public void Status(string status) => _throttle.Report(() => new OperationProgress(activity, status, null, _files, filesTotal, _bytes, bytesTotal), force: true);
 }

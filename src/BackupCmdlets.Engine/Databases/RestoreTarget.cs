@@ -58,12 +58,16 @@ internal static class RestoreTarget
             progress?.Done(archive.Path, 1, manifest.Files.FirstOrDefault(f => f.Path == archive.Path)?.Size ?? 0);
         }
 
-        var (plainFiles, plainBytes) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, progress, cancellationToken);
+        var (plainFiles, plainBytes, _) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, progress, cancellationToken);
         return (files + plainFiles, bytes + plainBytes);
     }
 
-    /// <summary>Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.</summary>
-    public static async Task<(long Files, long Bytes)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
+    /// <summary>
+    /// Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.
+    /// With <paramref name="delta"/>, a file already there with the set's size and SHA-256 is kept (only its mode
+    /// and owner are set) and counted as unchanged; any other is written beside its name and renamed over it.
+    /// </summary>
+    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
     {
         string prefix = setPrefix + "/";
         foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
@@ -76,25 +80,61 @@ internal static class RestoreTarget
 
         var files = manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(files, options, async (file, ct) =>
+        long written = 0, writtenBytes = 0;
+        await Parallel.ForEachAsync(files.OrderByDescending(f => f.Size), options, async (file, ct) =>
         {
             string source = Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar));
-            string destination = Path.Combine(target, file.Path[prefix.Length..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
-            await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            string relative = file.Path[prefix.Length..];
+            string destination = Path.Combine(target, relative);
+            if (delta && IsSame(target, relative, file, ct))
             {
-                await input.CopyToAsync(output, ct);
-                await output.FlushAsync(ct);
-                output.Flush(flushToDisk: true);
+                UnixFileSystem.SetPermissions(destination, file.Mode);
+                Own(destination, manifest);
+                progress?.Done(file.Path, 1, file.Size);
+                return;
             }
 
-            UnixFileSystem.SetPermissions(destination, file.Mode);
-            Own(destination, manifest);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            if (delta)
+            {
+                // Over a file that may be there: written beside it and renamed, so it is old or new, never part of each.
+                using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: file.Size);
+                await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+                {
+                    await input.CopyToAsync(writer.Stream, ct);
+                }
+
+                writer.Commit(overwrite: true, durable: true, beforeRename: temporary =>
+                {
+                    UnixFileSystem.SetPermissions(temporary, file.Mode);
+                    Own(temporary, manifest);
+                });
+            }
+            else
+            {
+                await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+                await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                {
+                    await input.CopyToAsync(output, ct);
+                    await output.FlushAsync(ct);
+                    output.Flush(flushToDisk: true);
+                }
+
+                UnixFileSystem.SetPermissions(destination, file.Mode);
+                Own(destination, manifest);
+            }
+
+            Interlocked.Increment(ref written);
+            Interlocked.Add(ref writtenBytes, file.Size);
             progress?.Done(file.Path, 1, file.Size);
         });
-        return (files.Count, files.Sum(f => f.Size));
+        return (written, writtenBytes, files.Count - written);
     }
+
+    private static bool IsSame(string target, string relative, ManifestFile file, CancellationToken cancellationToken) =>
+        UnixFileSystem.TryLstat(Path.Combine(target, relative)) is { Kind: FileKind.File } existing
+        && existing.Size == file.Size
+        && ManifestFile.FromFile(target, relative, file.Mode, cancellationToken).Sha256 == file.Sha256;
 
     /// <summary>
     /// Makes every file and folder under <paramref name="root"/> (and the link entries) reach the disk:

@@ -29,8 +29,14 @@ internal static class DeltaSync
 
         int parallelism = request.ThrottleLimit ?? DefaultThrottleLimit;
 
-        var (source, sourceRoot) = SyncPaths.ResolveSource(request.SourcePath);
-        var (destination, destinationRoot) = SyncPaths.ResolveDestination(request.DestinationPath, source);
+        var (liveSource, sourceRoot) = SyncPaths.ResolveSource(request.SourcePath);
+        var (destination, destinationRoot) = SyncPaths.ResolveDestination(request.DestinationPath, liveSource);
+        string source = liveSource;
+        if (request.ReadSourceFrom is { } snapshot)
+        {
+            (source, sourceRoot) = SyncPaths.ResolveSource(snapshot);
+        }
+
         var filter = new SyncFilter(request.Include, request.Exclude);
         bool owners = request.PreserveOwner || UnixFileSystem.IsRoot;
         var throttle = new ProgressThrottle(progress);
@@ -54,7 +60,7 @@ internal static class DeltaSync
         {
             throw new BackupException(
                 Errors.SyncMaxDeleteExceeded,
-                $"The sync would delete {plan.Deletions} entries from '{destination}', more than {ParameterNames.Of(nameof(SyncRequest.MaxDelete))} {maxDelete} allows. Nothing was changed. (Is the source '{source}' the right folder, and mounted?)",
+                $"The sync would delete {plan.Deletions} entries from '{destination}', more than {ParameterNames.Of(nameof(SyncRequest.MaxDelete))} {maxDelete} allows. Nothing was changed. (Is the source '{liveSource}' the right folder, and mounted?)",
                 destination);
         }
 
@@ -79,13 +85,18 @@ internal static class DeltaSync
             problems.AddRange(applied.Problems);
         }
 
+        if (source != liveSource)
+        {
+            problems = problems.Select(p => p with { Path = LivePath(p.Path, source, liveSource) }).ToList();
+        }
+
         throttle.Report(() => new OperationProgress(Activity, "Done", null, changes.Count, changes.Count), force: true);
         long created = changes.Count(c => c.Action == SyncAction.Create);
         long updated = changes.Count(c => c.Action == SyncAction.Update);
         long deleted = changes.Count(c => c.Action == SyncAction.Delete);
         long changedSourceEntries = changes.Where(c => c.Action != SyncAction.Delete && c.Path != ".").Select(c => c.Path).Distinct(StringComparer.Ordinal).LongCount();
         return new SyncResult(
-            source,
+            liveSource,
             destination,
             plan.ItemsScanned,
             created,
@@ -99,4 +110,8 @@ internal static class DeltaSync
             changes,
             problems);
     }
+
+    /// <summary>A path inside the folder the source was read from, as the same path inside the source.</summary>
+    private static string LivePath(string path, string readFrom, string source) =>
+        path == readFrom ? source : path.StartsWith(readFrom + "/", StringComparison.Ordinal) ? source + path[readFrom.Length..] : path;
 }

@@ -4,7 +4,7 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Architecture;
 
 /// <summary>
-/// The engine's folders are layers (ARCHITECTURE.md): IO at the bottom; Archiving and Syncing on IO;
+/// The engine's folders are layers (ARCHITECTURE.md): IO at the bottom; Archiving, Syncing and Snapshots on IO;
 /// Catalog (manifests, repositories, retention) on IO; Databases on all but Syncing. A file may name
 /// the types of its own folder and of the folders below it, never of one beside or above it. Read from
 /// the sources: a type's folder is where it is declared.
@@ -16,6 +16,7 @@ public sealed partial class EngineLayeringTests
         ["IO"] = [],
         ["Archiving"] = ["IO"],
         ["Syncing"] = ["IO"],
+        ["Snapshots"] = ["IO"],
         ["Catalog"] = ["IO"],
         ["Databases"] = ["IO", "Archiving", "Catalog"],
     };

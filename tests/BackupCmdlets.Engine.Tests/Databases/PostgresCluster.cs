@@ -141,23 +141,23 @@ public sealed class PostgresCluster : IDisposable
 
     public bool IsRunning => RunAsServerUser("pg_ctl", "status", "-D", DataDirectory).ExitCode == 0;
 
-    public NpgsqlConnection Open()
+    public NpgsqlConnection Open(string? database = null)
     {
-        var connection = new NpgsqlConnection(ConnectionString);
+        var connection = new NpgsqlConnection(database is null ? ConnectionString : new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString);
         connection.Open();
         return connection;
     }
 
-    public void Execute(string sql)
+    public void Execute(string sql, string? database = null)
     {
-        using var connection = Open();
+        using var connection = Open(database);
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
     }
 
-    public T Scalar<T>(string sql)
+    public T Scalar<T>(string sql, string? database = null)
     {
-        using var connection = Open();
+        using var connection = Open(database);
         using var command = new NpgsqlCommand(sql, connection);
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }

@@ -31,7 +31,7 @@ internal sealed class ArchiveSourceScanner
         _incremental = incremental;
         _request = request;
         _exclude = exclude;
-        _skipPaths = new HashSet<string>(skipPaths, StringComparer.Ordinal);
+        _skipPaths = new HashSet<string>(skipPaths.Concat(request.SkipPaths), StringComparer.Ordinal);
         _skipIdentity = skipIdentity;
         _problems = problems;
     }
@@ -112,15 +112,17 @@ internal sealed class ArchiveSourceScanner
 
     /// <summary>
     /// The folder holding a path to archive, opened by its own path (the caller chose it, symlinks on the
-    /// way included), and the path's name in it ("." for "/"). Null, with a problem, when it is gone.
+    /// way included, or its place in a snapshot), and the path's name in it ("." for "/"). Null, with a
+    /// problem, when it is gone.
     /// </summary>
     private DirectoryHandle? OpenParent(string path, out string leaf, bool report = true)
     {
-        string? parent = Path.GetDirectoryName(path);
-        leaf = parent is null ? "." : Path.GetFileName(path);
+        string read = _request.ReadFrom?.Invoke(path) ?? path;
+        string? parent = Path.GetDirectoryName(read);
+        leaf = parent is null ? "." : Path.GetFileName(read);
         try
         {
-            return DirectoryHandle.Open(parent ?? path);
+            return DirectoryHandle.Open(parent ?? read);
         }
         catch (IOException) when (!report)
         {

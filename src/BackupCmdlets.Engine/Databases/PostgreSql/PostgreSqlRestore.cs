@@ -44,21 +44,47 @@ internal static class PostgreSqlRestore
             RecoveryReach.Check(setPath, manifest, walArchive, targetLsn, targetTime);
         }
 
-        RestoreTarget.PrepareEmptyFolder(destination, request.Force);
-        foreach (string location in locations.Values)
+        int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
+        long files, bytes, unchanged = 0, removed = 0;
+        if (request.Delta && manifest.Archives.Count == 0 && HoldsFiles(destination))
         {
-            RestoreTarget.PrepareEmptyFolder(location, request.Force);
+            EnsureSameCluster(destination, manifest);
+            removed = DeltaTarget.Prune(destination, manifest, "data", cancellationToken);
+            (files, bytes, unchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken, delta: true);
+            foreach (var tablespace in manifest.Tablespaces)
+            {
+                Directory.CreateDirectory(locations[tablespace.Id]);
+                removed += DeltaTarget.Prune(locations[tablespace.Id], manifest, tablespace.SetPath, cancellationToken);
+                var (tsFiles, tsBytes, tsUnchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
+                (files, bytes, unchanged) = (files + tsFiles, bytes + tsBytes, unchanged + tsUnchanged);
+            }
+        }
+        else
+        {
+            if (request.Delta && HoldsFiles(destination))
+            {
+                EnsureSameCluster(destination, manifest);
+            }
+
+            RestoreTarget.PrepareEmptyFolder(destination, request.Force || request.Delta);
+            foreach (string location in locations.Values)
+            {
+                RestoreTarget.PrepareEmptyFolder(location, request.Force || request.Delta);
+            }
+
+            (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
+            foreach (var tablespace in manifest.Tablespaces)
+            {
+                var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
+                files += tsFiles;
+                bytes += tsBytes;
+            }
         }
 
-        int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
-        var (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
         string links = Path.Combine(destination, "pg_tblspc");
         Directory.CreateDirectory(links);
         foreach (var tablespace in manifest.Tablespaces)
         {
-            var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-            files += tsFiles;
-            bytes += tsBytes;
             File.CreateSymbolicLink(Path.Combine(links, tablespace.Id), locations[tablespace.Id]);
         }
 
@@ -124,12 +150,39 @@ internal static class PostgreSqlRestore
             TablespaceLocations = [.. locations.Values],
             Archiving = archiving,
             WalArchive = hot ? walArchive : null,
+            FilesUnchanged = unchanged,
+            EntriesRemoved = removed,
         };
+    }
+
+    private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
+
+    /// <summary>-Delta over a folder that is not a copy of the set's cluster (its pg_control names another system identifier, or it has none) would replace a different database: refused.</summary>
+    private static void EnsureSameCluster(string destination, BackupSetManifest manifest)
+    {
+        string control = Path.Combine(destination, "global", "pg_control");
+        string? identity = null;
+        if (File.Exists(control))
+        {
+            using var file = File.OpenRead(control);
+            Span<byte> head = stackalloc byte[8];
+            identity = file.Read(head) == head.Length ? System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(head).ToString(CultureInfo.InvariantCulture) : null;
+        }
+
+        if (identity != manifest.Database.Identity)
+        {
+            throw new BackupException(
+                Errors.RestoreDeltaOtherCluster,
+                identity is null
+                    ? $"'{destination}' holds files but no PostgreSQL control file: {ParameterNames.Of(nameof(RestoreBackupSetRequest.Delta))} restores over a copy of the set's own cluster only. Choose an empty folder, or {ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} without {ParameterNames.Of(nameof(RestoreBackupSetRequest.Delta))} to replace its contents."
+                    : $"'{destination}' is a copy of another cluster (system identifier {identity}; the set's is {manifest.Database.Identity}): {ParameterNames.Of(nameof(RestoreBackupSetRequest.Delta))} restores over a copy of the set's own cluster only. Use {ParameterNames.Of(nameof(RestoreBackupSetRequest.Force))} without {ParameterNames.Of(nameof(RestoreBackupSetRequest.Delta))} to replace it.",
+                destination);
+        }
     }
 
     /// <summary>
     /// Refuses, before anything is written, a destination or tablespace location that a running
-    /// server owns, and an unmapped tablespace location that already holds files.
+    /// server owns, and (but with -Delta) an unmapped tablespace location that already holds files.
     /// </summary>
     private static void EnsureNobodyOwns(string destination, BackupSetManifest manifest, IReadOnlyDictionary<string, string> locations, RestoreBackupSetRequest request)
     {
@@ -143,7 +196,8 @@ internal static class PostgreSqlRestore
 
         foreach (var tablespace in manifest.Tablespaces)
         {
-            if (MappedLocation(tablespace, request.TablespaceMapping) is null
+            // -Delta brings a stopped copy (a lost server's own tablespaces included) back to the set: that is what it is for.
+            if (!request.Delta && MappedLocation(tablespace, request.TablespaceMapping) is null
                 && Directory.Exists(tablespace.Location) && Directory.EnumerateFileSystemEntries(tablespace.Location).Any())
             {
                 throw new BackupException(
@@ -243,6 +297,11 @@ internal static class PostgreSqlRestore
 
     private static ((string Name, string Value)? Setting, Lsn? Lsn, DateTimeOffset? Time) RecoveryTarget(RestoreBackupSetRequest request)
     {
+        if (request.RecoverToConsistency)
+        {
+            return (("recovery_target", "immediate"), null, null);
+        }
+
         if (request.RecoveryTargetTime is not null && request.RecoveryTargetLsn is not null)
         {
             throw new BackupException(Errors.InvalidRecoveryTarget, "Give a recovery target time or a recovery target LSN, not both.");

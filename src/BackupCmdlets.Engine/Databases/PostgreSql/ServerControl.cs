@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using BackupCmdlets.Engine.IO;
@@ -197,34 +196,8 @@ internal sealed class ServerControl
     }
 
     /// <summary>Runs a program as the server's user, from /.</summary>
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo(_runAs is null ? program : "runuser")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = "/",
-        };
-        if (_runAs is not null)
-        {
-            foreach (string a in new[] { "-u", _runAs, "--", program })
-            {
-                start.ArgumentList.Add(a);
-            }
-        }
-
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var error = process.StandardError.ReadToEndAsync(cancellationToken);
-        await process.WaitForExitAsync(cancellationToken);
-        return (process.ExitCode, await output, await error);
-    }
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
+        ServerUserCommand.RunAsync(_runAs, program, arguments, cancellationToken);
 
     /// <summary>postmaster.opts: the server binary, then each argument in double quotes.</summary>
     private static List<string> SplitOptions(string text)
