@@ -24,18 +24,6 @@ bench_data large "$DATA/large"
 RESULTS=$(mktemp)
 . "$BENCH_REPO/tests/bench/retire.sh"
 
-# time_cmd LABEL SET RUN COMMAND...: appends "label set run seconds" to $RESULTS.
-time_cmd() {
-    local label=$1 set=$2 run=$3; shift 3
-    sync
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || { echo "FAILED: $label: $*" >&2; exit 1; }
-    end=$(date +%s%N)
-    echo "$label $set $run $(( (end - start) / 1000000 ))" >> "$RESULTS"
-}
-
-size_of() { stat -c %s "$1"; }
 
 for set in small large; do
     cd "$DATA"

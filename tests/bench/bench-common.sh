@@ -65,3 +65,17 @@ bench_report() {
         cat
     } | tee -a "$file"
 }
+
+# time_cmd LABEL SET RUN COMMAND...: runs COMMAND as a whole process after a sync (so one run's
+# writeback does not bill the next) and appends "label set run milliseconds" to $RESULTS.
+time_cmd() {
+    local label=$1 set=$2 run=$3; shift 3
+    sync
+    local start end
+    start=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || { echo "FAILED: $label: $*" >&2; exit 1; }
+    end=$(date +%s%N)
+    echo "$label $set $run $(( (end - start) / 1000000 ))" >> "$RESULTS"
+}
+
+size_of() { stat -c %s "$1"; }
