@@ -1,0 +1,79 @@
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
+using Microsoft.Data.Sqlite;
+
+namespace BackupCmdlets.Engine.Databases.Sqlite;
+
+/// <summary>
+/// An SQLite database exported with VACUUM INTO: a new, compact database file written from one read
+/// transaction (so it holds exactly the transactions committed before that began, while writers go on),
+/// under a temporary name in the set, checked with PRAGMA integrity_check and then renamed.
+/// </summary>
+internal sealed class SqliteExport(ExportDatabaseRequest request) : IExportProvider
+{
+    private const string SetFolder = "database";
+    private string? _source;
+    private string? _temporary;
+    private string _version = "";
+
+    public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
+    {
+        _source = SqliteProvider.DatabasePath(request.ConnectionString, request.WorkingDirectory);
+        await using var connection = SqliteProvider.Open(_source, SqliteOpenMode.ReadOnly);
+        string version = _version = Scalar(connection, "SELECT sqlite_version()");
+        int pageSize = int.Parse(Scalar(connection, "PRAGMA page_size"), System.Globalization.CultureInfo.InvariantCulture);
+        return new DatabaseDescription(DatabaseEngine.Sqlite, _source, version, _source, pageSize, BlockChecksums: false);
+    }
+
+    public async Task<ManifestExport> ExportAsync(BackupSetWriter set, CancellationToken cancellationToken)
+    {
+        string source = _source ?? throw new InvalidOperationException("OpenAsync first.");
+        string name = Path.GetFileName(source);
+        string final = Path.Combine(set.CreateDirectory(SetFolder, 0x1ED), name);
+        _temporary = TemporaryName.For(final);
+        set.Report("Exporting with VACUUM INTO", source);
+        await using (var connection = SqliteProvider.Open(source, SqliteOpenMode.ReadOnly))
+        {
+            await using var vacuum = connection.CreateCommand();
+            vacuum.CommandText = "VACUUM INTO $target";
+            vacuum.Parameters.AddWithValue("$target", _temporary);
+            try
+            {
+                await vacuum.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (SqliteException ex)
+            {
+                throw new BackupException(Errors.ExportFailed, $"VACUUM INTO of '{source}' failed: {ex.Message}", source, ex);
+            }
+        }
+
+        set.Report("Checking integrity", final);
+        SqliteProvider.CheckIntegrity(_temporary);
+        File.Move(_temporary, final);
+        UnixFileSystem.FlushDirectory(Path.GetDirectoryName(final)!);
+        string setPath = $"{SetFolder}/{name}";
+        set.AddWritten(setPath, cancellationToken);
+        return new ManifestExport(ManifestExport.SqliteDatabase, setPath, "SQLite " + _version, [], []);
+    }
+
+    /// <summary>Removes the temporary copy when the export did not get to rename it, and the side files a check of it may leave.</summary>
+    public ValueTask DisposeAsync()
+    {
+        if (_temporary is not null)
+        {
+            foreach (string suffix in new[] { "", "-wal", "-shm", "-journal" })
+            {
+                File.Delete(_temporary + suffix);
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static string Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "";
+    }
+}
