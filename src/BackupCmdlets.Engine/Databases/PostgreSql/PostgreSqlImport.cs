@@ -70,7 +70,7 @@ internal static class PostgreSqlImport
         catch (BackupException ex) when (ex.InnerException is PostgresException { SqlState: UndefinedDatabase })
         {
             var builder = new NpgsqlConnectionStringBuilder(request.ConnectionString);
-            string database = builder.Database!;
+            string database = builder.Database ?? (request.Credential?.UserName is { Length: > 0 } user ? user : builder.Username ?? Environment.UserName);
             progress?.Report(new OperationProgress("Import-Database", "Creating the database", database));
             builder.Database = "postgres";
             await using (var maintenance = await PostgreSqlProvider.ConnectAsync(builder.ConnectionString, request.Credential, cancellationToken))
