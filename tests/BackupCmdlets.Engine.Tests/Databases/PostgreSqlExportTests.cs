@@ -29,6 +29,7 @@ public sealed class PostgreSqlExportTests
 
         Assert.Equal(BackupKind.Logical, set.Kind);
         Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.Equal(cluster.Scalar<string>("SELECT system_identifier::text FROM pg_control_system()") + "/postgres", set.DatabaseIdentity);
         Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
         var result = await BackupEngine.ImportDatabaseAsync(new ImportDatabaseRequest(set.Path, cluster.ConnectionStringTo("copy")) { ThrottleLimit = 4 }, null, CancellationToken.None);
         Assert.Equal(DatabaseEngine.PostgreSql, result.Engine);

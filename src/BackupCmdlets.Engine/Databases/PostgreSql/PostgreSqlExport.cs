@@ -20,13 +20,37 @@ internal sealed class PostgreSqlExport(ExportDatabaseRequest request) : IExportP
     public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
     {
         await using var connection = await PostgreSqlProvider.ConnectAsync(request.ConnectionString, request.Credential, cancellationToken);
-        await using var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(), current_setting('block_size')::int", connection);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        await reader.ReadAsync(cancellationToken);
-        _serverMajor = reader.GetInt32(0) / 10000;
-        _database = reader.GetString(2);
+        string version;
+        int blockSize;
+        await using (var command = new NpgsqlCommand("SELECT current_setting('server_version_num')::int, current_setting('server_version'), current_database(), current_setting('block_size')::int", connection))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.ReadAsync(cancellationToken);
+            _serverMajor = reader.GetInt32(0) / 10000;
+            version = reader.GetString(1);
+            _database = reader.GetString(2);
+            blockSize = reader.GetInt32(3);
+        }
+
         var builder = new NpgsqlConnectionStringBuilder(connection.ConnectionString);
-        return new DatabaseDescription(DatabaseEngine.PostgreSql, _database, reader.GetString(1), $"{builder.Host}:{builder.Port}/{_database}", reader.GetInt32(3), BlockChecksums: false);
+        string location = $"{builder.Host}:{builder.Port}/{_database}";
+
+        // Retention tells databases apart by identity: the cluster's system identifier with the database name, or where it was reached when the role may not read the identifier.
+        string cluster = await SystemIdentifierAsync(connection, cancellationToken) ?? $"{builder.Host}:{builder.Port}";
+        return new DatabaseDescription(DatabaseEngine.PostgreSql, $"{cluster}/{_database}", version, location, blockSize, BlockChecksums: false);
+    }
+
+    private static async Task<string?> SystemIdentifierAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT system_identifier::text FROM pg_control_system()", connection);
+            return (string?)await command.ExecuteScalarAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            return null;
+        }
     }
 
     public async Task<ManifestExport> ExportAsync(BackupSetWriter set, CancellationToken cancellationToken)
