@@ -20,8 +20,8 @@ namespace BackupCmdlets;
 /// <para>Exports the shop database with four pg_dump workers into a new set in /backup/shop.</para>
 /// </example>
 /// <example>
-/// <code>Export-Database -Engine PostgreSql 'Host=db1;Database=shop' /backup/shop -Schema sales -Table 'public.customer*'</code>
-/// <para>Exports only the sales schema and the tables of public whose names begin with customer.</para>
+/// <code>Export-Database -Engine PostgreSql 'Host=db1;Database=shop' /backup/shop -Schema sales, 'hr*'</code>
+/// <para>Exports only the sales schema and the schemas whose names begin with hr (with -Table, only the tables named; pg_dump then ignores -Schema).</para>
 /// </example>
 /// <example>
 /// <code>Set-Location /srv/shop; Export-Database -Engine Sqlite 'Data Source=shop.db' /backup/shop</code>
