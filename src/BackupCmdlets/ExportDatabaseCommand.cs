@@ -11,7 +11,7 @@ namespace BackupCmdlets;
 /// <para type="description">PostgreSQL: pg_dump of the server's major version (or newer) in its directory format, -ThrottleLimit tables at a
 /// time from one snapshot, optionally only some schemas (-Schema) or tables (-Table); the server may be on another host. The password
 /// reaches pg_dump through a private password file, never its command line. SQLite: VACUUM INTO, a compact copy as of one read
-/// transaction while writers go on, integrity-checked. The set has a manifest with every file's SHA-256, as hot and cold sets have:
+/// transaction while writers go on, integrity-checked; or, with -Format SqlDump, the SQL text that recreates the database. The set has a manifest with every file's SHA-256, as hot and cold sets have:
 /// Get-BackupSet lists it with Kind Logical, Test-BackupSet verifies it, Remove-BackupSet removes it, and Import-Database puts it back.
 /// A failed export leaves no set behind. Returns the backup set.</para>
 /// </summary>
@@ -26,6 +26,10 @@ namespace BackupCmdlets;
 /// <example>
 /// <code>Set-Location /srv/shop; Export-Database -Engine Sqlite 'Data Source=shop.db' /backup/shop</code>
 /// <para>Exports /srv/shop/shop.db with VACUUM INTO while the application keeps writing.</para>
+/// </example>
+/// <example>
+/// <code>Export-Database -Engine Sqlite 'Data Source=/srv/shop/shop.db' /backup/shop -Format SqlDump</code>
+/// <para>Writes the SQL text that recreates the database (as sqlite3's .dump), readable and diffable; Import-Database runs it into a new file.</para>
 /// </example>
 /// <seealso cref="ImportDatabaseCommand"/>
 /// <seealso cref="StartHotBackupCommand"/>

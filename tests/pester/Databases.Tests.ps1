@@ -135,6 +135,18 @@ try { Start-ColdBackup -Engine Sqlite 'Data Source=shop.db' repo -ErrorAction St
         $forced.Target | Should -Be (Join-Path $work 'copy.db')
     }
 
+    It 'exports as an SQL dump that sqlite3 reads, and imports it into a new file' {
+        $set = Export-Database -Engine Sqlite 'Data Source=shop.db' repo -Format SqlDump
+        $dump = Join-Path $set.Path 'database/shop.db.sql'
+
+        Test-Path -LiteralPath $dump | Should -BeTrue
+        & sqlite3 (Join-Path $work 'by-sqlite3.db') ".read $dump" | Out-Null
+        & sqlite3 (Join-Path $work 'by-sqlite3.db') 'SELECT count(*) FROM orders;' | Should -Be '500'
+        $imported = $set | Import-Database -ConnectionString 'Data Source=from-dump.db' -Confirm:$false
+        $imported.Target | Should -Be (Join-Path $work 'from-dump.db')
+        & sqlite3 (Join-Path $work 'from-dump.db') 'SELECT count(*), sum(length(item)) FROM orders;' | Should -Be (& sqlite3 $database 'SELECT count(*), sum(length(item)) FROM orders;')
+    }
+
     It 'Export-Database -WhatIf writes nothing; Import-Database asks first, so under pwsh -NonInteractive it needs -Force' {
         Export-Database -Engine Sqlite 'Data Source=shop.db' repo -WhatIf
         Test-Path -LiteralPath repo | Should -BeFalse

@@ -30,6 +30,9 @@ public sealed partial record ExportDatabaseRequest(
     [FrontParameter("PostgreSQL: export only these tables (pg_dump -t; patterns as pg_dump takes them); {Schema} is then ignored, as pg_dump ignores -n beside -t.", Default = "every table")]
     public IReadOnlyList<string> Table { get; init; } = [];
 
+    [FrontParameter("Native (PostgreSQL: pg_dump's directory format; SQLite: a database file written by VACUUM INTO) or SqlDump (SQLite only: the SQL text that recreates the database, as sqlite3's .dump).", Default = "Native")]
+    public ExportFormat Format { get; init; } = ExportFormat.Native;
+
     [FrontParameter("A label recorded in the set.")]
     public string? Label { get; init; }
 }

@@ -201,6 +201,8 @@ public sealed class PostgreSqlExportTests
         Assert.Equal(["sales", "h*"], ManifestStore.Read(schema.Path).Export!.Schemas);
         Assert.Equal(["public.kept"], ManifestStore.Read(table.Path).Export!.Tables);
 
+        var sqlDump = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.ExportDatabaseAsync(Request(cluster, repository) with { Format = ExportFormat.SqlDump }, null, CancellationToken.None));
+        Assert.Equal(Errors.ParameterOutOfRange, sqlDump.Error);
         var failed = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.ExportDatabaseAsync(Request(cluster, repository) with { Table = ["no_such_table"] }, null, CancellationToken.None));
         Assert.Equal(Errors.ExportFailed, failed.Error);
         Assert.Contains("no matching tables", failed.Message, StringComparison.Ordinal);

@@ -9,25 +9,34 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 public sealed class SqliteExportTests
 {
     [Theory]
-    [InlineData("WAL")]
-    [InlineData("DELETE")]
-    public async Task An_export_while_a_writer_writes_imports_whole_with_every_row_committed_before_it(string journalMode)
+    [InlineData("WAL", ExportFormat.Native)]
+    [InlineData("DELETE", ExportFormat.Native)]
+    [InlineData("WAL", ExportFormat.SqlDump)]
+    [InlineData("DELETE", ExportFormat.SqlDump)]
+    public async Task An_export_while_a_writer_writes_imports_whole_with_every_row_committed_before_it(string journalMode, ExportFormat format)
     {
         using var temp = new TempDirectory("bkc-sqlite-export-");
         string database = temp.Combine("app.db");
         SqliteRowWriter.CreateDatabase(database, journalMode, 20000);
+        Execute(database, """
+            CREATE TABLE mixed (id INTEGER PRIMARY KEY AUTOINCREMENT, r REAL, b BLOB, t TEXT, n NUMERIC);
+            INSERT INTO mixed (r, b, t, n) VALUES (0.1, x'00ff10', 'it''s "quoted"', NULL), (1e308, zeroblob(3), '', 12345678901234567), (-2.5e-300, NULL, char(10, 0x263a), 3.0);
+            CREATE INDEX mixed_t ON mixed (t);
+            CREATE VIEW seed_ids AS SELECT id FROM seed;
+            CREATE TRIGGER mixed_touch AFTER UPDATE ON mixed BEGIN SELECT 1; END;
+            """);
         using var writer = new SqliteRowWriter(database);
         writer.WaitFor(100);
         long committedBefore = -1;
         var progress = new SynchronousProgress(p =>
         {
-            if (p.Status == "Exporting with VACUUM INTO")
+            if (p.Status is "Exporting with VACUUM INTO" or "Exporting as SQL")
             {
                 committedBefore = writer.LastCommitted;
             }
         });
 
-        var set = await BackupEngine.ExportDatabaseAsync(new ExportDatabaseRequest(DatabaseEngine.Sqlite, $"Data Source={database}", temp.Combine("repository")), progress, CancellationToken.None);
+        var set = await BackupEngine.ExportDatabaseAsync(new ExportDatabaseRequest(DatabaseEngine.Sqlite, $"Data Source={database}", temp.Combine("repository")) { Format = format }, progress, CancellationToken.None);
         long committedAfter = writer.LastCommitted;
         writer.WaitFor(committedAfter + 50);
         writer.Stop();
@@ -36,6 +45,7 @@ public sealed class SqliteExportTests
         Assert.Equal(DatabaseEngine.Sqlite, set.Engine);
         Assert.StartsWith(Path.Combine(temp.Path, "repository") + "/", set.Path, StringComparison.Ordinal);
         Assert.Matches("-sqlite-logical-[0-9a-f]{6}$", set.SetId);
+        Assert.Equal(format == ExportFormat.SqlDump ? "database/app.db.sql" : "database/app.db", Assert.Single(ManifestStore.Read(set.Path).Files).Path);
         string imported = temp.Combine("imported", "app.db");
         var result = await BackupEngine.ImportDatabaseAsync(new ImportDatabaseRequest(set.Path, $"Data Source={imported}"), null, CancellationToken.None);
         Assert.Equal(imported, result.Target);
@@ -49,6 +59,12 @@ public sealed class SqliteExportTests
             string rowsOf = $"SELECT count(*) || ' ' || group_concat(id || ':' || payload, ',') FROM (SELECT * FROM {table} {(table == "writes" ? $"WHERE id <= {rows}" : "")} ORDER BY id)";
             Assert.Equal(Scalar(database, rowsOf), Scalar(imported, rowsOf));
         }
+
+        const string MixedRows = "SELECT group_concat(quote(id) || typeof(r) || quote(r) || quote(b) || quote(t) || typeof(n) || quote(n), ',') FROM (SELECT * FROM mixed ORDER BY id)";
+        Assert.Equal(Scalar(database, MixedRows), Scalar(imported, MixedRows));
+        const string Schema = "SELECT group_concat(type || ' ' || name || ' ' || sql, ';') FROM (SELECT * FROM sqlite_schema ORDER BY name)";
+        Assert.Equal(Scalar(database, Schema), Scalar(imported, Schema));
+        Assert.Equal("3", Scalar(imported, "SELECT seq FROM sqlite_sequence WHERE name = 'mixed'"));
 
         // Nothing in the set but the manifest and what it lists: no temporary copy, none of its side files.
         var listed = ManifestStore.Read(set.Path).Files.Select(f => f.Path).Append(BackupSetManifest.FileName).Order(StringComparer.Ordinal);
@@ -133,6 +149,15 @@ public sealed class SqliteExportTests
         Assert.False(File.Exists(temp.Combine("restored.db")) || File.Exists(temp.Combine("imported.db")));
         var oracle = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.ExportDatabaseAsync(new ExportDatabaseRequest(DatabaseEngine.Oracle, "Data Source=orcl", repository), null, CancellationToken.None));
         Assert.Equal(Errors.ParameterOutOfRange, oracle.Error);
+    }
+
+    private static void Execute(string path, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     private static string Scalar(string path, string sql)

@@ -19,6 +19,11 @@ internal sealed class PostgreSqlExport(ExportDatabaseRequest request) : IExportP
 
     public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
     {
+        if (request.Format != ExportFormat.Native)
+        {
+            throw new BackupException(Errors.ParameterOutOfRange, $"A PostgreSQL export is pg_dump's directory format: {ParameterNames.Of(nameof(ExportDatabaseRequest.Format))} {request.Format} is for SQLite.");
+        }
+
         await using var connection = await PostgreSqlProvider.ConnectAsync(request.ConnectionString, request.Credential, cancellationToken);
         string version;
         int blockSize;

@@ -7,7 +7,8 @@ namespace BackupCmdlets.Engine.Databases.Sqlite;
 /// <summary>
 /// An SQLite database exported with VACUUM INTO: a new, compact database file written from one read
 /// transaction (so it holds exactly the transactions committed before that began, while writers go on),
-/// under a temporary name in the set, checked with PRAGMA integrity_check and then renamed.
+/// under a temporary name in the set, checked with PRAGMA integrity_check and then renamed; or, as
+/// SqlDump, the SQL text that recreates it (<see cref="SqliteSqlDump"/>), also from one read transaction.
 /// </summary>
 internal sealed class SqliteExport(ExportDatabaseRequest request) : IExportProvider
 {
@@ -29,31 +30,47 @@ internal sealed class SqliteExport(ExportDatabaseRequest request) : IExportProvi
     {
         string source = _source ?? throw new InvalidOperationException("OpenAsync first.");
         string name = Path.GetFileName(source);
-        string final = Path.Combine(set.CreateDirectory(SetFolder, 0x1ED), name);
+        bool dump = request.Format == ExportFormat.SqlDump;
+        string setPath = $"{SetFolder}/{name}{(dump ? ".sql" : "")}";
+        string final = Path.Combine(set.CreateDirectory(SetFolder, 0x1ED), Path.GetFileName(setPath));
         _temporary = TemporaryName.For(final);
-        set.Report("Exporting with VACUUM INTO", source);
         await using (var connection = SqliteProvider.Open(source, SqliteOpenMode.ReadOnly))
         {
-            await using var vacuum = connection.CreateCommand();
-            vacuum.CommandText = "VACUUM INTO $target";
-            vacuum.Parameters.AddWithValue("$target", _temporary);
             try
             {
-                await vacuum.ExecuteNonQueryAsync(cancellationToken);
+                if (dump)
+                {
+                    set.Report("Exporting as SQL", source);
+                    await using var output = new StreamWriter(_temporary, append: false, new System.Text.UTF8Encoding(false));
+                    SqliteSqlDump.Write(connection, output, cancellationToken);
+                    await output.FlushAsync(cancellationToken);
+                    ((FileStream)output.BaseStream).Flush(flushToDisk: true);
+                }
+                else
+                {
+                    set.Report("Exporting with VACUUM INTO", source);
+                    await using var vacuum = connection.CreateCommand();
+                    vacuum.CommandText = "VACUUM INTO $target";
+                    vacuum.Parameters.AddWithValue("$target", _temporary);
+                    await vacuum.ExecuteNonQueryAsync(cancellationToken);
+                }
             }
             catch (SqliteException ex)
             {
-                throw new BackupException(Errors.ExportFailed, $"VACUUM INTO of '{source}' failed: {ex.Message}", source, ex);
+                throw new BackupException(Errors.ExportFailed, $"The export of '{source}' failed: {ex.Message}", source, ex);
             }
         }
 
-        set.Report("Checking integrity", final);
-        SqliteProvider.CheckIntegrity(_temporary);
+        if (!dump)
+        {
+            set.Report("Checking integrity", final);
+            SqliteProvider.CheckIntegrity(_temporary);
+        }
+
         File.Move(_temporary, final);
         UnixFileSystem.FlushDirectory(Path.GetDirectoryName(final)!);
-        string setPath = $"{SetFolder}/{name}";
         set.AddWritten(setPath, cancellationToken);
-        return new ManifestExport(ManifestExport.SqliteDatabase, setPath, "SQLite " + _version, [], []);
+        return new ManifestExport(dump ? ManifestExport.SqliteSqlDump : ManifestExport.SqliteDatabase, setPath, "SQLite " + _version, [], []);
     }
 
     /// <summary>Removes the temporary copy when the export did not get to rename it, and the side files a check of it may leave.</summary>
