@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.Databases.Sqlite;
 /// An SQLite database exported with VACUUM INTO: a new, compact database file written from one read
 /// transaction (so it holds exactly the transactions committed before that began, while writers go on),
 /// under a temporary name in the set, checked with PRAGMA integrity_check and then renamed; or, as
-/// SqlDump, the SQL text that recreates it (<see cref="SqliteSqlDump"/>), also from one read transaction.
+/// SqlDump, the SQL text that recreates it (<see cref="SqliteDumpWriter"/>), also from one read transaction.
 /// </summary>
 internal sealed class SqliteExport(ExportDatabaseRequest request) : IExportProvider
 {
@@ -42,7 +42,7 @@ internal sealed class SqliteExport(ExportDatabaseRequest request) : IExportProvi
                 {
                     set.Report("Exporting as SQL", source);
                     await using var output = new StreamWriter(_temporary, append: false, new System.Text.UTF8Encoding(false));
-                    SqliteSqlDump.Write(connection, output, cancellationToken);
+                    SqliteDumpWriter.Write(connection, output, cancellationToken);
                     await output.FlushAsync(cancellationToken);
                     ((FileStream)output.BaseStream).Flush(flushToDisk: true);
                 }

@@ -10,7 +10,7 @@ namespace BackupCmdlets.Engine.Databases.Sqlite;
 /// read transaction, so the dump is one snapshot. Virtual tables are refused: their shadow tables cannot
 /// be recreated by plain INSERTs.
 /// </summary>
-internal static class SqliteSqlDump
+internal static class SqliteDumpWriter
 {
     public static void Write(SqliteConnection connection, TextWriter output, CancellationToken cancellationToken)
     {
