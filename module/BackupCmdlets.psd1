@@ -23,6 +23,8 @@
         'Test-BackupSet'
         'Restore-BackupSet'
         'Remove-BackupSet'
+        'Export-Database'
+        'Import-Database'
         'Test-DatafileBlock'
         'Invoke-DeltaSync'
     )

@@ -19,6 +19,8 @@ internal static class CliCommandCatalog
         ["Get-BackupSet"] = () => new GetBackupSetCommand(),
         ["Test-BackupSet"] = () => new TestBackupSetCommand(),
         ["Restore-BackupSet"] = () => new RestoreBackupSetCommand(),
+        ["Export-Database"] = () => new ExportDatabaseCommand(),
+        ["Import-Database"] = () => new ImportDatabaseCommand(),
         ["Remove-BackupSet"] = () => new RemoveBackupSetCommand(),
         ["Test-DatafileBlock"] = () => new TestDatafileBlockCommand(),
     };

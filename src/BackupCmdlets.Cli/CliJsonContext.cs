@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
 using BackupCmdlets.Engine.Syncing;
 
@@ -21,6 +22,7 @@ namespace BackupCmdlets.Cli;
 [JsonSerializable(typeof(BackupSet))]
 [JsonSerializable(typeof(TestBackupSetResult))]
 [JsonSerializable(typeof(RestoreResult))]
+[JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(DatafileBlockResult))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]

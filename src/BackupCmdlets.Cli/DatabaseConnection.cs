@@ -16,6 +16,21 @@ internal static class DatabaseConnection
     public static StartBackupRequest Complete(StartBackupRequest request) => request with
     {
         WorkingDirectory = Environment.CurrentDirectory,
-        Credential = Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password ? new NetworkCredential("", password) : null,
+        Credential = Credential(),
     };
+
+    public static ExportDatabaseRequest Complete(ExportDatabaseRequest request) => request with
+    {
+        WorkingDirectory = Environment.CurrentDirectory,
+        Credential = Credential(),
+    };
+
+    public static ImportDatabaseRequest Complete(ImportDatabaseRequest request) => request with
+    {
+        WorkingDirectory = Environment.CurrentDirectory,
+        Credential = Credential(),
+    };
+
+    private static NetworkCredential? Credential() =>
+        Environment.GetEnvironmentVariable(PasswordVariable) is { Length: > 0 } password ? new NetworkCredential("", password) : null;
 }

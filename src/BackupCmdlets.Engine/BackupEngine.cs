@@ -73,6 +73,18 @@ public static class BackupEngine
         return DatabaseBackup.StartHotAsync(request, progress, cancellationToken);
     }
 
+    public static Task<BackupSet> ExportDatabaseAsync(ExportDatabaseRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DatabaseExport.ExportAsync(request, progress, cancellationToken);
+    }
+
+    public static Task<ImportResult> ImportDatabaseAsync(ImportDatabaseRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return DatabaseImport.ImportAsync(request, progress, cancellationToken);
+    }
+
     public static Task<BackupSet> StartColdBackupAsync(StartBackupRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();

@@ -7,7 +7,7 @@ using BackupCmdlets.Engine.Databases;
 
 namespace BackupCmdlets;
 
-/// <summary>The parameters Start-HotBackup and Start-ColdBackup share, and the run they share.</summary>
+/// <summary>The parameters Start-HotBackup, Start-ColdBackup and Export-Database share (the credential), and the run the two backups share.</summary>
 public abstract class DatabaseBackupCmdletBase : BackupCmdletBase
 {
     /// <summary><para type="description">User name and password for the connection; never written to the set, a message or an error.</para></summary>

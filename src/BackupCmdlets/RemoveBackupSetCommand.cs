@@ -7,7 +7,7 @@ namespace BackupCmdlets;
 
 /// <summary>
 /// <para type="synopsis">Removes backup sets: by a retention policy over a repository (-KeepLast, -OlderThan), or the sets piped in.</para>
-/// <para type="description">Retention applies to each database in the repository on its own (engine and database identity) and counts only
+/// <para type="description">Retention applies to each database in the repository on its own (engine and database identity; its exports apart from its hot and cold sets) and counts only
 /// intact sets (complete, with every file and WAL segment of the manifest present). It never removes the newest intact set of a database,
 /// a set still being written, or a set whose manifest cannot be read; sets left incomplete by a backup that failed or was killed only with
 /// -IncludeIncomplete. Folders that are not sets are never touched. Sets piped in (from Get-BackupSet) are removed one by one, except a set

@@ -113,6 +113,59 @@ try { Start-ColdBackup -Engine Sqlite 'Data Source=shop.db' repo -ErrorAction St
         $child.Output | Should -Contain 'confirmed=Complete'
     }
 
+    It 'exports a relative Data Source as a Logical set and imports it into a new file; a second import needs -Force' {
+        $set = Export-Database -Engine Sqlite 'Data Source=shop.db' repo
+        & sqlite3 $database "INSERT INTO orders (item) VALUES ('after the export');"
+
+        $set | Should -BeOfType ([BackupCmdlets.Engine.Catalog.BackupSet])
+        "$($set.Kind)" | Should -Be 'Logical'
+        $set.Path | Should -BeLike "$repository/*-sqlite-logical-*"
+        (Get-BackupSet repo -Kind Logical).SetId | Should -Be $set.SetId
+        ($set | Test-BackupSet).Passed | Should -BeTrue
+
+        $imported = $set | Import-Database -ConnectionString 'Data Source=copy.db' -Confirm:$false
+        $again = Get-FirstError { $set | Import-Database -ConnectionString 'Data Source=copy.db' -Confirm:$false -ErrorAction Stop }
+        $forced = Import-Database -Path $set.Path -ConnectionString 'Data Source=copy.db' -Force
+
+        $imported | Should -BeOfType ([BackupCmdlets.Engine.Databases.ImportResult])
+        $imported.Target | Should -Be (Join-Path $work 'copy.db')
+        & sqlite3 (Join-Path $work 'copy.db') 'PRAGMA integrity_check;' | Should -Be 'ok'
+        & sqlite3 (Join-Path $work 'copy.db') 'SELECT count(*) FROM orders;' | Should -Be '500'
+        $again | Get-ErrorId | Should -Be 'ImportTargetNotEmpty'
+        $forced.Target | Should -Be (Join-Path $work 'copy.db')
+    }
+
+    It 'exports as an SQL dump that sqlite3 reads, and imports it into a new file' {
+        $set = Export-Database -Engine Sqlite 'Data Source=shop.db' repo -Format SqlDump
+        $dump = Join-Path $set.Path 'database/shop.db.sql'
+
+        Test-Path -LiteralPath $dump | Should -BeTrue
+        & sqlite3 (Join-Path $work 'by-sqlite3.db') ".read $dump" | Out-Null
+        & sqlite3 (Join-Path $work 'by-sqlite3.db') 'SELECT count(*) FROM orders;' | Should -Be '500'
+        $imported = $set | Import-Database -ConnectionString 'Data Source=from-dump.db' -Confirm:$false
+        $imported.Target | Should -Be (Join-Path $work 'from-dump.db')
+        & sqlite3 (Join-Path $work 'from-dump.db') 'SELECT count(*), sum(length(item)) FROM orders;' | Should -Be (& sqlite3 $database 'SELECT count(*), sum(length(item)) FROM orders;')
+    }
+
+    It 'Export-Database -WhatIf writes nothing; Import-Database asks first, so under pwsh -NonInteractive it needs -Force' {
+        Export-Database -Engine Sqlite 'Data Source=shop.db' repo -WhatIf
+        Test-Path -LiteralPath repo | Should -BeFalse
+        $set = Export-Database -Engine Sqlite 'Data Source=shop.db' repo
+
+        $child = Invoke-ChildPwsh -WorkingDirectory $work @"
+Import-Module '$env:BACKUPCMDLETS_MODULE'
+try { Import-Database -Path '$($set.Path)' -ConnectionString 'Data Source=copy.db' -ErrorAction Stop; 'no error' } catch { "refused=`$(`$_.FullyQualifiedErrorId)" }
+"exists=`$(Test-Path -LiteralPath copy.db)"
+`$result = Import-Database -Path '$($set.Path)' -ConnectionString 'Data Source=copy.db' -Force
+"imported=`$(`$result.Engine)"
+"@
+
+        $child.Output | Should -Contain 'refused=ConfirmationRequired,BackupCmdlets.ImportDatabaseCommand'
+        $child.Output | Should -Contain 'exists=False'
+        $child.Output | Should -Contain 'imported=Sqlite'
+        & sqlite3 (Join-Path $work 'copy.db') 'SELECT count(*) FROM orders;' | Should -Be '500'
+    }
+
     Context 'Get-BackupSet and Remove-BackupSet' {
         BeforeEach {
             $sets = 1..3 | ForEach-Object { Start-HotBackup -Engine Sqlite 'Data Source=shop.db' repo }
@@ -301,6 +354,25 @@ Describe 'PostgreSQL backups' {
         $redirected.Archiving | Should -Be "into $(Join-Path $pgWork 'copy-archive')"
         Get-Content -LiteralPath (Join-Path $pgWork 'copy-off/postgresql.auto.conf') | Should -Contain "archive_mode = 'off'"
         (Get-Content -LiteralPath (Join-Path $pgWork 'copy-redirected/postgresql.auto.conf') -Raw) | Should -Match ([regex]::Escape("'$(Join-Path $pgWork 'copy-archive')/%f'"))
+    }
+
+    It 'exports with pg_dump into a Logical set and imports it into a new database; again only with -Clean -Force' {
+        $rows = Invoke-TestSql $cluster 'SELECT count(*) FROM orders;'
+        $set = Export-Database -Engine PostgreSql $cluster.ConnectionString (Join-Path $pgWork 'exports') -ThrottleLimit 2
+        $copy = $cluster.ConnectionString -replace 'Database=postgres', 'Database=shopcopy'
+
+        $imported = $set | Import-Database -ConnectionString $copy -ThrottleLimit 2 -Confirm:$false
+        Invoke-TestSql $cluster -Database shopcopy 'DELETE FROM orders WHERE id > 10;' | Out-Null
+        $again = Get-FirstError { $set | Import-Database -ConnectionString $copy -Clean -Confirm:$false -ErrorAction Stop }
+        $cleaned = $set | Import-Database -ConnectionString $copy -Clean -Force
+
+        "$($set.Kind)" | Should -Be 'Logical'
+        "$($set.Engine)" | Should -Be 'PostgreSql'
+        ($set | Test-BackupSet).Passed | Should -BeTrue
+        $imported.Target | Should -BeLike 'PostgreSQL *shopcopy'
+        $again | Get-ErrorId | Should -Be 'ImportTargetNotEmpty'
+        $cleaned.Cleaned | Should -BeTrue
+        Invoke-TestSql $cluster -Database shopcopy 'SELECT count(*) FROM orders;' | Should -Be $rows
     }
 
     It 'asks before a cold backup: refused under pwsh -NonInteractive without -Force, the server running on; with -Force stopped, copied and started again' {

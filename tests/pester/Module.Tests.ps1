@@ -10,13 +10,13 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/TestSupport.psm1') -Force
     Import-ModuleUnderTest
     $cmdletNames = @(
-        'Expand-TarArchive', 'Get-BackupSet', 'Get-TarArchiveItem', 'Invoke-DeltaSync', 'New-TarArchive', 'Remove-BackupSet',
-        'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock'
+        'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
+        'Remove-BackupSet', 'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock'
     )
 }
 
 Describe 'Import-Module' {
-    It 'imports in a fresh session and exports the twelve cmdlets, nothing else' {
+    It 'imports in a fresh session and exports the fourteen cmdlets, nothing else' {
         $child = Invoke-ChildPwsh @"
 Import-Module '$env:BACKUPCMDLETS_MODULE' -ErrorAction Stop
 (Get-Command -Module BackupCmdlets | Sort-Object Name | ForEach-Object { "`$(`$_.CommandType) `$(`$_.Name)" }) -join ','
@@ -107,6 +107,7 @@ Describe 'Result types' {
             }
             $results['BackupCmdlets.Engine.Catalog.TestBackupSetResult'] = $results['BackupCmdlets.Engine.Catalog.BackupSet'] | Test-BackupSet
             $results['BackupCmdlets.Engine.Catalog.RestoreResult'] = $results['BackupCmdlets.Engine.Catalog.BackupSet'] | Restore-BackupSet -DestinationPath restored.db
+            $results['BackupCmdlets.Engine.Databases.ImportResult'] = Export-Database -Engine Sqlite 'Data Source=shop.db' exports | Import-Database -ConnectionString 'Data Source=imported.db' -Confirm:$false
             $block = [byte[]]::new(8192 * 4)
             [IO.File]::WriteAllBytes((Join-Path $work 'empty.dbf'), $block)
             $results['BackupCmdlets.Engine.Databases.Oracle.DatafileBlockResult'] = Test-DatafileBlock -LiteralPath (Join-Path $work 'empty.dbf') -BlockSize 8192
@@ -124,6 +125,7 @@ Describe 'Result types' {
         @{ Name = 'BackupCmdlets.Engine.Catalog.BackupSet' }
         @{ Name = 'BackupCmdlets.Engine.Catalog.TestBackupSetResult' }
         @{ Name = 'BackupCmdlets.Engine.Catalog.RestoreResult' }
+        @{ Name = 'BackupCmdlets.Engine.Databases.ImportResult' }
         @{ Name = 'BackupCmdlets.Engine.Databases.Oracle.DatafileBlockResult' }
     ) {
         $objects = @($results[$Name])
@@ -164,8 +166,8 @@ Describe 'Result types' {
 
 Describe 'Help' {
     It '<Name> has a synopsis, examples with remarks, inputs, outputs, related links and described parameters' -ForEach @(
-        'Expand-TarArchive', 'Get-BackupSet', 'Get-TarArchiveItem', 'Invoke-DeltaSync', 'New-TarArchive', 'Remove-BackupSet',
-        'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock' | ForEach-Object { @{ Name = $_ } }
+        'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
+        'Remove-BackupSet', 'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock' | ForEach-Object { @{ Name = $_ } }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -308,7 +310,7 @@ Import-Module BackupCmdlets
 
         $child.ExitCode | Should -Be 0 -Because $child.Text
         $child.Output | Should -Contain "installed=$home1/.local/share/powershell/Modules/BackupCmdlets/$($manifest.ModuleVersion)"
-        $child.Output[-1] | Should -Be '12'
+        $child.Output[-1] | Should -Be '14'
         $package = Get-ChildItem -LiteralPath $feed -Filter '*.nupkg'
         $package | Should -HaveCount 1
         $entries = [IO.Compression.ZipFile]::OpenRead($package.FullName)

@@ -8,7 +8,7 @@ public sealed partial record GetBackupSetRequest(string Path)
     [FrontParameter("Only sets of this engine.")]
     public DatabaseEngine? Engine { get; init; }
 
-    [FrontParameter("Only hot or only cold sets.")]
+    [FrontParameter("Only sets of this kind: Hot, Cold or Logical (exports).")]
     public BackupKind? Kind { get; init; }
 
     [FrontParameter("Only sets started at or after this time (a local time unless it says otherwise).")]

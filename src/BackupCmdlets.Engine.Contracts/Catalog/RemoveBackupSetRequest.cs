@@ -2,7 +2,7 @@ namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>
 /// Retention for a repository (Remove-BackupSet), applied to each database in it on its own (engine plus
-/// database identity): keep the <see cref="KeepLast"/> newest intact sets and/or the sets younger than
+/// database identity; its exports apart from its hot and cold sets): keep the <see cref="KeepLast"/> newest intact sets and/or the sets younger than
 /// <see cref="OlderThan"/>; a set is removed when no given rule keeps it. Intact means complete with
 /// every file of its manifest (and its WAL range) present. The newest intact set of each database is
 /// never removed; sets in progress and sets whose manifest cannot be read never are; incomplete sets

@@ -27,9 +27,9 @@ internal static class BackupRetention
 
         var cutoff = (request.Now ?? DateTimeOffset.UtcNow) - request.OlderThan;
         var remove = new List<BackupSet>();
-        foreach (var database in BackupRepository.List(new GetBackupSetRequest(repository)).GroupBy(s => (s.Engine, s.DatabaseIdentity)))
+        foreach (var database in BackupRepository.List(new GetBackupSetRequest(repository)).GroupBy(s => (s.Engine, s.DatabaseIdentity, Logical: s.Kind == Databases.BackupKind.Logical)))
         {
-            // Newest first; the intact ones are what the rules count.
+            // Newest first; the intact ones are what the rules count. Exports are counted apart: a newer export must not cost a database its last restorable physical set.
             var sets = database.ToList();
             var intact = sets.Where(set => IsIntact(set, filesIntact)).ToList();
             var kept = new HashSet<BackupSet>(ReferenceEqualityComparer.Instance);

@@ -67,6 +67,6 @@ internal sealed partial class BackupSetFolder : IDisposable
     /// <summary>Ends the in-progress state: after the manifest is written the set is complete, otherwise incomplete.</summary>
     public void Dispose() => InProgressMarker.Remove(Path);
 
-    [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z-(postgresql|sqlite|oracle)-(hot|cold)-[0-9a-f]{6}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex("^[0-9]{8}T[0-9]{6}Z-(postgresql|sqlite|oracle)-(hot|cold|logical)-[0-9a-f]{6}$", RegexOptions.CultureInvariant)]
     private static partial Regex SetName();
 }

@@ -82,6 +82,9 @@ internal sealed record BackupSetManifest
     public IReadOnlyList<string> RedoSequences { get; init; } = [];
 
     public required BlockCheckSummary BlockChecks { get; init; }
+
+    /// <summary>Logical sets: what the export holds and where in the set; null for hot and cold sets.</summary>
+    public ManifestExport? Export { get; init; }
 }
 
 /// <summary>A backup-mode scope and the redo positions at its begin and end.</summary>

@@ -28,6 +28,11 @@ internal static class BackupSetRestorer
         }
 
         var manifest = ManifestStore.Read(setPath);
+        if (manifest.Kind == BackupKind.Logical)
+        {
+            throw new BackupException(Errors.ImportSetNotLogical, $"'{setPath}' is an export (a logical set): put it back with Import-Database.", setPath);
+        }
+
         var restoring = new RestoreProgress(progress, manifest.Files.Count, manifest.Files.Sum(f => f.Size));
         restoring.Status("Restoring files");
         return manifest.Engine switch

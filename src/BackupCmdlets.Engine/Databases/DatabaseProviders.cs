@@ -14,4 +14,11 @@ internal static class DatabaseProviders
         DatabaseEngine.Oracle => new OracleProvider(request, OracleDriver.Load(request.OracleDriverPath)),
         _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"{request.Engine} backups are not available in this version."),
     };
+
+    public static IExportProvider CreateExporter(ExportDatabaseRequest request) => request.Engine switch
+    {
+        DatabaseEngine.PostgreSql => new PostgreSqlExport(request),
+        DatabaseEngine.Sqlite => new SqliteExport(request),
+        _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Exports of {request.Engine} are not available in this version."),
+    };
 }

@@ -24,6 +24,12 @@ internal static class RestoreTrial
         }
 
         var manifest = ManifestStore.Read(verdict.Path);
+        if (manifest.Kind == BackupKind.Logical)
+        {
+            var notTried = new ItemProblem(verdict.Path, Errors.RestoreTestNotPossible, "A logical export is not restored on trial: import it into a scratch database with Import-Database to try it.");
+            return verdict with { Passed = false, Problems = [.. verdict.Problems, notTried] };
+        }
+
         string parent = Path.GetFullPath(request.ScratchPath ?? Path.GetTempPath());
         if (!Directory.Exists(parent))
         {

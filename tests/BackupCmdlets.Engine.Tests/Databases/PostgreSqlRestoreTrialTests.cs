@@ -27,14 +27,14 @@ public sealed class PostgreSqlRestoreTrialTests(PostgreSqlRestoreTrialTests.Scen
         Assert.NotNull(trial.ConsistentAt);
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
         Assert.Empty(ServersUnder(scratch));
-        Assert.Equal(5000, scenario.Source.Scalar<long>("SELECT count(*) FROM items", "app"));
+        Assert.Equal(5000, scenario.Source.ScalarIn<long>("app", "SELECT count(*) FROM items"));
     }
 
     [Fact]
     public async Task A_damaged_page_the_manifest_agrees_with_passes_the_checksums_but_fails_the_trial()
     {
         string copy = scenario.CopyOfSet("damaged-page");
-        string relation = "data/" + scenario.Source.Scalar<string>("SELECT pg_relation_filepath('items')", "app");
+        string relation = "data/" + scenario.Source.ScalarIn<string>("app", "SELECT pg_relation_filepath('items')");
         BackupSetDamage.DamageAndReseal(copy, relation, offset: 8192 + 100);
         string scratch = scenario.Folder("scratch-damaged");
 
@@ -140,8 +140,8 @@ public sealed class PostgreSqlRestoreTrialTests(PostgreSqlRestoreTrialTests.Scen
             PostgresCluster.GiveToServerUser(tablespace);
             Source.Execute($"CREATE TABLESPACE ts1 LOCATION '{tablespace}'");
             Source.Execute("CREATE DATABASE app");
-            Source.Execute("CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5000) g", "app");
-            Source.Execute("CREATE TABLE in_ts (id int PRIMARY KEY) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 500); CHECKPOINT", "app");
+            Source.ExecuteIn("app", "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL); INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5000) g");
+            Source.ExecuteIn("app", "CREATE TABLE in_ts (id int PRIMARY KEY) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 500); CHECKPOINT");
             string repository = _temp.CreateDirectory("repository");
             Set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, repository), null, CancellationToken.None).GetAwaiter().GetResult();
         }

@@ -42,7 +42,17 @@ public sealed class PostgresCluster : IDisposable
 
     public int Port { get; }
 
-    public string ConnectionString => $"Host={SocketDirectory};Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30;Command Timeout=120";
+    /// <summary>The connection string, with the password once <see cref="RequirePassword"/> set one.</summary>
+    public string ConnectionString => Password is null ? ConnectionStringWithoutPassword : ConnectionStringWithoutPassword + $";Password={Password}";
+
+    /// <summary>The connection string without the password, for a test that gives it to the code under test another way.</summary>
+    public string ConnectionStringWithoutPassword => $"Host={SocketDirectory};Port={Port};Username=postgres;Database=postgres;Pooling=false;Timeout=30;Command Timeout=120";
+
+    /// <summary>The connection string to another database of the server.</summary>
+    public string ConnectionStringTo(string database) => ConnectionString.Replace("Database=postgres", $"Database={database}", StringComparison.Ordinal);
+
+    /// <summary>The password <see cref="RequirePassword"/> set; null while the server trusts every local connection.</summary>
+    public string? Password { get; private set; }
 
     /// <summary>
     /// Makes a new cluster under <paramref name="parent"/> (which the postgres user must be able to reach). With
@@ -136,28 +146,59 @@ public sealed class PostgresCluster : IDisposable
             .EnsureSuccess($"pg_ctl start ({File.ReadAllText(LogPath)})");
     }
 
+    /// <summary>Gives the postgres role a password and makes the server ask every connection for it (scram-sha-256), reloaded at once.</summary>
+    public void RequirePassword(string password)
+    {
+        Execute($"SET password_encryption = 'scram-sha-256'; ALTER ROLE postgres PASSWORD '{password.Replace("'", "''", StringComparison.Ordinal)}'");
+        File.WriteAllText(Path.Combine(ConfigDirectory, "pg_hba.conf"), "local all all scram-sha-256\n");
+        RunAsServerUser("pg_ctl", "reload", "-D", DataDirectory).EnsureSuccess("pg_ctl reload");
+        Password = password;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                using var trusted = new NpgsqlConnection(ConnectionStringWithoutPassword);
+                trusted.Open();
+            }
+            catch (NpgsqlException)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "the server still lets a connection in without the password");
+            Thread.Sleep(50);
+        }
+    }
+
     /// <summary>Fast shutdown, waiting for it to finish.</summary>
     public void Stop() => RunAsServerUser("pg_ctl", "stop", "-D", DataDirectory, "-m", "fast", "-w", "-t", "120").EnsureSuccess("pg_ctl stop");
 
     public bool IsRunning => RunAsServerUser("pg_ctl", "status", "-D", DataDirectory).ExitCode == 0;
 
-    public NpgsqlConnection Open(string? database = null)
+    public NpgsqlConnection Open()
     {
-        var connection = new NpgsqlConnection(database is null ? ConnectionString : new NpgsqlConnectionStringBuilder(ConnectionString) { Database = database }.ConnectionString);
+        var connection = new NpgsqlConnection(ConnectionString);
         connection.Open();
         return connection;
     }
 
-    public void Execute(string sql, string? database = null)
+    public void Execute(string sql) => ExecuteIn("postgres", sql);
+
+    public void ExecuteIn(string database, string sql)
     {
-        using var connection = Open(database);
+        using var connection = new NpgsqlConnection(ConnectionStringTo(database));
+        connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         command.ExecuteNonQuery();
     }
 
-    public T Scalar<T>(string sql, string? database = null)
+    public T Scalar<T>(string sql) => ScalarIn<T>("postgres", sql);
+
+    public T ScalarIn<T>(string database, string sql)
     {
-        using var connection = Open(database);
+        using var connection = new NpgsqlConnection(ConnectionStringTo(database));
+        connection.Open();
         using var command = new NpgsqlCommand(sql, connection);
         return (T)Convert.ChangeType(command.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture);
     }

@@ -41,6 +41,21 @@ public sealed class SqliteRestoreTrialTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(scratch));
     }
 
+    [Fact]
+    public async Task A_logical_export_is_not_restored_on_trial_and_says_so()
+    {
+        using var temp = new TempDirectory("bkc-sqlite-trial-");
+        string database = temp.Combine("app.db");
+        SqliteRowWriter.CreateDatabase(database, "WAL", 100);
+        var export = await BackupEngine.ExportDatabaseAsync(new ExportDatabaseRequest(DatabaseEngine.Sqlite, $"Data Source={database}", temp.Combine("repository")), null, CancellationToken.None);
+
+        var result = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(export.Path) { Restore = true }, null, CancellationToken.None);
+
+        Assert.False(result.Passed);
+        Assert.Null(result.RestoreTest);
+        Assert.Equal(Errors.RestoreTestNotPossible.Id, Assert.Single(result.Problems).ErrorId);
+    }
+
     private static async Task<string> MakeSet(TempDirectory temp)
     {
         string database = temp.Combine("app.db");

@@ -254,9 +254,9 @@ function Stop-TestPostgres {
 
 # Runs SQL through psql as the postgres user; answers the rows (unaligned, tuples only).
 function Invoke-TestSql {
-    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Sql)
+    param([Parameter(Mandatory)] $Cluster, [Parameter(Mandatory)] [string] $Sql, [string] $Database = 'postgres')
     $socket = "$($Cluster.Root)/socket"
-    $output = & runuser -u postgres -- "$script:PostgresBin/psql" -h $socket -p $Cluster.Port -U postgres -d postgres -XAtq -v ON_ERROR_STOP=1 -c $Sql 2>&1
+    $output = & runuser -u postgres -- "$script:PostgresBin/psql" -h $socket -p $Cluster.Port -U postgres -d $Database -XAtq -v ON_ERROR_STOP=1 -c $Sql 2>&1
     if ($LASTEXITCODE -ne 0) { throw "psql failed: $output" }
     $output
 }

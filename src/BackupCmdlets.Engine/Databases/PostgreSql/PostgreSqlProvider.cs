@@ -92,7 +92,8 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
             throw new BackupException(
                 Errors.DatabaseConnectionFailed,
                 $"Cannot connect to PostgreSQL at {builder.Host}:{builder.Port} as '{builder.Username}': {ex.Message}",
-                builder.Host);
+                builder.Host,
+                ex);
         }
     }
 
