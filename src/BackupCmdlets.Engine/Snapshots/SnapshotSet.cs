@@ -141,7 +141,7 @@ internal sealed class SnapshotSet
     /// A path with its symlinks resolved, except the last name when that is a symlink (which is archived
     /// as a link), and the real folder whose volume holds it: the path itself for a folder, else its parent.
     /// </summary>
-    private static (string Resolved, string Folder) Resolve(string path)
+    private static (string Resolved, string VolumeFolder) Resolve(string path)
     {
         string full = Path.GetFullPath(path);
         full = full.Length > 1 ? full.TrimEnd('/') : full;
