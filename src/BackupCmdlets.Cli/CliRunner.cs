@@ -15,7 +15,7 @@ internal static class CliRunner
 
     public static async Task<int> RunAsync<T>(
         ParseResult parse,
-        Func<IProgress<OperationProgress>, CancellationToken, Task<T>> operation,
+        Func<IProgress<OperationProgress>?, CancellationToken, Task<T>> operation,
         Func<T, IEnumerable<object>> outputs,
         Func<T, bool> succeeded,
         Func<T, IEnumerable<ItemProblem>>? problems,
@@ -25,7 +25,8 @@ internal static class CliRunner
         var progress = new TerminalProgress();
         try
         {
-            T result = await operation(progress, cancellationToken);
+            // No listener when nothing is shown: the engine then spares the work progress costs (a second walk for the total).
+            T result = await operation(progress.Enabled ? progress : null, cancellationToken);
             progress.Clear();
             foreach (var problem in problems?.Invoke(result) ?? [])
             {

@@ -5,13 +5,15 @@ namespace BackupCmdlets.Cli;
 /// <summary>Progress as one rewritten line on stderr, only when stderr is a terminal.</summary>
 internal sealed class TerminalProgress : IProgress<OperationProgress>
 {
-    private readonly bool _enabled = !Console.IsErrorRedirected;
     private readonly Lock _gate = new();
     private int _lastLength;
 
+    /// <summary>Whether anything is shown: stderr is a terminal.</summary>
+    public bool Enabled { get; } = !Console.IsErrorRedirected;
+
     public void Report(OperationProgress value)
     {
-        if (!_enabled)
+        if (!Enabled)
         {
             return;
         }
@@ -32,7 +34,7 @@ internal sealed class TerminalProgress : IProgress<OperationProgress>
 
     public void Clear()
     {
-        if (!_enabled || _lastLength == 0)
+        if (!Enabled || _lastLength == 0)
         {
             return;
         }

@@ -19,6 +19,8 @@ internal sealed class ZstdSeekableStream : Stream
     private readonly long[] _compressedStarts;
     private readonly long[] _decompressedStarts;
     private byte[] _frame = [];
+    private byte[] _compressed = [];
+    private ZstdDecoder? _decoder;
     private int _frameIndex = -1;
     private long _position;
 
@@ -135,6 +137,16 @@ internal sealed class ZstdSeekableStream : Stream
     {
     }
 
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DropDecoder();
+        }
+
+        base.Dispose(disposing);
+    }
+
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
@@ -164,34 +176,53 @@ internal sealed class ZstdSeekableStream : Stream
         long offset = _compressedStarts[index];
         int length = (int)(_compressedStarts[index + 1] - offset);
         int size = (int)(_decompressedStarts[index + 1] - _decompressedStarts[index]);
-        byte[] compressed = new byte[length];
+        // The buffers and the decoder serve every frame: a new decoder would allocate its window anew each time.
+        if (_compressed.Length < length)
+        {
+            _compressed = new byte[length];
+        }
+
+        // One byte more than the table lists, so a frame that holds more shows it.
+        if (_frame.Length < size + 1)
+        {
+            _frame = new byte[size + 1];
+        }
+
+        _frameIndex = -1;
+        var compressed = _compressed.AsSpan(0, length);
         if (RandomAccess.Read(_file, compressed, offset) != length)
         {
             throw ZstdFormat.Truncated(offset);
         }
 
-        // One byte more than the table lists, so a frame that holds more shows it.
-        byte[] output = new byte[size + 1];
-        using var decoder = ZstdCodec.CreateDecoder();
         bool ended;
         int consumed;
         int produced;
         try
         {
-            ended = decoder.Decompress(compressed, output, out consumed, out produced);
+            _decoder ??= ZstdCodec.CreateDecoder();
+            ended = _decoder.Decompress(compressed, _frame.AsSpan(0, size + 1), out consumed, out produced);
         }
         catch (InvalidDataException ex)
         {
+            DropDecoder();
             throw ZstdFormat.Corrupt(offset, ex.Message);
         }
 
         if (!ended || consumed != length || produced != size)
         {
+            DropDecoder();
             throw ZstdFormat.Corrupt(offset, $"the frame does not hold the {size} bytes from {length} that the seek table lists");
         }
 
-        _frame = output;
         _frameIndex = index;
         FramesDecoded++;
+    }
+
+    /// <summary>A decoder stopped inside a frame is not used again.</summary>
+    private void DropDecoder()
+    {
+        _decoder?.Dispose();
+        _decoder = null;
     }
 }
