@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// set, a command line, a message or an error.
 /// </summary>
 public sealed partial record ExportDatabaseRequest(
-    [property: FrontParameter("The database engine: PostgreSql, Sqlite or Oracle.", Mandatory = true, AllowedNames = [nameof(DatabaseEngine.PostgreSql), nameof(DatabaseEngine.Sqlite), nameof(DatabaseEngine.Oracle)])]
+    [property: FrontParameter("The database engine: PostgreSql, Sqlite or Oracle.", Mandatory = true)]
     DatabaseEngine Engine,
     [property: FrontParameter("The connection string of the database to export (PostgreSQL: Npgsql keywords, the database named by Database; SQLite: Data Source=file, a relative file from the current location; Oracle: ODP.NET keywords). The password goes in the credential, not here.", Mandatory = true, Position = 0)]
     string ConnectionString,
