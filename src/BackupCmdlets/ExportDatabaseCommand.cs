@@ -7,11 +7,14 @@ using BackupCmdlets.Fronts;
 namespace BackupCmdlets;
 
 /// <summary>
-/// <para type="synopsis">Exports a PostgreSQL or SQLite database (schema and rows, as of one snapshot) into a backup-set repository: a logical set.</para>
+/// <para type="synopsis">Exports a PostgreSQL, SQLite or Oracle database (schema and rows, as of one snapshot) into a backup-set repository: a logical set.</para>
 /// <para type="description">PostgreSQL: pg_dump of the server's major version (or newer) in its directory format, -ThrottleLimit tables at a
 /// time from one snapshot, optionally only some schemas (-Schema) or tables (-Table); the server may be on another host. The password
 /// reaches pg_dump through a private password file, never its command line. SQLite: VACUUM INTO, a compact copy as of one read
-/// transaction while writers go on, integrity-checked; or, with -Format SqlDump, the SQL text that recreates the database. The set has a manifest with every file's SHA-256, as hot and cold sets have:
+/// transaction while writers go on, integrity-checked; or, with -Format SqlDump, the SQL text that recreates the database. Oracle: a Data
+/// Pump job (DBMS_DATAPUMP over ODP.NET, found as for Start-HotBackup or with -OracleDriverPath), FULL or of the -Schema names, consistent as of the SCN read before it
+/// (FLASHBACK_SCN), -ThrottleLimit workers; its dump files and log are written into the directory object -OracleDirectory, which must be readable from here
+/// (the database host, or a share mounted at the same path), copied into the set and removed from the directory. Import-Database does not import Oracle exports. The set has a manifest with every file's SHA-256, as hot and cold sets have:
 /// Get-BackupSet lists it with Kind Logical, Test-BackupSet verifies it, Remove-BackupSet removes it, and Import-Database puts it back.
 /// A failed export leaves no set behind. Returns the backup set.</para>
 /// </summary>
@@ -30,6 +33,10 @@ namespace BackupCmdlets;
 /// <example>
 /// <code>Export-Database -Engine Sqlite 'Data Source=/srv/shop/shop.db' /backup/shop -Format SqlDump</code>
 /// <para>Writes the SQL text that recreates the database (as sqlite3's .dump), readable and diffable; Import-Database runs it into a new file.</para>
+/// </example>
+/// <example>
+/// <code>Export-Database -Engine Oracle 'Data Source=localhost:1521/ORCLPDB1' /backup/ora -Credential $dba -Schema HR, SALES -ThrottleLimit 2</code>
+/// <para>Runs a Data Pump schema export of HR and SALES with two workers into DATA_PUMP_DIR, as of one SCN, and takes its files into a new set.</para>
 /// </example>
 /// <seealso cref="ImportDatabaseCommand"/>
 /// <seealso cref="StartHotBackupCommand"/>

@@ -6,13 +6,13 @@ using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets.Cli.Commands;
 
-/// <summary>Export-Database: a logical export (pg_dump, VACUUM INTO) as a set of the repository.</summary>
+/// <summary>Export-Database: a logical export (pg_dump, VACUUM INTO, Data Pump) as a set of the repository.</summary>
 [ParametersFrom(typeof(ExportDatabaseRequest), "Export-Database")]
 internal sealed partial class ExportDatabaseCommand : ICliCommand
 {
     public Command Build()
     {
-        var command = CliCommandCatalog.Named("Export-Database", "Export a PostgreSQL or SQLite database (schema and rows, one snapshot) as a logical set of a repository.");
+        var command = CliCommandCatalog.Named("Export-Database", "Export a PostgreSQL, SQLite or Oracle database (schema and rows, one snapshot) as a logical set of a repository.");
         AddOptions(command);
         command.SetAction((parse, ct) =>
         {

@@ -19,7 +19,7 @@ public static partial class Errors
 
     public static readonly ErrorDefinition OracleWholeDatabaseWithTablespace = new(nameof(OracleWholeDatabaseWithTablespace), ErrorKind.InvalidArgument, "-WholeDatabase and -Tablespace do not go together.");
 
-    public static readonly ErrorDefinition OracleInvalidIdentifier = new(nameof(OracleInvalidIdentifier), ErrorKind.InvalidArgument, "A tablespace name that is not an unquoted Oracle identifier.");
+    public static readonly ErrorDefinition OracleInvalidIdentifier = new(nameof(OracleInvalidIdentifier), ErrorKind.InvalidArgument, "A tablespace, schema or directory name that is not an unquoted Oracle identifier.");
 
     public static readonly ErrorDefinition OracleInvalidLiteral = new(nameof(OracleInvalidLiteral), ErrorKind.InvalidArgument, "A file name that cannot be an Oracle string literal.");
 

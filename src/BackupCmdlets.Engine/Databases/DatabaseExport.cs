@@ -13,9 +13,13 @@ internal static class DatabaseExport
 {
     private const string Activity = "Export-Database";
 
-    public static async Task<BackupSet> ExportAsync(ExportDatabaseRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public static Task<BackupSet> ExportAsync(ExportDatabaseRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) =>
+        ExportAsync(request, DatabaseProviders.CreateExporter(request), progress, cancellationToken);
+
+    /// <summary>The export through the given provider, which it disposes of.</summary>
+    public static async Task<BackupSet> ExportAsync(ExportDatabaseRequest request, IExportProvider exporter, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
-        await using var provider = DatabaseProviders.CreateExporter(request);
+        await using var provider = exporter;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         progress?.Report(new OperationProgress(Activity, "Connecting"));
@@ -46,6 +50,7 @@ internal static class DatabaseExport
             Database = database,
             StartTime = started,
             StopTime = set.TakenAt ?? started + clock.Elapsed,
+            StartPosition = provider.Position,
             Directories = set.Directories,
             Files = set.Files,
             BlockChecks = set.BlockChecks(database.BlockSize),

@@ -42,6 +42,7 @@ internal static class DatabaseImport
         {
             DatabaseEngine.PostgreSql => await PostgreSqlImport.ImportAsync(setPath, manifest, export, request, progress, cancellationToken),
             DatabaseEngine.Sqlite => await SqliteImport.ImportAsync(setPath, manifest, export, request, progress, cancellationToken),
+            DatabaseEngine.Oracle => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Importing Oracle exports (impdp, DBMS_DATAPUMP import) is not available in this version: import the Data Pump files in '{setPath}/{export.Path}' with impdp.", setPath),
             _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Importing {manifest.Engine} exports is not available in this version.", setPath),
         };
     }

@@ -19,6 +19,7 @@ internal static class DatabaseProviders
     {
         DatabaseEngine.PostgreSql => new PostgreSqlExport(request),
         DatabaseEngine.Sqlite => new SqliteExport(request),
+        DatabaseEngine.Oracle => new OracleExport(request, OracleDriver.Load(request.OracleDriverPath)),
         _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Exports of {request.Engine} are not available in this version."),
     };
 }

@@ -13,4 +13,7 @@ internal interface IExportProvider : IAsyncDisposable
 
     /// <summary>Writes the export into the set, as of one snapshot of the database, and answers what it wrote.</summary>
     Task<ManifestExport> ExportAsync(BackupSetWriter set, CancellationToken cancellationToken);
+
+    /// <summary>After the export: the redo position it is consistent as of (Oracle: its FLASHBACK_SCN), where the engine names one.</summary>
+    string? Position => null;
 }

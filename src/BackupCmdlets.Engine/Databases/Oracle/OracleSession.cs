@@ -15,12 +15,15 @@ internal sealed class OracleSession(DbProviderFactory factory, string connection
     public string ConnectionString { get; } = connectionString;
 
     /// <summary>The request's connection string with the credential's user and password added.</summary>
-    public static string ConnectionStringFor(StartBackupRequest request)
+    public static string ConnectionStringFor(StartBackupRequest request) => ConnectionStringFor(request.ConnectionString, request.Credential);
+
+    /// <summary>A connection string with the credential's user and password added.</summary>
+    public static string ConnectionStringFor(string connectionString, System.Net.NetworkCredential? credential)
     {
         try
         {
-            var builder = new DbConnectionStringBuilder { ConnectionString = request.ConnectionString };
-            if (request.Credential is { } credential)
+            var builder = new DbConnectionStringBuilder { ConnectionString = connectionString };
+            if (credential is not null)
             {
                 if (credential.UserName.Length > 0)
                 {
@@ -73,18 +76,33 @@ internal sealed class OracleSession(DbProviderFactory factory, string connection
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    public async Task QueryAsync(string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, long Value)[] parameters)
+    /// <summary>Runs a statement (a PL/SQL block) with its binds, given in the order they appear in the text (ODP.NET binds by position).</summary>
+    public async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(sql);
-        foreach (var (name, value) in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.DbType = DbType.Int64;
-            parameter.Value = value;
-            command.Parameters.Add(parameter);
-        }
+        Bind(command, parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
 
+    /// <summary>Runs a PL/SQL block whose last bind is a text <paramref name="output"/>, and answers what the block put there.</summary>
+    public async Task<string?> ExecuteForOutputAsync(string sql, string output, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql);
+        Bind(command, parameters);
+        var result = command.CreateParameter();
+        result.ParameterName = output;
+        result.DbType = DbType.String;
+        result.Size = 4000;
+        result.Direction = ParameterDirection.Output;
+        command.Parameters.Add(result);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        return result.Value is null or DBNull ? null : Convert.ToString(result.Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task QueryAsync(string sql, Action<DbDataReader> row, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        await using var command = Command(sql);
+        Bind(command, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
@@ -106,6 +124,18 @@ internal sealed class OracleSession(DbProviderFactory factory, string connection
             }
 
             _connection = null;
+        }
+    }
+
+    private static void Bind(DbCommand command, (string Name, object Value)[] parameters)
+    {
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.DbType = value is string ? DbType.String : DbType.Int64;
+            parameter.Value = value;
+            command.Parameters.Add(parameter);
         }
     }
 

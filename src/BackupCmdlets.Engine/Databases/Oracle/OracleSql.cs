@@ -12,11 +12,14 @@ internal static partial class OracleSql
     /// A tablespace name as a user typed it: the unquoted-identifier rules (a letter, then letters,
     /// digits, _, $ or #, at most 128 characters), folded to upper case as Oracle stores it.
     /// </summary>
-    public static string NormalizeUserIdentifier(string name)
+    public static string NormalizeUserIdentifier(string name) => NormalizeUserIdentifier(name, "tablespace");
+
+    /// <summary>The same for another kind of name (<paramref name="what"/>: schema, directory), named so in the error.</summary>
+    public static string NormalizeUserIdentifier(string name, string what)
     {
         if (!UnquotedIdentifier().IsMatch(name))
         {
-            throw new BackupException(Errors.OracleInvalidIdentifier, $"'{name}' is not a valid Oracle tablespace name: a letter, then letters, digits, _, $ or #, at most 128 characters.", name);
+            throw new BackupException(Errors.OracleInvalidIdentifier, $"'{name}' is not a valid Oracle {what} name: a letter, then letters, digits, _, $ or #, at most 128 characters.", name);
         }
 
         return name.ToUpperInvariant();

@@ -4,7 +4,7 @@ using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
 
-/// <summary>The Oracle side of the CLI, run as a separate process: Test-DatafileBlock, and the driver error of Start-HotBackup.</summary>
+/// <summary>The Oracle side of the CLI, run as a separate process: Test-DatafileBlock, and the driver error of Start-HotBackup and Export-Database.</summary>
 [Trait("Front", "NativeCli")]
 public sealed class OracleCliTests
 {
@@ -32,13 +32,15 @@ public sealed class OracleCliTests
         Assert.Contains("predates the backup start", corrupt.StandardError);
     }
 
-    [Fact]
-    public void Start_HotBackup_for_Oracle_without_the_driver_exits_1_saying_how_to_supply_it()
+    [Theory]
+    [InlineData("Start-HotBackup")]
+    [InlineData("Export-Database")]
+    public void An_Oracle_backup_or_export_without_the_driver_exits_1_saying_how_to_supply_it(string command)
     {
         using var temp = new TempDirectory("bkc-cli-ora-driver-");
         string repository = temp.Combine("repository");
 
-        var run = CliProcess.Run("Start-HotBackup", "--engine", "Oracle", "--connection-string", "Data Source=db:1521/ORCL", "--destination-path", repository, "--oracle-driver-path", temp.Combine("missing"));
+        var run = CliProcess.Run(command, "--engine", "Oracle", "--connection-string", "Data Source=db:1521/ORCL", "--destination-path", repository, "--oracle-driver-path", temp.Combine("missing"));
 
         Assert.Equal(1, run.ExitCode);
         if (CliProcess.IsNative)

@@ -32,7 +32,7 @@ internal static class RealOracle
 
     public static void Execute(string sql) => Query(sql, _ => 0);
 
-    private static List<T> Query<T>(string sql, Func<DbDataReader, T> row)
+    public static List<T> Query<T>(string sql, Func<DbDataReader, T> row)
     {
         using var connection = Factory.CreateConnection()!;
         connection.ConnectionString = ConnectionString;

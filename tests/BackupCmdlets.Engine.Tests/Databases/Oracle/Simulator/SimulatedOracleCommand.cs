@@ -53,7 +53,13 @@ public sealed class SimulatedOracleCommand : DbCommand
     private DataTable Run()
     {
         var connection = DbConnection as SimulatedOracleConnection ?? throw new InvalidOperationException("The command has no simulator connection.");
-        var binds = _parameters.Cast<DbParameter>().ToDictionary(p => p.ParameterName.TrimStart(':'), p => p.Value, StringComparer.OrdinalIgnoreCase);
-        return connection.OpenDatabase.Execute(connection, CommandText, binds);
+        var binds = _parameters.Cast<DbParameter>().ToDictionary(p => p.ParameterName.TrimStart(':'), p => p.Direction == ParameterDirection.Output ? null : p.Value, StringComparer.OrdinalIgnoreCase);
+        var answer = connection.OpenDatabase.Execute(connection, CommandText, binds);
+        foreach (var output in _parameters.Cast<DbParameter>().Where(p => p.Direction != ParameterDirection.Input))
+        {
+            output.Value = binds[output.ParameterName.TrimStart(':')];
+        }
+
+        return answer;
     }
 }

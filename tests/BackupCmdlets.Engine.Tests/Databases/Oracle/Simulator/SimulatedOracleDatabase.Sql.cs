@@ -5,13 +5,14 @@ using System.Text.RegularExpressions;
 
 namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 
-/// <summary>TEST CODE: the simulator's answers to the SQL of a user-managed backup (anything else is ORA-00900).</summary>
+/// <summary>TEST CODE: the simulator's answers to the SQL of a user-managed backup and of a Data Pump export (anything else is ORA-00900).</summary>
 public sealed partial class SimulatedOracleDatabase
 {
     /// <summary>Answers one statement; the record shows a failed one with its error after it.</summary>
-    internal DataTable Execute(SimulatedOracleConnection session, string sql, IReadOnlyDictionary<string, object?> binds)
+    internal DataTable Execute(SimulatedOracleConnection session, string sql, Dictionary<string, object?> binds)
     {
         string text = Whitespace().Replace(sql.Trim(), " ");
+        var bound = new Dictionary<string, object?>(binds, StringComparer.OrdinalIgnoreCase);
         try
         {
             DataTable result;
@@ -28,6 +29,7 @@ public sealed partial class SimulatedOracleDatabase
             }
 
             Record(text);
+            RecordCall(text, bound, result.Rows.Count > 0 ? result.Rows[0][0] : null);
             if (_writerRunning && BackupModeChange().Match(text) is { Success: true } change && change.Groups[2].Value.Equals("BEGIN", StringComparison.OrdinalIgnoreCase))
             {
                 // A busy database: the copy that follows meets a block half-written in the files just put in backup mode.
@@ -39,15 +41,22 @@ public sealed partial class SimulatedOracleDatabase
         catch (SimulatedOracleException ex)
         {
             Record($"{text} -- {ex.Message.Split('\n')[0]}");
+            RecordCall(text, bound, null, ex.Message);
             throw;
         }
     }
 
-    private DataTable Answer(string text, IReadOnlyDictionary<string, object?> binds)
+    private DataTable Answer(string text, Dictionary<string, object?> binds)
     {
         if (!IsOpen)
         {
             throw new SimulatedOracleException(1034, "ORACLE not available");
+        }
+
+        // Outside the gate: a running job waits, and a second session must be able to stop it meanwhile.
+        if (AnswerDataPump(text, binds) is { } pumped)
+        {
+            return pumped;
         }
 
         lock (_gate)

@@ -14,7 +14,8 @@ namespace BackupCmdlets.Engine.Tests.Databases.Oracle.Simulator;
 /// fractured blocks; BEGIN BACKUP returns once it is part-way through a block of the files just put in
 /// backup mode, so the copy that follows always meets a write in flight. Every statement is recorded.
 /// Failure switches: the log mode, a tablespace left in backup mode, a missing datafile, dropping every
-/// session, refusing new ones, archived logs lost from disk. It does not simulate recovery (beyond the block images), or any SQL but the backup's.
+/// session, refusing new ones, archived logs lost from disk. It also runs Data Pump export jobs
+/// (SimulatedOracleDatabase.DataPump.cs). It does not simulate recovery (beyond the block images), or any SQL but the backup's and the export's.
 /// </summary>
 public sealed partial class SimulatedOracleDatabase : IDisposable
 {
@@ -31,6 +32,7 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
     private readonly List<Datafile> _datafiles = [];
     private readonly List<ArchivedLog> _archived = [];
     private readonly List<string> _statements = [];
+    private readonly List<SimulatedCall> _calls = [];
     private readonly HashSet<SimulatedOracleConnection> _sessions = [];
     private readonly List<string> _connectionStrings = [];
     private readonly HashSet<(int File, long Block)> _untouchable = [];
@@ -75,6 +77,8 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
             File.WriteAllBytes(log, content);
         }
 
+        Directory.CreateDirectory(DataPumpFolder);
+        _directories["DATA_PUMP_DIR"] = DataPumpFolder;
         Registry[Name] = this;
     }
 
@@ -126,6 +130,18 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
             lock (_statements)
             {
                 return [.. _statements];
+            }
+        }
+    }
+
+    /// <summary>Every statement with its binds and the first value answered (the SCN read, for one), in order.</summary>
+    public IReadOnlyList<SimulatedCall> Calls
+    {
+        get
+        {
+            lock (_statements)
+            {
+                return [.. _calls];
             }
         }
     }
@@ -324,6 +340,14 @@ public sealed partial class SimulatedOracleDatabase : IDisposable
         lock (_statements)
         {
             _statements.Add(statement);
+        }
+    }
+
+    private void RecordCall(string statement, IReadOnlyDictionary<string, object?> binds, object? firstValue, string? error = null)
+    {
+        lock (_statements)
+        {
+            _calls.Add(new SimulatedCall(statement, binds, firstValue, error));
         }
     }
 
