@@ -36,7 +36,7 @@ public sealed class SnapshotConsistencyTests : IDisposable
         {
             var result = await Archive(snapshot: true, run);
             var (a, z) = PairIn(result.Path);
-            Assert.True(ConsistentPairWriter.IsConsistent(a, z), $"run {run}: a.txt {a}, z.txt {z} were never on disk together");
+            Assert.True(a is { } av && z is { } zv && ConsistentPairWriter.IsConsistent(av, zv), $"run {run}: a.txt {a}, z.txt {z} were never on disk together");
             Assert.True(result.Complete, string.Join("; ", result.Problems));
             var snapshot = Assert.Single(result.Snapshots);
             Assert.Equal(SnapshotProvider.Btrfs, snapshot.Provider);
@@ -55,10 +55,10 @@ public sealed class SnapshotConsistencyTests : IDisposable
         for (int run = 0; run < Runs; run++)
         {
             var (a, z) = PairIn((await Archive(snapshot: false, run)).Path);
-            torn += ConsistentPairWriter.IsConsistent(a, z) ? 0 : 1;
+            torn += a is { } av && z is { } zv && ConsistentPairWriter.IsConsistent(av, zv) ? 0 : 1;
         }
 
-        Assert.True(torn > 0, "no archive read without a snapshot held a torn pair: the consistency test above could not fail");
+        Assert.True(torn > 0, "every archive read without a snapshot held a consistent pair: the consistency test above could not fail");
     }
 
     [Fact]
@@ -91,10 +91,10 @@ public sealed class SnapshotConsistencyTests : IDisposable
         return BackupEngine.NewTarArchiveAsync(request, null, CancellationToken.None);
     }
 
-    /// <summary>The two numbers as GNU tar extracts them from the archive.</summary>
-    private static (long A, long Z) PairIn(string archive)
+    /// <summary>The two numbers as GNU tar extracts them from the archive; null for a file the archive lacks (a live read may leave out a file replaced under it).</summary>
+    private static (long? A, long? Z) PairIn(string archive)
     {
-        long Read(string name) => long.Parse(ExternalTool.Run("tar", "-xOf", archive, name).EnsureSuccess("tar -xO").StandardOutput);
+        long? Read(string name) => ExternalTool.Run("tar", "-xOf", archive, name) is { ExitCode: 0 } result ? long.Parse(result.StandardOutput) : null;
         return (Read("app/a.txt"), Read("app/z.txt"));
     }
 }
