@@ -331,6 +331,20 @@ Describe 'PostgreSQL backups' {
         ($test | Format-Table | Out-String) | Should -Match '\bok\b'
     }
 
+    It 'Restore-BackupSet -Delta over an identical stopped copy keeps its files and writes only what differs' {
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath (Join-Path $pgWork 'delta-repo')
+        $copy = Join-Path $pgWork 'delta-copy'
+        $full = $set | Restore-BackupSet -DestinationPath $copy
+
+        $delta = $set | Restore-BackupSet -DestinationPath $copy -Delta
+        $refused = { $set | Restore-BackupSet -DestinationPath $cluster.DataDirectory -Delta -ErrorAction Stop } | Should -Throw -PassThru
+
+        $full.FileCount | Should -BeGreaterThan 500
+        $delta.FilesUnchanged | Should -BeGreaterThan 500
+        $delta.FileCount | Should -BeLessOrEqual 2
+        $refused.FullyQualifiedErrorId | Should -BeLike 'RestoreServerRunning,*'
+    }
+
     It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
         $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
         $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'
