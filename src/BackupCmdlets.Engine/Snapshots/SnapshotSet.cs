@@ -13,6 +13,7 @@ internal sealed class SnapshotSet
 
     private readonly List<TakenSnapshot> _taken = [];
     private readonly List<VolumeSnapshot> _snapshots = [];
+    private readonly Dictionary<string, string> _readPaths = new(StringComparer.Ordinal);
 
     private SnapshotSet()
     {
@@ -59,20 +60,18 @@ internal sealed class SnapshotSet
         return addProblems(result, set, set.RemoveAll());
     }
 
-    /// <summary>Where a live path is read from: the same place relative to its volume's snapshot.</summary>
-    public string ReadPath(string livePath)
-    {
-        var (resolved, folder) = Resolve(livePath);
-        var snapshot = _taken.Where(t => MountTable.IsSameOrInside(folder, t.Volume.Root)).MaxBy(t => t.Volume.Root.Length)
-            ?? throw new InvalidOperationException($"No snapshot was taken of the volume holding '{livePath}'.");
-        return resolved == snapshot.Volume.Root ? snapshot.ReadRoot : snapshot.ReadRoot + resolved[snapshot.Volume.Root.TrimEnd('/').Length..];
-    }
+    /// <summary>Where a given path is read from: the same place relative to its volume's snapshot, as found when the snapshots were taken.</summary>
+    public string ReadPath(string livePath) =>
+        _readPaths.TryGetValue(Key(livePath), out string? readPath)
+            ? readPath
+            : throw new BackupException(Errors.PathNotFound, $"'{livePath}' did not exist when the snapshots were taken.", livePath);
 
     private void Take(IEnumerable<string> paths)
     {
         var mounts = MountTable.Read();
         var volumes = new List<SnapshotVolume>();
-        foreach (string path in paths.Select(p => Path.GetFullPath(p)))
+        var sources = new List<(string Key, string Resolved, SnapshotVolume Volume)>();
+        foreach (string path in paths.Select(Key))
         {
             if (UnixFileSystem.TryLstat(path) is not { } meta)
             {
@@ -98,10 +97,13 @@ internal sealed class SnapshotSet
                 }
             }
 
-            if (!volumes.Any(v => v.Provider == volume.Provider && v.Root == volume.Root))
+            var same = volumes.FirstOrDefault(v => v.Provider == volume.Provider && v.Root == volume.Root);
+            if (same is null)
             {
                 volumes.Add(volume);
             }
+
+            sources.Add((path, resolved, same ?? volume));
         }
 
         foreach (var volume in volumes)
@@ -109,6 +111,12 @@ internal sealed class SnapshotSet
             var snapshot = volume.Provider.Take(volume);
             _taken.Add(snapshot);
             _snapshots.Add(snapshot.Description);
+        }
+
+        foreach (var (key, resolved, volume) in sources)
+        {
+            var snapshot = _taken.Single(t => t.Volume == volume);
+            _readPaths[key] = resolved == volume.Root ? snapshot.ReadRoot : snapshot.ReadRoot + resolved[volume.Root.TrimEnd('/').Length..];
         }
 
         OtherSnapshots = _taken
@@ -137,14 +145,19 @@ internal sealed class SnapshotSet
         return problems;
     }
 
-    /// <summary>
-    /// A path with its symlinks resolved, except the last name when that is a symlink (which is archived
-    /// as a link), and the real folder whose volume holds it: the path itself for a folder, else its parent.
-    /// </summary>
-    private static (string Resolved, string VolumeFolder) Resolve(string path)
+    /// <summary>A given path as the walk names it: full, without a trailing '/'.</summary>
+    private static string Key(string path)
     {
         string full = Path.GetFullPath(path);
-        full = full.Length > 1 ? full.TrimEnd('/') : full;
+        return full.Length > 1 ? full.TrimEnd('/') : full;
+    }
+
+    /// <summary>
+    /// A full path with its symlinks resolved, except the last name when that is a symlink (which is archived
+    /// as a link), and the real folder whose volume holds it: the path itself for a folder, else its parent.
+    /// </summary>
+    private static (string Resolved, string VolumeFolder) Resolve(string full)
+    {
         if (UnixFileSystem.TryLstat(full) is { Kind: FileKind.SymbolicLink } && Path.GetDirectoryName(full) is { } parent)
         {
             string folder = UnixFileSystem.RealPath(parent);
