@@ -38,7 +38,7 @@ internal static class RestoreTrial
 
         string scratch = Path.Combine(parent, $"backupcmdlets-restore-test-{manifest.SetId}-{Guid.NewGuid().ToString("N")[..8]}");
         UnixFileSystem.CreateDirectory(scratch, 0x1C0);
-        RestoreResultOrProblem trial;
+        RestoreTestResult trial;
         try
         {
             RestoreTarget.Own(scratch, manifest);
@@ -53,22 +53,17 @@ internal static class RestoreTrial
         }
         catch (BackupException ex)
         {
-            trial = new ItemProblem(verdict.Path, ex.Error, $"The trial restore could not be made: {ex.Message}");
+            var notMade = new ItemProblem(verdict.Path, ex.Error, $"The trial restore could not be made: {ex.Message}");
+            return verdict with { Passed = false, Problems = [.. verdict.Problems, notMade] };
         }
         finally
         {
             Directory.Delete(scratch, recursive: true);
         }
 
-        if (trial.Problem is { } problem)
-        {
-            return verdict with { Passed = false, Problems = [.. verdict.Problems, problem] };
-        }
-
-        var result = trial.Result!;
-        return result.Passed
-            ? verdict with { RestoreTest = result }
-            : verdict with { RestoreTest = result, Passed = false, Problems = [.. verdict.Problems, new ItemProblem(verdict.Path, Errors.RestoreTestFailed, result.Detail)] };
+        return trial.Passed
+            ? verdict with { RestoreTest = trial }
+            : verdict with { RestoreTest = trial, Passed = false, Problems = [.. verdict.Problems, new ItemProblem(verdict.Path, Errors.RestoreTestFailed, trial.Detail)] };
     }
 
     private static async Task<RestoreTestResult> SqliteTrialAsync(string setPath, BackupSetManifest manifest, string scratch, CancellationToken cancellationToken)
@@ -84,13 +79,5 @@ internal static class RestoreTrial
         {
             return new RestoreTestResult(false, "integrity_check", [Path.GetFileName(manifest.Database.Location)], null, clock.Elapsed, ex.Message);
         }
-    }
-
-    /// <summary>What a trial gave: its verdict, or the problem that kept it from being made.</summary>
-    private readonly record struct RestoreResultOrProblem(RestoreTestResult? Result, ItemProblem? Problem)
-    {
-        public static implicit operator RestoreResultOrProblem(RestoreTestResult result) => new(result, null);
-
-        public static implicit operator RestoreResultOrProblem(ItemProblem problem) => new(null, problem);
     }
 }
