@@ -19,36 +19,18 @@ METHODS=${METHODS:-none ours-plain basebackup-Fp ours-tar-gz basebackup-Ft-z}
 OURS_ARGS=${OURS_ARGS:-}          # extra Start-HotBackup options, e.g. "--throttle-limit 1"
 bench_start db "Hot backup against pg_basebackup" "SCALE RUNS CLIENTS IDLE_SECONDS METHODS OURS_ARGS" "$@"
 cd "$BENCH_REPO"
-BIN=/usr/lib/postgresql/15/bin
-WORK=$(mktemp -d /tmp/bkc-db-bench.XXXXXX)
-chmod 755 "$WORK"
-PORT=$((30000 + $$ % 20000))
-SOCK="$WORK/sock"
-DATA="$WORK/data"
-ARCHIVE="$WORK/archive"
-as_pg() { runuser -u postgres -- "$@"; }
+. "$BENCH_REPO/tests/bench/bench-postgres.sh"
 cleanup() {
+    [ -n "${WORK:-}" ] || return 0
     [ -n "${PGBENCH_PID:-}" ] && kill "$PGBENCH_PID" 2>/dev/null || true
     if [ -f "$DATA/postmaster.pid" ]; then kill -INT "$(head -1 "$DATA/postmaster.pid")" 2>/dev/null || true; sleep 3; fi
     rm -rf "$WORK"
 }
 trap cleanup EXIT
-
+bench_postgres db-bench "shared_buffers = 256MB" "max_wal_size = 4GB"
 bench_cli "$WORK/cli"
-
-mkdir -p "$SOCK" "$ARCHIVE" "$WORK/out"
-chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/out"
-as_pg "$BIN/initdb" -D "$DATA" --data-checksums -A trust -U postgres -E UTF8 --locale=C >/dev/null
-cat >> "$DATA/postgresql.conf" <<CONF
-port = $PORT
-listen_addresses = ''
-unix_socket_directories = '$SOCK'
-shared_buffers = 256MB
-max_wal_size = 4GB
-archive_mode = on
-archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'
-CONF
-as_pg "$BIN/pg_ctl" start -D "$DATA" -w -l "$WORK/server.log" >/dev/null
+mkdir -p "$WORK/out"
+chown postgres:postgres "$WORK/out"
 PSQL=("$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -d postgres -Atq)
 echo "pgbench -i -s $SCALE ..." >&2
 "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
@@ -68,7 +50,6 @@ tps_between() {
     awk -v a="$1" -v b="$2" '$1 == "progress:" && $2 + 0 >= a && $2 + 0 <= b { s += $4; n++ } END { if (n) printf "%.1f", s / n; else print "nan" }' "$WORK/load.log"
 }
 
-CONN="Host=$SOCK;Port=$PORT;Username=postgres;Database=postgres"
 run_method() {
     local out="$WORK/out/run"
     rm -rf "$out"; mkdir -p "$out"; chown postgres:postgres "$out"

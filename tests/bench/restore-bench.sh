@@ -15,36 +15,21 @@ RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-4}
 CHURN_SECONDS=${CHURN_SECONDS:-10}
 bench_start restore "Restore and delta restore" "SCALE RUNS CLIENTS CHURN_SECONDS" "$@"
-BIN=/usr/lib/postgresql/15/bin
-WORK=$(mktemp -d /tmp/bkc-restore-bench.XXXXXX)
-chmod 755 "$WORK"
-PORT=$((30000 + $$ % 20000))
-SOCK="$WORK/sock"
-DATA="$WORK/data"
-ARCHIVE="$WORK/archive"
-as_pg() { runuser -u postgres -- "$@"; }
+. "$BENCH_REPO/tests/bench/bench-postgres.sh"
 stop_server() { as_pg "$BIN/pg_ctl" stop -D "$1" -m fast -w >/dev/null; }
 cleanup() {
+    [ -n "${WORK:-}" ] || return 0
     for d in "$DATA" "$WORK/copy"; do
         [ -f "$d/postmaster.pid" ] && as_pg "$BIN/pg_ctl" stop -D "$d" -m immediate -w >/dev/null 2>&1 || true
     done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
+bench_postgres restore-bench
 bench_cli "$WORK/cli"
-mkdir -p "$SOCK" "$ARCHIVE" "$WORK/repo"
-chown postgres:postgres "$WORK" "$SOCK" "$ARCHIVE" "$WORK/repo"
-as_pg "$BIN/initdb" -D "$DATA" --data-checksums -A trust -U postgres -E UTF8 --locale=C >/dev/null
-cat >> "$DATA/postgresql.conf" <<CONF
-port = $PORT
-listen_addresses = ''
-unix_socket_directories = '$SOCK'
-archive_mode = on
-archive_command = 'test ! -f $ARCHIVE/%f && cp %p $ARCHIVE/%f'
-CONF
-as_pg "$BIN/pg_ctl" start -D "$DATA" -w -l "$WORK/server.log" >/dev/null
+mkdir -p "$WORK/repo"
+chown postgres:postgres "$WORK/repo"
 "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
-CONN="Host=$SOCK;Port=$PORT;Username=postgres;Database=postgres"
 "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo" --json >/dev/null
 stop_server "$DATA"
 SET=$(ls -d "$WORK"/repo/*-postgresql-hot-*)
@@ -52,23 +37,14 @@ SET_BYTES=$(du -sb "$SET/data" | cut -f1)
 RESULTS=$(mktemp)
 COPY="$WORK/copy"
 
-time_run() { # label run command...
-    local label=$1 run=$2; shift 2
-    sync
-    local start end
-    start=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || { echo "FAILED: $label" >&2; exit 1; }
-    end=$(date +%s%N)
-    echo "$label $run $(( (end - start) / 1000000 ))" >> "$RESULTS"
-}
 restore() { "$CLI" Restore-BackupSet --path "$SET" --destination-path "$COPY" "$@"; }
 
 for run in $(seq 1 "$RUNS"); do
     rm -rf "$COPY" "$WORK/cp"
-    time_run "cp-a-sync" "$run" sh -c "cp -a '$SET/data' '$WORK/cp' && sync"
+    time_cmd "cp-a-sync" data "$run" sh -c "cp -a '$SET/data' '$WORK/cp' && sync"
     rm -rf "$WORK/cp"
-    time_run "full" "$run" restore
-    time_run "delta-identical" "$run" restore --delta
+    time_cmd "full" data "$run" restore
+    time_cmd "delta-identical" data "$run" restore --delta
     # The copy goes on as a server for a while, as a stand-in would, then is brought back to the set.
     printf "port = %s\nunix_socket_directories = '%s'\n" "$((PORT + 1))" "$SOCK" >> "$COPY/postgresql.conf"
     chown -R postgres:postgres "$COPY"
@@ -76,14 +52,14 @@ for run in $(seq 1 "$RUNS"); do
     until [ "$("$BIN/psql" -h "$SOCK" -p "$((PORT + 1))" -U postgres -Atc 'SELECT pg_is_in_recovery()')" = f ]; do sleep 0.5; done
     "$BIN/pgbench" -h "$SOCK" -p "$((PORT + 1))" -U postgres -c "$CLIENTS" -j 2 -T "$CHURN_SECONDS" postgres >/dev/null 2>&1
     stop_server "$COPY"
-    time_run "delta-after-pgbench" "$run" restore --delta
+    time_cmd "delta-after-pgbench" data "$run" restore --delta
 done
 
 python3 - "$RESULTS" "$RUNS" "$SCALE" "$SET_BYTES" "$CHURN_SECONDS" <<'PY' | bench_report
 import statistics, sys, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
-    label, run, value = line.split()
+    label, _, run, value = line.split()
     rows[label].append(int(value) / 1000)
 med = lambda label: statistics.median(rows[label])
 mb = int(sys.argv[4]) / 1e6
