@@ -40,6 +40,11 @@ public abstract class DatabaseBackupCmdletBase : BackupCmdletBase
         var set = RunOperation(activity, request.DestinationPath, (progress, ct) => start(request, progress, ct));
         if (set is not null)
         {
+            if (set.FullBackupReason is { } reason)
+            {
+                WriteWarning($"A full set was taken instead of a {request.Type.ToString().ToLowerInvariant()} one: {reason}.");
+            }
+
             WriteResult(set, set.Problems);
         }
     }

@@ -17,8 +17,18 @@ internal sealed partial class StartHotBackupCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             var request = DatabaseConnection.Complete(BuildRequest(parse));
-            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.StartHotBackupAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => set.Problems, ct);
+            return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.StartHotBackupAsync(request, progress, c), set => [set], set => set.Status == BackupSetStatus.Complete, set => Warned(set, request.Type), ct);
         });
         return command;
+    }
+
+    private static IEnumerable<ItemProblem> Warned(BackupSet set, BackupType asked)
+    {
+        if (set.FullBackupReason is { } reason)
+        {
+            Console.Error.WriteLine($"backupcmdlets: warning: a full set was taken instead of a {asked.ToString().ToLowerInvariant()} one: {reason}.");
+        }
+
+        return set.Problems;
     }
 }

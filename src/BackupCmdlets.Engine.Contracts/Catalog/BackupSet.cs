@@ -23,6 +23,15 @@ public sealed record BackupSet(
 {
     public TimeSpan? Duration => StopTime - StartTime;
 
+    /// <summary>Full, or Differential/Incremental for a PostgreSQL set holding only the pages changed since its parent.</summary>
+    public BackupType Type { get; init; } = BackupType.Full;
+
+    /// <summary>The set a differential or incremental set builds on; null for a full set.</summary>
+    public string? ParentSetId { get; init; }
+
+    /// <summary>Why a full set was taken when a differential or incremental one was asked for; null otherwise.</summary>
+    public string? FullBackupReason { get; init; }
+
     /// <summary>Corrupt blocks and other findings of the run that made the set (empty for listed sets).</summary>
     public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList<ItemProblem>.Empty;
 }

@@ -34,6 +34,9 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("PostgreSQL: how many seconds to wait for the WAL the set needs to reach the archive before the backup fails (as pgBackRest's archive-timeout). A failing archive_command (seen in pg_stat_archiver) fails it at once.", Command = "Start-HotBackup", Minimum = 1, Maximum = 86400, Default = "60")]
     public int ArchiveTimeout { get; init; } = 60;
 
+    [FrontParameter("PostgreSQL: Full copies every file; Differential the pages changed since the newest full set of the cluster, Incremental those changed since its newest set of any type (plain sets only; with no such set a full one is taken).", Command = "Start-HotBackup", Default = "Full")]
+    public BackupType Type { get; init; } = BackupType.Full;
+
     [FrontParameter("Plain (a copy of the folders) or Tar (one tar per data directory and tablespace).", Default = "Plain; Tar when {Compression} is given")]
     public BackupFormat Format { get; init; } = BackupFormat.Plain;
 

@@ -75,6 +75,12 @@ public static partial class Errors
 
     public static readonly ErrorDefinition WalRangeIncomplete = new(nameof(WalRangeIncomplete), ErrorKind.InvalidData, "A WAL segment between the start and stop LSN is missing from the set.");
 
+    public static readonly ErrorDefinition IncrementalNotSupported = new(nameof(IncrementalNotSupported), ErrorKind.InvalidArgument, "Differential and incremental sets are PostgreSQL hot backups in the Plain format only.");
+
+    public static readonly ErrorDefinition BackupChainBroken = new(nameof(BackupChainBroken), ErrorKind.InvalidData, "A set a differential or incremental set builds on is missing, damaged or not its parent.");
+
+    public static readonly ErrorDefinition BackupSetHasDependants = new(nameof(BackupSetHasDependants), ErrorKind.InvalidOperation, "Differential or incremental sets build on the set: remove them first.");
+
     public static readonly ErrorDefinition BackupSetVerificationFailed = new(nameof(BackupSetVerificationFailed), ErrorKind.InvalidData, "The set does not pass Test-BackupSet, so it is not restored.");
 
     public static readonly ErrorDefinition RestoreDestinationNotEmpty = new(nameof(RestoreDestinationNotEmpty), ErrorKind.ResourceExists, "The restore destination is not empty and -Force was not given.");

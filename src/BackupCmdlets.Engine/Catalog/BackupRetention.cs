@@ -43,11 +43,23 @@ internal static class BackupRetention
                 kept.UnionWith(intact.Take(n));
             }
 
-            remove.AddRange(sets.Where(set =>
+            var removable = sets.Where(set =>
                 !kept.Contains(set)
                 && set.Status is not (BackupSetStatus.InProgress or BackupSetStatus.Unreadable)
                 && (set.Status != BackupSetStatus.Incomplete || request.IncludeIncomplete)
-                && !(cutoff is { } c && set.StartTime >= c)));
+                && !(cutoff is { } c && set.StartTime >= c)).ToHashSet(ReferenceEqualityComparer.Instance);
+
+            // A set that stays keeps every set it builds on: without them it could not be restored.
+            var byId = sets.ToDictionary(s => s.SetId, StringComparer.Ordinal);
+            foreach (var staying in sets.Where(s => !removable.Contains(s)))
+            {
+                for (var link = staying; link.ParentSetId is { } parentId && byId.TryGetValue(parentId, out var parent); link = parent)
+                {
+                    removable.Remove(parent);
+                }
+            }
+
+            remove.AddRange(sets.Where(removable.Contains));
         }
 
         return [.. remove.OrderByDescending(s => s.StartTime).ThenByDescending(s => s.SetId, StringComparer.Ordinal)];
@@ -92,6 +104,14 @@ internal static class BackupRetention
             throw new BackupException(Errors.BackupSetInProgress, $"The set '{path}' is still being written by {owner}: it is not removed.", path);
         }
 
+        if (BackupChain.Dependants(path, set.SetId) is { Count: > 0 } dependants)
+        {
+            throw new BackupException(
+                Errors.BackupSetHasDependants,
+                $"The set '{path}' is not removed: {dependants.Count} set(s) build on it and could not be restored without it ({string.Join(", ", dependants.Select(Path.GetFileName))}). Remove them first (newest first).",
+                path);
+        }
+
         File.Delete(ManifestStore.PathIn(path));
         Directory.Delete(path, recursive: true);
         return set;
@@ -106,7 +126,7 @@ internal static class BackupRetention
 
         try
         {
-            return filesIntact(set.Path, ManifestStore.Read(set.Path));
+            return BackupChain.IsIntact(set.Path, ManifestStore.Read(set.Path), filesIntact);
         }
         catch (BackupException)
         {

@@ -22,7 +22,11 @@ internal static class BackupSetDescription
         manifest.StopPosition,
         manifest.BlockChecks.Checked,
         manifest.BlockChecks.Torn,
-        manifest.BlockChecks.Corrupt);
+        manifest.BlockChecks.Corrupt)
+    {
+        Type = manifest.Type ?? BackupType.Full,
+        ParentSetId = manifest.ParentSetId,
+    };
 
     /// <summary>A folder without a manifest (in progress, or left incomplete): what the folder and its name tell.</summary>
     public static BackupSet WithoutManifest(string path, BackupSetStatus status)

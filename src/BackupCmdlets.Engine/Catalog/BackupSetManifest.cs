@@ -83,6 +83,18 @@ internal sealed record BackupSetManifest
 
     public required BlockCheckSummary BlockChecks { get; init; }
 
+    /// <summary>Full (null in sets written before differential and incremental sets), Differential or Incremental.</summary>
+    public BackupType? Type { get; init; }
+
+    /// <summary>The set this one builds on (a sibling folder in the repository); null for a full set.</summary>
+    public string? ParentSetId { get; init; }
+
+    /// <summary>The redo position pages were compared with: the parent's start position. A page with an LSN at or after it changed since the parent began.</summary>
+    public string? ReferencePosition { get; init; }
+
+    /// <summary>The relation files stored as their changed pages only (the rest of each comes from the parent chain).</summary>
+    public IReadOnlyList<ManifestPageDelta> PageDeltas { get; init; } = [];
+
     /// <summary>Logical sets: what the export holds and where in the set; null for hot and cold sets.</summary>
     public ManifestExport? Export { get; init; }
 }

@@ -33,7 +33,8 @@ internal static class BackupSetRestorer
             throw new BackupException(Errors.ImportSetNotLogical, $"'{setPath}' is an export (a logical set): put it back with Import-Database.", setPath);
         }
 
-        var restoring = new RestoreProgress(progress, manifest.Files.Count, manifest.Files.Sum(f => f.Size));
+        var restored = manifest.Files.Where(f => !f.Path.StartsWith("pages/", StringComparison.Ordinal)).ToList();
+        var restoring = new RestoreProgress(progress, restored.Count + manifest.PageDeltas.Count, restored.Sum(f => f.Size) + manifest.PageDeltas.Sum(d => d.Size));
         restoring.Status("Restoring files");
         return manifest.Engine switch
         {

@@ -70,8 +70,44 @@ internal static class BackupSetVerifier
             redoComplete = CheckWal(manifest, path, problems);
         }
 
+        if (manifest.ParentSetId is not null)
+        {
+            await CheckChainAsync(path, manifest, throttleLimit, problems, cancellationToken);
+        }
+
         var list = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
         return new TestBackupSetResult(path, manifest.SetId, manifest.Status, list.Count == 0, count, done, redoComplete, clock.Elapsed, list);
+    }
+
+    /// <summary>
+    /// A differential or incremental set is restorable only with its chain: every set it builds on is
+    /// there, is the one it was made against, passes this test itself, and every relation file stored
+    /// as pages has a set below that holds it whole.
+    /// </summary>
+    private static async Task CheckChainAsync(string path, BackupSetManifest manifest, int? throttleLimit, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<BackupChain.ChainedSet> chain;
+        try
+        {
+            chain = BackupChain.Resolve(path, manifest);
+            var layers = BackupChain.Layers(chain);
+            foreach (var delta in manifest.PageDeltas)
+            {
+                layers(delta.Path);
+            }
+        }
+        catch (BackupException ex) when (ex.Error == Errors.BackupChainBroken)
+        {
+            problems.Add(new ItemProblem(path, ex.Error, ex.Message));
+            return;
+        }
+
+        var parent = chain[^2];
+        var parentTest = await TestAsync(parent.Path, throttleLimit, null, cancellationToken);
+        if (!parentTest.Passed)
+        {
+            problems.Add(new ItemProblem(parent.Path, Errors.BackupChainBroken, $"the set {parent.Manifest.SetId} this one builds on does not pass: {parentTest.Problems[0]}"));
+        }
     }
 
     /// <summary>

@@ -52,6 +52,15 @@ internal sealed class BackupSetWriter
 
     public BlockCheckSummary BlockChecks(int blockSize) => _copier.Summary(blockSize);
 
+    /// <summary>The set this one builds on (differential and incremental sets); null for a full set.</summary>
+    public IncrementalParent? Parent
+    {
+        get => _copier.Parent;
+        set => _copier.Parent = value;
+    }
+
+    public IReadOnlyList<ManifestPageDelta> PageDeltas => _copier.PageDeltas;
+
     /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
     public async Task CopyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {

@@ -29,6 +29,7 @@ internal static class DatabaseBackupRunner
         var database = await provider.OpenAsync(cancellationToken);
         await steps.EnsurePossibleAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
+        var (parent, fullBackupReason) = ChooseParent(provider, kind, request, database);
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, kind, started);
         string label = request.Label ?? $"BackupCmdlets {setFolder.SetId}";
         var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress);
@@ -49,6 +50,12 @@ internal static class DatabaseBackupRunner
             }
 
             starts.Add(start);
+            if (parent is not null && provider is IIncrementalBackupProvider incremental)
+            {
+                var changes = incremental.ChangeTestSince(start, parent.Manifest, out fullBackupReason);
+                set.Parent = changes is null ? null : new IncrementalParent(parent.Manifest.SetId, request.Type, parent.Manifest.StartPosition!, IncrementalParent.FilesOf(parent.Manifest), changes);
+            }
+
             Exception? copyFailure = null;
             try
             {
@@ -104,6 +111,10 @@ internal static class DatabaseBackupRunner
             Archives = set.Archives,
             Files = set.Files,
             BlockChecks = checks,
+            Type = set.Parent?.Type ?? BackupType.Full,
+            ParentSetId = set.Parent?.SetId,
+            ReferencePosition = set.Parent?.ReferencePosition,
+            PageDeltas = set.PageDeltas,
         };
         if (redo is not null)
         {
@@ -132,6 +143,30 @@ internal static class DatabaseBackupRunner
             .Where(f => f.Verdict == BlockCheck.Corrupt)
             .Select(f => new ItemProblem(f.Path, Errors.CorruptBlock, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * checks.BlockSize))
             .ToList();
-        return BackupSetDescription.FromManifest(set.Folder, manifest) with { Problems = problems };
+        return BackupSetDescription.FromManifest(set.Folder, manifest) with { Problems = problems, FullBackupReason = fullBackupReason };
+    }
+
+    /// <summary>
+    /// The set a differential or incremental backup builds on, or why a full one is taken instead; refuses
+    /// what cannot store changed pages (other engines, cold backups, the tar format).
+    /// </summary>
+    private static (BackupChain.ChainedSet? Parent, string? FullBackupReason) ChooseParent(IDatabaseProvider provider, BackupKind kind, StartBackupRequest request, DatabaseDescription database)
+    {
+        if (request.Type == BackupType.Full)
+        {
+            return (null, null);
+        }
+
+        if (kind != BackupKind.Hot || provider is not IIncrementalBackupProvider || request.UsesTar)
+        {
+            throw new BackupException(
+                Errors.IncrementalNotSupported,
+                $"{ParameterNames.Of(nameof(StartBackupRequest.Type))} {request.Type} applies to PostgreSQL hot backups in the Plain format only (without {ParameterNames.Of(nameof(StartBackupRequest.Compression))}): the set's pages are compared with a plain parent set's.");
+        }
+
+        var parent = BackupChain.NewestParent(request.DestinationPath, database.Identity, request.Type, BackupSetVerifier.IsIntact);
+        return parent is null
+            ? (null, $"there is no intact plain hot {(request.Type == BackupType.Differential ? "full " : "")}set of this cluster in '{Path.GetFullPath(request.DestinationPath)}' to build on")
+            : (parent, null);
     }
 }

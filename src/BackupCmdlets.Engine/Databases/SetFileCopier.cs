@@ -38,6 +38,7 @@ internal sealed class SetFileCopier
     private readonly ConcurrentBag<ManifestFile> _files = [];
     private readonly ConcurrentBag<ManifestDirectory> _directories = [];
     private readonly ConcurrentBag<string> _copied = [];
+    private readonly ConcurrentBag<ManifestPageDelta> _pageDeltas = [];
 
     public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity)
     {
@@ -50,6 +51,11 @@ internal sealed class SetFileCopier
     public IReadOnlyList<ManifestFile> Files => [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)];
 
     public IReadOnlyList<ManifestDirectory> Directories => [.. _directories.OrderBy(d => d.Path, StringComparer.Ordinal)];
+
+    /// <summary>The set a differential or incremental copy builds on; null for a full copy.</summary>
+    public IncrementalParent? Parent { get; set; }
+
+    public IReadOnlyList<ManifestPageDelta> PageDeltas => [.. _pageDeltas.OrderBy(d => d.Path, StringComparer.Ordinal)];
 
     public BlockCheckSummary Summary(int blockSize) =>
         new(blockSize, _checked, _torn, _corrupt, [.. _findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Block)]);
@@ -219,6 +225,16 @@ internal sealed class SetFileCopier
             return;
         }
 
+        if (Parent is { } parent && file.PageTracked && parent.Files.Contains(file.SetPath))
+        {
+            using (source)
+            {
+                CopyChangedPages(file, source, meta, verifier, parent.ChangeTest, cancellationToken);
+            }
+
+            return;
+        }
+
         string target = Target(file.SetPath);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         int blockSize = verifier?.BlockSize ?? 8192;
@@ -277,6 +293,70 @@ internal sealed class SetFileCopier
         }
     }
 
+    /// <summary>
+    /// Reads a relation file the parent's chain holds and stores only its changed pages (all of them
+    /// checked as a whole copy checks them). A last block cut short by a concurrent extension is left
+    /// out: the redo from this set's start replays the extension.
+    /// </summary>
+    private void CopyChangedPages(SourceFile file, SafeFileHandle source, FileMetadata? meta, IBlockVerifier? verifier, IPageChangeTest changes, CancellationToken cancellationToken)
+    {
+        int blockSize = verifier?.BlockSize ?? 8192;
+        string storedPath = ManifestPageDelta.StoredPathFor(file.SetPath);
+        string target = Target(storedPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize * ChunkBlocks);
+        try
+        {
+            using var pages = new PageDeltaFile.PageFileWriter(target, blockSize);
+            long offset = 0;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int read = PositionedRead.Fill(source, buffer.AsSpan(0, blockSize * ChunkBlocks), offset);
+                int whole = read - read % blockSize;
+                if (whole == 0)
+                {
+                    break;
+                }
+
+                if (verifier is not null)
+                {
+                    VerifyChunk(file, verifier, source, buffer.AsSpan(0, whole), offset);
+                }
+
+                for (int at = 0; at < whole; at += blockSize)
+                {
+                    var page = buffer.AsSpan(at, blockSize);
+                    if (changes.HasChanged(page))
+                    {
+                        pages.Add((offset + at) / blockSize, page);
+                    }
+                }
+
+                offset += whole;
+                Interlocked.Add(ref _bytesDone, whole);
+                Report(file.SetPath);
+                if (read < blockSize * ChunkBlocks)
+                {
+                    break;
+                }
+            }
+
+            if (pages.Complete(storedPath) is { } stored)
+            {
+                _copied.Add(target);
+                _files.Add(stored);
+            }
+
+            _pageDeltas.Add(new ManifestPageDelta(file.SetPath, offset, meta?.Permissions ?? 0x180, pages.Count > 0 ? storedPath : null, pages.Count));
+            Interlocked.Increment(ref _filesDone);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
     private void VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
     {
         int blockSize = verifier.BlockSize;
@@ -320,7 +400,8 @@ internal sealed class SetFileCopier
         }
     }
 
-    private static FileStreamOptions DestinationOptions(long preallocate)
+    /// <summary>A new file of the set, readable by its owner only until its mode is set.</summary>
+    internal static FileStreamOptions DestinationOptions(long preallocate)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, PreallocationSize = preallocate };
         if (!OperatingSystem.IsWindows())

@@ -12,6 +12,9 @@ internal sealed record SourceFile(string SourcePath, string SetPath, bool IsDire
 
     public long FirstBlockNumber { get; init; }
 
+    /// <summary>A file whose pages tell when they last changed (a PostgreSQL relation's main fork): a differential or incremental set may store only its changed pages.</summary>
+    public bool PageTracked { get; init; }
+
     /// <summary>Known size when listed (for progress); the copy takes what is there when it reads.</summary>
     public long Length { get; init; }
 

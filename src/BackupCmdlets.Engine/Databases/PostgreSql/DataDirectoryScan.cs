@@ -95,6 +95,8 @@ internal static partial class DataDirectoryScan
             {
                 Length = ((FileInfo)entry).Length,
                 VerifyBlocks = checksums && isRelation,
+                // The free space map is not WAL-logged and the visibility map's pages may change without a new LSN: both are copied whole.
+                PageTracked = isRelation && !relation.Groups["fork"].Success,
                 FirstBlockNumber = segment * segmentBlocks,
                 MayVanish = hot,
             });

@@ -14,7 +14,7 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// only): one held session runs pg_backup_start / pg_backup_stop (the non-exclusive low-level API), the
 /// WAL comes from the archive, each segment checked. Cold: pg_ctl stop -m fast / start, as it was started.
 /// </summary>
-internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBackupProvider
+internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, IColdBackupProvider
 {
     private static readonly BackupScope Cluster = new("cluster");
     private readonly StartBackupRequest _request;
@@ -162,6 +162,34 @@ internal sealed partial class PostgreSqlProvider : IHotBackupProvider, IColdBack
 
     public Task CopyAsync(ScopeStart start, BackupSetWriter set, CancellationToken cancellationToken) =>
         set.CopyAsync(ListAll(hot: true), Settings.DataChecksums ? new PageVerifier(Settings.BlockSize, Lsn.Parse(start.Position!)) : null, cancellationToken);
+
+    public IPageChangeTest? ChangeTestSince(ScopeStart start, BackupSetManifest parent, out string? reason)
+    {
+        var begun = Lsn.Parse(start.Position!);
+        if (parent.StartPosition is null || parent.StopPosition is null || parent.Timeline is not { } parentTimeline)
+        {
+            reason = $"the set {parent.SetId} records no WAL positions to compare pages with";
+            return null;
+        }
+
+        var parentStop = Lsn.Parse(parent.StopPosition);
+        if (start.Timeline == parentTimeline && begun < parentStop)
+        {
+            reason = $"the cluster's WAL position {begun} is before the end {parentStop} of the set {parent.SetId}: it was put back to an older copy since";
+            return null;
+        }
+
+        bool branchedAfterParent = start.Timeline == parentTimeline
+            || TimelineHistory.BranchPoint(Settings.DataDirectory, start.Timeline!.Value, parentTimeline) is { } branch && branch >= parentStop;
+        if (!branchedAfterParent)
+        {
+            reason = $"the cluster's timeline {start.Timeline} did not branch from timeline {parentTimeline} after the set {parent.SetId} ended (a point-in-time recovery to before it, or a history file missing from pg_wal)";
+            return null;
+        }
+
+        reason = null;
+        return new ChangedPageTest(Lsn.Parse(parent.StartPosition));
+    }
 
     public async Task<ScopeEnd> EndBackupAsync(ScopeStart start, CancellationToken cancellationToken)
     {

@@ -45,8 +45,9 @@ internal static class PostgreSqlRestore
         }
 
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
+        var chain = BackupChain.Resolve(setPath, manifest);
         long files, bytes, unchanged = 0, removed = 0;
-        if (request.Delta && manifest.Archives.Count == 0 && HoldsFiles(destination))
+        if (request.Delta && manifest.Archives.Count == 0 && chain.Count == 1 && HoldsFiles(destination))
         {
             EnsureSameCluster(destination, manifest);
             removed = DeltaTarget.Prune(destination, manifest, "data", cancellationToken);
@@ -73,11 +74,14 @@ internal static class PostgreSqlRestore
             }
 
             (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
+            var (rebuilt, rebuiltBytes) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken);
+            (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
             foreach (var tablespace in manifest.Tablespaces)
             {
                 var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-                files += tsFiles;
-                bytes += tsBytes;
+                var (tsRebuilt, tsRebuiltBytes) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
+                files += tsFiles + tsRebuilt;
+                bytes += tsBytes + tsRebuiltBytes;
             }
         }
 
