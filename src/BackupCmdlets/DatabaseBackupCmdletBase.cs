@@ -42,7 +42,7 @@ public abstract class DatabaseBackupCmdletBase : BackupCmdletBase
         {
             if (set.FullBackupReason is { } reason)
             {
-                WriteWarning($"A full set was taken instead of a {request.Type.ToString().ToLowerInvariant()} one: {reason}.");
+                WriteWarning($"A full set was taken instead of the {request.Type.ToString().ToLowerInvariant()} set asked for: {reason}.");
             }
 
             WriteResult(set, set.Problems);

@@ -345,6 +345,39 @@ Describe 'PostgreSQL backups' {
         $refused.FullyQualifiedErrorId | Should -BeLike 'RestoreServerRunning,*'
     }
 
+    It 'takes an incremental set that names its full parent, passes Test-BackupSet -Restore, and keeps its parent from removal' {
+        $repo = Join-Path $pgWork 'incr-repo'
+        $scratch = (New-Item -ItemType Directory -Path (Join-Path $pgWork 'incr-scratch')).FullName
+        $full = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo
+        Invoke-TestSql $cluster "UPDATE orders SET item = 'changed' WHERE id % 50 = 0;" | Out-Null
+        $incr = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Type Incremental
+
+        $test = $incr | Test-BackupSet -Restore -ScratchPath $scratch
+        $refused = { $full | Remove-BackupSet -Confirm:$false -ErrorAction Stop } | Should -Throw -PassThru
+        $kept = Remove-BackupSet $repo -KeepLast 1 -Force
+
+        "$($full.Type)" | Should -Be 'Full'
+        "$($incr.Type)" | Should -Be 'Incremental'
+        $incr.ParentSetId | Should -Be $full.SetId
+        $incr.Bytes | Should -BeLessThan $full.Bytes
+        $test.Passed | Should -BeTrue
+        $test.RestoreTest.Passed | Should -BeTrue
+        $refused.FullyQualifiedErrorId | Should -BeLike 'BackupSetHasDependants,*'
+        @($kept).Count | Should -Be 0
+        @(Get-BackupSet $repo).Count | Should -Be 2
+    }
+
+    It 'takes a full set when an incremental has nothing to build on, and warns why; refuses -Type with -Compression' {
+        $repo = Join-Path $pgWork 'first-incr-repo'
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Type Incremental -WarningVariable warned -WarningAction SilentlyContinue
+        $refused = { Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Type Differential -Compression Zstd -ErrorAction Stop } | Should -Throw -PassThru
+
+        "$($set.Type)" | Should -Be 'Full'
+        "$warned" | Should -Match 'A full set was taken instead of the incremental set asked for'
+        $refused.FullyQualifiedErrorId | Should -BeLike 'IncrementalNotSupported,*'
+        @(Get-BackupSet $repo).Count | Should -Be 1
+    }
+
     It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
         $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
         $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'

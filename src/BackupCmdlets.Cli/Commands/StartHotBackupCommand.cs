@@ -26,7 +26,7 @@ internal sealed partial class StartHotBackupCommand : ICliCommand
     {
         if (set.FullBackupReason is { } reason)
         {
-            Console.Error.WriteLine($"backupcmdlets: warning: a full set was taken instead of a {asked.ToString().ToLowerInvariant()} one: {reason}.");
+            Console.Error.WriteLine($"backupcmdlets: warning: a full set was taken instead of the {asked.ToString().ToLowerInvariant()} set asked for: {reason}.");
         }
 
         return set.Problems;
