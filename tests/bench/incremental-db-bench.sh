@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Full and incremental hot backups of a pgbench database against pgBackRest (Debian's package) on the
+# same server in the same run: a full backup each, then pgbench for a while, then an incremental each.
+# Medians of RUNS runs; each run takes a new full backup with each tool (ours into a new repository,
+# pgBackRest's older ones expired).
+#
+#   SCALE=100 RUNS=3 CLIENTS=4 CHURN_SECONDS=10 tests/bench/incremental-db-bench.sh   (the defaults; as
+#                                          root, PostgreSQL 15 binaries and pgbackrest needed)
+#
+# pgBackRest runs with compress-type=zst and process-max=2 (the issue's settings); our sets are plain
+# (incremental sets are plain only). "data" is a set without its WAL; pgBackRest's "copied" is the
+# size of the files it copied before compression, "stored" what its repository holds for the backup.
+# The page cache is dropped before each backup when the kernel allows it (the header says whether).
+set -euo pipefail
+. "$(dirname "$0")/bench-common.sh"
+SCALE=${SCALE:-100}
+RUNS=${RUNS:-3}
+CLIENTS=${CLIENTS:-4}
+CHURN_SECONDS=${CHURN_SECONDS:-10}
+bench_start incremental-db "Incremental hot backups against pgBackRest" "SCALE RUNS CLIENTS CHURN_SECONDS" "$@"
+command -v pgbackrest >/dev/null || { echo "pgbackrest is not installed (apt-get install pgbackrest)" >&2; exit 1; }
+. "$BENCH_REPO/tests/bench/bench-postgres.sh"
+cleanup() {
+    [ -n "${WORK:-}" ] || return 0
+    [ -f "$DATA/postmaster.pid" ] && as_pg "$BIN/pg_ctl" stop -D "$DATA" -m immediate -w >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+# Both tools need the WAL: ours reads the cp archive, pgBackRest takes it through archive-push.
+PGBR_CONF=/tmp/bkc-incremental-db-pgbackrest.conf
+bench_postgres incremental-db "archive_command = '(test -f /tmp/bkc-incr-archive/%f || cp %p /tmp/bkc-incr-archive/%f) && pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'"
+rm -rf /tmp/bkc-incr-archive && ln -s "$ARCHIVE" /tmp/bkc-incr-archive
+bench_cli "$WORK/cli"
+PGBR_REPO="$WORK/pgbackrest"
+mkdir -p "$PGBR_REPO" "$WORK/pgbackrest-log"
+chown postgres:postgres "$PGBR_REPO" "$WORK/pgbackrest-log"
+cat > "$PGBR_CONF" <<CONF
+[global]
+repo1-path=$PGBR_REPO
+compress-type=zst
+process-max=2
+start-fast=y
+log-path=$WORK/pgbackrest-log
+log-level-console=warn
+[bench]
+pg1-path=$DATA
+pg1-socket-path=$SOCK
+pg1-port=$PORT
+CONF
+chmod 644 "$PGBR_CONF"
+pgbr() { as_pg pgbackrest --config="$PGBR_CONF" --stanza=bench "$@"; }
+as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
+as_pg "$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -qc CHECKPOINT postgres
+pgbr stanza-create >/dev/null
+DROPS=no
+if sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then DROPS=yes; fi
+drop_caches() { [ "$DROPS" = no ] || { sync; echo 3 > /proc/sys/vm/drop_caches; }; }
+RESULTS=$(mktemp)
+SIZES=$(mktemp)
+ours() { "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo" --wal-archive-path "$ARCHIVE" --json "$@"; }
+set_data_bytes() { du -sb --exclude=wal "$(ls -dt "$WORK"/repo/*-postgresql-hot-* | head -1)" | cut -f1; }
+pgbr_sizes() { pgbr info --output=json | python3 -c 'import json,sys; b=json.load(sys.stdin)[0]["backup"][-1]["info"]; print(b["delta"], b["repository"]["delta"])'; }
+
+for run in $(seq 1 "$RUNS"); do
+    rm -rf "$WORK/repo"; mkdir -p "$WORK/repo"
+    drop_caches; time_cmd ours-full data "$run" ours
+    echo "ours-full $run $(set_data_bytes)" >> "$SIZES"
+    drop_caches; time_cmd pgbr-full data "$run" pgbr backup --type=full
+    echo "pgbr-full $run $(pgbr_sizes)" >> "$SIZES"
+    as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -n -c "$CLIENTS" -j 2 -T "$CHURN_SECONDS" postgres >/dev/null 2>&1
+    drop_caches; time_cmd ours-incr data "$run" ours --type Incremental
+    echo "ours-incr $run $(set_data_bytes)" >> "$SIZES"
+    drop_caches; time_cmd pgbr-incr data "$run" pgbr backup --type=incr
+    echo "pgbr-incr $run $(pgbr_sizes)" >> "$SIZES"
+    pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
+done
+
+BENCH_NOTE="Page cache dropped before each backup: $DROPS."
+python3 - "$RESULTS" "$SIZES" "$RUNS" "$SCALE" "$CHURN_SECONDS" "$CLIENTS" <<'PY' | bench_report
+import statistics, sys, collections
+times, sizes = collections.defaultdict(list), collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    label, _, run, value = line.split()
+    times[label].append(int(value) / 1000)
+for line in open(sys.argv[2]):
+    label, run, *values = line.split()
+    sizes[label].append([int(v) for v in values])
+t = lambda label: statistics.median(times[label])
+s = lambda label, i=0: statistics.median(v[i] for v in sizes[label]) / 1e6
+print(f"pgbench scale {sys.argv[4]}; the incremental after pgbench -c {sys.argv[6]} for {sys.argv[5]} s; runs: {sys.argv[3]}; medians")
+print()
+print("| backup | tool | seconds | data MB copied | MB stored |")
+print("|---|---|---:|---:|---:|")
+print(f"| full | pgBackRest (zst, process-max 2) | {t('pgbr-full'):.2f} | {s('pgbr-full'):.0f} | {s('pgbr-full', 1):.0f} |")
+print(f"| full | Start-HotBackup (plain) | {t('ours-full'):.2f} | {s('ours-full'):.0f} | {s('ours-full'):.0f} |")
+print(f"| incremental | pgBackRest (zst, process-max 2) | {t('pgbr-incr'):.2f} | {s('pgbr-incr'):.0f} | {s('pgbr-incr', 1):.0f} |")
+print(f"| incremental | Start-HotBackup -Type Incremental (plain) | {t('ours-incr'):.2f} | {s('ours-incr'):.1f} | {s('ours-incr'):.1f} |")
+print()
+print(f"Ours: the incremental's data is {100 * s('ours-incr') / s('ours-full'):.1f}% of the full set's and takes {100 * t('ours-incr') / t('ours-full'):.0f}% of its time; "
+      f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed.")
+PY
+rm -f "$RESULTS" "$SIZES" "$PGBR_CONF" /tmp/bkc-incr-archive
