@@ -31,6 +31,12 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("PostgreSQL: the folder archive_command copies WAL into, when it cannot be read from archive_command.", Command = "Start-HotBackup", IsPath = true)]
     public string? WalArchivePath { get; init; }
 
+    [FrontParameter("PostgreSQL: copy from the standby {ConnectionString} names, in backup mode on that standby, so the primary's disks are not read; the WAL comes from the primary's archive, where {PrimaryConnectionString} switches to a new segment so the backup's last one is archived.", Command = "Start-HotBackup")]
+    public bool FromStandby { get; init; }
+
+    [FrontParameter("PostgreSQL, with {FromStandby}: the primary's connection string (the credential is used for both).", Command = "Start-HotBackup")]
+    public string? PrimaryConnectionString { get; init; }
+
     [FrontParameter("PostgreSQL: how many seconds to wait for the WAL the set needs to reach the archive before the backup fails (as pgBackRest's archive-timeout). A failing archive_command (seen in pg_stat_archiver) fails it at once.", Command = "Start-HotBackup", Minimum = 1, Maximum = 86400, Default = "60")]
     public int ArchiveTimeout { get; init; } = 60;
 

@@ -13,6 +13,10 @@ public static partial class Errors
 
     public static readonly ErrorDefinition StandbyBackupNotSupported = new(nameof(StandbyBackupNotSupported), ErrorKind.InvalidOperation, "A hot backup of a standby is refused: back up the primary.");
 
+    public static readonly ErrorDefinition PrimaryConnectionRequired = new(nameof(PrimaryConnectionRequired), ErrorKind.InvalidArgument, "-FromStandby needs the primary's connection string, where the backup's last WAL segment is switched and archived.");
+
+    public static readonly ErrorDefinition StandbyNotOfPrimary = new(nameof(StandbyNotOfPrimary), ErrorKind.InvalidArgument, "With -FromStandby the server is not a standby, or the primary is not its primary (in recovery, or another cluster).");
+
     public static readonly ErrorDefinition DataDirectoryNotFound = new(nameof(DataDirectoryNotFound), ErrorKind.ObjectNotFound, "The server's data directory is not on this host, or not readable.");
 
     public static readonly ErrorDefinition DestinationInsideSource = new(nameof(DestinationInsideSource), ErrorKind.InvalidArgument, "The repository lies inside what is backed up.");

@@ -1,9 +1,14 @@
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
 
-/// <summary>Issue 12, item 11: a hot backup is taken from a primary only; a standby is refused before anything is copied.</summary>
+/// <summary>
+/// Hot backups and standbys: without -FromStandby a standby is refused before anything is copied
+/// (issue 12); with it (issue 14) the files come from the standby, in backup mode there, and the set
+/// restores to a cluster with every row the primary committed before the backup began.
+/// </summary>
 public sealed class PostgreSqlStandbyTests
 {
     [Fact]
@@ -26,5 +31,70 @@ public sealed class PostgreSqlStandbyTests
         Assert.Contains("primary", error.Message);
         Assert.False(Directory.Exists(repository));
         Assert.True(standby.Scalar<bool>("SELECT pg_is_in_recovery()"));
+    }
+
+    [Fact]
+    public async Task A_backup_from_a_standby_restores_every_row_the_primary_committed_before_it_began()
+    {
+        using var temp = new TempDirectory("bkc-pg-standby-");
+        using var primary = PostgresCluster.Create(temp.Path, name: "primary");
+        primary.Execute("CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT g, 'before the standby' FROM generate_series(1, 20000) g");
+        using var standby = primary.CreateStandby(temp.Path, "standby");
+        primary.Execute("INSERT INTO t SELECT g, 'streamed' FROM generate_series(20001, 30000) g");
+        string expected = primary.Scalar<string>("SELECT count(*) || ' ' || md5(string_agg(id || note, ',' ORDER BY id)) FROM t");
+        string repository = temp.Combine("repository");
+        using var writer = new RowWriter(primary.ConnectionString);
+        writer.WaitFor(200);
+        long committedBeforeStart = writer.LastCommitted;
+
+        var set = await DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, standby.ConnectionString, repository) { FromStandby = true, PrimaryConnectionString = primary.ConnectionString, WalArchivePath = primary.ArchiveDirectory },
+            null,
+            CancellationToken.None);
+        long committedAtEnd = writer.Stop();
+
+        var manifest = ManifestStore.Read(set.Path);
+        Assert.Equal(BackupSetStatus.Complete, set.Status);
+        Assert.Equal(standby.DataDirectory, manifest.Database.Location);
+        Assert.DoesNotContain(manifest.Files, f => f.Path is "data/standby.signal" or "data/recovery.signal");
+        Assert.Contains("BACKUP FROM: standby", File.ReadAllText(Path.Combine(set.Path, "data", "backup_label")), StringComparison.Ordinal);
+        Assert.True((await BackupSetVerifier.TestAsync(set.Path, null, null, CancellationToken.None)).Passed);
+
+        string data = temp.Combine("restored");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, data) { RecoverToConsistency = true }, null, CancellationToken.None);
+        string root = Directory.CreateDirectory(temp.Combine("restored-server")).FullName;
+        PostgresCluster.GiveToServerUser(root);
+        using var restored = PostgresCluster.Attach(root, data);
+        restored.Start();
+        restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+        Assert.False(restored.Scalar<bool>("SELECT pg_is_in_recovery()"));
+        Assert.Equal(expected, restored.Scalar<string>("SELECT count(*) || ' ' || md5(string_agg(id || note, ',' ORDER BY id)) FROM t WHERE id <= 30000"));
+        long rows = restored.Scalar<long>("SELECT count(*) FROM writes");
+        Assert.Equal(rows, restored.Scalar<long>("SELECT coalesce(max(id), 0) FROM writes"));
+        Assert.InRange(rows, committedBeforeStart, committedAtEnd);
+        Assert.True(standby.Scalar<bool>("SELECT pg_is_in_recovery()"));
+    }
+
+    [Fact]
+    public async Task From_a_standby_without_the_primary_or_from_a_primary_the_backup_is_refused_before_anything_is_written()
+    {
+        using var temp = new TempDirectory("bkc-pg-standby-");
+        using var primary = PostgresCluster.Create(temp.Path, name: "primary");
+        using var standby = primary.CreateStandby(temp.Path, "standby");
+        using var other = PostgresCluster.Create(temp.Path, name: "other");
+        string repository = temp.Combine("repository");
+        Task<BackupSet> Backup(string server, string? primaryServer) => DatabaseBackup.StartHotAsync(
+            new StartBackupRequest(DatabaseEngine.PostgreSql, server, repository) { FromStandby = true, PrimaryConnectionString = primaryServer, WalArchivePath = primary.ArchiveDirectory },
+            null,
+            CancellationToken.None);
+
+        var noPrimary = await Assert.ThrowsAsync<BackupException>(() => Backup(standby.ConnectionString, null));
+        var notStandby = await Assert.ThrowsAsync<BackupException>(() => Backup(primary.ConnectionString, primary.ConnectionString));
+        var otherCluster = await Assert.ThrowsAsync<BackupException>(() => Backup(standby.ConnectionString, other.ConnectionString));
+
+        Assert.Equal(Errors.PrimaryConnectionRequired.Id, noPrimary.ErrorId);
+        Assert.Equal(Errors.StandbyNotOfPrimary.Id, notStandby.ErrorId);
+        Assert.Equal(Errors.StandbyNotOfPrimary.Id, otherCluster.ErrorId);
+        Assert.False(Directory.Exists(repository));
     }
 }

@@ -7,7 +7,8 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// PostgreSQL documentation (Making a Base Backup Using the Low Level API) says to leave out of a hot
 /// copy: postmaster.pid/opts, the contents of pg_wal, pg_replslot, pg_dynshmem, pg_notify, pg_serial,
 /// pg_snapshots, pg_stat_tmp and pg_subtrans, pgsql_tmp files, pg_internal.init, old backup_label and
-/// tablespace_map, temporary relations, and unlogged relations except their init fork. A cold copy
+/// tablespace_map, a standby's standby.signal and recovery.signal (as pg_basebackup leaves them out: a
+/// copy of a standby restored with one would come up as a standby, not recover and open), temporary relations, and unlogged relations except their init fork. A cold copy
 /// keeps everything but postmaster.pid/opts and temporary files. Neither keeps the log that earlier
 /// versions of the cold backup left in the data directory (<see cref="ServerControl.LeftoverLogName"/>).
 /// </summary>
@@ -17,7 +18,7 @@ internal static partial class DataDirectoryScan
         ["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"];
 
     private static readonly HashSet<string> RootFilesLeftOutHot =
-        ["postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "backup_manifest", "current_logfiles.tmp", "postgresql.auto.conf.tmp", "backup_label.old"];
+        ["postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "backup_manifest", "current_logfiles.tmp", "postgresql.auto.conf.tmp", "backup_label.old", "standby.signal", "recovery.signal"];
 
     public static IReadOnlyList<SourceFile> Scan(string root, string setPrefix, bool hot, int blockSize, long segmentBlocks, bool checksums)
     {

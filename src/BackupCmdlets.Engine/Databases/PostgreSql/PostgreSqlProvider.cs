@@ -20,7 +20,9 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
     private readonly StartBackupRequest _request;
     private readonly BackupKind _kind;
     private NpgsqlConnection? _session;
+    private NpgsqlConnection? _primary;
     private ServerSettings? _settings;
+    private ServerSettings? _primarySettings;
     private ServerControl? _control;
     private string? _walArchive;
     private long _archiveFailuresBefore;
@@ -37,6 +39,11 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
 
     private ServerSettings Settings => _settings ?? throw new InvalidOperationException("OpenAsync first.");
 
+    /// <summary>The server that archives the WAL and switches segments: the primary of a standby backup, else the one backed up.</summary>
+    private NpgsqlConnection ArchivingSession => _primary ?? _session!;
+
+    private ServerSettings ArchivingSettings => _primarySettings ?? Settings;
+
     public async Task<DatabaseDescription> OpenAsync(CancellationToken cancellationToken)
     {
         _session = await ConnectAsync(_request.ConnectionString, _request.Credential, cancellationToken);
@@ -50,8 +57,37 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
                 _settings.DataDirectory);
         }
 
+        if (_request.FromStandby && _kind == BackupKind.Hot)
+        {
+            await OpenPrimaryAsync(_settings, cancellationToken);
+        }
+
         Tablespaces = [.. _settings.Tablespaces.Select(t => new TablespaceEntry(t.Oid, t.Name, t.Location, "tablespaces/" + t.Oid))];
         return new DatabaseDescription(DatabaseEngine.PostgreSql, _settings.SystemIdentifier, _settings.ServerVersion, _settings.DataDirectory, _settings.BlockSize, _settings.DataChecksums);
+    }
+
+    /// <summary>-FromStandby: the server backed up must be a standby, and the primary named the primary of its cluster.</summary>
+    private async Task OpenPrimaryAsync(ServerSettings standby, CancellationToken cancellationToken)
+    {
+        if (!standby.InRecovery)
+        {
+            throw new BackupException(Errors.StandbyNotOfPrimary, $"{ParameterNames.Of(nameof(StartBackupRequest.FromStandby))} was given, but the server is not a standby (it is not in recovery): back it up without it.", standby.DataDirectory);
+        }
+
+        string primary = _request.PrimaryConnectionString
+            ?? throw new BackupException(Errors.PrimaryConnectionRequired, $"{ParameterNames.Of(nameof(StartBackupRequest.FromStandby))} needs {ParameterNames.Of(nameof(StartBackupRequest.PrimaryConnectionString))}: the primary switches to a new WAL segment so the backup's last one is archived.");
+        _primary = await ConnectAsync(primary, _request.Credential, cancellationToken);
+        await BackupPrivileges.EnsureAsync(_primary, _kind, cancellationToken);
+        _primarySettings = await ServerSettings.ReadAsync(_primary, cancellationToken);
+        if (_primarySettings.InRecovery || _primarySettings.SystemIdentifier != standby.SystemIdentifier)
+        {
+            throw new BackupException(
+                Errors.StandbyNotOfPrimary,
+                _primarySettings.InRecovery
+                    ? $"The server {ParameterNames.Of(nameof(StartBackupRequest.PrimaryConnectionString))} names is in recovery itself: name the primary."
+                    : $"The server {ParameterNames.Of(nameof(StartBackupRequest.PrimaryConnectionString))} names is another cluster (system identifier {_primarySettings.SystemIdentifier}; the standby's is {standby.SystemIdentifier}).",
+                standby.DataDirectory);
+        }
     }
 
     /// <summary>Opens a session; the password (from the connection string or the credential) never appears in an error.</summary>
@@ -99,16 +135,17 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
 
     public async Task EnsureHotBackupPossibleAsync(CancellationToken cancellationToken)
     {
-        var settings = Settings;
-        if (settings.InRecovery)
+        if (Settings.InRecovery && _primary is null)
         {
             // A standby cannot switch WAL segments or name the one a position is in (pg_switch_wal,
-            // pg_walfile_name), and archives nothing unless archive_mode = always.
+            // pg_walfile_name), and archives nothing unless archive_mode = always: its primary must.
             throw new BackupException(
                 Errors.StandbyBackupNotSupported,
-                "The server is a standby (it is in recovery): hot backups are taken from the primary. Connect to the primary and run the backup there.",
-                settings.DataDirectory);
+                $"The server is a standby (it is in recovery): connect to the primary and run the backup there, or copy from this standby with {ParameterNames.Of(nameof(StartBackupRequest.FromStandby))} and {ParameterNames.Of(nameof(StartBackupRequest.PrimaryConnectionString))}.",
+                Settings.DataDirectory);
         }
+
+        var settings = ArchivingSettings;
 
         if (settings.WalLevel == "minimal")
         {
@@ -139,11 +176,16 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
                 _walArchive);
         }
 
-        _archiveFailuresBefore = (await ArchiverStatus.ReadAsync(_session!, cancellationToken)).FailedCount;
+        _archiveFailuresBefore = (await ArchiverStatus.ReadAsync(ArchivingSession, cancellationToken)).FailedCount;
     }
 
     public async Task<ScopeStart> BeginBackupAsync(BackupScope scope, string label, CancellationToken cancellationToken)
     {
+        if (_primary is not null)
+        {
+            return await BeginOnStandbyAsync(scope, label, cancellationToken);
+        }
+
         try
         {
             await using var command = new NpgsqlCommand("SELECT lsn::text, pg_walfile_name(lsn) FROM pg_backup_start($1, true) AS lsn", _session);
@@ -157,6 +199,68 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         catch (PostgresException ex)
         {
             throw new BackupException(Errors.BackupStartFailed, $"pg_backup_start failed: {ex.MessageText}", Settings.DataDirectory);
+        }
+    }
+
+    /// <summary>
+    /// Backup mode on a standby: the primary checkpoints first and the standby replays that checkpoint,
+    /// so the restartpoint pg_backup_start makes there (its start position) is recent and the WAL the
+    /// set needs is short. A role that may not CHECKPOINT the primary gets the standby's last restartpoint.
+    /// </summary>
+    private async Task<ScopeStart> BeginOnStandbyAsync(BackupScope scope, string label, CancellationToken cancellationToken)
+    {
+        try
+        {
+            try
+            {
+                await using var checkpoint = new NpgsqlCommand("CHECKPOINT", _primary);
+                await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+                await using var position = new NpgsqlCommand("SELECT checkpoint_lsn::text FROM pg_control_checkpoint()", _primary);
+                var target = Lsn.Parse((string)(await position.ExecuteScalarAsync(cancellationToken))!);
+                await WaitForReplayAsync(target, cancellationToken);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+            {
+            }
+
+            string lsn;
+            await using (var start = new NpgsqlCommand("SELECT pg_backup_start($1, true)::text", _session))
+            {
+                start.Parameters.AddWithValue(label);
+                lsn = (string)(await start.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            // The timeline of the restartpoint the backup starts at (pg_walfile_name is not allowed during recovery).
+            await using var timeline = new NpgsqlCommand("SELECT timeline_id FROM pg_control_checkpoint()", _session);
+            return new ScopeStart(scope, lsn, Convert.ToInt64(await timeline.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture));
+        }
+        catch (PostgresException ex)
+        {
+            throw new BackupException(Errors.BackupStartFailed, $"pg_backup_start on the standby failed: {ex.MessageText}", Settings.DataDirectory);
+        }
+    }
+
+    /// <summary>Waits until the standby has replayed <paramref name="target"/>, for at most the request's ArchiveTimeout.</summary>
+    private async Task WaitForReplayAsync(Lsn target, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_last_wal_replay_lsn()::text", _session);
+            if (await command.ExecuteScalarAsync(cancellationToken) is string replayed && Lsn.Parse(replayed) >= target)
+            {
+                return;
+            }
+
+            if (clock.Elapsed.TotalSeconds > _request.ArchiveTimeout)
+            {
+                throw new BackupException(
+                    Errors.BackupStartFailed,
+                    $"The standby has not replayed the primary's checkpoint at {target} within {_request.ArchiveTimeout} s: is it streaming or restoring WAL?",
+                    Settings.DataDirectory);
+            }
+
+            await Task.Delay(100, cancellationToken);
         }
     }
 
@@ -233,7 +337,7 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         // before it returned is in an archived segment too, then wait until the archive has them all
         // (segments are archived in order, so the last one archived means every earlier one is).
         Lsn end;
-        await using (var command = new NpgsqlCommand("SELECT pg_switch_wal()::text", _session))
+        await using (var command = new NpgsqlCommand("SELECT pg_switch_wal()::text", ArchivingSession))
         {
             end = Lsn.Parse((string)(await command.ExecuteScalarAsync(cancellationToken))!);
         }
@@ -290,6 +394,11 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         {
             await _session.DisposeAsync();
         }
+
+        if (_primary is not null)
+        {
+            await _primary.DisposeAsync();
+        }
     }
 
     private IReadOnlyList<SourceFile> ListAll(bool hot)
@@ -337,7 +446,7 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            var status = await ArchiverStatus.ReadAsync(_session!, cancellationToken);
+            var status = await ArchiverStatus.ReadAsync(ArchivingSession, cancellationToken);
             bool archived = status.HasArchived(segment);
             if (archived && File.Exists(path))
             {
