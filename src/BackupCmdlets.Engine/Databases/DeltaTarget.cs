@@ -11,12 +11,13 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal static class DeltaTarget
 {
-    /// <summary>Removes every entry under <paramref name="target"/> that is not a folder or file of the set under <paramref name="setPrefix"/> (of the same kind); answers how many it removed.</summary>
+    /// <summary>Removes every entry under <paramref name="target"/> that is not a folder or file of the set under <paramref name="setPrefix"/> (of the same kind; a file stored as pages is one of the set's); answers how many it removed.</summary>
     public static long Prune(string target, BackupSetManifest manifest, string setPrefix, CancellationToken cancellationToken)
     {
         string prefix = setPrefix + "/";
         var folders = manifest.Directories.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).Select(d => d.Path[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
-        var files = manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).Select(f => f.Path[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+        var files = manifest.Files.Select(f => f.Path).Concat(manifest.PageDeltas.Select(d => d.Path))
+            .Where(path => path.StartsWith(prefix, StringComparison.Ordinal)).Select(path => path[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
         return Prune(target, "", folders, files, cancellationToken);
     }
 

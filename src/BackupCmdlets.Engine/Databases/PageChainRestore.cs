@@ -7,11 +7,12 @@ namespace BackupCmdlets.Engine.Databases;
 /// Restores the relation files a differential or incremental set stores as pages: each is copied from
 /// the newest set of its chain that holds it whole, then every later set's delta is laid over it in
 /// order (its size set to that set's, then its pages written), so the newest page wins and a file
-/// truncated since the parent is truncated here too. Files are rebuilt in parallel and flushed.
+/// truncated since the parent is truncated here too. Files are rebuilt in parallel and flushed; with
+/// -Delta each is rebuilt beside the file there and renamed over it.
 /// </summary>
 internal static class PageChainRestore
 {
-    public static async Task<(long Files, long Bytes)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
+    public static async Task<(long Files, long Bytes)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
     {
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
@@ -19,35 +20,58 @@ internal static class PageChainRestore
         var deltas = newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
         long files = 0, bytes = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(deltas.OrderByDescending(d => d.Size), options, async (delta, ct) =>
+        await Parallel.ForEachAsync(deltas.OrderByDescending(d => d.Size), options, async (pages, ct) =>
         {
-            var (baseSet, layers) = layersOf(delta.Path);
-            string destination = Path.Combine(target, delta.Path[prefix.Length..]);
+            var (baseSet, layers) = layersOf(pages.Path);
+            string destination = Path.Combine(target, pages.Path[prefix.Length..]);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            await using (var input = new FileStream(InSet(baseSet.Path, delta.Path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
-            await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            if (delta)
             {
-                await input.CopyToAsync(output, ct);
-                await output.FlushAsync(ct);
-                foreach (var (set, layer) in layers)
+                // Over a file that may be there: rebuilt beside it and renamed, so it is old or new, never part of each.
+                using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: pages.Size);
+                await RebuildIntoAsync(pages.Path, baseSet, layers, writer.Stream, ct);
+                writer.Commit(overwrite: true, durable: true, beforeRename: temporary =>
                 {
-                    output.SetLength(layer.Size);
-                    if (layer.StoredPath is { } stored)
-                    {
-                        PageDeltaFile.ApplyTo(InSet(set.Path, stored), output.SafeFileHandle, ct);
-                    }
+                    UnixFileSystem.SetPermissions(temporary, pages.Mode);
+                    RestoreTarget.Own(temporary, newest);
+                });
+            }
+            else
+            {
+                await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                {
+                    await RebuildIntoAsync(pages.Path, baseSet, layers, output, ct);
+                    output.Flush(flushToDisk: true);
                 }
 
-                output.Flush(flushToDisk: true);
+                UnixFileSystem.SetPermissions(destination, pages.Mode);
+                RestoreTarget.Own(destination, newest);
             }
 
-            UnixFileSystem.SetPermissions(destination, delta.Mode);
-            RestoreTarget.Own(destination, newest);
             Interlocked.Increment(ref files);
-            Interlocked.Add(ref bytes, delta.Size);
-            progress?.Done(delta.Path, 1, delta.Size);
+            Interlocked.Add(ref bytes, pages.Size);
+            progress?.Done(pages.Path, 1, pages.Size);
         });
         return (files, bytes);
+    }
+
+    /// <summary>The base file of <paramref name="path"/> copied into <paramref name="output"/>, then each later set's size and pages laid over it.</summary>
+    private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, FileStream output, CancellationToken cancellationToken)
+    {
+        await using (var input = new FileStream(InSet(baseSet.Path, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        {
+            await input.CopyToAsync(output, cancellationToken);
+        }
+
+        await output.FlushAsync(cancellationToken);
+        foreach (var (set, layer) in layers)
+        {
+            output.SetLength(layer.Size);
+            if (layer.StoredPath is { } stored)
+            {
+                PageDeltaFile.ApplyTo(InSet(set.Path, stored), output.SafeFileHandle, cancellationToken);
+            }
+        }
     }
 
     private static string InSet(string setPath, string path) => Path.Combine(setPath, path.Replace('/', Path.DirectorySeparatorChar));

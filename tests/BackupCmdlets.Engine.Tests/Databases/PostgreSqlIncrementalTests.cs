@@ -55,6 +55,20 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
     }
 
     [Fact]
+    public async Task A_delta_restore_of_the_chain_over_a_copy_of_the_full_set_equals_a_restore_into_an_empty_folder()
+    {
+        string copy = scenario.Folder("delta-copy");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Full.Path, copy), null, CancellationToken.None);
+        string reference = scenario.Folder("delta-reference");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Second.Path, reference), null, CancellationToken.None);
+
+        var result = await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Second.Path, copy) { Delta = true }, null, CancellationToken.None);
+
+        Assert.True(result.FilesUnchanged > 100, $"{result.FilesUnchanged} kept");
+        Assert.Equal(Scenario.Tree(reference), Scenario.Tree(copy));
+    }
+
+    [Fact]
     public async Task A_trial_restore_of_the_newest_incremental_passes_pg_amcheck()
     {
         string scratch = scenario.Folder("scratch");
@@ -202,6 +216,12 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
             "; ",
             new[] { "pgbench_accounts", "pgbench_branches", "pgbench_tellers", "pgbench_history", "shrinking" }.Select(table =>
                 table + " " + server.Scalar<string>($"SELECT count(*) || ' ' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') FROM {table} t")));
+
+        /// <summary>Every file under a folder with its size and SHA-256, in order.</summary>
+        public static string Tree(string root) => string.Join('\n', Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(root, path))
+            .Order(StringComparer.Ordinal)
+            .Select(relative => $"{relative} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(root, relative))))}"));
 
         public string Folder(string name) => Directory.CreateDirectory(Path.Combine(_temp.Path, name)).FullName;
 

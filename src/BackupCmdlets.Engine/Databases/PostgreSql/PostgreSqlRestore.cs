@@ -47,17 +47,20 @@ internal static class PostgreSqlRestore
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
         var chain = BackupChain.Resolve(setPath, manifest);
         long files, bytes, unchanged = 0, removed = 0;
-        if (request.Delta && manifest.Archives.Count == 0 && chain.Count == 1 && HoldsFiles(destination))
+        if (request.Delta && manifest.Archives.Count == 0 && HoldsFiles(destination))
         {
             EnsureSameCluster(destination, manifest);
             removed = DeltaTarget.Prune(destination, manifest, "data", cancellationToken);
             (files, bytes, unchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken, delta: true);
+            var (rebuilt, rebuiltBytes) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken, delta: true);
+            (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
             foreach (var tablespace in manifest.Tablespaces)
             {
                 Directory.CreateDirectory(locations[tablespace.Id]);
                 removed += DeltaTarget.Prune(locations[tablespace.Id], manifest, tablespace.SetPath, cancellationToken);
                 var (tsFiles, tsBytes, tsUnchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
-                (files, bytes, unchanged) = (files + tsFiles, bytes + tsBytes, unchanged + tsUnchanged);
+                var (tsRebuilt, tsRebuiltBytes) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
+                (files, bytes, unchanged) = (files + tsFiles + tsRebuilt, bytes + tsBytes + tsRebuiltBytes, unchanged + tsUnchanged);
             }
         }
         else
