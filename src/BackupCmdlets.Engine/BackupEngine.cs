@@ -2,6 +2,7 @@ using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Engine.Databases.PostgreSql;
 using BackupCmdlets.Engine.IO;
 using BackupCmdlets.Engine.Snapshots;
 using BackupCmdlets.Engine.Syncing;
@@ -127,6 +128,20 @@ public static class BackupEngine
     /// <summary>Removes one set (one piped in), whatever the retention rules say.</summary>
     public static BackupSet RemoveBackupSet(string setPath) =>
         BackupRetention.RemoveSet(setPath);
+
+    /// <summary>PostgreSQL's archive_command: stores one WAL file into the WAL archive (never over other content).</summary>
+    public static Task<WalSegmentResult> BackupWalSegmentAsync(BackupWalSegmentRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return Task.Run(() => WalArchivePush.Push(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>PostgreSQL's restore_command: fetches one WAL file from the WAL archive, checked.</summary>
+    public static Task<WalSegmentResult> RestoreWalSegmentAsync(RestoreWalSegmentRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return Task.Run(() => WalArchiveFetch.Fetch(request, cancellationToken), cancellationToken);
+    }
 
     public static Task<DatafileBlockResult> TestDatafileBlockAsync(TestDatafileBlockRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {

@@ -37,6 +37,14 @@ public sealed partial record RestoreBackupSetRequest(
     [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 
+    /// <summary>
+    /// The command line (sh words, already quoted) that runs Restore-WalSegment, set by the front that runs
+    /// the restore: the restore_command of a set whose WAL archive Backup-WalSegment writes calls it, with
+    /// <c>--name %f --destination-path %p --archive-path</c> and the archive appended. Null: such an archive
+    /// cannot be read by the restored server, and the restore is refused.
+    /// </summary>
+    public string? WalFetchCommand { get; init; }
+
     /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
     internal bool RecoverToConsistency { get; init; }
 }
