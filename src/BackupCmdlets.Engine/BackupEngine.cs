@@ -153,6 +153,10 @@ public static class BackupEngine
     public static string DescribeDatabase(DatabaseEngine engine, string connectionString) =>
         DatabaseBackup.DescribeConnection(engine, connectionString);
 
+    /// <summary>A word as sh quotes it, whatever it holds (for the command lines a restore writes into the server's settings).</summary>
+    public static string ShellQuote(string word) =>
+        RecoverySettings.ShellQuote(word);
+
     /// <summary>A file name fit to print: bytes that are not UTF-8 (kept as lone surrogates) as \xNN.</summary>
     public static string PrintableFileName(string name) =>
         FileNameEncoding.Escape(name);

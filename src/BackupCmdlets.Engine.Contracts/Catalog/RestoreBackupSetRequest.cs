@@ -38,12 +38,12 @@ public sealed partial record RestoreBackupSetRequest(
     public int? ThrottleLimit { get; init; }
 
     /// <summary>
-    /// The command line (sh words, already quoted) that runs Restore-WalSegment, set by the front that runs
-    /// the restore: the restore_command of a set whose WAL archive Backup-WalSegment writes calls it, with
-    /// <c>--name %f --destination-path %p --archive-path</c> and the archive appended. Null: such an archive
-    /// cannot be read by the restored server, and the restore is refused.
+    /// Given a WAL archive folder, the sh command line that runs Restore-WalSegment to fetch %f from it into
+    /// %p; set by the front that runs the restore (the CLI names itself, the cmdlet a CLI beside the module
+    /// or on PATH, else pwsh with the module). A restore_command reads an archive that Backup-WalSegment
+    /// fills through it. Null: <c>backupcmdlets restore-walsegment</c> found on the restored server's PATH.
     /// </summary>
-    public string? WalFetchCommand { get; init; }
+    public Func<string, string>? WalFetchCommand { get; init; }
 
     /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
     internal bool RecoverToConsistency { get; init; }

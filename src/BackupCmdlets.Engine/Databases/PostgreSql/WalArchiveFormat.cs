@@ -37,6 +37,10 @@ internal static class WalArchiveFormat
     /// <summary>Where <paramref name="name"/> is in <paramref name="archive"/>, in any of its forms; null when it is not.</summary>
     public static string? Find(string archive, string name) => Candidates(archive, name).FirstOrDefault(File.Exists);
 
+    /// <summary>Whether Backup-WalSegment writes into <paramref name="archive"/>: it holds a WAL file stored our way.</summary>
+    public static bool HoldsOurFiles(string archive) =>
+        Directory.EnumerateFiles(archive, "*" + Suffix).Any(f => WalFileName.TryParse(Path.GetFileName(f)[..^Suffix.Length], out _));
+
     /// <summary>Our file for <paramref name="content"/>: the checksum frame, then the compressed frame.</summary>
     public static byte[] Encode(ReadOnlySpan<byte> content, ReadOnlySpan<byte> sha256)
     {
