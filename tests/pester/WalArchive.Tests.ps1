@@ -100,4 +100,28 @@ Describe 'Backup-WalSegment and Restore-WalSegment' {
         $found | Should -Be 0
         (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
     }
+
+    It 'gives Restore-BackupSet a restore_command that sh runs with pwsh and the module when no CLI is at hand' {
+        $null = Backup-WalSegment "pg_wal/$segmentName" ../wal_archive
+        $type = (Get-Command Restore-WalSegment).ImplementingType.Assembly.GetType('BackupCmdlets.WalFetchCommandLine')
+        $savedPath = $env:PATH
+        try {
+            $env:PATH = '/usr/bin:/bin'
+            $fetch = $type.GetMethod('For', [Reflection.BindingFlags] 'Public, NonPublic, Static').Invoke($null, @($env:BACKUPCMDLETS_MODULE))
+        }
+        finally { $env:PATH = $savedPath }
+        $archive = Join-Path $work "wal_archive"
+        $command = $fetch.Invoke($archive)
+
+        & sh -c $command.Replace('%f', $segmentName).Replace('%p', 'pg_wal/RECOVERYXLOG') 2>&1 | Out-Null
+        $found = $LASTEXITCODE
+        & sh -c $command.Replace('%f', '00000002.history').Replace('%p', 'pg_wal/RECOVERYHISTORY') 2>&1 | Out-Null
+        $missing = $LASTEXITCODE
+
+        $command | Should -BeLike "*pwsh' -NoProfile -NonInteractive -Command 'Import-Module *; Restore-WalSegment -Name %f -DestinationPath %p -Force -ArchivePath *"
+        $found | Should -Be 0
+        (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
+        $missing | Should -Be 1
+        Test-Path pg_wal/RECOVERYHISTORY | Should -BeFalse
+    }
 }
