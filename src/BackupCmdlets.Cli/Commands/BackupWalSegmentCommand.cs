@@ -5,7 +5,11 @@ using BackupCmdlets.Fronts;
 
 namespace BackupCmdlets.Cli.Commands;
 
-/// <summary>Backup-WalSegment: PostgreSQL's archive_command; exit code 0 only once the file is on disk in the archive (or was there with the same content).</summary>
+/// <summary>
+/// Backup-WalSegment: PostgreSQL's archive_command; exit code 0 only once the file is on disk in the
+/// archive (or was there with the same content). Silent on success but with --json: what it prints goes
+/// to the server log, once per segment.
+/// </summary>
 [ParametersFrom(typeof(BackupWalSegmentRequest), "Backup-WalSegment")]
 internal sealed partial class BackupWalSegmentCommand : ICliCommand
 {
@@ -18,7 +22,7 @@ internal sealed partial class BackupWalSegmentCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!));
-            return CliRunner.RunAsync(parse, (_, c) => BackupEngine.BackupWalSegmentAsync(request, c), r => [r], _ => true, null, ct);
+            return CliRunner.RunAsync(parse, (_, c) => BackupEngine.BackupWalSegmentAsync(request, c), r => parse.GetValue(CliOptions.Json) ? [r] : [], _ => true, null, ct);
         });
         return command;
     }

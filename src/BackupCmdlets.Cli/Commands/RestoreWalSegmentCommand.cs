@@ -8,6 +8,7 @@ namespace BackupCmdlets.Cli.Commands;
 /// <summary>
 /// Restore-WalSegment: PostgreSQL's restore_command. A file the archive does not hold exits with 1 and
 /// prints nothing: recovery asks for such files as a matter of course, and the server log would fill.
+/// Silent on success too, but with --json.
 /// </summary>
 [ParametersFrom(typeof(RestoreWalSegmentRequest), "Restore-WalSegment")]
 internal sealed partial class RestoreWalSegmentCommand : ICliCommand
@@ -19,7 +20,7 @@ internal sealed partial class RestoreWalSegmentCommand : ICliCommand
         command.SetAction((parse, ct) =>
         {
             var request = BuildRequest(parse);
-            return CliRunner.RunAsync(parse, (_, c) => BackupEngine.RestoreWalSegmentAsync(request, c), r => [r], _ => true, null, ct, quietError: Errors.WalFileNotFound);
+            return CliRunner.RunAsync(parse, (_, c) => BackupEngine.RestoreWalSegmentAsync(request, c), r => parse.GetValue(CliOptions.Json) ? [r] : [], _ => true, null, ct, quietError: Errors.WalFileNotFound);
         });
         return command;
     }

@@ -74,6 +74,7 @@ public sealed class PostgreSqlWalArchiveTests
         string log = File.ReadAllText(restored.LogPath);
         Assert.Contains($"restored log file \"{last}\" from archive", log);
         Assert.DoesNotContain("backupcmdlets:", log);
+        Assert.DoesNotContain("Sha256", log + File.ReadAllText(source.LogPath));
     }
 
     private static void WaitUntilArchived(PostgresCluster cluster, string segment)
