@@ -159,7 +159,16 @@ internal sealed class SetFileCopier
                 Interlocked.Add(ref _bytesDone, input.Length);
             }
 
-            _files.Add(ManifestFile.FromFile(_setRoot, file.SetPath, 0x180, ct));
+            // As a plain copy keeps them: the restored server, running as the archive's owner, reads the set's WAL.
+            var meta = UnixFileSystem.TryLstat(file.SourcePath);
+            int mode = meta?.Permissions ?? 0x180;
+            UnixFileSystem.SetPermissions(target, mode);
+            if (meta is not null && UnixFileSystem.IsRoot)
+            {
+                UnixFileSystem.SetOwner(target, meta.UserId, meta.GroupId);
+            }
+
+            _files.Add(ManifestFile.FromFile(_setRoot, file.SetPath, mode, ct));
             Report(file.SetPath);
         });
     }
