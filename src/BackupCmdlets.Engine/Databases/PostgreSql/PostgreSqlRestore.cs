@@ -104,7 +104,9 @@ internal static class PostgreSqlRestore
             }
 
             WriteOwned(Path.Combine(destination, "recovery.signal"), "", manifest);
-            settings.Add(("restore_command", RestoreCommand(setPath, manifest, walArchive, request.WalFetchCommand)));
+            // A trial recovers only to where the set becomes consistent, which its own WAL reaches; it
+            // has no front to name the CLI that an archive of Backup-WalSegment needs.
+            settings.Add(("restore_command", RestoreCommand(setPath, manifest, request.RecoverToConsistency ? null : walArchive, request.WalFetchCommand)));
             if (targetSetting is { } recoveryTarget)
             {
                 settings.Add(recoveryTarget);
@@ -296,8 +298,12 @@ internal static class PostgreSqlRestore
         return fromArchive is null ? fromSet : $"{fromSet} 2>/dev/null || {fromArchive}";
     }
 
+    /// <summary>
+    /// The CLI on the server's PATH. Guarded: a command the shell cannot run exits above 125, which makes
+    /// PostgreSQL abort recovery instead of taking the file as missing.
+    /// </summary>
     private static string DefaultFetch(string archive) =>
-        $"backupcmdlets restore-walsegment --name %f --destination-path %p --force --archive-path {RecoverySettings.ShellQuote(archive)}";
+        $"{{ command -v backupcmdlets >/dev/null && backupcmdlets restore-walsegment --name %f --destination-path %p --force --archive-path {RecoverySettings.ShellQuote(archive)}; }}";
 
     private static string? MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
         mapping.TryGetValue(tablespace.Id, out string? byId) ? byId
