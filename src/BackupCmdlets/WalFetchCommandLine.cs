@@ -6,7 +6,8 @@ namespace BackupCmdlets;
 /// The command a restored server's restore_command runs to fetch WAL from an archive Backup-WalSegment
 /// fills, when the restore runs from PowerShell: the CLI (it starts in milliseconds) as <c>backupcmdlets</c>
 /// in the module's folder, else on PATH; without one, pwsh itself importing this module and calling
-/// Restore-WalSegment (a second or so per file; a failure still exits with 1).
+/// Restore-WalSegment (a second or so per file; a failure still exits with 1). Results are dropped, as the
+/// CLI prints none: they would go to the server log.
 /// </summary>
 internal static class WalFetchCommandLine
 {
@@ -21,7 +22,7 @@ internal static class WalFetchCommandLine
 
         string pwsh = Environment.ProcessPath is { } host && Path.GetFileNameWithoutExtension(host) == "pwsh" ? host : "pwsh";
         return archive => $"{BackupEngine.ShellQuote(pwsh)} -NoProfile -NonInteractive -Command "
-            + BackupEngine.ShellQuote($"Import-Module {PowerShellQuote(moduleBase)}; Restore-WalSegment -Name %f -DestinationPath %p -Force -ArchivePath {PowerShellQuote(archive)}");
+            + BackupEngine.ShellQuote($"Import-Module {PowerShellQuote(moduleBase)}; $null = Restore-WalSegment -Name %f -DestinationPath %p -Force -ArchivePath {PowerShellQuote(archive)}");
     }
 
     private static string? FindCli(string moduleBase)

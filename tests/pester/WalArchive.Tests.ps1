@@ -113,13 +113,14 @@ Describe 'Backup-WalSegment and Restore-WalSegment' {
         $archive = Join-Path $work "wal_archive"
         $command = $fetch.Invoke($archive)
 
-        & sh -c $command.Replace('%f', $segmentName).Replace('%p', 'pg_wal/RECOVERYXLOG') 2>&1 | Out-Null
+        $printed = & sh -c $command.Replace('%f', $segmentName).Replace('%p', 'pg_wal/RECOVERYXLOG') 2>&1
         $found = $LASTEXITCODE
         & sh -c $command.Replace('%f', '00000002.history').Replace('%p', 'pg_wal/RECOVERYHISTORY') 2>&1 | Out-Null
         $missing = $LASTEXITCODE
 
-        $command | Should -BeLike "*pwsh' -NoProfile -NonInteractive -Command 'Import-Module *; Restore-WalSegment -Name %f -DestinationPath %p -Force -ArchivePath *"
+        $command | Should -BeLike "*pwsh' -NoProfile -NonInteractive -Command 'Import-Module *; `$null = Restore-WalSegment -Name %f -DestinationPath %p -Force -ArchivePath *"
         $found | Should -Be 0
+        $printed | Should -BeNullOrEmpty
         (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
         $missing | Should -Be 1
         Test-Path pg_wal/RECOVERYHISTORY | Should -BeFalse
