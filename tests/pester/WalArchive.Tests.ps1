@@ -126,3 +126,61 @@ Describe 'Backup-WalSegment and Restore-WalSegment' {
         Test-Path pg_wal/RECOVERYHISTORY | Should -BeFalse
     }
 }
+
+Describe 'A PostgreSQL server archiving with Backup-WalSegment, restored from PowerShell' {
+    BeforeAll {
+        $pgWork = (New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "bkc-pester-wal-$([guid]::NewGuid().ToString('N'))")).FullName
+        $cluster = Start-TestPostgres -Parent $pgWork
+        $archive = Join-Path $pgWork 'wal_archive'
+        $null = New-Item -ItemType Directory -Path $archive
+        & chown postgres:postgres $archive
+        # A pwsh the server's user can run (this session's may be a per-user install out of its reach).
+        $pwsh = @((Get-Command pwsh -All -ErrorAction Ignore).Source) + @('/opt/bctools/pwsh/pwsh', (Join-Path $PSHOME 'pwsh')) |
+            Where-Object { $_ -and (Test-Path -LiteralPath $_) } |
+            Where-Object { & runuser -u postgres -- $_ -NoProfile -Command 'exit 0' 2>$null; $LASTEXITCODE -eq 0 } |
+            Select-Object -First 1
+        $command = "$pwsh -NoProfile -NonInteractive -Command ""Import-Module '$env:BACKUPCMDLETS_MODULE'; Backup-WalSegment -LiteralPath %p -ArchivePath '$archive' | Out-Null"""
+        Invoke-TestSql $cluster "ALTER SYSTEM SET archive_command = '$($command.Replace("'", "''"))';" | Out-Null
+        Invoke-TestSql $cluster 'SELECT pg_reload_conf();' | Out-Null
+        Invoke-TestSql $cluster 'CREATE TABLE orders (id int PRIMARY KEY, item text NOT NULL); INSERT INTO orders SELECT i, md5(i::text) FROM generate_series(1, 3000) i;' | Out-Null
+    }
+
+    AfterAll {
+        if ($cluster) { Stop-TestPostgres $cluster }
+        Remove-Item -LiteralPath $pgWork -Recurse -Force -ErrorAction Ignore
+    }
+
+    It 'takes the set from the archive found in archive_command, and the restored server recovers the rows written after it through Restore-WalSegment' {
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath (Join-Path $pgWork 'repo') -ArchiveTimeout 120
+        Invoke-TestSql $cluster "INSERT INTO orders SELECT i, 'after the backup' FROM generate_series(3001, 3100) i;" | Out-Null
+        $last = Invoke-TestSql $cluster 'SELECT pg_walfile_name(pg_switch_wal());'
+        for ($i = 0; $i -lt 600 -and -not (Test-Path -LiteralPath (Join-Path $archive "$last.zst")); $i++) { Start-Sleep -Milliseconds 100 }
+
+        $savedPath = $env:PATH
+        try {
+            # Restore-BackupSet writes the pwsh on PATH into restore_command.
+            $env:PATH = "$(Split-Path $pwsh -Parent):/usr/bin:/bin"
+            $restore = $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'restored')
+        }
+        finally { $env:PATH = $savedPath }
+        $autoConf = Get-Content -Raw -LiteralPath (Join-Path $restore.DestinationPath 'postgresql.auto.conf')
+        $port = $cluster.Port + 1000
+        try {
+            Invoke-AsPostgres '/usr/lib/postgresql/15/bin/pg_ctl' '-D', $restore.DestinationPath, '-l', "$pgWork/pg/restored.log", '-w', '-t', '180', '-o', "-p $port -k $pgWork/pg/socket", 'start'
+        }
+        catch { throw "$_`n$(Get-Content -Raw -LiteralPath "$pgWork/pg/restored.log")" }
+        try {
+            $restoredCluster = [pscustomobject]@{ Root = "$pgWork/pg"; Port = $port }
+            for ($i = 0; $i -lt 1200 -and (Invoke-TestSql $restoredCluster 'SELECT pg_is_in_recovery();') -eq 't'; $i++) { Start-Sleep -Milliseconds 100 }
+            $count = Invoke-TestSql $restoredCluster 'SELECT count(*) FROM orders;'
+        }
+        finally { Stop-TestPostgres ([pscustomobject]@{ DataDirectory = $restore.DestinationPath }) }
+
+        Test-Path -LiteralPath (Join-Path $archive "$last.zst") | Should -BeTrue
+        $restore.WalArchive | Should -Be $archive
+        $autoConf | Should -Match ([regex]::Escape("'$pwsh'' -NoProfile -NonInteractive -Command ''Import-Module"))
+        $autoConf | Should -Match 'Restore-WalSegment -Name %f -DestinationPath %p -Force'
+        $count | Should -Be '3100'
+        Get-Content -Raw -LiteralPath "$pgWork/pg/restored.log" | Should -Match "restored log file ""$last"" from archive"
+    }
+}
