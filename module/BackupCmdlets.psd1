@@ -26,6 +26,8 @@
         'Export-Database'
         'Import-Database'
         'Test-DatafileBlock'
+        'Backup-WalSegment'
+        'Restore-WalSegment'
         'Invoke-DeltaSync'
     )
     FunctionsToExport    = @()

@@ -23,6 +23,8 @@ internal static class CliCommandCatalog
         ["Import-Database"] = () => new ImportDatabaseCommand(),
         ["Remove-BackupSet"] = () => new RemoveBackupSetCommand(),
         ["Test-DatafileBlock"] = () => new TestDatafileBlockCommand(),
+        ["Backup-WalSegment"] = () => new BackupWalSegmentCommand(),
+        ["Restore-WalSegment"] = () => new RestoreWalSegmentCommand(),
     };
 
     public static IEnumerable<Command> All() =>

@@ -24,6 +24,7 @@ namespace BackupCmdlets.Cli;
 [JsonSerializable(typeof(RestoreResult))]
 [JsonSerializable(typeof(ImportResult))]
 [JsonSerializable(typeof(DatafileBlockResult))]
+[JsonSerializable(typeof(WalSegmentResult))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(string))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

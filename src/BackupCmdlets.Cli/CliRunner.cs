@@ -7,7 +7,8 @@ namespace BackupCmdlets.Cli;
 
 /// <summary>
 /// Runs one engine operation for a command: progress to stderr when it is a terminal, the result
-/// as text or JSON lines on stdout, engine errors as one line on stderr, and the exit code.
+/// as text or JSON lines on stdout, engine errors as one line on stderr (but for an expected outcome
+/// the command names as quiet), and the exit code.
 /// </summary>
 internal static class CliRunner
 {
@@ -19,7 +20,8 @@ internal static class CliRunner
         Func<T, IEnumerable<object>> outputs,
         Func<T, bool> succeeded,
         Func<T, IEnumerable<ItemProblem>>? problems,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        ErrorDefinition? quietError = null)
     {
         bool json = parse.GetValue(CliOptions.Json);
         var progress = new TerminalProgress();
@@ -39,6 +41,11 @@ internal static class CliRunner
             }
 
             return succeeded(result) ? ExitCodes.Success : ExitCodes.ProblemsFound;
+        }
+        catch (BackupException ex) when (ex.ErrorId == quietError?.Id)
+        {
+            progress.Clear();
+            return ExitCodes.ProblemsFound;
         }
         catch (BackupException ex)
         {

@@ -2,6 +2,7 @@ using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Databases.Oracle;
+using BackupCmdlets.Engine.Databases.PostgreSql;
 using BackupCmdlets.Engine.IO;
 using BackupCmdlets.Engine.Snapshots;
 using BackupCmdlets.Engine.Syncing;
@@ -128,6 +129,20 @@ public static class BackupEngine
     public static BackupSet RemoveBackupSet(string setPath) =>
         BackupRetention.RemoveSet(setPath);
 
+    /// <summary>PostgreSQL's archive_command: stores one WAL file into the WAL archive (never over other content).</summary>
+    public static Task<WalSegmentResult> BackupWalSegmentAsync(BackupWalSegmentRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return Task.Run(() => WalArchivePush.Push(request, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>PostgreSQL's restore_command: fetches one WAL file from the WAL archive, checked.</summary>
+    public static Task<WalSegmentResult> RestoreWalSegmentAsync(RestoreWalSegmentRequest request, CancellationToken cancellationToken)
+    {
+        request.Validate();
+        return Task.Run(() => WalArchiveFetch.Fetch(request, cancellationToken), cancellationToken);
+    }
+
     public static Task<DatafileBlockResult> TestDatafileBlockAsync(TestDatafileBlockRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
@@ -137,6 +152,10 @@ public static class BackupEngine
     /// <summary>The database a connection string names, for messages and -WhatIf: never the password or other keywords.</summary>
     public static string DescribeDatabase(DatabaseEngine engine, string connectionString) =>
         DatabaseBackup.DescribeConnection(engine, connectionString);
+
+    /// <summary>A word as sh quotes it, whatever it holds (for the command lines a restore writes into the server's settings).</summary>
+    public static string ShellQuote(string word) =>
+        RecoverySettings.ShellQuote(word);
 
     /// <summary>A file name fit to print: bytes that are not UTF-8 (kept as lone surrogates) as \xNN.</summary>
     public static string PrintableFileName(string name) =>

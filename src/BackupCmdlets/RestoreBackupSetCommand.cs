@@ -80,7 +80,7 @@ public sealed partial class RestoreBackupSetCommand : BackupSetInputCmdletBase
             return;
         }
 
-        request = request with { TablespaceMapping = mapping };
+        request = request with { TablespaceMapping = mapping, WalFetchCommand = WalFetchCommandLine.For(MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(RestoreBackupSetCommand).Assembly.Location)!) };
         var result = RunOperation("Restore-BackupSet", set, (progress, ct) => BackupEngine.RestoreBackupSetAsync(request, progress, ct));
         if (result is not null)
         {

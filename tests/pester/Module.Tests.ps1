@@ -10,13 +10,13 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Support/TestSupport.psm1') -Force
     Import-ModuleUnderTest
     $cmdletNames = @(
-        'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
-        'Remove-BackupSet', 'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock'
+        'Backup-WalSegment', 'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
+        'Remove-BackupSet', 'Restore-BackupSet', 'Restore-WalSegment', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock'
     )
 }
 
 Describe 'Import-Module' {
-    It 'imports in a fresh session and exports the fourteen cmdlets, nothing else' {
+    It 'imports in a fresh session and exports the sixteen cmdlets, nothing else' {
         $child = Invoke-ChildPwsh @"
 Import-Module '$env:BACKUPCMDLETS_MODULE' -ErrorAction Stop
 (Get-Command -Module BackupCmdlets | Sort-Object Name | ForEach-Object { "`$(`$_.CommandType) `$(`$_.Name)" }) -join ','
@@ -111,6 +111,9 @@ Describe 'Result types' {
             $block = [byte[]]::new(8192 * 4)
             [IO.File]::WriteAllBytes((Join-Path $work 'empty.dbf'), $block)
             $results['BackupCmdlets.Engine.Databases.Oracle.DatafileBlockResult'] = Test-DatafileBlock -LiteralPath (Join-Path $work 'empty.dbf') -BlockSize 8192
+            $null = New-Item -ItemType Directory -Path wal_archive
+            Set-Content -LiteralPath (Join-Path $work '00000002.history') -Value "1`t0/3000000`tno recovery target specified"
+            $results['BackupCmdlets.Engine.Databases.WalSegmentResult'] = Backup-WalSegment -LiteralPath (Join-Path $work '00000002.history') -ArchivePath wal_archive
         }
         finally { Pop-Location }
     }
@@ -127,6 +130,7 @@ Describe 'Result types' {
         @{ Name = 'BackupCmdlets.Engine.Catalog.RestoreResult' }
         @{ Name = 'BackupCmdlets.Engine.Databases.ImportResult' }
         @{ Name = 'BackupCmdlets.Engine.Databases.Oracle.DatafileBlockResult' }
+        @{ Name = 'BackupCmdlets.Engine.Databases.WalSegmentResult' }
     ) {
         $objects = @($results[$Name])
         $objects.Count | Should -BeGreaterThan 0
@@ -166,8 +170,8 @@ Describe 'Result types' {
 
 Describe 'Help' {
     It '<Name> has a synopsis, examples with remarks, inputs, outputs, related links and described parameters' -ForEach @(
-        'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
-        'Remove-BackupSet', 'Restore-BackupSet', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock' | ForEach-Object { @{ Name = $_ } }
+        'Backup-WalSegment', 'Expand-TarArchive', 'Export-Database', 'Get-BackupSet', 'Get-TarArchiveItem', 'Import-Database', 'Invoke-DeltaSync', 'New-TarArchive',
+        'Remove-BackupSet', 'Restore-BackupSet', 'Restore-WalSegment', 'Start-ColdBackup', 'Start-HotBackup', 'Test-Archive', 'Test-BackupSet', 'Test-DatafileBlock' | ForEach-Object { @{ Name = $_ } }
     ) {
         $help = Get-Help $Name -Full
         $help.Synopsis | Should -Not -BeNullOrEmpty
@@ -310,7 +314,7 @@ Import-Module BackupCmdlets
 
         $child.ExitCode | Should -Be 0 -Because $child.Text
         $child.Output | Should -Contain "installed=$home1/.local/share/powershell/Modules/BackupCmdlets/$($manifest.ModuleVersion)"
-        $child.Output[-1] | Should -Be '14'
+        $child.Output[-1] | Should -Be '16'
         $package = Get-ChildItem -LiteralPath $feed -Filter '*.nupkg'
         $package | Should -HaveCount 1
         $entries = [IO.Compression.ZipFile]::OpenRead($package.FullName)

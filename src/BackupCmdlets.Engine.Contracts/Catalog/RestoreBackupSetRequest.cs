@@ -37,6 +37,14 @@ public sealed partial record RestoreBackupSetRequest(
     [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 
+    /// <summary>
+    /// Given a WAL archive folder, the sh command line that runs Restore-WalSegment to fetch %f from it into
+    /// %p; set by the front that runs the restore (the CLI names itself, the cmdlet a CLI beside the module
+    /// or on PATH, else pwsh with the module). A restore_command reads an archive that Backup-WalSegment
+    /// fills through it. Null: <c>backupcmdlets restore-walsegment</c> found on the restored server's PATH.
+    /// </summary>
+    public Func<string, string>? WalFetchCommand { get; init; }
+
     /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
     internal bool RecoverToConsistency { get; init; }
 }

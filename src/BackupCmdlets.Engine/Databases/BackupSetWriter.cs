@@ -84,7 +84,7 @@ internal sealed class BackupSetWriter
     public Task CopyPlainAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken) =>
         _copier.CopyAsync(files, verifier, cancellationToken);
 
-    /// <summary>Copies the redo (plain files in every format, compressed in a compressed set) and answers their paths in the set.</summary>
+    /// <summary>Copies the redo (plain files in every format, compressed in a compressed set; a source stored compressed is expanded first) and answers their paths in the set.</summary>
     public async Task<IReadOnlyList<string>> CopyRedoAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
     {
         if (CompressesRedo)
@@ -93,7 +93,8 @@ internal sealed class BackupSetWriter
             return [.. files.Select(f => f.SetPath + StoredRedo.Suffix(RedoCompression))];
         }
 
-        await _copier.CopyAsync(files, null, cancellationToken);
+        await _copier.CopyAsync([.. files.Where(f => !StoredRedo.IsCompressed(f.SourcePath))], null, cancellationToken);
+        await _copier.CopyExpandedAsync([.. files.Where(f => StoredRedo.IsCompressed(f.SourcePath))], cancellationToken);
         return [.. files.Select(f => f.SetPath)];
     }
 

@@ -122,7 +122,7 @@ internal sealed class SetFileCopier
             string setPath = file.SetPath + StoredRedo.Suffix(compression);
             string target = Target(setPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await using (var input = new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var input = StoredRedo.IsCompressed(file.SourcePath) ? (Stream)await ExpandAsync(file.SourcePath, ct) : new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
             await using (var output = new FileStream(target, DestinationOptions(0)))
             {
                 if (compression == ArchiveCompression.Zstd)
@@ -145,8 +145,55 @@ internal sealed class SetFileCopier
         });
     }
 
+    /// <summary>
+    /// Copies files stored compressed at their source (a WAL archive Backup-WalSegment fills) to their set
+    /// path plain, hashed and flushed: redo in a plain set.
+    /// </summary>
+    public async Task CopyExpandedAsync(IReadOnlyList<SourceFile> files, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _bytesTotal, files.Sum(f => f.Length));
+        var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files, options, async (file, ct) =>
+        {
+            string target = Target(file.SetPath);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            await using (var input = await ExpandAsync(file.SourcePath, ct))
+            await using (var output = new FileStream(target, DestinationOptions(input.Length)))
+            {
+                await input.CopyToAsync(output, 1 << 20, ct);
+                output.Flush(flushToDisk: true);
+                Interlocked.Add(ref _bytesDone, input.Length);
+            }
+
+            // As a plain copy keeps them: the restored server, running as the archive's owner, reads the set's WAL.
+            var meta = UnixFileSystem.TryLstat(file.SourcePath);
+            int mode = meta?.Permissions ?? 0x180;
+            UnixFileSystem.SetPermissions(target, mode);
+            if (meta is not null && UnixFileSystem.IsRoot)
+            {
+                UnixFileSystem.SetOwner(target, meta.UserId, meta.GroupId);
+            }
+
+            _files.Add(ManifestFile.FromFile(_setRoot, file.SetPath, mode, ct));
+            Report(file.SetPath);
+        });
+    }
+
+    /// <summary>The plain content of a compressed redo file, in memory (a WAL segment is at most 1 GiB), for its length and a second pass.</summary>
+    private static async Task<MemoryStream> ExpandAsync(string path, CancellationToken cancellationToken)
+    {
+        var content = new MemoryStream();
+        await using (var input = StoredRedo.OpenRead(path))
+        {
+            await input.CopyToAsync(content, 1 << 20, cancellationToken);
+        }
+
+        content.Position = 0;
+        return content;
+    }
+
     /// <summary>Writes the whole of <paramref name="input"/> (a WAL segment, at most 1 GiB) as one zstd frame.</summary>
-    private static async Task CompressZstdAsync(FileStream input, FileStream output, CancellationToken cancellationToken)
+    private static async Task CompressZstdAsync(Stream input, FileStream output, CancellationToken cancellationToken)
     {
         int length = checked((int)input.Length);
         byte[] content = ArrayPool<byte>.Shared.Rent(length);

@@ -26,7 +26,7 @@ public sealed partial class EngineSurfaceTests
             .ToHashSet(StringComparer.Ordinal);
         var cmdlets = CmdletName().Matches(File.ReadAllText(RepositoryLayout.ModuleManifest)).Select(m => m.Groups[1].Value).ToList();
 
-        Assert.Equal(14, cmdlets.Count);
+        Assert.Equal(16, cmdlets.Count);
         Assert.All(cmdlets, cmdlet => Assert.Contains(cmdlet.Replace("-", "", StringComparison.Ordinal), entryPoints));
     }
 

@@ -17,7 +17,7 @@ public sealed class CliCommandCatalogTests
             .ToList();
         string help = CliProcess.Run("--help").EnsureSuccess("--help").StandardOutput;
 
-        Assert.Equal(15, names.Count);
+        Assert.Equal(17, names.Count);
         Assert.All(names, name => Assert.Contains(name, help));
         Assert.All(names, name => Assert.Contains(name, CliProcess.Run(name, "--help").EnsureSuccess(name + " --help").StandardOutput));
     }

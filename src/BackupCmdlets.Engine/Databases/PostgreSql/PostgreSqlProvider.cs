@@ -354,13 +354,13 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         string startSegment = WalSegments.NameFor(timeline, start, Settings.WalSegmentSize);
         string offset = (start.Value % (ulong)Settings.WalSegmentSize).ToString("X8", CultureInfo.InvariantCulture);
         string history = $"{startSegment}.{offset}.backup";
-        if (File.Exists(Path.Combine(_walArchive!, history)))
+        if (WalArchiveFormat.Find(_walArchive!, history) is not null)
         {
             files.Add(ArchivedFile(history));
         }
 
         string timelineHistory = $"{timeline:X8}.history";
-        if (timeline > 1 && File.Exists(Path.Combine(_walArchive!, timelineHistory)))
+        if (timeline > 1 && WalArchiveFormat.Find(_walArchive!, timelineHistory) is not null)
         {
             files.Add(ArchivedFile(timelineHistory));
         }
@@ -413,12 +413,12 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         return files;
     }
 
+    /// <summary>The archived file <paramref name="name"/>, plain or compressed (Backup-WalSegment's .zst, a .gz); the set takes its plain content.</summary>
     private SourceFile ArchivedFile(string name)
     {
-        string path = Path.Combine(_walArchive!, name);
-        if (!File.Exists(path))
+        if (WalArchiveFormat.Find(_walArchive!, name) is not { } path)
         {
-            throw new BackupException(Errors.WalSegmentNotArchived, $"WAL file {name} is not in the archive '{_walArchive}'.", path);
+            throw new BackupException(Errors.WalSegmentNotArchived, $"WAL file {name} is not in the archive '{_walArchive}'.", Path.Combine(_walArchive!, name));
         }
 
         if (WalSegments.TryParse(name, Settings.WalSegmentSize, out _, out _)
@@ -441,14 +441,13 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
     /// </summary>
     private async Task WaitForArchiveAsync(string segment, CancellationToken cancellationToken)
     {
-        string path = Path.Combine(_walArchive!, segment);
         string seconds = _request.ArchiveTimeout.ToString(CultureInfo.InvariantCulture);
         var clock = Stopwatch.StartNew();
         while (true)
         {
             var status = await ArchiverStatus.ReadAsync(ArchivingSession, cancellationToken);
             bool archived = status.HasArchived(segment);
-            if (archived && File.Exists(path))
+            if (archived && WalArchiveFormat.Find(_walArchive!, segment) is not null)
             {
                 return;
             }
@@ -479,12 +478,23 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         }
     }
 
-    /// <summary>The folder of an archive_command such as <c>cp %p /archive/%f</c> or <c>test ! -f "/a/%f" &amp;&amp; cp "%p" "/a/%f"</c>.</summary>
+    /// <summary>
+    /// The folder of an archive_command such as <c>cp %p /archive/%f</c> or <c>test ! -f "/a/%f" &amp;&amp; cp "%p" "/a/%f"</c>,
+    /// or one that calls Backup-WalSegment: <c>backupcmdlets backup-walsegment --path %p --archive-path /a</c>, or the cmdlet with <c>-ArchivePath</c>.
+    /// </summary>
     internal static string? ArchiveFolderFrom(string archiveCommand)
     {
+        if (WalArchiveOption().Match(archiveCommand) is { Success: true } ours)
+        {
+            return ours.Groups["dir"].Value;
+        }
+
         var match = ArchiveTarget().Match(archiveCommand);
         return match.Success ? match.Groups["dir"].Value : null;
     }
+
+    [GeneratedRegex("""backup-walsegment\b.*?(?:--archive-path|-ArchivePath)(?:\s+|=)(?:"(?<dir>/[^"]*)"|'(?<dir>/[^']*)'|(?<dir>/[^\s"';]+))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex WalArchiveOption();
 
     [GeneratedRegex("""(?:^|\s)["']?(?<dir>/[^\s"'%]*)/%f["']?\s*$""")]
     private static partial Regex ArchiveTarget();

@@ -111,7 +111,9 @@ internal static class PostgreSqlRestore
             }
 
             WriteOwned(Path.Combine(destination, "recovery.signal"), "", manifest);
-            settings.Add(("restore_command", RestoreCommand(setPath, manifest, walArchive)));
+            // A trial recovers only to where the set becomes consistent, which its own WAL reaches; it
+            // has no front to name the CLI that an archive of Backup-WalSegment needs.
+            settings.Add(("restore_command", RestoreCommand(setPath, manifest, request.RecoverToConsistency ? null : walArchive, request.WalFetchCommand)));
             if (targetSetting is { } recoveryTarget)
             {
                 settings.Add(recoveryTarget);
@@ -280,22 +282,35 @@ internal static class PostgreSqlRestore
         return (files, bytes);
     }
 
-    /// <summary>The set's own WAL first, then the archive (which goes on after the set).</summary>
-    private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive)
+    /// <summary>
+    /// The set's own WAL first, then the archive (which goes on after the set): through Restore-WalSegment
+    /// (<paramref name="fetch"/>) when Backup-WalSegment fills it, else with cp.
+    /// </summary>
+    private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive, Func<string, string>? fetch)
     {
+        string? fromArchive = archive is null ? null
+            : WalArchiveFormat.HoldsOurFiles(archive) ? (fetch ?? DefaultFetch)(archive)
+            : $"cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
         if (StoredRedo.Of(manifest) == ArchiveCompression.Zstd)
         {
             // The set's WAL is in pg_wal already (DecompressWalAsync): the command fails for those
             // segments, so recovery reads them there, and brings the others from the archive. Recovery
             // needs a restore_command even when there is no archive: one that never finds anything.
-            return archive is null ? "false" : $"test ! -f pg_wal/%f && cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
+            return fromArchive is null ? "false" : $"test ! -f pg_wal/%f && {fromArchive}";
         }
 
         string fromSet = manifest.RedoCompressed
             ? $"{{ test -f {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} && gzip -dc {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f.gz")} > %p; }}"
             : $"cp {RecoverySettings.ShellQuote(Path.Combine(setPath, "wal") + "/%f")} %p";
-        return archive is null ? fromSet : $"{fromSet} 2>/dev/null || cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
+        return fromArchive is null ? fromSet : $"{fromSet} 2>/dev/null || {fromArchive}";
     }
+
+    /// <summary>
+    /// The CLI on the server's PATH. Guarded: a command the shell cannot run exits above 125, which makes
+    /// PostgreSQL abort recovery instead of taking the file as missing.
+    /// </summary>
+    private static string DefaultFetch(string archive) =>
+        $"{{ command -v backupcmdlets >/dev/null && backupcmdlets restore-walsegment --name %f --destination-path %p --force --archive-path {RecoverySettings.ShellQuote(archive)}; }}";
 
     private static string? MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
         mapping.TryGetValue(tablespace.Id, out string? byId) ? byId

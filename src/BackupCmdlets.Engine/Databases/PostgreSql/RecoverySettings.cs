@@ -60,8 +60,8 @@ internal static partial class RecoverySettings
         File.WriteAllText(autoConf, text.ToString());
     }
 
-    /// <summary>A value as postgresql.conf quotes it.</summary>
-    public static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+    /// <summary>A value as postgresql.conf quotes it: the file's parser takes a backslash as an escape, so one is doubled too (sh's '\'' quoting has them).</summary>
+    public static string Quote(string value) => "'" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>A word as sh quotes it, whatever bytes it holds.</summary>
     public static string ShellQuote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -16,6 +16,8 @@ internal static class WalSegmentCheck
     private const int LongHeaderSize = 40;
     private const ushort LongHeaderFlag = 0x0002;
     private const ushort AllFlags = 0x0007;
+    private const long MinimumSegmentSize = 1L << 20;
+    private const long MaximumSegmentSize = 1L << 30;
 
     /// <summary>XLOG_PAGE_MAGIC of each major version (access/xlog_internal.h); the magic of a version not listed is not checked.</summary>
     private static readonly Dictionary<int, ushort> MagicByVersion = new()
@@ -60,6 +62,38 @@ internal static class WalSegmentCheck
             return $"it cannot be read ({ex.Message})";
         }
 
+        return Judge(header.AsSpan(0, headerLength), length, timeline, segmentNumber, segmentSize, serverVersion, systemIdentifier);
+    }
+
+    /// <summary>
+    /// What is wrong with <paramref name="content"/> as the segment (or partial segment) <paramref name="segmentName"/>
+    /// of whatever cluster wrote it: the segment size is taken from its own first page header, so the
+    /// version's magic and the system identifier are not checked. Null when it is a whole segment.
+    /// </summary>
+    public static string? ProblemOfOwnCluster(ReadOnlySpan<byte> content, string segmentName)
+    {
+        if (content.Length < LongHeaderSize)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"it is {content.Length} bytes, too short to hold a page header");
+        }
+
+        long segmentSize = MemoryMarshal.Read<uint>(content[32..]);
+        if (segmentSize < MinimumSegmentSize || segmentSize > MaximumSegmentSize || (segmentSize & (segmentSize - 1)) != 0)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"its first page header gives a segment size of {segmentSize} bytes, which is no WAL segment size (a power of two from 1 MiB to 1 GiB): it is not the start of a WAL segment");
+        }
+
+        if (!WalSegments.TryParse(segmentName, segmentSize, out long timeline, out long segmentNumber))
+        {
+            throw new ArgumentException($"'{segmentName}' is not a WAL segment name.", nameof(segmentName));
+        }
+
+        return Judge(content[..LongHeaderSize], content.Length, timeline, segmentNumber, segmentSize, "", "");
+    }
+
+    private static string? Judge(ReadOnlySpan<byte> header, long length, long timeline, long segmentNumber, long segmentSize, string serverVersion, string systemIdentifier)
+    {
+        int headerLength = header.Length;
         var problems = new List<string>();
         if (length != segmentSize)
         {
@@ -72,7 +106,7 @@ internal static class WalSegmentCheck
             return string.Join("; ", problems);
         }
 
-        var span = header.AsSpan();
+        var span = header;
         ushort magic = MemoryMarshal.Read<ushort>(span);
         ushort flags = MemoryMarshal.Read<ushort>(span[2..]);
         uint pageTimeline = MemoryMarshal.Read<uint>(span[4..]);
