@@ -10,7 +10,9 @@
 # pgBackRest runs with compress-type=zst and process-max=2 (the issue's settings); our sets are plain
 # (incremental sets are plain only), and a zstd full set is timed too. "data" is a set without its WAL; pgBackRest's "copied" is the
 # size of the files it copied before compression, "stored" what its repository holds for the backup.
-# The page cache is dropped before each backup when the kernel allows it (the header says whether).
+# Then the incremental is restored by each tool into an empty folder and once more over that copy
+# (-Delta, pgBackRest's --delta), both followed by sync. The page cache is dropped before each backup
+# and restore when the kernel allows it (the header says whether).
 set -euo pipefail
 . "$(dirname "$0")/bench-common.sh"
 SCALE=${SCALE:-100}
@@ -76,10 +78,18 @@ for run in $(seq 1 "$RUNS"); do
     echo "ours-incr $run $(set_data_bytes)" >> "$SIZES"
     drop_caches; time_cmd pgbr-incr data "$run" pgbr backup --type=incr
     echo "pgbr-incr $run $(pgbr_sizes)" >> "$SIZES"
+    # Restores of the incremental, each fsynced, into an empty folder and then (-Delta) over that copy again.
+    INCR=$(ls -dt "$WORK"/repo/*-postgresql-hot-* | head -1)
+    rm -rf "$WORK/r-ours" "$WORK/r-pgbr"; mkdir -p "$WORK/r-pgbr"; chown postgres:postgres "$WORK/r-pgbr"; chmod 700 "$WORK/r-pgbr"
+    drop_caches; time_cmd ours-restore data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours"
+    drop_caches; time_cmd pgbr-restore data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr restore && sync"
+    drop_caches; time_cmd ours-delta data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours" --delta
+    drop_caches; time_cmd pgbr-delta data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr --delta restore && sync"
+    rm -rf "$WORK/r-ours" "$WORK/r-pgbr"
     pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
 done
 
-BENCH_NOTE="Page cache dropped before each backup: $DROPS."
+BENCH_NOTE="Page cache dropped before each backup and restore: $DROPS."
 python3 - "$RESULTS" "$SIZES" "$RUNS" "$SCALE" "$CHURN_SECONDS" "$CLIENTS" <<'PY' | bench_report
 import statistics, sys, collections
 times, sizes = collections.defaultdict(list), collections.defaultdict(list)
@@ -100,6 +110,11 @@ print(f"| full | Start-HotBackup (plain) | {t('ours-full'):.2f} | {s('ours-full'
 print(f"| full | Start-HotBackup -Compression Zstd -ThrottleLimit 2 | {t('ours-zstd'):.2f} | | {s('ours-zstd'):.0f} |")
 print(f"| incremental | pgBackRest (zst, process-max 2) | {t('pgbr-incr'):.2f} | {s('pgbr-incr'):.0f} | {s('pgbr-incr', 1):.0f} |")
 print(f"| incremental | Start-HotBackup -Type Incremental (plain) | {t('ours-incr'):.2f} | {s('ours-incr'):.1f} | {s('ours-incr'):.1f} |")
+print()
+print("| restore of the incremental (fsynced) | pgBackRest s | ours s | speed-up |")
+print("|---|---:|---:|---:|")
+for label, name in [("restore", "into an empty folder"), ("delta", "-Delta over that copy (identical)")]:
+    print(f"| {name} | {t('pgbr-' + label):.2f} | {t('ours-' + label):.2f} | {t('pgbr-' + label) / t('ours-' + label):.2f}x |")
 print()
 print(f"Ours: the incremental's data is {100 * s('ours-incr') / s('ours-full'):.1f}% of the full set's and takes {100 * t('ours-incr') / t('ours-full'):.0f}% of its time; "
       f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed plain, {t('pgbr-full') / t('ours-zstd'):.2f}x with zstd.")
