@@ -7,24 +7,35 @@ namespace BackupCmdlets.Engine.Databases;
 /// Restores the relation files a differential or incremental set stores as pages: each is copied from
 /// the newest set of its chain that holds it whole, then every later set's delta is laid over it in
 /// order (its size set to that set's, then its pages written), so the newest page wins and a file
-/// truncated since the parent is truncated here too. Files are rebuilt in parallel and flushed; with
-/// -Delta each is rebuilt beside the file there and renamed over it.
+/// truncated since the parent is truncated here too. Files are rebuilt in parallel and flushed. With
+/// -Delta a file already there is kept when it is the file the backup read (size and page digest; a
+/// page torn under that read or a hint bit set without WAL may differ from the rebuilt page, and WAL
+/// replay settles both); any other is rebuilt beside it and renamed over it.
 /// </summary>
 internal static class PageChainRestore
 {
-    public static async Task<(long Files, long Bytes)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
+    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
     {
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
         var layersOf = BackupChain.Layers(chain);
         var deltas = newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).ToList();
-        long files = 0, bytes = 0;
+        long files = 0, bytes = 0, unchanged = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(deltas.OrderByDescending(d => d.Size), options, async (pages, ct) =>
         {
             var (baseSet, layers) = layersOf(pages.Path);
             string destination = Path.Combine(target, pages.Path[prefix.Length..]);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            if (delta && IsSame(destination, pages, newest.Database.BlockSize, ct))
+            {
+                UnixFileSystem.SetPermissions(destination, pages.Mode);
+                RestoreTarget.Own(destination, newest);
+                Interlocked.Increment(ref unchanged);
+                progress?.Done(pages.Path, 1, pages.Size);
+                return;
+            }
+
             if (delta)
             {
                 // Over a file that may be there: rebuilt beside it and renamed, so it is old or new, never part of each.
@@ -52,8 +63,14 @@ internal static class PageChainRestore
             Interlocked.Add(ref bytes, pages.Size);
             progress?.Done(pages.Path, 1, pages.Size);
         });
-        return (files, bytes);
+        return (files, bytes, unchanged);
     }
+
+    /// <summary>-Delta: the file there is the one the backup read (its size and page digest), so it is kept.</summary>
+    private static bool IsSame(string destination, ManifestPageDelta pages, int pageSize, CancellationToken cancellationToken) =>
+        pages.Digest is { } digest
+        && UnixFileSystem.TryLstat(destination) is { Kind: FileKind.File }
+        && PageDigest.Of(destination, pages.Size, pageSize, cancellationToken) == digest;
 
     /// <summary>The base file of <paramref name="path"/> copied into <paramref name="output"/>, then each later set's size and pages laid over it.</summary>
     private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, FileStream output, CancellationToken cancellationToken)

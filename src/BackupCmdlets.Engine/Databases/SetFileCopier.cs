@@ -355,6 +355,7 @@ internal sealed class SetFileCopier
         try
         {
             using var pages = new PageDeltaFile.PageFileWriter(target, blockSize);
+            var digest = default(PageDigest);
             long offset = 0;
             while (true)
             {
@@ -374,6 +375,7 @@ internal sealed class SetFileCopier
                 for (int at = 0; at < whole; at += blockSize)
                 {
                     var page = buffer.AsSpan(at, blockSize);
+                    digest.Add(page);
                     if (changes.HasChanged(page))
                     {
                         pages.Add((offset + at) / blockSize, page);
@@ -395,7 +397,7 @@ internal sealed class SetFileCopier
                 _files.Add(stored);
             }
 
-            _pageDeltas.Add(new ManifestPageDelta(file.SetPath, offset, meta?.Permissions ?? 0x180, pages.Count > 0 ? storedPath : null, pages.Count));
+            _pageDeltas.Add(new ManifestPageDelta(file.SetPath, offset, meta?.Permissions ?? 0x180, pages.Count > 0 ? storedPath : null, pages.Count, digest.ToString()));
             Interlocked.Increment(ref _filesDone);
         }
         finally

@@ -69,6 +69,22 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
     }
 
     [Fact]
+    public async Task A_delta_restore_of_the_chain_over_an_identical_copy_keeps_every_file_stored_as_pages()
+    {
+        string copy = scenario.Folder("delta-identical");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Second.Path, copy), null, CancellationToken.None);
+        string before = Scenario.Tree(copy);
+        var manifest = ManifestStore.Read(scenario.Second.Path);
+
+        var result = await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Second.Path, copy) { Delta = true }, null, CancellationToken.None);
+
+        // Only what a restore writes itself differs from the set (postgresql.auto.conf, as for a full set).
+        Assert.InRange(result.FileCount, 0, 2);
+        Assert.True(result.FilesUnchanged >= manifest.PageDeltas.Count, $"{result.FilesUnchanged} kept of {manifest.PageDeltas.Count} files stored as pages");
+        Assert.Equal(before, Scenario.Tree(copy));
+    }
+
+    [Fact]
     public async Task A_trial_restore_of_the_newest_incremental_passes_pg_amcheck()
     {
         string scratch = scenario.Folder("scratch");

@@ -52,15 +52,15 @@ internal static class PostgreSqlRestore
             EnsureSameCluster(destination, manifest);
             removed = DeltaTarget.Prune(destination, manifest, "data", cancellationToken);
             (files, bytes, unchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken, delta: true);
-            var (rebuilt, rebuiltBytes) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken, delta: true);
-            (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
+            var (rebuilt, rebuiltBytes, kept) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken, delta: true);
+            (files, bytes, unchanged) = (files + rebuilt, bytes + rebuiltBytes, unchanged + kept);
             foreach (var tablespace in manifest.Tablespaces)
             {
                 Directory.CreateDirectory(locations[tablespace.Id]);
                 removed += DeltaTarget.Prune(locations[tablespace.Id], manifest, tablespace.SetPath, cancellationToken);
                 var (tsFiles, tsBytes, tsUnchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
-                var (tsRebuilt, tsRebuiltBytes) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
-                (files, bytes, unchanged) = (files + tsFiles + tsRebuilt, bytes + tsBytes + tsRebuiltBytes, unchanged + tsUnchanged);
+                var (tsRebuilt, tsRebuiltBytes, tsKept) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
+                (files, bytes, unchanged) = (files + tsFiles + tsRebuilt, bytes + tsBytes + tsRebuiltBytes, unchanged + tsUnchanged + tsKept);
             }
         }
         else
@@ -77,12 +77,12 @@ internal static class PostgreSqlRestore
             }
 
             (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
-            var (rebuilt, rebuiltBytes) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken);
+            var (rebuilt, rebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken);
             (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
             foreach (var tablespace in manifest.Tablespaces)
             {
                 var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-                var (tsRebuilt, tsRebuiltBytes) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
+                var (tsRebuilt, tsRebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
                 files += tsFiles + tsRebuilt;
                 bytes += tsBytes + tsRebuiltBytes;
             }

@@ -1,10 +1,11 @@
 using System.Buffers.Binary;
 using System.Numerics;
 
-namespace BackupCmdlets.Engine.Syncing;
+namespace BackupCmdlets.Engine.IO;
 
 /// <summary>
-/// XXH64, the strong block hash of the delta (rsync 3.2 uses the xxHash family for the same job):
+/// XXH64, the strong block hash of the sync delta (rsync 3.2 uses the xxHash family for the same job)
+/// and the digest a differential or incremental set keeps of each file it stores as pages:
 /// fast enough that hashing blocks costs less than reading them.
 /// </summary>
 internal static class XxHash64
