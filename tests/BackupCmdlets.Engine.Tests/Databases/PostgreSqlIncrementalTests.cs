@@ -250,10 +250,7 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
 
         public PostgresCluster Start(string name, string dataDirectory)
         {
-            string root = Directory.CreateDirectory(Path.Combine(_temp.Path, name + "-server")).FullName;
-            PostgresCluster.GiveToServerUser(root);
-            var cluster = PostgresCluster.Attach(root, dataDirectory);
-            cluster.Start();
+            var cluster = PostgresCluster.StartOn(Path.Combine(_temp.Path, name + "-server"), dataDirectory);
             _started.Add(cluster);
             return cluster;
         }

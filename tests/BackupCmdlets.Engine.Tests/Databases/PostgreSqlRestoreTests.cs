@@ -229,10 +229,7 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
 
         public PostgresCluster Start(string name, string dataDirectory)
         {
-            string root = Directory.CreateDirectory(Folder(name + "-server")).FullName;
-            PostgresCluster.GiveToServerUser(root);
-            var cluster = PostgresCluster.Attach(root, dataDirectory);
-            cluster.Start();
+            var cluster = PostgresCluster.StartOn(Folder(name + "-server"), dataDirectory);
             _started.Add(cluster);
             return cluster;
         }

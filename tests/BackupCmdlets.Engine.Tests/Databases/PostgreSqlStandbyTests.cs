@@ -62,10 +62,7 @@ public sealed class PostgreSqlStandbyTests
 
         string data = temp.Combine("restored");
         await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(set.Path, data) { RecoverToConsistency = true }, null, CancellationToken.None);
-        string root = Directory.CreateDirectory(temp.Combine("restored-server")).FullName;
-        PostgresCluster.GiveToServerUser(root);
-        using var restored = PostgresCluster.Attach(root, data);
-        restored.Start();
+        using var restored = PostgresCluster.StartOn(temp.Combine("restored-server"), data);
         restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
         Assert.False(restored.Scalar<bool>("SELECT pg_is_in_recovery()"));
         Assert.Equal(expected, restored.Scalar<string>("SELECT count(*) || ' ' || md5(string_agg(id || note, ',' ORDER BY id)) FROM t WHERE id <= 30000"));

@@ -120,6 +120,16 @@ public sealed class PostgresCluster : IDisposable
         return cluster;
     }
 
+    /// <summary>A server started on a restored data directory, its socket folder in <paramref name="root"/> (made and handed to the postgres user here).</summary>
+    public static PostgresCluster StartOn(string root, string dataDirectory)
+    {
+        Directory.CreateDirectory(root);
+        GiveToServerUser(root);
+        var cluster = Attach(root, dataDirectory);
+        cluster.Start();
+        return cluster;
+    }
+
     /// <summary>A streaming standby of this server (<c>pg_basebackup -R</c>) under <paramref name="parent"/>, on its own port and socket folder, started.</summary>
     public PostgresCluster CreateStandby(string parent, string name)
     {
