@@ -111,6 +111,35 @@ internal static class BackupSetVerifier
     }
 
     /// <summary>
+    /// The set's files named in <paramref name="files"/> (each with the set folder it is in) that are
+    /// missing or differ from their manifest entry: what a restore that reads only some files checks
+    /// before it writes anything.
+    /// </summary>
+    internal static async Task<IReadOnlyList<ItemProblem>> DamagedAsync(IReadOnlyList<(string SetPath, ManifestFile File)> files, int throttleLimit, CancellationToken cancellationToken)
+    {
+        var problems = new ConcurrentBag<ItemProblem>();
+        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(files.OrderByDescending(f => f.File.Size), options, (entry, ct) =>
+        {
+            var (setPath, file) = entry;
+            if (!File.Exists(Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar))))
+            {
+                problems.Add(new ItemProblem(Path.Combine(setPath, file.Path), Errors.BackupSetFileMissing, "listed in the manifest but missing from the set"));
+                return ValueTask.CompletedTask;
+            }
+
+            var found = ManifestFile.FromFile(setPath, file.Path, file.Mode, ct);
+            if (found.Size != file.Size || found.Sha256 != file.Sha256)
+            {
+                problems.Add(new ItemProblem(Path.Combine(setPath, file.Path), Errors.BackupSetFileChanged, $"differs from the manifest (size {found.Size}, expected {file.Size}; SHA-256 {found.Sha256[..12]}..., expected {file.Sha256[..12]}...)"));
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        return [.. problems.OrderBy(p => p.Path, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
     /// The quick check retention relies on: every file of the manifest is there with its size, and
     /// (PostgreSQL hot sets) the WAL range is complete and its segments whole. Contents are not hashed
     /// (Test-BackupSet does that).

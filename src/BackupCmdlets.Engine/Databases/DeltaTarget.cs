@@ -6,7 +6,7 @@ namespace BackupCmdlets.Engine.Databases;
 /// <summary>
 /// Restore-BackupSet -Delta: brings an existing copy of the database to the set's contents by removing
 /// what the set does not have and leaving what it has alone, so that only files that differ are
-/// written (<see cref="RestoreTarget.CopyTreeAsync"/> compares each). Symlinks are removed as links,
+/// written (<see cref="RestoreTarget.DifferingAsync"/> compares each). Symlinks are removed as links,
 /// never followed.
 /// </summary>
 internal static class DeltaTarget

@@ -14,8 +14,50 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal static class PageChainRestore
 {
-    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
+    /// <summary>The files under <paramref name="setPrefix"/> stored as pages whose copy in <paramref name="target"/> is not the one the backup read: what -Delta rebuilds.</summary>
+    public static async Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest newest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
     {
+        string prefix = setPrefix + "/";
+        var differing = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(d => d.Size), options, (pages, ct) =>
+        {
+            if (!IsSame(Path.Combine(target, pages.Path[prefix.Length..]), pages, newest.Database.BlockSize, ct))
+            {
+                differing[pages.Path] = true;
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        return differing.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>The set files rebuilding <paramref name="paths"/> reads: each one's whole file in its base set and its page files, with the set folder each is in.</summary>
+    public static IEnumerable<(string SetPath, ManifestFile File)> Inputs(IReadOnlyList<BackupChain.ChainedSet> chain, IEnumerable<string> paths)
+    {
+        var layersOf = BackupChain.Layers(chain);
+        var files = chain.ToDictionary(l => l.Path, l => l.Manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal), StringComparer.Ordinal);
+        foreach (string path in paths)
+        {
+            var (baseSet, layers) = layersOf(path);
+            yield return (baseSet.Path, files[baseSet.Path][path]);
+            foreach (var (set, layer) in layers)
+            {
+                if (layer.StoredPath is { } stored)
+                {
+                    yield return (set.Path, files[set.Path][stored]);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the files stored as pages under <paramref name="setPrefix"/>; with <paramref name="differing"/>
+    /// (-Delta, from <see cref="DifferingAsync"/>) only those in it, each beside the file there and renamed over it.
+    /// </summary>
+    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
+    {
+        bool delta = differing is not null;
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
         var layersOf = BackupChain.Layers(chain);
@@ -27,7 +69,7 @@ internal static class PageChainRestore
             var (baseSet, layers) = layersOf(pages.Path);
             string destination = Path.Combine(target, pages.Path[prefix.Length..]);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            if (delta && IsSame(destination, pages, newest.Database.BlockSize, ct))
+            if (differing is not null && !differing.Contains(pages.Path))
             {
                 UnixFileSystem.SetPermissions(destination, pages.Mode);
                 RestoreTarget.Own(destination, newest);

@@ -62,13 +62,32 @@ internal static class RestoreTarget
         return (files + plainFiles, bytes + plainBytes);
     }
 
+    /// <summary>The set's files under <paramref name="setPrefix"/> whose copy in <paramref name="target"/> is missing or differs (size, SHA-256): what -Delta writes.</summary>
+    public static async Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    {
+        string prefix = setPrefix + "/";
+        var differing = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(f => f.Size), options, (file, ct) =>
+        {
+            if (!IsSame(target, file.Path[prefix.Length..], file, ct))
+            {
+                differing[file.Path] = true;
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        return differing.Keys.ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>
     /// Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.
-    /// With <paramref name="delta"/>, a file already there with the set's size and SHA-256 is kept (only its mode
-    /// and owner are set) and counted as unchanged; any other is written beside its name and renamed over it.
+    /// With <paramref name="differing"/> (-Delta, from <see cref="DifferingAsync"/>), a file not in it is kept (only
+    /// its mode and owner are set) and counted as unchanged; one in it is written beside its name and renamed over it.
     /// </summary>
-    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool delta = false)
+    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
     {
+        bool delta = differing is not null;
         string prefix = setPrefix + "/";
         foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
         {
@@ -86,7 +105,7 @@ internal static class RestoreTarget
             string source = Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar));
             string relative = file.Path[prefix.Length..];
             string destination = Path.Combine(target, relative);
-            if (delta && IsSame(target, relative, file, ct))
+            if (differing is not null && !differing.Contains(file.Path))
             {
                 UnixFileSystem.SetPermissions(destination, file.Mode);
                 Own(destination, manifest);

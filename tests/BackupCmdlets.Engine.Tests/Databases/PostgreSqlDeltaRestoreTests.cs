@@ -95,6 +95,48 @@ public sealed class PostgreSqlDeltaRestoreTests(PostgreSqlDeltaRestoreTests.Scen
         Assert.True(result.EntriesRemoved >= 2);
     }
 
+    [Fact]
+    public async Task A_delta_restore_refuses_a_damaged_set_file_it_would_read_before_it_changes_anything()
+    {
+        string copy = await scenario.FullRestore("damaged-needed");
+        string set = scenario.CopyOfSet("damaged-needed");
+        File.WriteAllBytes(Path.Combine(copy, scenario.ItemsFile), new byte[8192]);
+        Flip(Path.Combine(set, "data", scenario.ItemsFile));
+        string before = Contents(copy);
+
+        var refused = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(
+            new RestoreBackupSetRequest(set, copy) { Delta = true, TablespaceMapping = scenario.MappingFor("damaged-needed") }, null, CancellationToken.None));
+
+        Assert.Equal(Errors.BackupSetVerificationFailed.Id, refused.ErrorId);
+        Assert.Contains(scenario.ItemsFile, refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, Contents(copy));
+    }
+
+    [Fact]
+    public async Task A_delta_restore_reads_only_what_differs_so_a_damaged_set_file_it_keeps_does_not_stop_it()
+    {
+        string copy = await scenario.FullRestore("damaged-kept");
+        string set = scenario.CopyOfSet("damaged-kept");
+        Flip(Path.Combine(set, "data", scenario.ItemsFile));
+
+        var result = await BackupSetRestorer.RestoreAsync(
+            new RestoreBackupSetRequest(set, copy) { Delta = true, TablespaceMapping = scenario.MappingFor("damaged-kept") }, null, CancellationToken.None);
+        var test = await BackupSetVerifier.TestAsync(set, null, null, CancellationToken.None);
+
+        Assert.InRange(result.FileCount, 0, 2);
+        Assert.False(test.Passed);
+        using var server = scenario.Start("damaged-kept", copy);
+        server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+        Assert.Equal(5000, server.Scalar<long>("SELECT count(*) FROM items"));
+    }
+
+    private static void Flip(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        bytes[^100] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+    }
+
     /// <summary>Every entry under a folder with its kind, size and SHA-256 (links by target).</summary>
     private static string Contents(string root, string? except = null) =>
         string.Join('\n', Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
@@ -147,10 +189,18 @@ public sealed class PostgreSqlDeltaRestoreTests(PostgreSqlDeltaRestoreTests.Scen
         public Task<RestoreResult> Restore(string name, bool delta) => RestoreInto(Path.Combine(_temp.Path, name), name, delta);
 
         public Task<RestoreResult> RestoreInto(string destination, string name, bool delta) =>
-            BackupSetRestorer.RestoreAsync(
-                new RestoreBackupSetRequest(Set.Path, destination) { Delta = delta, TablespaceMapping = new Dictionary<string, string> { ["ts1"] = Path.Combine(_temp.Path, name + "-ts1") } },
-                null,
-                CancellationToken.None);
+            BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(Set.Path, destination) { Delta = delta, TablespaceMapping = MappingFor(name) }, null, CancellationToken.None);
+
+        public Dictionary<string, string> MappingFor(string name) => new() { ["ts1"] = Path.Combine(_temp.Path, name + "-ts1") };
+
+        /// <summary>A copy of the set in a repository of its own, to damage.</summary>
+        public string CopyOfSet(string name)
+        {
+            string repository = Directory.CreateDirectory(Path.Combine(_temp.Path, name + "-repository")).FullName;
+            string copy = Path.Combine(repository, Path.GetFileName(Set.Path));
+            ExternalTool.Run("cp", "-a", Set.Path, copy).EnsureSuccess("cp -a");
+            return copy;
+        }
 
         public PostgresCluster Start(string name, string dataDirectory)
         {

@@ -19,7 +19,8 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// </summary>
 internal static class PostgreSqlRestore
 {
-    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, RestoreProgress progress, CancellationToken cancellationToken)
+    /// <param name="filesVerified">The caller hashed every file of the set (and its chain); false for a -Delta over a copy, which hashes the files it reads before it writes anything.</param>
+    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, RestoreProgress progress, CancellationToken cancellationToken, bool filesVerified = true)
     {
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
@@ -49,22 +50,15 @@ internal static class PostgreSqlRestore
         long files, bytes, unchanged = 0, removed = 0;
         if (request.Delta && manifest.Archives.Count == 0 && HoldsFiles(destination))
         {
-            EnsureSameCluster(destination, manifest);
-            removed = DeltaTarget.Prune(destination, manifest, "data", cancellationToken);
-            (files, bytes, unchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken, delta: true);
-            var (rebuilt, rebuiltBytes, kept) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken, delta: true);
-            (files, bytes, unchanged) = (files + rebuilt, bytes + rebuiltBytes, unchanged + kept);
-            foreach (var tablespace in manifest.Tablespaces)
-            {
-                Directory.CreateDirectory(locations[tablespace.Id]);
-                removed += DeltaTarget.Prune(locations[tablespace.Id], manifest, tablespace.SetPath, cancellationToken);
-                var (tsFiles, tsBytes, tsUnchanged) = await RestoreTarget.CopyTreeAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
-                var (tsRebuilt, tsRebuiltBytes, tsKept) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, delta: true);
-                (files, bytes, unchanged) = (files + tsFiles + tsRebuilt, bytes + tsBytes + tsRebuiltBytes, unchanged + tsUnchanged + tsKept);
-            }
+            (files, bytes, unchanged, removed) = await RestoreDeltaAsync(chain, destination, locations, throttle, progress, filesVerified, cancellationToken);
         }
         else
         {
+            if (!filesVerified)
+            {
+                throw new InvalidOperationException("Only a -Delta restore over a copy checks the set's files as it reads them.");
+            }
+
             if (request.Delta && HoldsFiles(destination))
             {
                 EnsureSameCluster(destination, manifest);
@@ -162,6 +156,55 @@ internal static class PostgreSqlRestore
             FilesUnchanged = unchanged,
             EntriesRemoved = removed,
         };
+    }
+
+    /// <summary>
+    /// -Delta over a copy of the cluster: works out which files differ (reading the copy only), hashes the
+    /// set's files it will read to write them (and the WAL recovery reads) unless the caller hashed the whole
+    /// set, and only then removes what the set does not have and writes what differs.
+    /// </summary>
+    private static async Task<(long Files, long Bytes, long Unchanged, long Removed)> RestoreDeltaAsync(
+        IReadOnlyList<BackupChain.ChainedSet> chain, string destination, IReadOnlyDictionary<string, string> locations, int throttle, RestoreProgress progress, bool filesVerified, CancellationToken cancellationToken)
+    {
+        var (setPath, manifest) = (chain[^1].Path, chain[^1].Manifest);
+        EnsureSameCluster(destination, manifest);
+        progress.Status("Comparing the copy with the set");
+        var folders = new List<(string SetPrefix, string Target)> { ("data", destination) };
+        folders.AddRange(manifest.Tablespaces.Select(t => (t.SetPath, locations[t.Id])));
+        var plans = new List<(string SetPrefix, string Target, IReadOnlySet<string> Whole, IReadOnlySet<string> Pages)>();
+        foreach (var (prefix, target) in folders)
+        {
+            plans.Add((prefix, target, await RestoreTarget.DifferingAsync(manifest, prefix, target, throttle, cancellationToken), await PageChainRestore.DifferingAsync(manifest, prefix, target, throttle, cancellationToken)));
+        }
+
+        if (!filesVerified)
+        {
+            progress.Status("Verifying the set's files the restore reads");
+            var byPath = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
+            var reads = plans.SelectMany(p => p.Whole).Select(path => (setPath, byPath[path]))
+                .Concat(manifest.RedoFiles.Select(path => (setPath, byPath[path])))
+                .Concat(PageChainRestore.Inputs(chain, plans.SelectMany(p => p.Pages)))
+                .ToList();
+            if ((await BackupSetVerifier.DamagedAsync(reads, throttle, cancellationToken)) is { Count: > 0 } damaged)
+            {
+                throw new BackupException(
+                    Errors.BackupSetVerificationFailed,
+                    $"The set '{setPath}' does not pass verification, so nothing was restored: {damaged[0]} ({damaged.Count} problem(s) among the files the restore reads).",
+                    setPath);
+            }
+        }
+
+        long files = 0, bytes = 0, unchanged = 0, removed = 0;
+        foreach (var (prefix, target, whole, pages) in plans)
+        {
+            Directory.CreateDirectory(target);
+            removed += DeltaTarget.Prune(target, manifest, prefix, cancellationToken);
+            var (copied, copiedBytes, kept) = await RestoreTarget.CopyTreeAsync(setPath, manifest, prefix, target, throttle, progress, cancellationToken, whole);
+            var (rebuilt, rebuiltBytes, keptPages) = await PageChainRestore.RebuildAsync(chain, prefix, target, throttle, progress, cancellationToken, pages);
+            (files, bytes, unchanged) = (files + copied + rebuilt, bytes + copiedBytes + rebuiltBytes, unchanged + kept + keptPages);
+        }
+
+        return (files, bytes, unchanged, removed);
     }
 
     private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
