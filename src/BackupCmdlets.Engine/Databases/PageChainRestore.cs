@@ -57,7 +57,6 @@ internal static class PageChainRestore
     /// </summary>
     public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
     {
-        bool delta = differing is not null;
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
         var layersOf = BackupChain.Layers(chain);
@@ -66,9 +65,7 @@ internal static class PageChainRestore
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(deltas.OrderByDescending(d => d.Size), options, async (pages, ct) =>
         {
-            var (baseSet, layers) = layersOf(pages.Path);
             string destination = Path.Combine(target, pages.Path[prefix.Length..]);
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             if (differing is not null && !differing.Contains(pages.Path))
             {
                 UnixFileSystem.SetPermissions(destination, pages.Mode);
@@ -78,7 +75,9 @@ internal static class PageChainRestore
                 return;
             }
 
-            if (delta)
+            var (baseSet, layers) = layersOf(pages.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+            if (differing is not null)
             {
                 // Over a file that may be there: rebuilt beside it and renamed, so it is old or new, never part of each.
                 using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: pages.Size);

@@ -87,7 +87,6 @@ internal static class RestoreTarget
     /// </summary>
     public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
     {
-        bool delta = differing is not null;
         string prefix = setPrefix + "/";
         foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
         {
@@ -114,7 +113,7 @@ internal static class RestoreTarget
             }
 
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            if (delta)
+            if (differing is not null)
             {
                 // Over a file that may be there: written beside it and renamed, so it is old or new, never part of each.
                 using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: file.Size);
