@@ -46,16 +46,13 @@ internal static class BackupSetVerifier
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit ?? Environment.ProcessorCount), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, (file, ct) =>
         {
-            if (!File.Exists(Path.Combine(path, file.Path.Replace('/', Path.DirectorySeparatorChar))))
+            if (FileProblem(path, file, file.Path, ct) is { } problem)
             {
-                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileMissing, "listed in the manifest but missing from the set"));
-                return ValueTask.CompletedTask;
-            }
-
-            var found = ManifestFile.FromFile(path, file.Path, file.Mode, ct);
-            if (found.Size != file.Size || found.Sha256 != file.Sha256)
-            {
-                problems.Add(new ItemProblem(file.Path, Errors.BackupSetFileChanged, $"differs from the manifest (size {found.Size}, expected {file.Size}; SHA-256 {found.Sha256[..12]}..., expected {file.Sha256[..12]}...)"));
+                problems.Add(problem);
+                if (problem.ErrorId == Errors.BackupSetFileMissing.Id)
+                {
+                    return ValueTask.CompletedTask;
+                }
             }
 
             Interlocked.Add(ref done, file.Size);
@@ -122,21 +119,28 @@ internal static class BackupSetVerifier
         await Parallel.ForEachAsync(files.OrderByDescending(f => f.File.Size), options, (entry, ct) =>
         {
             var (setPath, file) = entry;
-            if (!File.Exists(Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar))))
+            if (FileProblem(setPath, file, Path.Combine(setPath, file.Path), ct) is { } problem)
             {
-                problems.Add(new ItemProblem(Path.Combine(setPath, file.Path), Errors.BackupSetFileMissing, "listed in the manifest but missing from the set"));
-                return ValueTask.CompletedTask;
-            }
-
-            var found = ManifestFile.FromFile(setPath, file.Path, file.Mode, ct);
-            if (found.Size != file.Size || found.Sha256 != file.Sha256)
-            {
-                problems.Add(new ItemProblem(Path.Combine(setPath, file.Path), Errors.BackupSetFileChanged, $"differs from the manifest (size {found.Size}, expected {file.Size}; SHA-256 {found.Sha256[..12]}..., expected {file.Sha256[..12]}...)"));
+                problems.Add(problem);
             }
 
             return ValueTask.CompletedTask;
         });
         return [.. problems.OrderBy(p => p.Path, StringComparer.Ordinal)];
+    }
+
+    /// <summary>The file of the set at <paramref name="setPath"/> is missing or differs from its manifest entry (size, SHA-256): the problem, named <paramref name="reportAs"/>; null when it matches.</summary>
+    private static ItemProblem? FileProblem(string setPath, ManifestFile file, string reportAs, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar))))
+        {
+            return new ItemProblem(reportAs, Errors.BackupSetFileMissing, "listed in the manifest but missing from the set");
+        }
+
+        var found = ManifestFile.FromFile(setPath, file.Path, file.Mode, cancellationToken);
+        return found.Size != file.Size || found.Sha256 != file.Sha256
+            ? new ItemProblem(reportAs, Errors.BackupSetFileChanged, $"differs from the manifest (size {found.Size}, expected {file.Size}; SHA-256 {found.Sha256[..12]}..., expected {file.Sha256[..12]}...)")
+            : null;
     }
 
     /// <summary>

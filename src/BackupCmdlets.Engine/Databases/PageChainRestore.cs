@@ -15,21 +15,15 @@ namespace BackupCmdlets.Engine.Databases;
 internal static class PageChainRestore
 {
     /// <summary>The files under <paramref name="setPrefix"/> stored as pages whose copy in <paramref name="target"/> is not the one the backup read: what -Delta rebuilds.</summary>
-    public static async Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest newest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    public static Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest newest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
     {
         string prefix = setPrefix + "/";
-        var differing = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
-        var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(d => d.Size), options, (pages, ct) =>
-        {
-            if (!IsSame(Path.Combine(target, pages.Path[prefix.Length..]), pages, newest.Database.BlockSize, ct))
-            {
-                differing[pages.Path] = true;
-            }
-
-            return ValueTask.CompletedTask;
-        });
-        return differing.Keys.ToHashSet(StringComparer.Ordinal);
+        return RestoreTarget.PathsWhereAsync(
+            newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(d => d.Size),
+            d => d.Path,
+            (pages, ct) => !IsSame(Path.Combine(target, pages.Path[prefix.Length..]), pages, newest.Database.BlockSize, ct),
+            throttleLimit,
+            cancellationToken);
     }
 
     /// <summary>The set files rebuilding <paramref name="paths"/> reads: each one's whole file in its base set and its page files, with the set folder each is in.</summary>

@@ -63,21 +63,32 @@ internal static class RestoreTarget
     }
 
     /// <summary>The set's files under <paramref name="setPrefix"/> whose copy in <paramref name="target"/> is missing or differs (size, SHA-256): what -Delta writes.</summary>
-    public static async Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    public static Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
     {
         string prefix = setPrefix + "/";
-        var differing = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        return PathsWhereAsync(
+            manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(f => f.Size),
+            f => f.Path,
+            (file, ct) => !IsSame(target, file.Path[prefix.Length..], file, ct),
+            throttleLimit,
+            cancellationToken);
+    }
+
+    /// <summary>The paths of the <paramref name="items"/> for which <paramref name="test"/> holds, tested <paramref name="throttleLimit"/> at a time (the comparisons of -Delta).</summary>
+    public static async Task<IReadOnlySet<string>> PathsWhereAsync<T>(IEnumerable<T> items, Func<T, string> pathOf, Func<T, CancellationToken, bool> test, int throttleLimit, CancellationToken cancellationToken)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
         var options = new ParallelOptions { MaxDegreeOfParallelism = throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(f => f.Size), options, (file, ct) =>
+        await Parallel.ForEachAsync(items, options, (item, ct) =>
         {
-            if (!IsSame(target, file.Path[prefix.Length..], file, ct))
+            if (test(item, ct))
             {
-                differing[file.Path] = true;
+                found[pathOf(item)] = true;
             }
 
             return ValueTask.CompletedTask;
         });
-        return differing.Keys.ToHashSet(StringComparer.Ordinal);
+        return found.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>
