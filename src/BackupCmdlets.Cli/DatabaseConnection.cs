@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security;
 using BackupCmdlets.Engine.Databases;
 
 namespace BackupCmdlets.Cli;
@@ -13,11 +14,33 @@ internal static class DatabaseConnection
 {
     public const string PasswordVariable = "BACKUPCMDLETS_PASSWORD";
 
+    /// <summary>The passphrase of an encrypted set, when one is used instead of --encryption-key-file (never an option, for the reason above).</summary>
+    public const string EncryptionKeyVariable = "BACKUPCMDLETS_ENCRYPTION_KEY";
+
     public static StartBackupRequest Complete(StartBackupRequest request) => request with
     {
         WorkingDirectory = Environment.CurrentDirectory,
         Credential = Credential(),
+        EncryptionKey = EncryptionKey(),
     };
+
+    /// <summary>The passphrase in <see cref="EncryptionKeyVariable"/>; null when it is unset or empty.</summary>
+    public static SecureString? EncryptionKey()
+    {
+        if (Environment.GetEnvironmentVariable(EncryptionKeyVariable) is not { Length: > 0 } passphrase)
+        {
+            return null;
+        }
+
+        var secure = new SecureString();
+        foreach (char c in passphrase)
+        {
+            secure.AppendChar(c);
+        }
+
+        secure.MakeReadOnly();
+        return secure;
+    }
 
     public static ExportDatabaseRequest Complete(ExportDatabaseRequest request) => request with
     {

@@ -101,7 +101,7 @@ public static class BackupEngine
     public static async Task<TestBackupSetResult> TestBackupSetAsync(TestBackupSetRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         request.Validate();
-        var verdict = await BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken);
+        var verdict = await BackupSetVerifier.TestAsync(request.Path, request.ThrottleLimit, progress, cancellationToken, EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile));
         return request.Restore ? await RestoreTrial.RunAsync(request, verdict, progress, cancellationToken) : verdict;
     }
 

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Security;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Fronts;
@@ -44,6 +45,10 @@ public sealed partial class RestoreBackupSetCommand : BackupSetInputCmdletBase
     [Parameter]
     public Hashtable? TablespaceMapping { get; set; }
 
+    /// <summary><para type="description">The passphrase an encrypted set was made with (or -EncryptionKeyFile).</para></summary>
+    [Parameter]
+    public SecureString? EncryptionKey { get; set; }
+
     protected override void ProcessRecord() =>
         _sets.AddRange(SetPaths());
 
@@ -80,7 +85,7 @@ public sealed partial class RestoreBackupSetCommand : BackupSetInputCmdletBase
             return;
         }
 
-        request = request with { TablespaceMapping = mapping, WalFetchCommand = WalFetchCommandLine.For(MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(RestoreBackupSetCommand).Assembly.Location)!) };
+        request = request with { TablespaceMapping = mapping, EncryptionKey = EncryptionKey, WalFetchCommand = WalFetchCommandLine.For(MyInvocation.MyCommand.Module?.ModuleBase ?? System.IO.Path.GetDirectoryName(typeof(RestoreBackupSetCommand).Assembly.Location)!) };
         var result = RunOperation("Restore-BackupSet", set, (progress, ct) => BackupEngine.RestoreBackupSetAsync(request, progress, ct));
         if (result is not null)
         {

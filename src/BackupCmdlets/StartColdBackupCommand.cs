@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
@@ -39,6 +40,10 @@ public sealed partial class StartColdBackupCommand : DatabaseBackupCmdletBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary><para type="description">PostgreSQL: a passphrase to encrypt every file of the set with (AES-256-GCM; the key is stretched from it with PBKDF2-SHA256). Or -EncryptionKeyFile. Restores and Test-BackupSet need the same passphrase.</para></summary>
+    [Parameter]
+    public SecureString? EncryptionKey { get; set; }
+
     protected override void ProcessRecord() =>
-        RunBackup(BuildRequest(), "Cold backup", "Shut down, copy into '{0}' and start again", Force, BackupEngine.StartColdBackupAsync);
+        RunBackup(BuildRequest() is { } request ? request with { EncryptionKey = EncryptionKey } : null, "Cold backup", "Shut down, copy into '{0}' and start again", Force, BackupEngine.StartColdBackupAsync);
 }

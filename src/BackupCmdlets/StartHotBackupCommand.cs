@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
@@ -31,6 +32,11 @@ namespace BackupCmdlets;
 /// <code>Start-HotBackup -Engine Oracle -ConnectionString 'Data Source=localhost:1521/ORCL;User Id=/' -DestinationPath /backup/ora -Tablespace USERS -OracleDriverPath /opt/odp</code>
 /// <para>Puts the USERS tablespace in backup mode, copies its datafiles, ends backup mode and keeps the archived logs the copy needs.</para>
 /// </example>
+/// <example>
+/// <code>head -c 32 /dev/urandom > /etc/backup/pg.key; chmod 600 /etc/backup/pg.key
+/// Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -Type Incremental -EncryptionKeyFile /etc/backup/pg.key</code>
+/// <para>Takes an incremental set encrypted with AES-256-GCM under the key in /etc/backup/pg.key (its parent must be encrypted with the same key); Test-BackupSet and Restore-BackupSet take the same -EncryptionKeyFile.</para>
+/// </example>
 /// <seealso cref="StartColdBackupCommand"/>
 /// <seealso cref="GetBackupSetCommand"/>
 /// <seealso cref="TestBackupSetCommand"/>
@@ -41,6 +47,10 @@ namespace BackupCmdlets;
 [ParametersFrom(typeof(StartBackupRequest), "Start-HotBackup")]
 public sealed partial class StartHotBackupCommand : DatabaseBackupCmdletBase
 {
+    /// <summary><para type="description">PostgreSQL, Plain format: a passphrase to encrypt every file of the set with (AES-256-GCM; the key is stretched from it with PBKDF2-SHA256, 600,000 rounds). Or -EncryptionKeyFile. Restores and Test-BackupSet need the same passphrase.</para></summary>
+    [Parameter]
+    public SecureString? EncryptionKey { get; set; }
+
     protected override void ProcessRecord() =>
-        RunBackup(BuildRequest(), "Hot backup", "Hot backup into '{0}'", force: false, BackupEngine.StartHotBackupAsync);
+        RunBackup(BuildRequest() is { } request ? request with { EncryptionKey = EncryptionKey } : null, "Hot backup", "Hot backup into '{0}'", force: false, BackupEngine.StartHotBackupAsync);
 }

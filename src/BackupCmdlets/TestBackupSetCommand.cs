@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Security;
 using BackupCmdlets.Engine;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Fronts;
@@ -33,6 +34,10 @@ namespace BackupCmdlets;
 [ParametersFrom(typeof(TestBackupSetRequest), "Test-BackupSet")]
 public sealed partial class TestBackupSetCommand : BackupSetInputCmdletBase
 {
+    /// <summary><para type="description">The passphrase an encrypted set was made with (or -EncryptionKeyFile): every file is then opened and authenticated.</para></summary>
+    [Parameter]
+    public SecureString? EncryptionKey { get; set; }
+
     protected override void ProcessRecord()
     {
         foreach (string set in SetPaths())
@@ -42,7 +47,8 @@ public sealed partial class TestBackupSetCommand : BackupSetInputCmdletBase
                 return;
             }
 
-            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupEngine.TestBackupSetAsync(request, progress, ct));
+            var keyed = request with { EncryptionKey = EncryptionKey };
+            var result = RunOperation("Test-BackupSet", set, (progress, ct) => BackupEngine.TestBackupSetAsync(keyed, progress, ct));
             if (result is not null)
             {
                 WriteResult(result, result.Problems);

@@ -29,6 +29,7 @@ internal sealed partial class RestoreBackupSetCommand : ICliCommand
             var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!)) with
             {
                 TablespaceMapping = pairs.ToDictionary(p => p[0], p => Path.GetFullPath(p[1])),
+                EncryptionKey = DatabaseConnection.EncryptionKey(),
                 WalFetchCommand = RestoreWalSegmentCommand.FetchCommand,
             };
             return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.RestoreBackupSetAsync(request, progress, c), r => [r], _ => true, null, ct);

@@ -17,7 +17,7 @@ internal sealed partial class TestBackupSetCommand : ICliCommand
         AddOptions(command);
         command.SetAction((parse, ct) =>
         {
-            var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!));
+            var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!)) with { EncryptionKey = DatabaseConnection.EncryptionKey() };
             return CliRunner.RunAsync(parse, (progress, c) => BackupEngine.TestBackupSetAsync(request, progress, c), r => [r], r => r.Passed, r => r.Problems, ct);
         });
         return command;

@@ -32,6 +32,9 @@ public sealed record BackupSet(
     /// <summary>Why a full set was taken when a differential or incremental one was asked for; null otherwise.</summary>
     public string? FullBackupReason { get; init; }
 
+    /// <summary>How the set's files are encrypted (AES-256-GCM/BCSEAL01); null for a set in the clear.</summary>
+    public string? Encryption { get; init; }
+
     /// <summary>Corrupt blocks and other findings of the run that made the set (empty for listed sets).</summary>
     public IReadOnlyList<ItemProblem> Problems { get; init => field = ResultList.Of(value); } = ResultList<ItemProblem>.Empty;
 }

@@ -37,6 +37,12 @@ public sealed partial record RestoreBackupSetRequest(
     [FrontParameter("How many files are copied at the same time.", Minimum = 1, Maximum = 256, Default = "one per core")]
     public int? ThrottleLimit { get; init; }
 
+    [FrontParameter("The key file an encrypted set was made with (for a passphrase: -EncryptionKey in PowerShell, BACKUPCMDLETS_ENCRYPTION_KEY for the CLI).", IsPath = true)]
+    public string? EncryptionKeyFile { get; init; }
+
+    /// <summary>The passphrase an encrypted set was made with (the cmdlets' -EncryptionKey; the CLI's BACKUPCMDLETS_ENCRYPTION_KEY).</summary>
+    public System.Security.SecureString? EncryptionKey { get; init; }
+
     /// <summary>
     /// Given a WAL archive folder, the sh command line that runs Restore-WalSegment to fetch %f from it into
     /// %p; set by the front that runs the restore (the CLI names itself, the cmdlet a CLI beside the module

@@ -49,6 +49,12 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("Compression of the tars and the WAL: None, GZip, BZip2 or Zstd (any but None implies {Format} Tar; the WAL is stored zstd-compressed in a Zstd set, gzip-compressed in the others).", Default = "None", AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2), nameof(ArchiveCompression.Zstd)])]
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
 
+    [FrontParameter("PostgreSQL, Plain format: encrypt every file of the set with AES-256-GCM (authenticated) under a key read from this file (at least 32 bytes, as from head -c 32 /dev/urandom). The manifest records how, never the key; restores and Test-BackupSet need the same key. A passphrase may be given instead: -EncryptionKey (a SecureString) in PowerShell, the BACKUPCMDLETS_ENCRYPTION_KEY environment variable for the CLI.", IsPath = true)]
+    public string? EncryptionKeyFile { get; init; }
+
+    /// <summary>A passphrase the set is encrypted under (the cmdlets' -EncryptionKey, a SecureString; the CLI's BACKUPCMDLETS_ENCRYPTION_KEY): its key is stretched from it with PBKDF2.</summary>
+    public System.Security.SecureString? EncryptionKey { get; init; }
+
     [FrontParameter("Oracle: Oracle.ManagedDataAccess.dll (ODP.NET) or its folder.", Default = "the BACKUPCMDLETS_ORACLE_DRIVER environment variable, then beside the module", IsPath = true)]
     public string? OracleDriverPath { get; init; }
 

@@ -26,6 +26,7 @@ internal static class BackupSetDescription
     {
         Type = manifest.Type ?? BackupType.Full,
         ParentSetId = manifest.ParentSetId,
+        Encryption = manifest.Encryption?.Scheme,
     };
 
     /// <summary>A folder without a manifest (in progress, or left incomplete): what the folder and its name tell.</summary>

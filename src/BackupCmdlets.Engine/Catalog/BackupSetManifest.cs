@@ -95,6 +95,9 @@ internal sealed record BackupSetManifest
     /// <summary>The relation files stored as their changed pages only (the rest of each comes from the parent chain).</summary>
     public IReadOnlyList<ManifestPageDelta> PageDeltas { get; init; } = [];
 
+    /// <summary>How the set's files are encrypted (never the key); null for a set stored in the clear.</summary>
+    public ManifestEncryption? Encryption { get; init; }
+
     /// <summary>Logical sets: what the export holds and where in the set; null for hot and cold sets.</summary>
     public ManifestExport? Export { get; init; }
 }

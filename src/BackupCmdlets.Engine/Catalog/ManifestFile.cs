@@ -3,9 +3,12 @@ using System.Security.Cryptography;
 
 namespace BackupCmdlets.Engine.Catalog;
 
-/// <summary>A file of the set: its path in the set, size, SHA-256 and mode.</summary>
+/// <summary>A file of the set: its path in the set, size, SHA-256 and mode (in an encrypted set, the size and SHA-256 of the encrypted file as stored).</summary>
 internal sealed record ManifestFile(string Path, long Size, string Sha256, int Mode)
 {
+    /// <summary>Encrypted sets: HMAC-SHA256 of the file's content under the set's key (what -Delta compares a copy with); null otherwise.</summary>
+    public string? ContentMac { get; init; }
+
     private const int ChunkSize = 1 << 20;
 
     /// <summary>The entry of a file that is in the set at <paramref name="path"/> ('/' separators): its size and SHA-256 as read now.</summary>

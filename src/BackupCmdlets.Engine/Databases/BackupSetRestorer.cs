@@ -14,10 +14,17 @@ internal static class BackupSetRestorer
     {
         string setPath = Path.GetFullPath(request.Path);
         progress?.Report(new OperationProgress("Restore-BackupSet", "Verifying the set", setPath));
+        var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile);
+        if (ManifestStore.Exists(setPath) && ManifestStore.Read(setPath) is { Encryption: not null } encrypted)
+        {
+            // A missing or wrong key is said before the set is read.
+            SetContent.Open(setPath, encrypted, secret);
+        }
+
         bool readsOnlyWhatDiffers = ReadsOnlyWhatDiffers(setPath, request);
         var test = readsOnlyWhatDiffers
-            ? await QuickTestAsync(setPath, cancellationToken)
-            : await BackupSetVerifier.TestAsync(setPath, request.ThrottleLimit, progress, cancellationToken);
+            ? await QuickTestAsync(setPath, secret, cancellationToken)
+            : await BackupSetVerifier.TestAsync(setPath, request.ThrottleLimit, progress, cancellationToken, secret);
         if (!test.Passed)
         {
             var first = test.Problems[0];
@@ -41,7 +48,7 @@ internal static class BackupSetRestorer
         restoring.Status("Restoring files");
         return manifest.Engine switch
         {
-            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, restoring, cancellationToken, filesVerified: !readsOnlyWhatDiffers),
+            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, new SetContents(secret), restoring, cancellationToken, filesVerified: !readsOnlyWhatDiffers),
             DatabaseEngine.Sqlite => await SqliteRestore.RestoreAsync(setPath, manifest, request, cancellationToken),
             _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Restoring {manifest.Engine} sets is not available in this version.", setPath),
         };
@@ -71,7 +78,7 @@ internal static class BackupSetRestorer
     }
 
     /// <summary>What Test-BackupSet checks but the hashes: status, the chain, every file there with its size, the WAL range whole.</summary>
-    private static async Task<TestBackupSetResult> QuickTestAsync(string setPath, CancellationToken cancellationToken)
+    private static async Task<TestBackupSetResult> QuickTestAsync(string setPath, EncryptionSecret? secret, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var manifest = ManifestStore.Read(setPath);
@@ -83,7 +90,7 @@ internal static class BackupSetRestorer
         else if (!BackupChain.IsIntact(setPath, manifest, BackupSetVerifier.IsIntact))
         {
             // The full test names what is wrong; it reads the whole chain, which only happens for a set that is damaged.
-            return await BackupSetVerifier.TestAsync(setPath, null, null, cancellationToken);
+            return await BackupSetVerifier.TestAsync(setPath, null, null, cancellationToken, secret);
         }
 
         return new TestBackupSetResult(setPath, manifest.SetId, manifest.Status, problems.Count == 0, 0, 0, null, clock.Elapsed, problems);

@@ -13,7 +13,8 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal static class BackupSetVerifier
 {
-    public static async Task<TestBackupSetResult> TestAsync(string setPath, int? throttleLimit, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    /// <param name="secret">The key of an encrypted set: with it every file is opened and authenticated too (a wrong one is an error); without it an encrypted set's stored files are hashed only.</param>
+    public static async Task<TestBackupSetResult> TestAsync(string setPath, int? throttleLimit, IProgress<OperationProgress>? progress, CancellationToken cancellationToken, EncryptionSecret? secret = null)
     {
         var clock = Stopwatch.StartNew();
         string path = Path.GetFullPath(setPath);
@@ -34,6 +35,7 @@ internal static class BackupSetVerifier
         }
 
         var manifest = ManifestStore.Read(path);
+        var content = manifest.Encryption is not null && secret is not null ? SetContent.Open(path, manifest, secret) : null;
         var problems = new ConcurrentBag<ItemProblem>();
         if (manifest.Status == BackupSetStatus.Failed)
         {
@@ -46,7 +48,7 @@ internal static class BackupSetVerifier
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit ?? Environment.ProcessorCount), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, (file, ct) =>
         {
-            if (FileProblem(path, file, file.Path, ct) is { } problem)
+            if ((FileProblem(path, file, file.Path, ct) ?? content?.AuthenticationProblem(file, file.Path, ct)) is { } problem)
             {
                 problems.Add(problem);
                 if (problem.ErrorId == Errors.BackupSetFileMissing.Id)
@@ -64,16 +66,19 @@ internal static class BackupSetVerifier
         bool? redoComplete = null;
         if (manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot })
         {
-            redoComplete = CheckWal(manifest, path, problems);
+            redoComplete = CheckWal(manifest, path, problems, content);
         }
 
         if (manifest.ParentSetId is not null)
         {
-            await CheckChainAsync(path, manifest, throttleLimit, problems, cancellationToken);
+            await CheckChainAsync(path, manifest, throttleLimit, problems, cancellationToken, secret);
         }
 
         var list = problems.OrderBy(p => p.Path, StringComparer.Ordinal).ToList();
-        return new TestBackupSetResult(path, manifest.SetId, manifest.Status, list.Count == 0, count, done, redoComplete, clock.Elapsed, list);
+        return new TestBackupSetResult(path, manifest.SetId, manifest.Status, list.Count == 0, count, done, redoComplete, clock.Elapsed, list)
+        {
+            ContentAuthenticated = manifest.Encryption is null ? null : content is not null,
+        };
     }
 
     /// <summary>
@@ -81,7 +86,7 @@ internal static class BackupSetVerifier
     /// there, is the one it was made against, passes this test itself, and every relation file stored
     /// as pages has a set below that holds it whole.
     /// </summary>
-    private static async Task CheckChainAsync(string path, BackupSetManifest manifest, int? throttleLimit, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken)
+    private static async Task CheckChainAsync(string path, BackupSetManifest manifest, int? throttleLimit, ConcurrentBag<ItemProblem> problems, CancellationToken cancellationToken, EncryptionSecret? secret)
     {
         IReadOnlyList<BackupChain.ChainedSet> chain;
         try
@@ -100,7 +105,7 @@ internal static class BackupSetVerifier
         }
 
         var parent = chain[^2];
-        var parentTest = await TestAsync(parent.Path, throttleLimit, null, cancellationToken);
+        var parentTest = await TestAsync(parent.Path, throttleLimit, null, cancellationToken, secret);
         if (!parentTest.Passed)
         {
             problems.Add(new ItemProblem(parent.Path, Errors.BackupChainBroken, $"the set {parent.Manifest.SetId} this one builds on does not pass: {parentTest.Problems[0]}"));
@@ -163,7 +168,8 @@ internal static class BackupSetVerifier
     }
 
     /// <summary>Every segment from the start to the stop LSN is in the set, and every segment the set holds is whole; false (with problems) otherwise.</summary>
-    private static bool CheckWal(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems)
+    /// <remarks>An encrypted set's segments are read with its key (<paramref name="content"/>); without it their content is not checked.</remarks>
+    private static bool CheckWal(BackupSetManifest manifest, string path, ConcurrentBag<ItemProblem> problems, SetContent? content = null)
     {
         if (manifest.StartPosition is null || manifest.StopPosition is null || manifest.Timeline is null
             || !Lsn.TryParse(manifest.StartPosition, out var start) || !Lsn.TryParse(manifest.StopPosition, out var stop))
@@ -191,12 +197,23 @@ internal static class BackupSetVerifier
             string name = Path.GetFileName(redoFile);
             name = name.EndsWith(suffix, StringComparison.Ordinal) ? name[..^suffix.Length] : name;
             string full = Path.Combine(path, redoFile);
-            if (!WalSegments.TryParse(name, segmentSize, out _, out _) || !File.Exists(full))
+            if (!WalSegments.TryParse(name, segmentSize, out _, out _) || !File.Exists(full) || (manifest.Encryption is not null && content is null))
             {
                 continue;
             }
 
-            if (WalSegmentCheck.Problem(full, name, segmentSize, manifest.Database.ServerVersion, manifest.Database.Identity) is { } problem)
+            string? problem;
+            try
+            {
+                problem = WalSegmentCheck.Problem(full, name, segmentSize, manifest.Database.ServerVersion, manifest.Database.Identity, content is null ? null : () => content.OpenRedo(redoFile));
+            }
+            catch (BackupException ex) when (ex.Error == Errors.EncryptedFileDamaged)
+            {
+                // Reported with the file's own check.
+                continue;
+            }
+
+            if (problem is not null)
             {
                 complete = false;
                 problems.Add(new ItemProblem(redoFile, Errors.WalSegmentInvalid, $"WAL segment {name} is not a whole segment of this cluster: {problem}"));

@@ -17,18 +17,21 @@ internal sealed class BackupSetWriter
     private readonly string _activity;
     private readonly IProgress<OperationProgress>? _progress;
     private readonly SetFileCopier _copier;
+    private readonly SetKey? _key;
     private readonly List<ManifestFile> _files = [];
     private readonly List<ManifestDirectory> _directories = [];
     private readonly List<ManifestArchive> _archives = [];
 
-    public BackupSetWriter(string folder, StartBackupRequest request, BackupKind kind, string activity, IProgress<OperationProgress>? progress)
+    /// <param name="key">The key every file is encrypted with (an encrypted set); null to store them in the clear.</param>
+    public BackupSetWriter(string folder, StartBackupRequest request, BackupKind kind, string activity, IProgress<OperationProgress>? progress, SetKey? key)
     {
         Folder = folder;
         _request = request;
         _hot = kind == BackupKind.Hot;
         _activity = activity;
         _progress = progress;
-        _copier = new SetFileCopier(folder, request.Workers(_hot), progress, activity);
+        _key = key;
+        _copier = new SetFileCopier(folder, request.Workers(_hot), progress, activity, key);
     }
 
     public string Folder { get; }
@@ -103,13 +106,24 @@ internal sealed class BackupSetWriter
     {
         string target = Target(path);
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        ManifestFile? entry = null;
         using (var writer = AtomicFileWriter.Create(target))
         {
-            writer.Stream.Write(Encoding.UTF8.GetBytes(content));
+            if (_key is null)
+            {
+                writer.Stream.Write(Encoding.UTF8.GetBytes(content));
+            }
+            else
+            {
+                using var seal = _key.Seal(writer.Stream, path);
+                seal.Write(Encoding.UTF8.GetBytes(content));
+                entry = SetFileCopier.Sealed(seal, path, 0x180);
+            }
+
             writer.Commit(overwrite: true);
         }
 
-        _files.Add(ManifestFile.FromFile(Folder, path, 0x180));
+        _files.Add(entry ?? ManifestFile.FromFile(Folder, path, 0x180));
     }
 
     /// <summary>Makes a folder of the set for files the database engine writes itself; answers where it is.</summary>

@@ -23,16 +23,25 @@ internal static class DatabaseBackupRunner
             (BackupKind.Cold, IColdBackupProvider cold) => new ColdBackupSteps(cold, activity, progress),
             _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"{kind} backups of {request.Engine} are not available in this version."),
         };
+        var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile);
+        if (secret is not null && (request.Engine != DatabaseEngine.PostgreSql || request.UsesTar))
+        {
+            throw new BackupException(
+                Errors.EncryptionNotSupported,
+                $"Encrypted sets are PostgreSQL sets in the Plain format (without {ParameterNames.Of(nameof(StartBackupRequest.Compression))}): each file is encrypted on its own as it is copied.");
+        }
+
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         progress?.Report(new OperationProgress(activity, "Connecting"));
         var database = await provider.OpenAsync(cancellationToken);
         await steps.EnsurePossibleAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
-        var (parent, fullBackupReason) = ChooseParent(provider, kind, request, database);
+        var (parent, fullBackupReason) = ChooseParent(provider, kind, request, database, secret);
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, kind, started);
         string label = request.Label ?? $"BackupCmdlets {setFolder.SetId}";
-        var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress);
+        var encryption = secret?.NewEncryption();
+        var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress, encryption is null ? null : new SetKey(secret!.MasterKey(encryption, setFolder.Path)));
         var starts = new List<ScopeStart>();
         var ends = new List<ScopeEnd>();
         foreach (var scope in steps.Scopes)
@@ -115,6 +124,7 @@ internal static class DatabaseBackupRunner
             ParentSetId = set.Parent?.SetId,
             ReferencePosition = set.Parent?.ReferencePosition,
             PageDeltas = set.PageDeltas,
+            Encryption = encryption,
         };
         if (redo is not null)
         {
@@ -150,7 +160,7 @@ internal static class DatabaseBackupRunner
     /// The set a differential or incremental backup builds on, or why a full one is taken instead; refuses
     /// what cannot store changed pages (other engines, cold backups, the tar format).
     /// </summary>
-    private static (BackupChain.ChainedSet? Parent, string? FullBackupReason) ChooseParent(IDatabaseProvider provider, BackupKind kind, StartBackupRequest request, DatabaseDescription database)
+    private static (BackupChain.ChainedSet? Parent, string? FullBackupReason) ChooseParent(IDatabaseProvider provider, BackupKind kind, StartBackupRequest request, DatabaseDescription database, EncryptionSecret? secret)
     {
         if (request.Type == BackupType.Full)
         {
@@ -164,9 +174,28 @@ internal static class DatabaseBackupRunner
                 $"{ParameterNames.Of(nameof(StartBackupRequest.Type))} {request.Type} applies to PostgreSQL hot backups in the Plain format only (without {ParameterNames.Of(nameof(StartBackupRequest.Compression))}): the set's pages are compared with a plain parent set's.");
         }
 
-        var parent = BackupChain.NewestParent(request.DestinationPath, database.Identity, request.Type, BackupSetVerifier.IsIntact);
+        // A chain is encrypted with one key throughout, or not at all.
+        var parent = BackupChain.NewestParent(request.DestinationPath, database.Identity, request.Type, (path, manifest) => BackupSetVerifier.IsIntact(path, manifest) && OpensWith(path, manifest, secret));
         return parent is null
-            ? (null, $"there is no intact plain hot {(request.Type == BackupType.Differential ? "full " : "")}set of this cluster in '{Path.GetFullPath(request.DestinationPath)}' to build on")
+            ? (null, $"there is no intact plain hot {(request.Type == BackupType.Differential ? "full " : "")}set of this cluster {(secret is null ? "in the clear" : "encrypted with " + secret.Source)} in '{Path.GetFullPath(request.DestinationPath)}' to build on")
             : (parent, null);
+    }
+
+    private static bool OpensWith(string path, BackupSetManifest manifest, EncryptionSecret? secret)
+    {
+        if (manifest.Encryption is null || secret is null)
+        {
+            return manifest.Encryption is null && secret is null;
+        }
+
+        try
+        {
+            secret.MasterKey(manifest.Encryption, path);
+            return true;
+        }
+        catch (BackupException ex) when (ex.Error == Errors.EncryptionKeyWrong)
+        {
+            return false;
+        }
     }
 }

@@ -28,7 +28,7 @@ internal static class DatabaseExport
 
         // The writer takes a backup's request for how it copies; an export copies nothing through it, it only lists what the engine wrote.
         var writerRequest = new StartBackupRequest(request.Engine, request.ConnectionString, request.DestinationPath) { ThrottleLimit = request.ThrottleLimit };
-        var set = new BackupSetWriter(setFolder.Path, writerRequest, BackupKind.Logical, Activity, progress);
+        var set = new BackupSetWriter(setFolder.Path, writerRequest, BackupKind.Logical, Activity, progress, key: null);
         ManifestExport export;
         try
         {

@@ -15,13 +15,15 @@ namespace BackupCmdlets.Engine.Databases;
 internal static class PageChainRestore
 {
     /// <summary>The files under <paramref name="setPrefix"/> stored as pages whose copy in <paramref name="target"/> is not the one the backup read: what -Delta rebuilds.</summary>
-    public static Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest newest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    public static Task<IReadOnlySet<string>> DifferingAsync(SetContent set, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
     {
+        var newest = set.Manifest;
+        ulong seed = set.Key?.PageDigestSeed ?? 0;
         string prefix = setPrefix + "/";
         return RestoreTarget.PathsWhereAsync(
             newest.PageDeltas.Where(d => d.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(d => d.Size),
             d => d.Path,
-            (pages, ct) => !IsSame(Path.Combine(target, pages.Path[prefix.Length..]), pages, newest.Database.BlockSize, ct),
+            (pages, ct) => !IsSame(Path.Combine(target, pages.Path[prefix.Length..]), pages, newest.Database.BlockSize, seed, ct),
             throttleLimit,
             cancellationToken);
     }
@@ -49,7 +51,7 @@ internal static class PageChainRestore
     /// Rebuilds the files stored as pages under <paramref name="setPrefix"/>; with <paramref name="differing"/>
     /// (-Delta, from <see cref="DifferingAsync"/>) only those in it, each beside the file there and renamed over it.
     /// </summary>
-    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
+    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, SetContents contents, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
     {
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
@@ -75,7 +77,7 @@ internal static class PageChainRestore
             {
                 // Over a file that may be there: rebuilt beside it and renamed, so it is old or new, never part of each.
                 using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: pages.Size);
-                await RebuildIntoAsync(pages.Path, baseSet, layers, writer.Stream, ct);
+                await RebuildIntoAsync(pages.Path, baseSet, layers, contents, writer.Stream, ct);
                 writer.Commit(overwrite: true, durable: true, beforeRename: temporary =>
                 {
                     UnixFileSystem.SetPermissions(temporary, pages.Mode);
@@ -86,7 +88,7 @@ internal static class PageChainRestore
             {
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
-                    await RebuildIntoAsync(pages.Path, baseSet, layers, output, ct);
+                    await RebuildIntoAsync(pages.Path, baseSet, layers, contents, output, ct);
                     output.Flush(flushToDisk: true);
                 }
 
@@ -102,15 +104,15 @@ internal static class PageChainRestore
     }
 
     /// <summary>-Delta: the file there is the one the backup read (its size and page digest), so it is kept.</summary>
-    private static bool IsSame(string destination, ManifestPageDelta pages, int pageSize, CancellationToken cancellationToken) =>
+    private static bool IsSame(string destination, ManifestPageDelta pages, int pageSize, ulong seed, CancellationToken cancellationToken) =>
         pages.Digest is { } digest
         && UnixFileSystem.TryLstat(destination) is { Kind: FileKind.File }
-        && PageDigest.Of(destination, pages.Size, pageSize, cancellationToken) == digest;
+        && PageDigest.Of(destination, pages.Size, pageSize, seed, cancellationToken) == digest;
 
     /// <summary>The base file of <paramref name="path"/> copied into <paramref name="output"/>, then each later set's size and pages laid over it.</summary>
-    private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, FileStream output, CancellationToken cancellationToken)
+    private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, SetContents contents, FileStream output, CancellationToken cancellationToken)
     {
-        await using (var input = new FileStream(InSet(baseSet.Path, path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+        await using (var input = contents.Of(baseSet.Path, baseSet.Manifest).OpenRead(path))
         {
             await input.CopyToAsync(output, cancellationToken);
         }
@@ -121,7 +123,8 @@ internal static class PageChainRestore
             output.SetLength(layer.Size);
             if (layer.StoredPath is { } stored)
             {
-                PageDeltaFile.ApplyTo(InSet(set.Path, stored), output.SafeFileHandle, cancellationToken);
+                using var source = contents.Of(set.Path, set.Manifest).OpenPositioned(stored);
+                PageDeltaFile.ApplyTo(source, InSet(set.Path, stored), output.SafeFileHandle, cancellationToken);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
 
 namespace BackupCmdlets.Engine.Databases;
@@ -16,12 +17,16 @@ internal static class PageDeltaFile
     private const int FooterLength = 16;
     private static ReadOnlySpan<byte> Magic => "BCPAGES1"u8;
 
-    /// <summary>Writes the pages of one file as the copy finds them; the file is made at the first page, so a file with no changed page has none.</summary>
-    public sealed class PageFileWriter(string path, int pageSize) : IDisposable
+    /// <summary>
+    /// Writes the pages of one file as the copy finds them (encrypted with <paramref name="key"/> when the set is);
+    /// the file is made at the first page, so a file with no changed page has none.
+    /// </summary>
+    public sealed class PageFileWriter(string path, int pageSize, SetKey? key, string setPath) : IDisposable
     {
         private readonly List<uint> _numbers = [];
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private FileStream? _file;
+        private SealedFileWriter? _seal;
 
         public int Count => _numbers.Count;
 
@@ -32,6 +37,7 @@ internal static class PageDeltaFile
                 var options = SetFileCopier.DestinationOptions(0);
                 options.BufferSize = 1 << 16;
                 _file = new FileStream(path, options);
+                _seal = key?.Seal(_file, setPath);
             }
 
             _numbers.Add(checked((uint)number));
@@ -39,7 +45,7 @@ internal static class PageDeltaFile
         }
 
         /// <summary>Ends the file (numbers and footer), starts its writeback and answers its manifest entry; null when no page was added.</summary>
-        public ManifestFile? Complete(string setPath)
+        public ManifestFile? Complete()
         {
             if (_file is null)
             {
@@ -58,34 +64,43 @@ internal static class PageDeltaFile
             BinaryPrimitives.WriteUInt32LittleEndian(footer[4..], (uint)pageSize);
             Magic.CopyTo(footer[8..]);
             Write(footer);
+            var entry = _seal is null
+                ? new ManifestFile(setPath, _file.Length, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), 0x180)
+                : SetFileCopier.Sealed(_seal, setPath, 0x180);
             _file.Flush();
             IO.UnixFileSystem.StartWriteback(_file.SafeFileHandle, 0, _file.Length);
-            return new ManifestFile(setPath, _file.Length, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), 0x180);
+            return entry;
         }
 
         public void Dispose()
         {
+            _seal?.Dispose();
             _file?.Dispose();
             _hash.Dispose();
         }
 
         private void Write(ReadOnlySpan<byte> bytes)
         {
+            if (_seal is not null)
+            {
+                _seal.Write(bytes);
+                return;
+            }
+
             _file!.Write(bytes);
             _hash.AppendData(bytes);
         }
     }
 
     /// <summary>
-    /// Writes the pages stored at <paramref name="path"/> into <paramref name="target"/> at their places.
+    /// Writes the pages stored in <paramref name="source"/> (the set's file <paramref name="path"/>) into <paramref name="target"/> at their places.
     /// A file whose footer, length or numbers do not agree is a BackupChainBroken error naming it, raised before any page is written.
     /// </summary>
-    public static long ApplyTo(string path, SafeFileHandle target, CancellationToken cancellationToken)
+    public static long ApplyTo(IPositionedReader source, string path, SafeFileHandle target, CancellationToken cancellationToken)
     {
-        using var source = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        long length = RandomAccess.GetLength(source);
+        long length = source.Length;
         Span<byte> footer = stackalloc byte[FooterLength];
-        if (length < FooterLength || RandomAccess.Read(source, footer, length - FooterLength) != FooterLength || !footer[8..].SequenceEqual(Magic))
+        if (length < FooterLength || source.Read(footer, length - FooterLength) != FooterLength || !footer[8..].SequenceEqual(Magic))
         {
             throw Damaged(path, "it has no page-file footer");
         }
@@ -98,7 +113,7 @@ internal static class PageDeltaFile
         }
 
         byte[] numbers = new byte[count * 4];
-        RandomAccess.Read(source, numbers, count * pageSize);
+        source.Read(numbers, count * pageSize);
         long previous = -1;
         for (long i = 0; i < count; i++)
         {
@@ -115,7 +130,7 @@ internal static class PageDeltaFile
         for (long i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (RandomAccess.Read(source, page, i * pageSize) != pageSize)
+            if (source.Read(page, i * pageSize) != pageSize)
             {
                 throw Damaged(path, "it ends inside a page");
             }

@@ -39,8 +39,9 @@ internal static class RestoreTarget
     }
 
     /// <summary>Restores the folder <paramref name="setPrefix"/> of the set: its tar extracted (tar format), then its plain files copied.</summary>
-    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
+    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
     {
+        var (setPath, manifest) = (set.SetPath, set.Manifest);
         long files = 0, bytes = 0;
         foreach (var archive in manifest.Archives.Where(a => a.Root == setPrefix))
         {
@@ -58,18 +59,18 @@ internal static class RestoreTarget
             progress?.Done(archive.Path, 1, manifest.Files.FirstOrDefault(f => f.Path == archive.Path)?.Size ?? 0);
         }
 
-        var (plainFiles, plainBytes, _) = await CopyTreeAsync(setPath, manifest, setPrefix, target, throttleLimit, progress, cancellationToken);
+        var (plainFiles, plainBytes, _) = await CopyTreeAsync(set, setPrefix, target, throttleLimit, progress, cancellationToken);
         return (files + plainFiles, bytes + plainBytes);
     }
 
-    /// <summary>The set's files under <paramref name="setPrefix"/> whose copy in <paramref name="target"/> is missing or differs (size, SHA-256): what -Delta writes.</summary>
-    public static Task<IReadOnlySet<string>> DifferingAsync(BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
+    /// <summary>The set's files under <paramref name="setPrefix"/> whose copy in <paramref name="target"/> is missing or differs (size, SHA-256 or an encrypted set's content MAC): what -Delta writes.</summary>
+    public static Task<IReadOnlySet<string>> DifferingAsync(SetContent set, string setPrefix, string target, int throttleLimit, CancellationToken cancellationToken)
     {
         string prefix = setPrefix + "/";
         return PathsWhereAsync(
-            manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(f => f.Size),
+            set.Manifest.Files.Where(f => f.Path.StartsWith(prefix, StringComparison.Ordinal)).OrderByDescending(f => f.Size),
             f => f.Path,
-            (file, ct) => !IsSame(target, file.Path[prefix.Length..], file, ct),
+            (file, ct) => !set.Matches(Path.Combine(target, file.Path[prefix.Length..]), file, ct),
             throttleLimit,
             cancellationToken);
     }
@@ -96,8 +97,9 @@ internal static class RestoreTarget
     /// With <paramref name="differing"/> (-Delta, from <see cref="DifferingAsync"/>), a file not in it is kept (only
     /// its mode and owner are set) and counted as unchanged; one in it is written beside its name and renamed over it.
     /// </summary>
-    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(string setPath, BackupSetManifest manifest, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
+    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
     {
+        var manifest = set.Manifest;
         string prefix = setPrefix + "/";
         foreach (var directory in manifest.Directories.Where(d => d.Path == setPrefix || d.Path.StartsWith(prefix, StringComparison.Ordinal)))
         {
@@ -112,7 +114,6 @@ internal static class RestoreTarget
         long written = 0, writtenBytes = 0;
         await Parallel.ForEachAsync(files.OrderByDescending(f => f.Size), options, async (file, ct) =>
         {
-            string source = Path.Combine(setPath, file.Path.Replace('/', Path.DirectorySeparatorChar));
             string relative = file.Path[prefix.Length..];
             string destination = Path.Combine(target, relative);
             if (differing is not null && !differing.Contains(file.Path))
@@ -127,8 +128,8 @@ internal static class RestoreTarget
             if (differing is not null)
             {
                 // Over a file that may be there: written beside it and renamed, so it is old or new, never part of each.
-                using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: file.Size);
-                await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+                using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: set.ContentLength(file));
+                await using (var input = set.OpenRead(file.Path))
                 {
                     await input.CopyToAsync(writer.Stream, ct);
                 }
@@ -141,7 +142,7 @@ internal static class RestoreTarget
             }
             else
             {
-                await using (var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+                await using (var input = set.OpenRead(file.Path))
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
                     await input.CopyToAsync(output, ct);
@@ -154,16 +155,11 @@ internal static class RestoreTarget
             }
 
             Interlocked.Increment(ref written);
-            Interlocked.Add(ref writtenBytes, file.Size);
+            Interlocked.Add(ref writtenBytes, set.ContentLength(file));
             progress?.Done(file.Path, 1, file.Size);
         });
         return (written, writtenBytes, files.Count - written);
     }
-
-    private static bool IsSame(string target, string relative, ManifestFile file, CancellationToken cancellationToken) =>
-        UnixFileSystem.TryLstat(Path.Combine(target, relative)) is { Kind: FileKind.File } existing
-        && existing.Size == file.Size
-        && ManifestFile.FromFile(target, relative, file.Mode, cancellationToken).Sha256 == file.Sha256;
 
     /// <summary>
     /// Makes every file and folder under <paramref name="root"/> (and the link entries) reach the disk:

@@ -46,7 +46,7 @@ internal static class RestoreTrial
             int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
             trial = manifest.Engine switch
             {
-                DatabaseEngine.PostgreSql => await PostgreSqlRestoreTrial.RunAsync(verdict.Path, manifest, scratch, throttle, restoring, cancellationToken),
+                DatabaseEngine.PostgreSql => await PostgreSqlRestoreTrial.RunAsync(verdict.Path, manifest, new SetContents(EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile)), scratch, throttle, restoring, cancellationToken),
                 DatabaseEngine.Sqlite => await SqliteTrialAsync(verdict.Path, manifest, scratch, cancellationToken),
                 _ => throw new BackupException(Errors.RestoreTestNotPossible, $"Trial restores of {manifest.Engine} sets are not available in this version.", verdict.Path),
             };

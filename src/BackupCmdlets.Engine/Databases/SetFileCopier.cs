@@ -24,6 +24,7 @@ internal sealed class SetFileCopier
     private const int RedoZstdLevel = 1;
 
     private readonly string _setRoot;
+    private readonly SetKey? _key;
     private readonly int _throttleLimit;
     private readonly ProgressThrottle _progress;
     private readonly string _activity;
@@ -40,9 +41,10 @@ internal sealed class SetFileCopier
     private readonly ConcurrentBag<string> _copied = [];
     private readonly ConcurrentBag<ManifestPageDelta> _pageDeltas = [];
 
-    public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity)
+    public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity, SetKey? key)
     {
         _setRoot = setRoot;
+        _key = key;
         _throttleLimit = throttleLimit;
         _progress = new ProgressThrottle(progress);
         _activity = activity;
@@ -157,10 +159,21 @@ internal sealed class SetFileCopier
         {
             string target = Target(file.SetPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            ManifestFile? sealedEntry = null;
             await using (var input = await ExpandAsync(file.SourcePath, ct))
             await using (var output = new FileStream(target, DestinationOptions(input.Length)))
             {
-                await input.CopyToAsync(output, 1 << 20, ct);
+                if (_key is null)
+                {
+                    await input.CopyToAsync(output, 1 << 20, ct);
+                }
+                else
+                {
+                    using var seal = _key.Seal(output, file.SetPath);
+                    await input.CopyToAsync(seal, 1 << 20, ct);
+                    sealedEntry = Sealed(seal, file.SetPath, 0);
+                }
+
                 output.Flush(flushToDisk: true);
                 Interlocked.Add(ref _bytesDone, input.Length);
             }
@@ -174,7 +187,7 @@ internal sealed class SetFileCopier
                 UnixFileSystem.SetOwner(target, meta.UserId, meta.GroupId);
             }
 
-            _files.Add(ManifestFile.FromFile(_setRoot, file.SetPath, mode, ct));
+            _files.Add(sealedEntry is null ? ManifestFile.FromFile(_setRoot, file.SetPath, mode, ct) : sealedEntry with { Mode = mode });
             Report(file.SetPath);
         });
     }
@@ -290,7 +303,8 @@ internal sealed class SetFileCopier
         {
             using (source)
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            using (var destination = new FileStream(target, DestinationOptions(file.Length)))
+            using (var destination = new FileStream(target, DestinationOptions(_key is null ? file.Length : SealedFile.StoredLength(file.Length))))
+            using (var seal = _key?.Seal(destination, file.SetPath))
             {
                 long offset = 0;
                 while (true)
@@ -307,8 +321,16 @@ internal sealed class SetFileCopier
                         VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
                     }
 
-                    hash.AppendData(buffer, 0, read);
-                    destination.Write(buffer, 0, read);
+                    if (seal is null)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        destination.Write(buffer, 0, read);
+                    }
+                    else
+                    {
+                        seal.Write(buffer, 0, read);
+                    }
+
                     offset += read;
                     Interlocked.Add(ref _bytesDone, read);
                     Report(file.SetPath);
@@ -318,9 +340,12 @@ internal sealed class SetFileCopier
                     }
                 }
 
-                UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, offset);
+                var entry = seal is null
+                    ? new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180)
+                    : Sealed(seal, file.SetPath, meta?.Permissions ?? 0x180);
+                UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, entry.Size);
                 _copied.Add(target);
-                _files.Add(new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180));
+                _files.Add(entry);
             }
 
             if (meta is not null)
@@ -354,8 +379,8 @@ internal sealed class SetFileCopier
         byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize * ChunkBlocks);
         try
         {
-            using var pages = new PageDeltaFile.PageFileWriter(target, blockSize);
-            var digest = default(PageDigest);
+            using var pages = new PageDeltaFile.PageFileWriter(target, blockSize, _key, storedPath);
+            var digest = new PageDigest(_key?.PageDigestSeed ?? 0);
             long offset = 0;
             while (true)
             {
@@ -391,7 +416,7 @@ internal sealed class SetFileCopier
                 }
             }
 
-            if (pages.Complete(storedPath) is { } stored)
+            if (pages.Complete() is { } stored)
             {
                 _copied.Add(target);
                 _files.Add(stored);
@@ -447,6 +472,13 @@ internal sealed class SetFileCopier
                     break;
             }
         }
+    }
+
+    /// <summary>The manifest entry of a file written encrypted: what is stored, and the content's MAC.</summary>
+    internal static ManifestFile Sealed(SealedFileWriter seal, string setPath, int mode)
+    {
+        var (storedLength, storedSha256, _, contentMac) = seal.Complete();
+        return new ManifestFile(setPath, storedLength, storedSha256, mode) { ContentMac = contentMac };
     }
 
     /// <summary>A new file of the set, readable by its owner only until its mode is set.</summary>

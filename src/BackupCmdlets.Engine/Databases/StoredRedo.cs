@@ -2,6 +2,7 @@ using System.IO.Compression;
 using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Databases;
 

@@ -1,4 +1,5 @@
 using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.IO;
 using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Databases;
@@ -17,7 +18,7 @@ public sealed class PageDeltaFileTests
 
         using (var handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
         {
-            Assert.Equal(2, PageDeltaFile.ApplyTo(pages, handle, CancellationToken.None));
+            Assert.Equal(2, ApplyTo(pages, handle));
         }
 
         byte[] result = File.ReadAllBytes(target);
@@ -61,7 +62,7 @@ public sealed class PageDeltaFileTests
 
         using (var handle = File.OpenHandle(target, FileMode.Open, FileAccess.ReadWrite))
         {
-            var refused = Assert.Throws<BackupException>(() => PageDeltaFile.ApplyTo(pages, handle, CancellationToken.None));
+            var refused = Assert.Throws<BackupException>(() => ApplyTo(pages, handle));
             Assert.Equal(Errors.BackupChainBroken.Id, refused.ErrorId);
         }
 
@@ -71,13 +72,19 @@ public sealed class PageDeltaFileTests
     private static string Write(TempDirectory temp, params (long Number, byte Fill)[] pages)
     {
         string path = temp.Combine("pages");
-        using var writer = new PageDeltaFile.PageFileWriter(path, PageSize);
+        using var writer = new PageDeltaFile.PageFileWriter(path, PageSize, key: null, "pages/x");
         foreach (var (number, fill) in pages)
         {
             writer.Add(number, Enumerable.Repeat(fill, PageSize).ToArray());
         }
 
-        Assert.NotNull(writer.Complete("pages/x"));
+        Assert.NotNull(writer.Complete());
         return path;
+    }
+
+    private static long ApplyTo(string pages, Microsoft.Win32.SafeHandles.SafeFileHandle target)
+    {
+        using var source = PlainFileReader.Open(pages);
+        return PageDeltaFile.ApplyTo(source, pages, target, CancellationToken.None);
     }
 }

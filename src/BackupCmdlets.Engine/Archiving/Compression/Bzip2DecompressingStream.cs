@@ -1,3 +1,4 @@
+using BackupCmdlets.Engine.IO;
 using ICSharpCode.SharpZipLib.BZip2;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 

@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// the format on the way in, so a damaged index, footer or chunk is an error and a file that ends
 /// inside a stream is a truncation; whatever the decoder throws is corruption at the offset reached.
 /// </summary>
-internal sealed class XzDecompressingStream(Stream file) : ReadOnlyStream
+internal sealed class XzDecompressingStream(Stream file) : IO.ReadOnlyStream
 {
     private readonly XzInput _input = new(file);
     private XZStream? _current;

@@ -1,3 +1,5 @@
+using BackupCmdlets.Engine.IO;
+
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
 /// <summary>

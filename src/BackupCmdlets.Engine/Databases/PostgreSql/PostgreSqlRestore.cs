@@ -19,9 +19,11 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// </summary>
 internal static class PostgreSqlRestore
 {
+    /// <param name="contents">Opens the set and its chain (with the key of an encrypted set).</param>
     /// <param name="filesVerified">The caller hashed every file of the set (and its chain); false for a -Delta over a copy, which hashes the files it reads before it writes anything.</param>
-    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, RestoreProgress progress, CancellationToken cancellationToken, bool filesVerified = true)
+    public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, SetContents contents, RestoreProgress progress, CancellationToken cancellationToken, bool filesVerified = true)
     {
+        var set = contents.Of(setPath, manifest);
         var clock = Stopwatch.StartNew();
         string destination = Path.GetFullPath(request.DestinationPath);
         var locations = manifest.Tablespaces.ToDictionary(t => t.Id, t => Path.GetFullPath(MappedLocation(t, request.TablespaceMapping) ?? t.Location));
@@ -50,7 +52,7 @@ internal static class PostgreSqlRestore
         long files, bytes, unchanged = 0, removed = 0;
         if (request.Delta && manifest.Archives.Count == 0 && HoldsFiles(destination))
         {
-            (files, bytes, unchanged, removed) = await RestoreDeltaAsync(chain, destination, locations, throttle, progress, filesVerified, cancellationToken);
+            (files, bytes, unchanged, removed) = await RestoreDeltaAsync(chain, contents, destination, locations, throttle, progress, filesVerified, cancellationToken);
         }
         else
         {
@@ -70,13 +72,13 @@ internal static class PostgreSqlRestore
                 RestoreTarget.PrepareEmptyFolder(location, request.Force || request.Delta);
             }
 
-            (files, bytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, "data", destination, throttle, progress, cancellationToken);
-            var (rebuilt, rebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, "data", destination, throttle, progress, cancellationToken);
+            (files, bytes) = await RestoreTarget.RestoreFolderAsync(set, "data", destination, throttle, progress, cancellationToken);
+            var (rebuilt, rebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, "data", destination, throttle, progress, cancellationToken);
             (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
             foreach (var tablespace in manifest.Tablespaces)
             {
-                var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(setPath, manifest, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-                var (tsRebuilt, tsRebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
+                var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(set, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
+                var (tsRebuilt, tsRebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
                 files += tsFiles + tsRebuilt;
                 bytes += tsBytes + tsRebuiltBytes;
             }
@@ -92,9 +94,9 @@ internal static class PostgreSqlRestore
         var settings = new List<(string Name, string Value)>();
         if (hot)
         {
-            if (StoredRedo.Of(manifest) == ArchiveCompression.Zstd)
+            if (RedoGoesToPgWal(manifest))
             {
-                var (walFiles, walBytes) = await DecompressWalAsync(setPath, manifest, destination, progress, cancellationToken);
+                var (walFiles, walBytes) = await DecompressWalAsync(set, destination, progress, cancellationToken);
                 files += walFiles;
                 bytes += walBytes;
             }
@@ -164,9 +166,10 @@ internal static class PostgreSqlRestore
     /// set, and only then removes what the set does not have and writes what differs.
     /// </summary>
     private static async Task<(long Files, long Bytes, long Unchanged, long Removed)> RestoreDeltaAsync(
-        IReadOnlyList<BackupChain.ChainedSet> chain, string destination, IReadOnlyDictionary<string, string> locations, int throttle, RestoreProgress progress, bool filesVerified, CancellationToken cancellationToken)
+        IReadOnlyList<BackupChain.ChainedSet> chain, SetContents contents, string destination, IReadOnlyDictionary<string, string> locations, int throttle, RestoreProgress progress, bool filesVerified, CancellationToken cancellationToken)
     {
         var (setPath, manifest) = (chain[^1].Path, chain[^1].Manifest);
+        var set = contents.Of(setPath, manifest);
         EnsureSameCluster(destination, manifest);
         progress.Status("Comparing the copy with the set");
         var folders = new List<(string SetPrefix, string Target)> { ("data", destination) };
@@ -174,7 +177,7 @@ internal static class PostgreSqlRestore
         var plans = new List<(string SetPrefix, string Target, IReadOnlySet<string> Whole, IReadOnlySet<string> Pages)>();
         foreach (var (prefix, target) in folders)
         {
-            plans.Add((prefix, target, await RestoreTarget.DifferingAsync(manifest, prefix, target, throttle, cancellationToken), await PageChainRestore.DifferingAsync(manifest, prefix, target, throttle, cancellationToken)));
+            plans.Add((prefix, target, await RestoreTarget.DifferingAsync(set, prefix, target, throttle, cancellationToken), await PageChainRestore.DifferingAsync(set, prefix, target, throttle, cancellationToken)));
         }
 
         if (!filesVerified)
@@ -199,8 +202,8 @@ internal static class PostgreSqlRestore
         {
             Directory.CreateDirectory(target);
             removed += DeltaTarget.Prune(target, manifest, prefix, cancellationToken);
-            var (copied, copiedBytes, kept) = await RestoreTarget.CopyTreeAsync(setPath, manifest, prefix, target, throttle, progress, cancellationToken, whole);
-            var (rebuilt, rebuiltBytes, keptPages) = await PageChainRestore.RebuildAsync(chain, prefix, target, throttle, progress, cancellationToken, pages);
+            var (copied, copiedBytes, kept) = await RestoreTarget.CopyTreeAsync(set, prefix, target, throttle, progress, cancellationToken, whole);
+            var (rebuilt, rebuiltBytes, keptPages) = await PageChainRestore.RebuildAsync(chain, contents, prefix, target, throttle, progress, cancellationToken, pages);
             (files, bytes, unchanged) = (files + copied + rebuilt, bytes + copiedBytes + rebuiltBytes, unchanged + kept + keptPages);
         }
 
@@ -288,12 +291,17 @@ internal static class PostgreSqlRestore
     }
 
     /// <summary>
-    /// Puts the WAL of a zstd set, decompressed, into the restored pg_wal: the server host need not have
-    /// the zstd tool that a restore_command would call (gzip, which gzip sets call, every host has).
-    /// Recovery reads a segment from pg_wal when restore_command does not bring it.
+    /// The WAL of a zstd set, or of an encrypted set, goes into the restored pg_wal (decompressed or
+    /// decrypted) rather than through restore_command: the server host need not have the zstd tool a
+    /// restore_command would call (gzip, which gzip sets call, every host has), nor the key.
     /// </summary>
-    private static async Task<(long Files, long Bytes)> DecompressWalAsync(string setPath, BackupSetManifest manifest, string destination, RestoreProgress progress, CancellationToken cancellationToken)
+    private static bool RedoGoesToPgWal(BackupSetManifest manifest) =>
+        StoredRedo.Of(manifest) == ArchiveCompression.Zstd || manifest.Encryption is not null;
+
+    /// <summary>Puts the set's WAL into the restored pg_wal (<see cref="RedoGoesToPgWal"/>). Recovery reads a segment from pg_wal when restore_command does not bring it.</summary>
+    private static async Task<(long Files, long Bytes)> DecompressWalAsync(SetContent set, string destination, RestoreProgress progress, CancellationToken cancellationToken)
     {
+        var manifest = set.Manifest;
         progress.Status("Decompressing the set's WAL into pg_wal");
         string walFolder = Path.Combine(destination, "pg_wal");
         // Marked archived, as pg_basebackup marks the WAL it puts there: the source archived them already.
@@ -307,7 +315,7 @@ internal static class PostgreSqlRestore
             string target = Path.Combine(walFolder, StoredRedo.Unsuffixed(Path.GetFileName(redoFile)));
             using (var writer = AtomicFileWriter.Create(target))
             {
-                await using (var content = StoredRedo.OpenRead(Path.Combine(setPath, redoFile)))
+                await using (var content = set.OpenRedo(redoFile))
                 {
                     await content.CopyToAsync(writer.Stream, 1 << 20, cancellationToken);
                 }
@@ -334,7 +342,7 @@ internal static class PostgreSqlRestore
         string? fromArchive = archive is null ? null
             : WalArchiveFormat.HoldsOurFiles(archive) ? (fetch ?? DefaultFetch)(archive)
             : $"cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
-        if (StoredRedo.Of(manifest) == ArchiveCompression.Zstd)
+        if (RedoGoesToPgWal(manifest))
         {
             // The set's WAL is in pg_wal already (DecompressWalAsync): the command fails for those
             // segments, so recovery reads them there, and brings the others from the archive. Recovery

@@ -19,7 +19,7 @@ internal static partial class PostgreSqlRestoreTrial
     private const string Port = "5432";
     private const int LogLinesShown = 15;
 
-    public static async Task<RestoreTestResult> RunAsync(string setPath, BackupSetManifest manifest, string scratch, int throttle, RestoreProgress progress, CancellationToken cancellationToken)
+    public static async Task<RestoreTestResult> RunAsync(string setPath, BackupSetManifest manifest, SetContents contents, string scratch, int throttle, RestoreProgress progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         string binDirectory = BinDirectory(manifest);
@@ -31,6 +31,7 @@ internal static partial class PostgreSqlRestoreTrial
             setPath,
             manifest,
             new RestoreBackupSetRequest(setPath, data) { TablespaceMapping = mapping, RecoverToConsistency = manifest.Kind == Databases.BackupKind.Hot, ThrottleLimit = throttle },
+            contents,
             progress,
             cancellationToken);
 

@@ -33,9 +33,9 @@ internal static class WalSegmentCheck
     /// <summary>
     /// What is wrong with the segment <paramref name="name"/> stored at <paramref name="path"/> (gzip- or zstd-compressed
     /// when it ends in .gz or .zst), for a cluster of the given segment size, server version (<c>15.8 ...</c>) and system
-    /// identifier; null when it is a whole segment of that cluster.
+    /// identifier; null when it is a whole segment of that cluster. <paramref name="open"/> reads a file stored otherwise (encrypted).
     /// </summary>
-    public static string? Problem(string path, string name, long segmentSize, string serverVersion, string systemIdentifier)
+    public static string? Problem(string path, string name, long segmentSize, string serverVersion, string systemIdentifier, Func<Stream>? open = null)
     {
         if (!WalSegments.TryParse(name, segmentSize, out long timeline, out long segmentNumber))
         {
@@ -47,13 +47,13 @@ internal static class WalSegmentCheck
         long length;
         try
         {
-            (headerLength, length) = Read(path, header);
+            (headerLength, length) = Read(open?.Invoke() ?? StoredRedo.OpenRead(path), header);
         }
         catch (InvalidDataException ex)
         {
             return $"it is not a readable gzip file ({ex.Message})";
         }
-        catch (BackupException ex)
+        catch (BackupException ex) when (ex.Error != Errors.EncryptedFileDamaged)
         {
             return $"it is not a readable zstd file ({ex.Message})";
         }
@@ -161,9 +161,9 @@ internal static class WalSegmentCheck
     }
 
     /// <summary>Reads the first page header into <paramref name="header"/> and answers how much of it there was and the segment's length (uncompressed, for a compressed file).</summary>
-    private static (int HeaderLength, long Length) Read(string path, byte[] header)
+    private static (int HeaderLength, long Length) Read(Stream opened, byte[] header)
     {
-        using var content = StoredRedo.OpenRead(path);
+        using var content = opened;
         if (content is FileStream file)
         {
             return (file.ReadAtLeast(header, header.Length, throwOnEndOfStream: false), file.Length);

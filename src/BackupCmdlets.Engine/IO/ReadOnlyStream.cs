@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Archiving.Compression;
+namespace BackupCmdlets.Engine.IO;
 
 /// <summary>The boilerplate of a forward-only, read-only stream; subclasses implement <see cref="Read(Span{byte})"/>.</summary>
 internal abstract class ReadOnlyStream : Stream

@@ -1,0 +1,101 @@
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.IO;
+
+namespace BackupCmdlets.Engine.Databases;
+
+/// <summary>
+/// The files of one set as restores and Test-BackupSet read them: as stored, or, in an encrypted set,
+/// opened with its key (every chunk authenticated as it is read). Opening an encrypted set without a
+/// key, or with another key, fails here, before any of its files is read.
+/// </summary>
+internal sealed class SetContent
+{
+    private SetContent(string setPath, BackupSetManifest manifest, SetKey? key)
+    {
+        SetPath = setPath;
+        Manifest = manifest;
+        Key = key;
+    }
+
+    public string SetPath { get; }
+
+    public BackupSetManifest Manifest { get; }
+
+    /// <summary>The set's opened key; null for a set stored in the clear.</summary>
+    public SetKey? Key { get; }
+
+    public static SetContent Open(string setPath, BackupSetManifest manifest, EncryptionSecret? secret)
+    {
+        if (manifest.Encryption is not { } encryption)
+        {
+            return new SetContent(setPath, manifest, null);
+        }
+
+        if (secret is null)
+        {
+            throw new BackupException(
+                Errors.EncryptionKeyRequired,
+                $"The set '{setPath}' is encrypted ({encryption.Scheme}, with a {(encryption.Kdf == ManifestEncryption.KeyFileKdf ? "key file" : "passphrase")}): give {ParameterNames.Of(encryption.Kdf == ManifestEncryption.KeyFileKdf ? "EncryptionKeyFile" : "EncryptionKey")}.",
+                setPath);
+        }
+
+        return new SetContent(setPath, manifest, new SetKey(secret.MasterKey(encryption, setPath)));
+    }
+
+    /// <summary>The content of the set's file <paramref name="path"/> ('/' separators).</summary>
+    public Stream OpenRead(string path) =>
+        Key is { } key ? key.Open(Full(path), path).AsStream()
+        : new FileStream(Full(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
+
+    /// <summary>The content of the set's redo file <paramref name="path"/>: decrypted, or decompressed as its suffix says.</summary>
+    public Stream OpenRedo(string path) =>
+        Key is { } key ? key.Open(Full(path), path).AsStream() : StoredRedo.OpenRead(Full(path));
+
+    /// <summary>The set's file <paramref name="path"/> for reads at any offset.</summary>
+    public IPositionedReader OpenPositioned(string path) =>
+        Key is { } key ? key.Open(Full(path), path) : PlainFileReader.Open(Full(path));
+
+    /// <summary>The length of the content of <paramref name="file"/> (its stored size in a set in the clear).</summary>
+    public long ContentLength(ManifestFile file) =>
+        Key is null ? file.Size : SealedFile.TryPlainLength(file.Size, out long length, out _) ? length : -1;
+
+    /// <summary>-Delta: the file at <paramref name="copy"/> holds what the set's <paramref name="file"/> holds (size and SHA-256, or in an encrypted set the content MAC).</summary>
+    public bool Matches(string copy, ManifestFile file, CancellationToken cancellationToken)
+    {
+        if (UnixFileSystem.TryLstat(copy) is not { Kind: FileKind.File } existing || existing.Size != ContentLength(file))
+        {
+            return false;
+        }
+
+        return Key is { } key
+            ? file.ContentMac is { } mac && key.ContentMacOf(copy, cancellationToken) == mac
+            : ManifestFile.FromFile(Path.GetDirectoryName(copy)!, Path.GetFileName(copy), file.Mode, cancellationToken).Sha256 == file.Sha256;
+    }
+
+    /// <summary>
+    /// Test-BackupSet with the key: every chunk of the encrypted <paramref name="file"/> authenticates and its
+    /// content MAC is the one recorded; the problem (named <paramref name="reportAs"/>), or null.
+    /// </summary>
+    public ItemProblem? AuthenticationProblem(ManifestFile file, string reportAs, CancellationToken cancellationToken)
+    {
+        if (Key is not { } key)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var reader = key.Open(Full(file.Path), file.Path);
+            using var mac = key.NewContentMac();
+            reader.ReadAll(mac, cancellationToken);
+            string found = Convert.ToHexString(mac.GetHashAndReset()).ToLowerInvariant();
+            return found == file.ContentMac ? null : new ItemProblem(reportAs, Errors.EncryptedFileDamaged, "its content is not the content the set recorded (content MAC differs)");
+        }
+        catch (BackupException ex) when (ex.Error == Errors.EncryptedFileDamaged)
+        {
+            return new ItemProblem(reportAs, Errors.EncryptedFileDamaged, ex.Message);
+        }
+    }
+
+    private string Full(string path) => Path.Combine(SetPath, path.Replace('/', Path.DirectorySeparatorChar));
+}

@@ -1,0 +1,177 @@
+using System.Security.Cryptography;
+using Microsoft.Win32.SafeHandles;
+
+namespace BackupCmdlets.Engine.IO;
+
+/// <summary>
+/// Reads an encrypted file (<see cref="SealedFile"/>) at any offset, opening and authenticating each
+/// chunk it reads (the last one it opened is kept). Any chunk that fails, a header that is not one, or
+/// a length no content has, is an <c>EncryptedFileDamaged</c> error naming the file.
+/// </summary>
+internal sealed class SealedFileReader : IPositionedReader
+{
+    private readonly SafeFileHandle _file;
+    private readonly bool _ownsFile;
+    private readonly string _path;
+    private readonly AesGcm _cipher;
+    private readonly byte[] _associatedData;
+    private readonly long _chunks;
+    private readonly byte[] _sealed = new byte[SealedFile.ChunkSize + SealedFile.TagLength];
+    private readonly byte[] _plain = new byte[SealedFile.ChunkSize];
+    private long _openChunk = -1;
+    private int _openLength;
+
+    private SealedFileReader(SafeFileHandle file, bool ownsFile, string path, AesGcm cipher, byte[] associatedData, long length, long chunks)
+    {
+        _file = file;
+        _ownsFile = ownsFile;
+        _path = path;
+        _cipher = cipher;
+        _associatedData = associatedData;
+        Length = length;
+        _chunks = chunks;
+    }
+
+    /// <summary>The content's length.</summary>
+    public long Length { get; }
+
+    /// <summary>Opens the file at <paramref name="path"/>, stored under <paramref name="name"/> with <paramref name="masterKey"/>.</summary>
+    public static SealedFileReader Open(string path, ReadOnlySpan<byte> masterKey, string name)
+    {
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        try
+        {
+            return Open(file, ownsFile: true, path, masterKey, name);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Reads an open file (left open when disposed unless <paramref name="ownsFile"/>).</summary>
+    public static SealedFileReader Open(SafeFileHandle file, bool ownsFile, string path, ReadOnlySpan<byte> masterKey, string name)
+    {
+        byte[] header = new byte[SealedFile.HeaderLength];
+        long stored = RandomAccess.GetLength(file);
+        if (PositionedRead.Fill(file, header, 0) != header.Length || !SealedFile.IsHeader(header))
+        {
+            throw Damaged(path, "it does not begin with the header of an encrypted file");
+        }
+
+        if (!SealedFile.TryPlainLength(stored, out long length, out long chunks))
+        {
+            throw Damaged(path, $"its length {stored} is not that of an encrypted file (cut short or extended)");
+        }
+
+        return new SealedFileReader(file, ownsFile, path, SealedFile.Cipher(masterKey, header), SealedFile.AssociatedData(header, name), length, chunks);
+    }
+
+    /// <summary>Reads up to <paramref name="buffer"/>'s length of content from <paramref name="offset"/>; answers the bytes read (0 at the end).</summary>
+    public int Read(Span<byte> buffer, long offset)
+    {
+        int total = 0;
+        while (total < buffer.Length && offset < Length)
+        {
+            long chunk = offset / SealedFile.ChunkSize;
+            OpenChunk(chunk);
+            int at = (int)(offset - (chunk * SealedFile.ChunkSize));
+            int take = Math.Min(buffer.Length - total, _openLength - at);
+            _plain.AsSpan(at, take).CopyTo(buffer[total..]);
+            total += take;
+            offset += take;
+        }
+
+        return total;
+    }
+
+    /// <summary>Reads every chunk once (authenticating the whole file), adding the content to <paramref name="content"/> when given.</summary>
+    public void ReadAll(IncrementalHash? content, CancellationToken cancellationToken)
+    {
+        for (long chunk = 0; chunk < _chunks; chunk++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            OpenChunk(chunk);
+            content?.AppendData(_plain, 0, _openLength);
+        }
+    }
+
+    /// <summary>The content as a forward-only stream (from the start).</summary>
+    public Stream AsStream() => new ContentStream(this);
+
+    public void Dispose()
+    {
+        _cipher.Dispose();
+        CryptographicOperations.ZeroMemory(_plain);
+        if (_ownsFile)
+        {
+            _file.Dispose();
+        }
+    }
+
+    private void OpenChunk(long chunk)
+    {
+        if (chunk == _openChunk)
+        {
+            return;
+        }
+
+        bool last = chunk == _chunks - 1;
+        int plainLength = last ? (int)(Length - (chunk * SealedFile.ChunkSize)) : SealedFile.ChunkSize;
+        long position = SealedFile.HeaderLength + (chunk * (SealedFile.ChunkSize + SealedFile.TagLength));
+        var stored = _sealed.AsSpan(0, plainLength + SealedFile.TagLength);
+        if (PositionedRead.Fill(_file, stored, position) != stored.Length)
+        {
+            throw Damaged(_path, $"it ends inside chunk {chunk}");
+        }
+
+        Span<byte> nonce = stackalloc byte[12];
+        SealedFile.Nonce(nonce, chunk, last);
+        _openChunk = -1;
+        try
+        {
+            _cipher.Decrypt(nonce, stored[..plainLength], stored[plainLength..], _plain.AsSpan(0, plainLength), _associatedData);
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            throw Damaged(_path, $"chunk {chunk} (bytes {position} to {position + stored.Length}) fails authentication: it was changed, moved or cut, or the file was swapped");
+        }
+
+        _openChunk = chunk;
+        _openLength = plainLength;
+    }
+
+    private static BackupException Damaged(string path, string why) =>
+        new(Errors.EncryptedFileDamaged, $"The encrypted file '{path}' is damaged: {why}.", path);
+
+    private sealed class ContentStream(SealedFileReader reader) : ReadOnlyStream
+    {
+        private long _position;
+
+        public override long Length => reader.Length;
+
+        public override int Read(Span<byte> buffer)
+        {
+            int read = reader.Read(buffer, _position);
+            _position += read;
+            return read;
+        }
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return ValueTask.FromResult(Read(buffer.Span));
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                reader.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
+}
