@@ -378,6 +378,31 @@ Describe 'PostgreSQL backups' {
         @(Get-BackupSet $repo).Count | Should -Be 1
     }
 
+    It 'encrypts a set under a SecureString passphrase: nothing in the clear, Test-BackupSet and Restore-BackupSet need it, a wrong one is refused' {
+        $repo = Join-Path $pgWork 'encrypted-repo'
+        $passphrase = ConvertTo-SecureString 'pester passphrase' -AsPlainText -Force
+        Invoke-TestSql $cluster "CREATE TABLE IF NOT EXISTS notes (t text); INSERT INTO notes VALUES ('pester-marker-91c2');" | Out-Null
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -EncryptionKey $passphrase
+
+        $keyed = $set | Test-BackupSet -EncryptionKey $passphrase
+        $keyless = $set | Test-BackupSet
+        $wrong = Get-FirstError { $set | Test-BackupSet -EncryptionKey (ConvertTo-SecureString 'not it' -AsPlainText -Force) -ErrorAction Stop }
+        $missing = Get-FirstError { $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'enc-never') -ErrorAction Stop }
+        $restored = $set | Restore-BackupSet -DestinationPath (Join-Path $pgWork 'enc-restored') -EncryptionKey $passphrase
+        $clear = Get-ChildItem -Recurse -File -LiteralPath $set.Path | Where-Object { $_.Name -notlike 'manifest.json*' } | Select-String -SimpleMatch 'pester-marker-91c2' -List
+
+        $set.Encryption | Should -Be 'AES-256-GCM/BCSEAL01'
+        $keyed.Passed | Should -BeTrue
+        $keyed.ContentAuthenticated | Should -BeTrue
+        $keyless.Passed | Should -BeTrue
+        $keyless.ContentAuthenticated | Should -BeFalse
+        $wrong | Get-ErrorId | Should -Be 'EncryptionKeyWrong'
+        $missing | Get-ErrorId | Should -Be 'EncryptionKeyRequired'
+        Test-Path -LiteralPath (Join-Path $pgWork 'enc-never') | Should -BeFalse
+        $restored.FileCount | Should -BeGreaterThan 500
+        @($clear).Count | Should -Be 0
+    }
+
     It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
         $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
         $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'

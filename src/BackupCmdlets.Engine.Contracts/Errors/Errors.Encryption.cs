@@ -9,7 +9,7 @@ public static partial class Errors
 
     public static readonly ErrorDefinition EncryptionKeyInvalid = new(nameof(EncryptionKeyInvalid), ErrorKind.InvalidArgument, "The key file cannot be read or holds fewer than 32 bytes, the passphrase is empty, or both were given.");
 
-    public static readonly ErrorDefinition EncryptedFileDamaged = new(nameof(EncryptedFileDamaged), ErrorKind.InvalidData, "An encrypted file fails authentication: a byte of it was changed, or it was cut short, moved or swapped.");
+    public static readonly ErrorDefinition EncryptedFileDamaged = new(nameof(EncryptedFileDamaged), ErrorKind.InvalidData, "An encrypted file or an encrypted set's manifest fails authentication: a byte of it was changed, or it was cut short, moved or swapped.");
 
     public static readonly ErrorDefinition EncryptionNotSupported = new(nameof(EncryptionNotSupported), ErrorKind.InvalidOperation, "Encryption is available for PostgreSQL hot and cold sets in the Plain format (and the WAL archive), not for this set.");
 }

@@ -9,6 +9,9 @@ namespace BackupCmdlets.Engine.Catalog;
 internal sealed record BackupSetManifest
 {
     public const string FileName = "manifest.json";
+
+    /// <summary>Encrypted sets: the HMAC-SHA256 of <see cref="FileName"/>'s bytes under the set's key (hex), written just before it, so a changed manifest is found with the key.</summary>
+    public const string MacFileName = "manifest.json.hmac";
     public const int CurrentFormat = 1;
 
     public int Format { get; init; } = CurrentFormat;

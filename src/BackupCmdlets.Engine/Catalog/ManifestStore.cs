@@ -11,11 +11,34 @@ internal static class ManifestStore
 
     public static bool Exists(string setPath) => File.Exists(PathIn(setPath));
 
-    public static void Write(string setPath, BackupSetManifest manifest)
+    /// <param name="key">An encrypted set's key: the manifest's MAC is written first (<see cref="BackupSetManifest.MacFileName"/>).</param>
+    public static void Write(string setPath, BackupSetManifest manifest, SetKey? key = null)
     {
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(manifest, ManifestJsonContext.Default.BackupSetManifest);
+        if (key is not null)
+        {
+            using var mac = AtomicFileWriter.Create(Path.Combine(setPath, BackupSetManifest.MacFileName));
+            mac.Stream.Write(System.Text.Encoding.ASCII.GetBytes(key.ManifestMac(json) + "\n"));
+            mac.Commit(overwrite: false);
+        }
+
         using var writer = AtomicFileWriter.Create(PathIn(setPath));
-        JsonSerializer.Serialize(writer.Stream, manifest, ManifestJsonContext.Default.BackupSetManifest);
+        writer.Stream.Write(json);
         writer.Commit(overwrite: false);
+    }
+
+    /// <summary>With an encrypted set's key: why its manifest is not the one written with it (its MAC is missing or differs); null when it is.</summary>
+    public static string? MacProblem(string setPath, SetKey key)
+    {
+        string macPath = Path.Combine(setPath, BackupSetManifest.MacFileName);
+        if (!File.Exists(macPath))
+        {
+            return $"{BackupSetManifest.MacFileName} is missing, so the manifest cannot be authenticated";
+        }
+
+        return File.ReadAllText(macPath).Trim() == key.ManifestMac(File.ReadAllBytes(PathIn(setPath)))
+            ? null
+            : $"{BackupSetManifest.FileName} is not the manifest the set was written with (its HMAC under the key differs)";
     }
 
     public static BackupSetManifest Read(string setPath)

@@ -6,17 +6,20 @@ namespace BackupCmdlets.Engine.Catalog;
 
 /// <summary>
 /// The opened key of one encrypted set: its master key (what each file's key is derived from), the
-/// key of the content MACs that let -Delta compare a copy with an encrypted file, and the seed of the
-/// page digests (so neither tells anything about the content without the key).
+/// key of the content MACs that let -Delta compare a copy with an encrypted file, the seed of the
+/// page digests (so neither tells anything about the content without the key), and the key of the
+/// manifest's MAC.
 /// </summary>
 internal sealed class SetKey
 {
     private readonly byte[] _macKey;
+    private readonly byte[] _manifestKey;
 
     public SetKey(byte[] masterKey)
     {
         MasterKey = masterKey;
         _macKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, 32, info: "BackupCmdlets content mac v1"u8.ToArray());
+        _manifestKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, 32, info: "BackupCmdlets manifest mac v1"u8.ToArray());
         PageDigestSeed = BinaryPrimitives.ReadUInt64LittleEndian(HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, 8, info: "BackupCmdlets page digest v1"u8.ToArray()));
     }
 
@@ -42,6 +45,9 @@ internal sealed class SetKey
 
         return Convert.ToHexString(mac.GetHashAndReset()).ToLowerInvariant();
     }
+
+    /// <summary>The MAC of a manifest's bytes (lower-case hex).</summary>
+    public string ManifestMac(byte[] manifest) => Convert.ToHexString(HMACSHA256.HashData(_manifestKey, manifest)).ToLowerInvariant();
 
     /// <summary>Stores <paramref name="name"/>'s content encrypted into <paramref name="destination"/>.</summary>
     public SealedFileWriter Seal(Stream destination, string name) => new(destination, MasterKey, name, NewContentMac());

@@ -83,6 +83,11 @@ internal static class BackupSetRestorer
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var manifest = ManifestStore.Read(setPath);
         var problems = new List<ItemProblem>();
+        if (manifest.Encryption is not null && SetContent.Open(setPath, manifest, secret).Key is { } key && ManifestStore.MacProblem(setPath, key) is { } tampered)
+        {
+            problems.Add(new ItemProblem(ManifestStore.PathIn(setPath), Errors.EncryptedFileDamaged, tampered));
+        }
+
         if (manifest.Status != BackupSetStatus.Complete)
         {
             problems.Add(new ItemProblem(setPath, Errors.BackupSetMarkedFailed, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));

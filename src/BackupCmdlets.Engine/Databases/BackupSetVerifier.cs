@@ -37,6 +37,11 @@ internal static class BackupSetVerifier
         var manifest = ManifestStore.Read(path);
         var content = manifest.Encryption is not null && secret is not null ? SetContent.Open(path, manifest, secret) : null;
         var problems = new ConcurrentBag<ItemProblem>();
+        if (content?.Key is { } key && ManifestStore.MacProblem(path, key) is { } tampered)
+        {
+            problems.Add(new ItemProblem(ManifestStore.PathIn(path), Errors.EncryptedFileDamaged, tampered));
+        }
+
         if (manifest.Status == BackupSetStatus.Failed)
         {
             problems.Add(new ItemProblem(path, Errors.BackupSetMarkedFailed, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));

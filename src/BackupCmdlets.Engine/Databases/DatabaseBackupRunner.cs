@@ -41,7 +41,8 @@ internal static class DatabaseBackupRunner
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, kind, started);
         string label = request.Label ?? $"BackupCmdlets {setFolder.SetId}";
         var encryption = secret?.NewEncryption();
-        var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress, encryption is null ? null : new SetKey(secret!.MasterKey(encryption, setFolder.Path)));
+        var key = encryption is null ? null : new SetKey(secret!.MasterKey(encryption, setFolder.Path));
+        var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress, key);
         var starts = new List<ScopeStart>();
         var ends = new List<ScopeEnd>();
         foreach (var scope in steps.Scopes)
@@ -148,7 +149,7 @@ internal static class DatabaseBackupRunner
             };
         }
 
-        ManifestStore.Write(set.Folder, manifest);
+        ManifestStore.Write(set.Folder, manifest, key);
         var problems = checks.Findings
             .Where(f => f.Verdict == BlockCheck.Corrupt)
             .Select(f => new ItemProblem(f.Path, Errors.CorruptBlock, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * checks.BlockSize))
