@@ -32,6 +32,12 @@ public sealed record BackupSet(
     /// <summary>Why a full set was taken when a differential or incremental one was asked for; null otherwise.</summary>
     public string? FullBackupReason { get; init; }
 
+    /// <summary>The interrupted set (cancelled, or its process killed) whose copied files this set took over where their source had not changed since; null when it read every file itself.</summary>
+    public string? ResumedFrom { get; init; }
+
+    /// <summary>How many files the backup took over from <see cref="ResumedFrom"/> instead of reading them again (the run's result only; 0 for listed sets).</summary>
+    public long FilesResumed { get; init; }
+
     /// <summary>How the set's files are encrypted (AES-256-GCM/BCSEAL01); null for a set in the clear.</summary>
     public string? Encryption { get; init; }
 

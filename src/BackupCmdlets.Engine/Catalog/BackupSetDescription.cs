@@ -27,6 +27,7 @@ internal static class BackupSetDescription
         Type = manifest.Type ?? BackupType.Full,
         ParentSetId = manifest.ParentSetId,
         Encryption = manifest.Encryption?.Scheme,
+        ResumedFrom = manifest.ResumedFrom,
     };
 
     /// <summary>A folder without a manifest (in progress, or left incomplete): what the folder and its name tell.</summary>

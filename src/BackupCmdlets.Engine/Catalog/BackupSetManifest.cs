@@ -98,6 +98,9 @@ internal sealed record BackupSetManifest
     /// <summary>The relation files stored as their changed pages only (the rest of each comes from the parent chain).</summary>
     public IReadOnlyList<ManifestPageDelta> PageDeltas { get; init; } = [];
 
+    /// <summary>The interrupted set whose files this one took over where their source had not changed (<c>resume.jsonl</c>); null when it read every file itself.</summary>
+    public string? ResumedFrom { get; init; }
+
     /// <summary>How the set's files are encrypted (never the key); null for a set stored in the clear.</summary>
     public ManifestEncryption? Encryption { get; init; }
 

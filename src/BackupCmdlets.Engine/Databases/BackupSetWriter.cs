@@ -64,6 +64,23 @@ internal sealed class BackupSetWriter
 
     public IReadOnlyList<ManifestPageDelta> PageDeltas => _copier.PageDeltas;
 
+    /// <inheritdoc cref="SetFileCopier.Journal"/>
+    public ResumeJournal.Writer? Journal
+    {
+        get => _copier.Journal;
+        set => _copier.Journal = value;
+    }
+
+    /// <inheritdoc cref="SetFileCopier.Resumable"/>
+    public (string SetPath, string? ParentSetId, IReadOnlyDictionary<string, ResumeEntry> Entries)? Resumable
+    {
+        get => _copier.Resumable;
+        set => _copier.Resumable = value;
+    }
+
+    /// <inheritdoc cref="SetFileCopier.FilesResumed"/>
+    public long FilesResumed => _copier.FilesResumed;
+
     /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
     public async Task CopyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {

@@ -38,11 +38,21 @@ internal static class DatabaseBackupRunner
         await steps.EnsurePossibleAsync(cancellationToken);
         BackupSetFolder.EnsureOutside(request.DestinationPath, [database.Location, .. provider.Tablespaces.Select(t => t.Location)]);
         var (parent, fullBackupReason) = ChooseParent(provider, kind, request, database, secret);
+        var interrupted = ResumeJournal.Newest(request.DestinationPath, header =>
+            header.Engine == database.Engine && header.Kind == kind && header.Identity == database.Identity && SameEncryption(header.Encryption, secret, request.DestinationPath));
         using var setFolder = BackupSetFolder.Create(request.DestinationPath, database.Engine, kind, started);
         string label = request.Label ?? $"BackupCmdlets {setFolder.SetId}";
-        var encryption = secret?.NewEncryption();
+        // Files taken over from an interrupted set were encrypted under its key record: the set goes on with it.
+        var encryption = interrupted?.Header.Encryption ?? secret?.NewEncryption();
         var key = encryption is null ? null : new SetKey(secret!.MasterKey(encryption, setFolder.Path));
         var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress, key);
+        using var journal = new ResumeJournal.Writer(set.Folder, () => new ResumeHeader(database.Engine, kind, database.Identity, set.Parent?.SetId, set.Parent?.ReferencePosition, encryption));
+        set.Journal = journal;
+        if (interrupted is { } resumable)
+        {
+            set.Resumable = (resumable.SetPath, resumable.Header.ParentSetId, resumable.Entries);
+        }
+
         var starts = new List<ScopeStart>();
         var ends = new List<ScopeEnd>();
         foreach (var scope in steps.Scopes)
@@ -126,6 +136,7 @@ internal static class DatabaseBackupRunner
             ReferencePosition = set.Parent?.ReferencePosition,
             PageDeltas = set.PageDeltas,
             Encryption = encryption,
+            ResumedFrom = set.FilesResumed > 0 ? Path.GetFileName(interrupted?.SetPath) : null,
         };
         if (redo is not null)
         {
@@ -150,11 +161,40 @@ internal static class DatabaseBackupRunner
         }
 
         ManifestStore.Write(set.Folder, manifest, key);
+        journal.Delete();
+        if (interrupted is { } taken)
+        {
+            RemoveInterrupted(taken.SetPath);
+        }
+
         var problems = checks.Findings
             .Where(f => f.Verdict == BlockCheck.Corrupt)
             .Select(f => new ItemProblem(f.Path, Errors.CorruptBlock, string.Create(CultureInfo.InvariantCulture, $"block {f.Block} is corrupt: {f.Message}"), f.Block * checks.BlockSize))
             .ToList();
-        return BackupSetDescription.FromManifest(set.Folder, manifest) with { Problems = problems, FullBackupReason = fullBackupReason };
+        return BackupSetDescription.FromManifest(set.Folder, manifest) with { Problems = problems, FullBackupReason = fullBackupReason, FilesResumed = set.FilesResumed };
+    }
+
+    /// <summary>An interrupted set's journal is of use when its files are encrypted as this backup's will be: both in the clear, or both under the key given.</summary>
+    private static bool SameEncryption(ManifestEncryption? encryption, EncryptionSecret? secret, string repository) =>
+        encryption is null ? secret is null : secret is not null && OpensWith(repository, encryption, secret);
+
+    /// <summary>
+    /// Removes the interrupted set a backup took over from, once the new set is complete: a set folder this
+    /// tool made, with no manifest and no live process writing it; what it still holds is what the new set
+    /// read again. Left for retention (-IncludeIncomplete) when it cannot be removed.
+    /// </summary>
+    private static void RemoveInterrupted(string setPath)
+    {
+        try
+        {
+            if (!ManifestStore.Exists(setPath))
+            {
+                Directory.Delete(setPath, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
@@ -176,22 +216,17 @@ internal static class DatabaseBackupRunner
         }
 
         // A chain is encrypted with one key throughout, or not at all.
-        var parent = BackupChain.NewestParent(request.DestinationPath, database.Identity, request.Type, (path, manifest) => BackupSetVerifier.IsIntact(path, manifest) && OpensWith(path, manifest, secret));
+        var parent = BackupChain.NewestParent(request.DestinationPath, database.Identity, request.Type, (path, manifest) => BackupSetVerifier.IsIntact(path, manifest) && (manifest.Encryption is null ? secret is null : secret is not null && OpensWith(path, manifest.Encryption, secret)));
         return parent is null
             ? (null, $"there is no intact plain hot {(request.Type == BackupType.Differential ? "full " : "")}set of this cluster {(secret is null ? "in the clear" : "encrypted with " + secret.Source)} in '{Path.GetFullPath(request.DestinationPath)}' to build on")
             : (parent, null);
     }
 
-    private static bool OpensWith(string path, BackupSetManifest manifest, EncryptionSecret? secret)
+    private static bool OpensWith(string path, ManifestEncryption encryption, EncryptionSecret secret)
     {
-        if (manifest.Encryption is null || secret is null)
-        {
-            return manifest.Encryption is null && secret is null;
-        }
-
         try
         {
-            secret.MasterKey(manifest.Encryption, path);
+            secret.MasterKey(encryption, path);
             return true;
         }
         catch (BackupException ex) when (ex.Error == Errors.EncryptionKeyWrong)

@@ -20,6 +20,10 @@ internal sealed class SetFileCopier
 {
     private const int ChunkBlocks = 128;
 
+    /// <summary>How many copied files, or bytes, are flushed and put on the resume journal at once.</summary>
+    private const int JournalBatchFiles = 500;
+    private const long JournalBatchBytes = 256L << 20;
+
     /// <summary>The zstd level of redo files: its fastest, as gzip's for redo in gzip sets.</summary>
     private const int RedoZstdLevel = 1;
 
@@ -40,6 +44,9 @@ internal sealed class SetFileCopier
     private readonly ConcurrentBag<ManifestDirectory> _directories = [];
     private readonly ConcurrentBag<string> _copied = [];
     private readonly ConcurrentBag<ManifestPageDelta> _pageDeltas = [];
+    private readonly List<(ResumeEntry Entry, string[] Targets, long Bytes)> _unjournaled = [];
+    private long _unjournaledBytes;
+    private long _resumed;
 
     public SetFileCopier(string setRoot, int throttleLimit, IProgress<OperationProgress>? progress, string activity, SetKey? key)
     {
@@ -58,6 +65,15 @@ internal sealed class SetFileCopier
     public IncrementalParent? Parent { get; set; }
 
     public IReadOnlyList<ManifestPageDelta> PageDeltas => [.. _pageDeltas.OrderBy(d => d.Path, StringComparer.Ordinal)];
+
+    /// <summary>Where each file copied goes on record once it is on disk, for a backup that resumes this one if it is cut short; null to keep none.</summary>
+    public ResumeJournal.Writer? Journal { get; set; }
+
+    /// <summary>The files an earlier, interrupted backup copied, in its set at <see cref="ResumedFrom"/>, that may be taken over.</summary>
+    public (string SetPath, string? ParentSetId, IReadOnlyDictionary<string, ResumeEntry> Entries)? Resumable { get; set; }
+
+    /// <summary>How many files were taken over from the interrupted backup rather than read again.</summary>
+    public long FilesResumed => Interlocked.Read(ref _resumed);
 
     public BlockCheckSummary Summary(int blockSize) =>
         new(blockSize, _checked, _torn, _corrupt, [.. _findings.OrderBy(f => f.Path, StringComparer.Ordinal).ThenBy(f => f.Block)]);
@@ -84,12 +100,30 @@ internal sealed class SetFileCopier
         Interlocked.Add(ref _bytesTotal, files.Sum(f => f.Length));
         Interlocked.Add(ref _filesTotal, files.Count);
         var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(files, options, (file, ct) =>
+        try
         {
-            CopyOne(file, file.VerifyBlocks ? verifier : null, ct);
-            return ValueTask.CompletedTask;
-        });
+            await Parallel.ForEachAsync(files, options, (file, ct) =>
+            {
+                CopyOne(file, file.VerifyBlocks ? verifier : null, ct);
+                return ValueTask.CompletedTask;
+            });
+        }
+        catch when (Journal is not null)
+        {
+            // Cancelled or failed: what was copied whole goes on the journal, so the next backup need not read it again.
+            try
+            {
+                JournalCopied(all: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            throw;
+        }
+
         FlushCopies(cancellationToken);
+        JournalCopied(all: true);
         Report(null, force: true);
     }
 
@@ -285,11 +319,19 @@ internal sealed class SetFileCopier
             return;
         }
 
-        if (Parent is { } parent && file.PageTracked && parent.Files.Contains(file.SetPath))
+        bool asPages = Parent is { } parent && file.PageTracked && parent.Files.Contains(file.SetPath);
+        if (meta is not null && TakeOver(file, meta, asPages))
+        {
+            source.Dispose();
+            return;
+        }
+
+        var readStart = DateTimeOffset.UtcNow;
+        if (asPages)
         {
             using (source)
             {
-                CopyChangedPages(file, source, meta, verifier, parent.ChangeTest, cancellationToken);
+                CopyChangedPages(file, source, meta, verifier, Parent!.ChangeTest, readStart, cancellationToken);
             }
 
             return;
@@ -299,6 +341,7 @@ internal sealed class SetFileCopier
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         int blockSize = verifier?.BlockSize ?? 8192;
         byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize * ChunkBlocks);
+        var blocks = default(BlockCounts);
         try
         {
             using (source)
@@ -318,7 +361,7 @@ internal sealed class SetFileCopier
 
                     if (verifier is not null)
                     {
-                        VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
+                        blocks = blocks.Add(VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset));
                     }
 
                     if (seal is null)
@@ -346,6 +389,10 @@ internal sealed class SetFileCopier
                 UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, entry.Size);
                 _copied.Add(target);
                 _files.Add(entry);
+                if (meta is not null && blocks.Corrupt == 0)
+                {
+                    ToJournal(ResumeEntry.For(file.SetPath, meta, UnixFileSystem.TryLstat(file.SourcePath), readStart, entry, null, null, blocks.Checked, blocks.Torn), [target], entry.Size);
+                }
             }
 
             if (meta is not null)
@@ -370,8 +417,9 @@ internal sealed class SetFileCopier
     /// checked as a whole copy checks them). A last block cut short by a concurrent extension is left
     /// out: the redo from this set's start replays the extension.
     /// </summary>
-    private void CopyChangedPages(SourceFile file, SafeFileHandle source, FileMetadata? meta, IBlockVerifier? verifier, IPageChangeTest changes, CancellationToken cancellationToken)
+    private void CopyChangedPages(SourceFile file, SafeFileHandle source, FileMetadata? meta, IBlockVerifier? verifier, IPageChangeTest changes, DateTimeOffset readStart, CancellationToken cancellationToken)
     {
+        var blocks = default(BlockCounts);
         int blockSize = verifier?.BlockSize ?? 8192;
         string storedPath = ManifestPageDelta.StoredPathFor(file.SetPath);
         string target = Target(storedPath);
@@ -394,7 +442,7 @@ internal sealed class SetFileCopier
 
                 if (verifier is not null)
                 {
-                    VerifyChunk(file, verifier, source, buffer.AsSpan(0, whole), offset);
+                    blocks = blocks.Add(VerifyChunk(file, verifier, source, buffer.AsSpan(0, whole), offset));
                 }
 
                 for (int at = 0; at < whole; at += blockSize)
@@ -416,13 +464,20 @@ internal sealed class SetFileCopier
                 }
             }
 
-            if (pages.Complete() is { } stored)
+            var stored = pages.Complete();
+            if (stored is not null)
             {
                 _copied.Add(target);
                 _files.Add(stored);
             }
 
-            _pageDeltas.Add(new ManifestPageDelta(file.SetPath, offset, meta?.Permissions ?? 0x180, pages.Count > 0 ? storedPath : null, pages.Count, digest.ToString()));
+            var delta = new ManifestPageDelta(file.SetPath, offset, meta?.Permissions ?? 0x180, pages.Count > 0 ? storedPath : null, pages.Count, digest.ToString());
+            _pageDeltas.Add(delta);
+            if (meta is not null && blocks.Corrupt == 0)
+            {
+                ToJournal(ResumeEntry.For(file.SetPath, meta, UnixFileSystem.TryLstat(file.SourcePath), readStart, null, delta, stored, blocks.Checked, blocks.Torn), stored is null ? [] : [target], stored?.Size ?? 0);
+            }
+
             Interlocked.Increment(ref _filesDone);
         }
         finally
@@ -431,8 +486,9 @@ internal sealed class SetFileCopier
         }
     }
 
-    private void VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
+    private BlockCounts VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
     {
+        var counts = default(BlockCounts);
         int blockSize = verifier.BlockSize;
         for (int at = 0; at + blockSize <= chunk.Length; at += blockSize)
         {
@@ -459,19 +515,135 @@ internal sealed class SetFileCopier
             switch (verdict)
             {
                 case BlockCheck.Valid:
-                    Interlocked.Increment(ref _checked);
+                    counts = counts.Add(new BlockCounts(1, 0, 0));
                     break;
                 case BlockCheck.Torn:
-                    Interlocked.Increment(ref _checked);
-                    Interlocked.Increment(ref _torn);
+                    counts = counts.Add(new BlockCounts(1, 1, 0));
                     break;
                 case BlockCheck.Corrupt:
-                    Interlocked.Increment(ref _checked);
-                    Interlocked.Increment(ref _corrupt);
+                    counts = counts.Add(new BlockCounts(1, 0, 1));
                     _findings.Add(new BlockFinding(file.SetPath, blockInFile, BlockCheck.Corrupt, detail ?? "checksum mismatch"));
                     break;
             }
         }
+
+        Count(counts);
+        return counts;
+    }
+
+    private void Count(BlockCounts counts)
+    {
+        Interlocked.Add(ref _checked, counts.Checked);
+        Interlocked.Add(ref _torn, counts.Torn);
+        Interlocked.Add(ref _corrupt, counts.Corrupt);
+    }
+
+    /// <summary>
+    /// Takes over the file an interrupted backup copied, when its source has not changed since and it was
+    /// stored the way this copy would store it (whole, or as pages against the same parent): its stored
+    /// files are moved into this set. False when there is none to take, and the file is copied.
+    /// </summary>
+    private bool TakeOver(SourceFile file, FileMetadata meta, bool asPages)
+    {
+        if (Resumable is not { } resumable || !resumable.Entries.TryGetValue(file.SetPath, out var entry) || !entry.StillMatches(meta)
+            || (asPages ? entry.Pages is null || resumable.ParentSetId != Parent!.SetId : entry.File is null))
+        {
+            return false;
+        }
+
+        var stored = new[] { entry.File, entry.PageFile }.OfType<ManifestFile>().ToList();
+        foreach (var part in stored)
+        {
+            string from = Path.Combine(resumable.SetPath, part.Path.Replace('/', Path.DirectorySeparatorChar));
+            if (UnixFileSystem.TryLstat(from) is not { Kind: FileKind.File } there || there.Size != part.Size)
+            {
+                return false;
+            }
+        }
+
+        var targets = new List<string>();
+        foreach (var part in stored)
+        {
+            string target = Target(part.Path);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            UnixFileSystem.Rename(Path.Combine(resumable.SetPath, part.Path.Replace('/', Path.DirectorySeparatorChar)), target, replace: false);
+            targets.Add(target);
+            _files.Add(part);
+        }
+
+        if (entry.Pages is { } pages)
+        {
+            _pageDeltas.Add(pages);
+        }
+
+        Count(new BlockCounts(entry.BlocksChecked, entry.TornBlocks, 0));
+        Interlocked.Add(ref _bytesDone, meta.Size);
+        Interlocked.Increment(ref _filesDone);
+        Interlocked.Increment(ref _resumed);
+        ToJournal(entry, [.. targets], 0);
+        Report(file.SetPath);
+        return true;
+    }
+
+    /// <summary>Puts a copied file's entry on the journal once it is on disk: in batches, each flushed (files and their folders) before its lines are written.</summary>
+    private void ToJournal(ResumeEntry? entry, string[] targets, long bytes)
+    {
+        if (Journal is null || entry is null)
+        {
+            return;
+        }
+
+        bool full;
+        lock (_unjournaled)
+        {
+            _unjournaled.Add((entry, targets, bytes));
+            _unjournaledBytes += bytes;
+            full = _unjournaled.Count >= JournalBatchFiles || _unjournaledBytes >= JournalBatchBytes;
+        }
+
+        if (full)
+        {
+            JournalCopied(all: false);
+        }
+    }
+
+    private void JournalCopied(bool all)
+    {
+        if (Journal is null)
+        {
+            return;
+        }
+
+        List<(ResumeEntry Entry, string[] Targets, long Bytes)> batch;
+        lock (_unjournaled)
+        {
+            if (!all && _unjournaled.Count < JournalBatchFiles && _unjournaledBytes < JournalBatchBytes)
+            {
+                return;
+            }
+
+            batch = [.. _unjournaled];
+            _unjournaled.Clear();
+            _unjournaledBytes = 0;
+        }
+
+        foreach (string target in batch.SelectMany(b => b.Targets))
+        {
+            UnixFileSystem.Flush(target);
+        }
+
+        foreach (string folder in batch.SelectMany(b => b.Targets).Select(t => Path.GetDirectoryName(t)!).Distinct(StringComparer.Ordinal))
+        {
+            UnixFileSystem.Flush(folder);
+        }
+
+        Journal.Append([.. batch.Select(b => b.Entry)]);
+    }
+
+    /// <summary>Block checks of one file or chunk: checked, torn (re-read valid), corrupt.</summary>
+    private readonly record struct BlockCounts(long Checked, long Torn, long Corrupt)
+    {
+        public BlockCounts Add(BlockCounts other) => new(Checked + other.Checked, Torn + other.Torn, Corrupt + other.Corrupt);
     }
 
     /// <summary>The manifest entry of a file written encrypted: what is stored, and the content's MAC.</summary>

@@ -1,0 +1,126 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text.Json;
+using BackupCmdlets.Engine.Catalog;
+using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.Tests.Support;
+
+namespace BackupCmdlets.Engine.Tests.Databases;
+
+/// <summary>
+/// A hot backup cut short (cancelled, or its process killed) is resumed by the next one: files whose
+/// source has not changed since are taken over, a file written in between is read again, and the
+/// resumed set restores to exactly the tables at its end.
+/// </summary>
+[Trait("Front", "NativeCli")]
+public sealed class PostgreSqlResumeTests
+{
+    [Fact]
+    public async Task A_cancelled_encrypted_backup_is_resumed_and_a_file_written_since_is_read_again()
+    {
+        using var temp = new TempDirectory("bkc-pg-resume-");
+        PostgresCluster.GiveToServerUser(temp.Path);
+        using var cluster = PostgresCluster.Create(temp.Path);
+        Pgbench(cluster, "-i", "-s", "8", "-q");
+        cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
+        string repository = temp.CreateDirectory("repository");
+        string key = temp.WriteFile("set.key", RandomNumberGenerator.GetBytes(32));
+        string accounts = "data/" + cluster.Scalar<string>("SELECT pg_relation_filepath('pgbench_accounts')");
+        var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { EncryptionKeyFile = key };
+
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.BytesTotal > 0 && p.BytesDone * 10 > p.BytesTotal * 9)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(request, progress, cancel.Token));
+        string interrupted = Assert.Single(Directory.EnumerateDirectories(repository));
+        string journal = File.ReadAllText(ResumeJournal.PathIn(interrupted));
+        Assert.Contains($"\"setPath\":\"{accounts}\"", journal);
+        Assert.Equal(BackupSetStatus.Incomplete, Assert.Single(BackupRepository.List(new GetBackupSetRequest(repository))).Status);
+
+        // Written after the interrupted copy read it: must be read again, or the resumed set would miss it.
+        cluster.Execute("UPDATE pgbench_accounts SET abalance = abalance + 7 WHERE aid % 3 = 0; CHECKPOINT");
+        var resumed = await DatabaseBackup.StartHotAsync(request, null, CancellationToken.None);
+        string expected = PostgreSqlIncrementalTests.Scenario.Fingerprint(cluster);
+
+        Assert.Equal(Path.GetFileName(interrupted), resumed.ResumedFrom);
+        Assert.True(resumed.FilesResumed > 3, $"{resumed.FilesResumed} files taken over");
+        Assert.False(Directory.Exists(interrupted));
+        Assert.False(File.Exists(ResumeJournal.PathIn(resumed.Path)));
+        var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(resumed.Path) { EncryptionKeyFile = key }, null, CancellationToken.None);
+        Assert.True(test.Passed, string.Join("; ", test.Problems));
+
+        string data = temp.Combine("restored");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(resumed.Path, data) { RecoverToConsistency = true, EncryptionKeyFile = key }, null, CancellationToken.None);
+        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), data))
+        {
+            server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+            Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
+            server.Stop();
+        }
+
+        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", data).EnsureSuccess("pg_checksums --check");
+    }
+
+    [Fact]
+    public void A_backup_killed_mid_copy_is_resumed_by_the_next_run_of_the_CLI()
+    {
+        using var temp = new TempDirectory("bkc-pg-resume-kill-");
+        PostgresCluster.GiveToServerUser(temp.Path);
+        using var cluster = PostgresCluster.Create(temp.Path);
+        Pgbench(cluster, "-i", "-s", "24", "-q");
+        cluster.Execute("CHECKPOINT");
+        string repository = temp.CreateDirectory("repository");
+        string[] backup = ["Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--json"];
+
+        using (var process = Process.Start(CliProcess.StartInfo(backup))!)
+        {
+            var clock = Stopwatch.StartNew();
+            while (!Directory.EnumerateFiles(repository, ResumeJournal.FileName, SearchOption.AllDirectories).Any(JournalHasAnEntry))
+            {
+                if (process.HasExited)
+                {
+                    Assert.Fail($"the backup ended (exit code {process.ExitCode}) before its journal had an entry: {process.StandardError.ReadToEnd()} {process.StandardOutput.ReadToEnd()}");
+                }
+
+                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), "no journal after two minutes");
+                Thread.Sleep(20);
+            }
+
+            process.Kill();
+            process.WaitForExit();
+        }
+
+        string interrupted = Assert.Single(Directory.EnumerateDirectories(repository));
+        Assert.False(File.Exists(ManifestStore.PathIn(interrupted)));
+
+        var run = CliProcess.Run(backup).EnsureSuccess("the resumed Start-HotBackup");
+        var set = JsonDocument.Parse(run.StandardOutput).RootElement;
+        Assert.Equal(Path.GetFileName(interrupted), set.GetProperty("ResumedFrom").GetString());
+        Assert.True(set.GetProperty("FilesResumed").GetInt64() > 0);
+        CliProcess.Run("Test-BackupSet", "--path", set.GetProperty("Path").GetString()!).EnsureSuccess("Test-BackupSet");
+        Assert.Single(Directory.EnumerateDirectories(repository));
+    }
+
+    /// <summary>The journal has its header and at least one whole entry line.</summary>
+    private static bool JournalHasAnEntry(string journal)
+    {
+        try
+        {
+            using var stream = new FileStream(journal, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd().Count(c => c == '\n') >= 2;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    private static void Pgbench(PostgresCluster cluster, params string[] arguments) =>
+        PostgresCluster.RunAsServerUser("pgbench", ["-h", cluster.SocketDirectory, "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"]).EnsureSuccess("pgbench");
+}
