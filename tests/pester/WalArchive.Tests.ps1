@@ -4,7 +4,8 @@
     relative path after Set-Location, a repeat of the same file that succeeds, other content under an
     archived name refused with WalSegmentConflict (a terminating error), -WhatIf writing nothing, a file
     the archive does not hold reported as WalFileNotFound, and pwsh -Command (the restore_command used
-    when no CLI is at hand) exiting with 1 for it.
+    when no CLI is at hand) exiting with 1 for it. Encrypted: -EncryptionKey (a SecureString) round trip,
+    a missing, wrong or clear-archive key refused, and a restore_command that passes the key file on.
 #>
 
 BeforeAll {
@@ -111,7 +112,7 @@ Describe 'Backup-WalSegment and Restore-WalSegment' {
         }
         finally { $env:PATH = $savedPath }
         $archive = Join-Path $work "wal_archive"
-        $command = $fetch.Invoke($archive)
+        $command = $fetch.Invoke($archive, $null)
 
         $printed = & sh -c $command.Replace('%f', $segmentName).Replace('%p', 'pg_wal/RECOVERYXLOG') 2>&1
         $found = $LASTEXITCODE
@@ -124,6 +125,54 @@ Describe 'Backup-WalSegment and Restore-WalSegment' {
         (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
         $missing | Should -Be 1
         Test-Path pg_wal/RECOVERYHISTORY | Should -BeFalse
+    }
+
+    It 'encrypts the archive under -EncryptionKey, and refuses a missing or wrong key or a key for files in the clear' {
+        $passphrase = ConvertTo-SecureString 'correct horse battery staple' -AsPlainText -Force
+        $archived = Backup-WalSegment "pg_wal/$segmentName" ../wal_archive -EncryptionKey $passphrase
+        $fetched = Restore-WalSegment $segmentName pg_wal/RECOVERYXLOG -ArchivePath ../wal_archive -EncryptionKey $passphrase
+        $record = Get-Content -Raw ../wal_archive/backupcmdlets-archive.json
+
+        "$($archived.Action)" | Should -Be 'Archived'
+        $fetched.Sha256 | Should -Be $archived.Sha256
+        (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
+        $record | Should -Match 'PBKDF2-SHA256'
+        $record | Should -Not -Match 'staple'
+        Get-ReportedErrorId { Restore-WalSegment $segmentName pg_wal/NOKEY -ArchivePath ../wal_archive } | Should -Be 'EncryptionKeyRequired'
+        Get-ReportedErrorId { Restore-WalSegment $segmentName pg_wal/WRONG -ArchivePath ../wal_archive -EncryptionKey (ConvertTo-SecureString 'wrong' -AsPlainText -Force) } | Should -Be 'EncryptionKeyWrong'
+        Get-FirstError { Backup-WalSegment "pg_wal/$segmentName" ../wal_archive -ErrorAction Continue; 'went on' } | Get-ErrorId | Should -Be 'EncryptionKeyRequired'
+        Test-Path pg_wal/NOKEY, pg_wal/WRONG | Should -Be @($false, $false)
+
+        $clear = (New-Item -ItemType Directory -Path (Join-Path $work 'clear_archive')).FullName
+        $null = Backup-WalSegment "pg_wal/$segmentName" $clear
+        Get-FirstError { Backup-WalSegment "pg_wal/$segmentName" $clear -EncryptionKey $passphrase -ErrorAction Continue; 'went on' } | Get-ErrorId | Should -Be 'WalArchiveNotEncrypted'
+        Test-Path (Join-Path $clear 'backupcmdlets-archive.json') | Should -BeFalse
+    }
+
+    It 'gives Restore-BackupSet a restore_command that passes an encrypted archive''s key file on' {
+        $keyFile = Join-Path $work 'wal.key'
+        [IO.File]::WriteAllBytes($keyFile, [Security.Cryptography.RandomNumberGenerator]::GetBytes(32))
+        $null = Backup-WalSegment "pg_wal/$segmentName" ../wal_archive -EncryptionKeyFile $keyFile
+        $type = (Get-Command Restore-WalSegment).ImplementingType.Assembly.GetType('BackupCmdlets.WalFetchCommandLine')
+        $savedPath = $env:PATH
+        try {
+            $env:PATH = '/usr/bin:/bin'
+            $fetch = $type.GetMethod('For', [Reflection.BindingFlags] 'Public, NonPublic, Static').Invoke($null, @($env:BACKUPCMDLETS_MODULE))
+        }
+        finally { $env:PATH = $savedPath }
+        $command = $fetch.Invoke((Join-Path $work 'wal_archive'), $keyFile)
+        $withoutKey = $fetch.Invoke((Join-Path $work 'wal_archive'), $null)
+
+        & sh -c $command.Replace('%f', $segmentName).Replace('%p', 'pg_wal/RECOVERYXLOG') 2>&1 | Out-Null
+        $found = $LASTEXITCODE
+        & sh -c $withoutKey.Replace('%f', $segmentName).Replace('%p', 'pg_wal/NOKEY') 2>&1 | Out-Null
+        $refused = $LASTEXITCODE
+
+        $command | Should -BeLike '*-EncryptionKeyFile*wal.key*'
+        $found | Should -Be 0
+        (Get-FileHash pg_wal/RECOVERYXLOG).Hash | Should -Be (Get-FileHash "pg_wal/$segmentName").Hash
+        $refused | Should -Be 1
+        Test-Path pg_wal/NOKEY | Should -BeFalse
     }
 }
 

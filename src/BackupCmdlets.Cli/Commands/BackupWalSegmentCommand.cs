@@ -21,7 +21,7 @@ internal sealed partial class BackupWalSegmentCommand : ICliCommand
         AddOptions(command);
         command.SetAction((parse, ct) =>
         {
-            var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!));
+            var request = BuildRequest(parse, Path.GetFullPath(parse.GetValue(path)!)) with { EncryptionKey = DatabaseConnection.EncryptionKey() };
             return CliRunner.RunAsync(parse, (_, c) => BackupEngine.BackupWalSegmentAsync(request, c), r => parse.GetValue(CliOptions.Json) ? [r] : [], _ => true, null, ct);
         });
         return command;

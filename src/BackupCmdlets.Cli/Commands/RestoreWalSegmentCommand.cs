@@ -19,7 +19,7 @@ internal sealed partial class RestoreWalSegmentCommand : ICliCommand
         AddOptions(command);
         command.SetAction((parse, ct) =>
         {
-            var request = BuildRequest(parse);
+            var request = BuildRequest(parse) with { EncryptionKey = DatabaseConnection.EncryptionKey() };
             return CliRunner.RunAsync(parse, (_, c) => BackupEngine.RestoreWalSegmentAsync(request, c), r => parse.GetValue(CliOptions.Json) ? [r] : [], _ => true, null, ct, quietError: Errors.WalFileNotFound);
         });
         return command;
@@ -34,7 +34,8 @@ internal sealed partial class RestoreWalSegmentCommand : ICliCommand
             : $"{BackupEngine.ShellQuote(program)} restore-walsegment";
     }
 
-    /// <summary>The restore_command part that fetches %f into %p from <paramref name="archive"/> with this executable.</summary>
-    public static string FetchCommand(string archive) =>
-        $"{Launcher()} --name %f --destination-path %p --force --archive-path {BackupEngine.ShellQuote(archive)}";
+    /// <summary>The restore_command part that fetches %f into %p from <paramref name="archive"/> with this executable (opening an encrypted archive with <paramref name="keyFile"/>).</summary>
+    public static string FetchCommand(string archive, string? keyFile) =>
+        $"{Launcher()} --name %f --destination-path %p --force --archive-path {BackupEngine.ShellQuote(archive)}"
+        + (keyFile is null ? "" : $" --encryption-key-file {BackupEngine.ShellQuote(keyFile)}");
 }

@@ -47,9 +47,10 @@ public sealed partial record RestoreBackupSetRequest(
     /// Given a WAL archive folder, the sh command line that runs Restore-WalSegment to fetch %f from it into
     /// %p; set by the front that runs the restore (the CLI names itself, the cmdlet a CLI beside the module
     /// or on PATH, else pwsh with the module). A restore_command reads an archive that Backup-WalSegment
-    /// fills through it. Null: <c>backupcmdlets restore-walsegment</c> found on the restored server's PATH.
+    /// fills through it; the second argument is the key file of an encrypted archive (null for one in the clear),
+    /// which the command passes on. Null: <c>backupcmdlets restore-walsegment</c> found on the restored server's PATH.
     /// </summary>
-    public Func<string, string>? WalFetchCommand { get; init; }
+    public Func<string, string?, string>? WalFetchCommand { get; init; }
 
     /// <summary>Stop recovery where the set becomes consistent (recovery_target = 'immediate'), as a trial restore does.</summary>
     internal bool RecoverToConsistency { get; init; }

@@ -14,4 +14,10 @@ public sealed partial record RestoreWalSegmentRequest(
 {
     [FrontParameter("Replace a file that is already at the destination.")]
     public bool Force { get; init; }
+
+    [FrontParameter("The key file an encrypted archive was made with (for a passphrase: -EncryptionKey in PowerShell, BACKUPCMDLETS_ENCRYPTION_KEY for the CLI). The file is authenticated before anything is written.", IsPath = true)]
+    public string? EncryptionKeyFile { get; init; }
+
+    /// <summary>The passphrase an encrypted archive was made with (the cmdlet's -EncryptionKey; the CLI's BACKUPCMDLETS_ENCRYPTION_KEY).</summary>
+    public System.Security.SecureString? EncryptionKey { get; init; }
 }

@@ -11,5 +11,7 @@ public static partial class Errors
 
     public static readonly ErrorDefinition EncryptedFileDamaged = new(nameof(EncryptedFileDamaged), ErrorKind.InvalidData, "An encrypted file or an encrypted set's manifest fails authentication: a byte of it was changed, or it was cut short, moved or swapped.");
 
+    public static readonly ErrorDefinition WalArchiveNotEncrypted = new(nameof(WalArchiveNotEncrypted), ErrorKind.InvalidOperation, "A key was given for a WAL archive that holds its files in the clear: an archive folder is encrypted from its first file on, or never.");
+
     public static readonly ErrorDefinition EncryptionNotSupported = new(nameof(EncryptionNotSupported), ErrorKind.InvalidOperation, "Encryption is available for PostgreSQL hot and cold sets in the Plain format (and the WAL archive), not for this set.");
 }

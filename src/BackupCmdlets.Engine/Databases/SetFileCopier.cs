@@ -158,7 +158,7 @@ internal sealed class SetFileCopier
             string setPath = file.SetPath + StoredRedo.Suffix(compression);
             string target = Target(setPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await using (var input = StoredRedo.IsCompressed(file.SourcePath) ? (Stream)await ExpandAsync(file.SourcePath, ct) : new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
+            await using (var input = StoredRedo.IsCompressed(file.SourcePath) ? (Stream)await ExpandAsync(file, ct) : new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
             await using (var output = new FileStream(target, DestinationOptions(0)))
             {
                 if (compression == ArchiveCompression.Zstd)
@@ -194,7 +194,7 @@ internal sealed class SetFileCopier
             string target = Target(file.SetPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             ManifestFile? sealedEntry = null;
-            await using (var input = await ExpandAsync(file.SourcePath, ct))
+            await using (var input = await ExpandAsync(file, ct))
             await using (var output = new FileStream(target, DestinationOptions(input.Length)))
             {
                 if (_key is null)
@@ -226,11 +226,11 @@ internal sealed class SetFileCopier
         });
     }
 
-    /// <summary>The plain content of a compressed redo file, in memory (a WAL segment is at most 1 GiB), for its length and a second pass.</summary>
-    private static async Task<MemoryStream> ExpandAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The plain content of a compressed redo file (opened with its archive's key when it is sealed there), in memory (a WAL segment is at most 1 GiB), for its length and a second pass.</summary>
+    private static async Task<MemoryStream> ExpandAsync(SourceFile file, CancellationToken cancellationToken)
     {
         var content = new MemoryStream();
-        await using (var input = StoredRedo.OpenRead(path))
+        await using (var input = StoredRedo.OpenRead(file.SourcePath, file.ArchiveKey))
         {
             await input.CopyToAsync(content, 1 << 20, cancellationToken);
         }

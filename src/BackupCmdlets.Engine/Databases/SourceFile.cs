@@ -20,4 +20,7 @@ internal sealed record SourceFile(string SourcePath, string SetPath, bool IsDire
 
     /// <summary>A hot copy may find the file gone (a dropped table): the redo replays the drop, so that is no error.</summary>
     public bool MayVanish { get; init; }
+
+    /// <summary>The master key of the encrypted WAL archive the file is read from (it is sealed there under its name without the suffix); null for a file in the clear.</summary>
+    public byte[]? ArchiveKey { get; init; }
 }

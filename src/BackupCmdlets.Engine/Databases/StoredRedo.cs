@@ -48,10 +48,14 @@ internal static class StoredRedo
     /// <summary>
     /// The redo file at <paramref name="path"/>, decompressed as its suffix says. Damaged gzip throws
     /// InvalidDataException, damaged zstd (a content checksum among it) a BackupException, when read.
+    /// With <paramref name="archiveKey"/> (a file of an encrypted WAL archive), the file is opened with it
+    /// first, under its name without the suffix; a change anywhere is an EncryptedFileDamaged error.
     /// </summary>
-    public static Stream OpenRead(string path)
+    public static Stream OpenRead(string path, byte[]? archiveKey = null)
     {
-        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        Stream file = archiveKey is null
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)
+            : SealedFileReader.Open(path, archiveKey, Unsuffixed(Path.GetFileName(path))).AsStream();
         try
         {
             return path.EndsWith(GzipSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress)
@@ -66,7 +70,7 @@ internal static class StoredRedo
     }
 
     /// <summary>A zstd file's content that closes the file with it (the decompressing stream leaves its input open).</summary>
-    private sealed class ZstdFile(FileStream file) : ReadOnlyStream
+    private sealed class ZstdFile(Stream file) : ReadOnlyStream
     {
         private readonly ZstdDecompressingStream _content = new(file, workers: 1);
 

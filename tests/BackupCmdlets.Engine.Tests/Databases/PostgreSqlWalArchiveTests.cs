@@ -10,7 +10,9 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 /// the CLI's backup-walsegment, Start-HotBackup finds the archive in that command and takes the set's WAL
 /// from the .zst files, and Restore-BackupSet from the CLI writes a restore_command that calls the CLI's
 /// restore-walsegment, through which the restored server recovers every row committed after the backup;
-/// Test-BackupSet -Restore (whose restore_command has no CLI to name) passes on such a set.
+/// Test-BackupSet -Restore (whose restore_command has no CLI to name) passes on such a set. Encrypted: the
+/// archive_command gives a key file, Start-HotBackup reads the archive with the set's own key (and refuses to
+/// start without it), and the restore_command passes the key file on.
 /// </summary>
 [Trait("Front", "NativeCli")]
 public sealed class PostgreSqlWalArchiveTests
@@ -77,6 +79,89 @@ public sealed class PostgreSqlWalArchiveTests
         Assert.Contains($"restored log file \"{last}\" from archive", log);
         Assert.DoesNotContain("backupcmdlets:", log);
         Assert.DoesNotContain("Sha256", log + File.ReadAllText(source.LogPath));
+    }
+
+    [Fact]
+    public async Task A_server_archiving_into_an_encrypted_archive_is_restored_through_Restore_WalSegment_with_the_key_file()
+    {
+        using var temp = new TempDirectory("bkc-pg-walcrypt-");
+        using var source = PostgresCluster.Create(temp.Path);
+        string archive = temp.CreateDirectory("wal-archive");
+        PostgresCluster.GiveToServerUser(archive);
+        string keyFile = temp.WriteFile("keys/wal.key", System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        BackupCmdlets.Engine.IO.UnixFileSystem.SetPermissions(keyFile, 0x180);
+        PostgresCluster.GiveToServerUser(keyFile);
+        string push = string.Join(' ', CliProcess.Launcher.Select(BackupEngine.ShellQuote)) + $" backup-walsegment --path %p --archive-path {archive} --encryption-key-file {keyFile}";
+        source.Execute($"ALTER SYSTEM SET archive_command = '{push.Replace("'", "''", StringComparison.Ordinal)}'");
+        source.Execute("SELECT pg_reload_conf()");
+        source.Execute("CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT g, repeat('before ', 20) FROM generate_series(1, 2000) g");
+        string first = source.Scalar<string>("SELECT pg_walfile_name(pg_current_wal_lsn())");
+        source.Execute("SELECT pg_switch_wal()");
+        WaitUntilArchived(source, first);
+
+        var request = new StartBackupRequest(DatabaseEngine.PostgreSql, source.ConnectionString, temp.Combine("repository"));
+        var withoutKey = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
+        BackupSet set;
+        try
+        {
+            set = await DatabaseBackup.StartHotAsync(request with { EncryptionKeyFile = keyFile }, null, CancellationToken.None);
+        }
+        catch (BackupException ex)
+        {
+            Assert.Fail($"{ex.Message}\n{File.ReadAllText(source.LogPath)}");
+            throw;
+        }
+
+        for (int i = 0; i < 5; i++)
+        {
+            source.Execute($"INSERT INTO t SELECT g, 'after' FROM generate_series({2001 + (i * 100)}, {2000 + ((i + 1) * 100)}) g");
+            source.Execute("SELECT pg_switch_wal()");
+        }
+
+        string last = source.Scalar<string>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
+        WaitUntilArchived(source, last);
+        string destination = temp.Combine("restored");
+        var withoutKeyFile = CliProcess.Run("Restore-BackupSet", "--path", set.Path, "--destination-path", temp.Combine("not-restored"));
+        var restore = CliProcess.Run("Restore-BackupSet", "--path", set.Path, "--destination-path", destination, "--encryption-key-file", keyFile);
+        string passphraseArchive = temp.CreateDirectory("passphrase-archive");
+        var passphrase = new System.Security.SecureString();
+        foreach (char c in "a passphrase")
+        {
+            passphrase.AppendChar(c);
+        }
+
+        await BackupEngine.BackupWalSegmentAsync(new BackupWalSegmentRequest(temp.WriteFile("wal/00000002.history", "1\t0/3000000\tno recovery target specified\n"), passphraseArchive) { EncryptionKey = passphrase }, CancellationToken.None);
+        var passphraseOnly = await Assert.ThrowsAsync<BackupException>(() => BackupEngine.RestoreBackupSetAsync(
+            new RestoreBackupSetRequest(set.Path, temp.Combine("not-restored-2")) { EncryptionKeyFile = keyFile, WalArchivePath = passphraseArchive }, null, CancellationToken.None));
+
+        Assert.Equal(Errors.EncryptionKeyRequired.Id, withoutKey.ErrorId);
+        Assert.Equal(1, withoutKeyFile.ExitCode);
+        Assert.Contains("error EncryptionKeyRequired", withoutKeyFile.StandardError);
+        Assert.False(Directory.Exists(temp.Combine("not-restored")));
+        Assert.Equal(Errors.EncryptionKeyRequired.Id, passphraseOnly.ErrorId);
+        Assert.Contains("cannot carry", passphraseOnly.Message);
+        Assert.False(Directory.Exists(temp.Combine("not-restored-2")));
+        Assert.Single(Directory.EnumerateDirectories(temp.Combine("repository")));
+        Assert.Contains(Path.Combine(archive, "backupcmdlets-archive.json"), Directory.EnumerateFiles(archive));
+        Assert.All(
+            Directory.EnumerateFiles(archive).Where(f => f.EndsWith(".zst", StringComparison.Ordinal)),
+            f => Assert.True(File.ReadAllBytes(f).AsSpan().StartsWith("BCSEAL01"u8), f));
+        Assert.Contains(Directory.EnumerateFiles(archive), f => f.EndsWith(last + ".zst", StringComparison.Ordinal));
+        restore.EnsureSuccess("Restore-BackupSet");
+        string autoConf = File.ReadAllText(Path.Combine(destination, "postgresql.auto.conf"));
+        Assert.Contains($"restore-walsegment --name %f --destination-path %p --force --archive-path ''{archive}'' --encryption-key-file ''{keyFile}''", autoConf);
+
+        string root = temp.CreateDirectory("restored-server");
+        PostgresCluster.GiveToServerUser(root);
+        using var restored = PostgresCluster.Attach(root, destination);
+        restored.Start();
+        restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(2500, restored.Scalar<long>("SELECT count(*) FROM t"));
+        Assert.Equal(500, restored.Scalar<long>("SELECT count(*) FROM t WHERE note = 'after'"));
+        string log = File.ReadAllText(restored.LogPath);
+        Assert.Contains($"restored log file \"{last}\" from archive", log);
+        Assert.DoesNotContain("backupcmdlets:", log);
     }
 
     private static void WaitUntilArchived(PostgresCluster cluster, string segment)

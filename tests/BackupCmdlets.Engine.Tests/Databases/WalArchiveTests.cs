@@ -352,7 +352,7 @@ public sealed class WalArchiveTests : IDisposable
     /// flag, timeline, the segment's address, system identifier, segment and block size), then records:
     /// text that compresses well, or random bytes that do not.
     /// </summary>
-    private static byte[] Segment(string name, int seed, bool compressible = true)
+    internal static byte[] Segment(string name, int seed, bool compressible = true)
     {
         long number = Convert.ToInt64(name[16..24], 16) + Convert.ToInt64(name[8..16], 16) * (0x100000000L / SegmentSize);
         byte[] segment = new byte[SegmentSize];

@@ -25,6 +25,7 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
     private ServerSettings? _primarySettings;
     private ServerControl? _control;
     private string? _walArchive;
+    private byte[]? _archiveKey;
     private long _archiveFailuresBefore;
 
     public PostgreSqlProvider(StartBackupRequest request, BackupKind kind)
@@ -176,6 +177,8 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
                 _walArchive);
         }
 
+        // An encrypted archive is read with the set's own secret: refused now, before any copy, without it or with another.
+        _archiveKey = WalArchiveEncryption.KeyToRead(_walArchive, EncryptionSecret.From(_request.EncryptionKey, _request.EncryptionKeyFile is { } keyFile ? Path.GetFullPath(keyFile) : null), mustBeEncrypted: false);
         _archiveFailuresBefore = (await ArchiverStatus.ReadAsync(ArchivingSession, cancellationToken)).FailedCount;
     }
 
@@ -354,13 +357,13 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         string startSegment = WalSegments.NameFor(timeline, start, Settings.WalSegmentSize);
         string offset = (start.Value % (ulong)Settings.WalSegmentSize).ToString("X8", CultureInfo.InvariantCulture);
         string history = $"{startSegment}.{offset}.backup";
-        if (WalArchiveFormat.Find(_walArchive!, history) is not null)
+        if (WalArchiveFormat.Find(_walArchive!, history, _archiveKey is not null) is not null)
         {
             files.Add(ArchivedFile(history));
         }
 
         string timelineHistory = $"{timeline:X8}.history";
-        if (timeline > 1 && WalArchiveFormat.Find(_walArchive!, timelineHistory) is not null)
+        if (timeline > 1 && WalArchiveFormat.Find(_walArchive!, timelineHistory, _archiveKey is not null) is not null)
         {
             files.Add(ArchivedFile(timelineHistory));
         }
@@ -416,13 +419,13 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
     /// <summary>The archived file <paramref name="name"/>, plain or compressed (Backup-WalSegment's .zst, a .gz); the set takes its plain content.</summary>
     private SourceFile ArchivedFile(string name)
     {
-        if (WalArchiveFormat.Find(_walArchive!, name) is not { } path)
+        if (WalArchiveFormat.Find(_walArchive!, name, _archiveKey is not null) is not { } path)
         {
             throw new BackupException(Errors.WalSegmentNotArchived, $"WAL file {name} is not in the archive '{_walArchive}'.", Path.Combine(_walArchive!, name));
         }
 
         if (WalSegments.TryParse(name, Settings.WalSegmentSize, out _, out _)
-            && WalSegmentCheck.Problem(path, name, Settings.WalSegmentSize, Settings.ServerVersion, Settings.SystemIdentifier) is { } problem)
+            && WalSegmentCheck.Problem(path, name, Settings.WalSegmentSize, Settings.ServerVersion, Settings.SystemIdentifier, () => StoredRedo.OpenRead(path, _archiveKey)) is { } problem)
         {
             throw new BackupException(
                 Errors.WalSegmentInvalid,
@@ -430,7 +433,7 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
                 path);
         }
 
-        return new SourceFile(path, "wal/" + name) { Length = new FileInfo(path).Length };
+        return new SourceFile(path, "wal/" + name) { Length = new FileInfo(path).Length, ArchiveKey = _archiveKey };
     }
 
     /// <summary>
@@ -447,7 +450,7 @@ internal sealed partial class PostgreSqlProvider : IIncrementalBackupProvider, I
         {
             var status = await ArchiverStatus.ReadAsync(ArchivingSession, cancellationToken);
             bool archived = status.HasArchived(segment);
-            if (archived && WalArchiveFormat.Find(_walArchive!, segment) is not null)
+            if (archived && WalArchiveFormat.Find(_walArchive!, segment, _archiveKey is not null) is not null)
             {
                 return;
             }

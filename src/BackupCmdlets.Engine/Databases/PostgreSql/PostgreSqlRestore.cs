@@ -42,9 +42,10 @@ internal static class PostgreSqlRestore
             walArchive = request.WalArchivePath is null ? null : throw new BackupException(Errors.WalArchiveNotFound, $"The WAL archive '{walArchive}' does not exist.", walArchive);
         }
 
+        var (archiveKeyFile, archiveKey) = hot && !request.RecoverToConsistency && walArchive is not null ? ArchiveKey(walArchive, request) : (null, null);
         if (hot && (targetLsn is not null || targetTime is not null))
         {
-            RecoveryReach.Check(setPath, manifest, walArchive, targetLsn, targetTime);
+            RecoveryReach.Check(setPath, manifest, walArchive, targetLsn, targetTime, archiveKey);
         }
 
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);
@@ -109,7 +110,7 @@ internal static class PostgreSqlRestore
             WriteOwned(Path.Combine(destination, "recovery.signal"), "", manifest);
             // A trial recovers only to where the set becomes consistent, which its own WAL reaches; it
             // has no front to name the CLI that an archive of Backup-WalSegment needs.
-            settings.Add(("restore_command", RestoreCommand(setPath, manifest, request.RecoverToConsistency ? null : walArchive, request.WalFetchCommand)));
+            settings.Add(("restore_command", RestoreCommand(setPath, manifest, request.RecoverToConsistency ? null : walArchive, archiveKeyFile, request.WalFetchCommand)));
             if (targetSetting is { } recoveryTarget)
             {
                 settings.Add(recoveryTarget);
@@ -335,12 +336,13 @@ internal static class PostgreSqlRestore
 
     /// <summary>
     /// The set's own WAL first, then the archive (which goes on after the set): through Restore-WalSegment
-    /// (<paramref name="fetch"/>) when Backup-WalSegment fills it, else with cp.
+    /// (<paramref name="fetch"/>, given <paramref name="archiveKeyFile"/> for an encrypted archive) when
+    /// Backup-WalSegment fills it, else with cp.
     /// </summary>
-    private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive, Func<string, string>? fetch)
+    private static string RestoreCommand(string setPath, BackupSetManifest manifest, string? archive, string? archiveKeyFile, Func<string, string?, string>? fetch)
     {
         string? fromArchive = archive is null ? null
-            : WalArchiveFormat.HoldsOurFiles(archive) ? (fetch ?? DefaultFetch)(archive)
+            : archiveKeyFile is not null || WalArchiveFormat.HoldsOurFiles(archive) ? (fetch ?? DefaultFetch)(archive, archiveKeyFile)
             : $"cp {RecoverySettings.ShellQuote(archive + "/%f")} %p";
         if (RedoGoesToPgWal(manifest))
         {
@@ -360,8 +362,44 @@ internal static class PostgreSqlRestore
     /// The CLI on the server's PATH. Guarded: a command the shell cannot run exits above 125, which makes
     /// PostgreSQL abort recovery instead of taking the file as missing.
     /// </summary>
-    private static string DefaultFetch(string archive) =>
-        $"{{ command -v backupcmdlets >/dev/null && backupcmdlets restore-walsegment --name %f --destination-path %p --force --archive-path {RecoverySettings.ShellQuote(archive)}; }}";
+    private static string DefaultFetch(string archive, string? keyFile) =>
+        $"{{ command -v backupcmdlets >/dev/null && backupcmdlets restore-walsegment --name %f --destination-path %p --force --archive-path {RecoverySettings.ShellQuote(archive)}{(keyFile is null ? "" : " --encryption-key-file " + RecoverySettings.ShellQuote(keyFile))}; }}";
+
+    /// <summary>
+    /// For an encrypted WAL archive that recovery reads after the set: the key file the restore_command
+    /// passes to Restore-WalSegment, checked against the archive, and the archive's master key; nulls for an
+    /// archive in the clear. A restore_command carries a key file only, never a passphrase (it would stand
+    /// on the server's command line and in postgresql.auto.conf): without one, or for an archive encrypted
+    /// with a passphrase, the restore is refused before anything is written, rather than let recovery take
+    /// every archived file for missing and end, silently, where the set's own WAL ends.
+    /// </summary>
+    private static (string? KeyFile, byte[]? Key) ArchiveKey(string archive, RestoreBackupSetRequest request)
+    {
+        if (WalArchiveEncryption.Read(archive) is not { } encryption)
+        {
+            return (null, null);
+        }
+
+        string alone = $"To recover only to where the set becomes consistent (its own WAL, which the restore decrypts into pg_wal), name an empty folder with {ParameterNames.Of(nameof(RestoreBackupSetRequest.WalArchivePath))}.";
+        if (encryption.Kdf != ManifestEncryption.KeyFileKdf)
+        {
+            throw new BackupException(
+                Errors.EncryptionKeyRequired,
+                $"The WAL archive '{archive}', which recovery reads after the set, is encrypted with a passphrase, and a restore_command cannot carry one: recovery past a set needs an archive encrypted with a key file (Backup-WalSegment {ParameterNames.Of(nameof(RestoreBackupSetRequest.EncryptionKeyFile))}). {alone}",
+                archive);
+        }
+
+        if (request.EncryptionKeyFile is null)
+        {
+            throw new BackupException(
+                Errors.EncryptionKeyRequired,
+                $"The WAL archive '{archive}', which recovery reads after the set, is encrypted with a key file: give it with {ParameterNames.Of(nameof(RestoreBackupSetRequest.EncryptionKeyFile))}, and the restore_command passes it to Restore-WalSegment (a passphrase cannot be passed on). {alone}",
+                archive);
+        }
+
+        string keyFile = Path.GetFullPath(request.EncryptionKeyFile);
+        return (keyFile, WalArchiveEncryption.KeyToRead(archive, EncryptionSecret.From(null, keyFile), mustBeEncrypted: true));
+    }
 
     private static string? MappedLocation(TablespaceEntry tablespace, IReadOnlyDictionary<string, string> mapping) =>
         mapping.TryGetValue(tablespace.Id, out string? byId) ? byId

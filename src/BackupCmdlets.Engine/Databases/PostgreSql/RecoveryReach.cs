@@ -15,7 +15,8 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// </summary>
 internal static partial class RecoveryReach
 {
-    public static void Check(string setPath, BackupSetManifest manifest, string? archive, Lsn? targetLsn, DateTimeOffset? targetTime)
+    /// <param name="archiveKey">The master key of an encrypted <paramref name="archive"/>; null for one in the clear.</param>
+    public static void Check(string setPath, BackupSetManifest manifest, string? archive, Lsn? targetLsn, DateTimeOffset? targetTime, byte[]? archiveKey = null)
     {
         if (manifest.StopPosition is null || !Lsn.TryParse(manifest.StopPosition, out var stop) || manifest.StartPosition is null || !Lsn.TryParse(manifest.StartPosition, out var start))
         {
@@ -48,7 +49,7 @@ internal static partial class RecoveryReach
                 throw Before($"The recovery target time {time:u} lies before {consistent:u}, when the set's backup mode ended: no recovery can stop there. Restore an older set.", setPath);
             }
 
-            var lastEnded = LastTransactionEnd(run, manifest.Database.ServerVersion);
+            var lastEnded = LastTransactionEnd(run, manifest.Database.ServerVersion, archive, archiveKey);
             if (lastEnded is { } ended && time >= ended)
             {
                 throw Unreachable($"the recovery target time {time:u} is at or after the last transaction in {searched} ({ended:u} in segment {run[^1].Name}): recovery would end before reaching it. If the source still runs, SELECT pg_switch_wal() there archives what came after", setPath);
@@ -94,7 +95,7 @@ internal static partial class RecoveryReach
     }
 
     /// <summary>When the last transaction in the run ended (its commit or abort record), newest segments first; null when pg_waldump is not at hand.</summary>
-    private static DateTimeOffset? LastTransactionEnd(List<(long Number, string Name, string Path)> run, string serverVersion)
+    private static DateTimeOffset? LastTransactionEnd(List<(long Number, string Name, string Path)> run, string serverVersion, string? archive, byte[]? archiveKey)
     {
         string major = serverVersion.Split('.')[0];
         string waldump = $"/usr/lib/postgresql/{major}/bin/pg_waldump";
@@ -111,7 +112,7 @@ internal static partial class RecoveryReach
                 string segment = Path.Combine(temporary, run[i].Name);
                 if (StoredRedo.IsCompressed(run[i].Path))
                 {
-                    using var input = StoredRedo.OpenRead(run[i].Path);
+                    using var input = StoredRedo.OpenRead(run[i].Path, archiveKey is not null && Path.GetDirectoryName(run[i].Path) == archive ? archiveKey : null);
                     using var output = File.Create(segment);
                     input.CopyTo(output);
                 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
@@ -9,7 +10,9 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// <see cref="WalArchiveFormat"/> reads, decompresses and checks it (a segment must also be whole), and
 /// writes it to the destination under a temporary name, flushed and renamed. A name the archive does not
 /// hold is <see cref="Errors.WalFileNotFound"/>: recovery asks for files that may not exist (the next
-/// timeline's history, the segment after the last) and takes a failure as "not there".
+/// timeline's history, the segment after the last) and takes a failure as "not there". An encrypted archive
+/// (<see cref="WalArchiveEncryption"/>) needs its key, and is read only in its sealed form; given a key, an
+/// archive in the clear is refused.
 /// </summary>
 internal static class WalArchiveFetch
 {
@@ -31,7 +34,9 @@ internal static class WalArchiveFetch
             throw new BackupException(Errors.WalArchiveNotFound, $"The WAL archive folder '{archive}' does not exist.", archive);
         }
 
-        if (WalArchiveFormat.Find(archive, request.Name) is not { } stored)
+        var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile is { } keyFile ? Path.GetFullPath(keyFile) : null);
+        byte[]? key = WalArchiveEncryption.KeyToRead(archive, secret, mustBeEncrypted: secret is not null);
+        if (WalArchiveFormat.Find(archive, request.Name, encrypted: key is not null) is not { } stored)
         {
             throw new BackupException(Errors.WalFileNotFound, $"WAL file {request.Name} is not in the archive '{archive}'.", Path.Combine(archive, request.Name));
         }
@@ -41,7 +46,7 @@ internal static class WalArchiveFetch
             throw new BackupException(Errors.WalDestinationExists, $"'{destination}' exists already: give {ParameterNames.Of(nameof(RestoreWalSegmentRequest.Force))} to replace it.", destination);
         }
 
-        byte[] content = WalArchiveFormat.ReadContent(stored, cancellationToken);
+        byte[] content = WalArchiveFormat.ReadContent(stored, key, cancellationToken);
         if (segment is not null && WalSegmentCheck.ProblemOfOwnCluster(content, segment) is { } problem)
         {
             throw WalArchiveFormat.Damaged(stored, problem, null);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Databases.PostgreSql;
@@ -10,6 +11,8 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// name, flushed, renamed to its name without replacing anything and the folder flushed, so success means
 /// it is on disk. A name already archived is never written: the same content is success (the archiver
 /// repeats a command whose success it did not record), other content <see cref="Errors.WalSegmentConflict"/>.
+/// With a key the file is stored sealed under the archive's master key (<see cref="WalArchiveEncryption"/>),
+/// which is worked out (and the key checked) before anything is written.
 /// </summary>
 internal static class WalArchivePush
 {
@@ -50,18 +53,30 @@ internal static class WalArchivePush
             throw new BackupException(Errors.WalSegmentInvalid, $"'{source}' is not a whole WAL file and is not archived: {problem}.", source);
         }
 
+        byte[]? key = WalArchiveEncryption.KeyToWrite(archive, EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile is { } keyFile ? Path.GetFullPath(keyFile) : null));
         byte[] sha256 = SHA256.HashData(content);
         cancellationToken.ThrowIfCancellationRequested();
-        if (Existing(archive, name, sha256, cancellationToken) is { } same)
+        if (Existing(archive, name, sha256, key, cancellationToken) is { } same)
         {
             return same with { Duration = clock.Elapsed };
         }
 
         string target = Path.Combine(archive, name + WalArchiveFormat.Suffix);
         byte[] stored = WalArchiveFormat.Encode(content, sha256);
+        long storedLength = stored.Length;
         using (var writer = AtomicFileWriter.Create(target))
         {
-            writer.Stream.Write(stored);
+            if (key is null)
+            {
+                writer.Stream.Write(stored);
+            }
+            else
+            {
+                using var seal = new SealedFileWriter(writer.Stream, key, name);
+                seal.Write(stored);
+                storedLength = seal.Complete().StoredLength;
+            }
+
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
@@ -70,22 +85,22 @@ internal static class WalArchivePush
             catch (IOException) when (File.Exists(target))
             {
                 // Another archiver wrote the name between the look and the rename: judge what it wrote.
-                return (Existing(archive, name, sha256, cancellationToken) ?? throw new InvalidOperationException("An archived file vanished.")) with { Duration = clock.Elapsed };
+                return (Existing(archive, name, sha256, key, cancellationToken) ?? throw new InvalidOperationException("An archived file vanished.")) with { Duration = clock.Elapsed };
             }
         }
 
-        return new WalSegmentResult(name, WalArchiveAction.Archived, target, content.Length, stored.Length, WalArchiveFormat.Hex(sha256), clock.Elapsed);
+        return new WalSegmentResult(name, WalArchiveAction.Archived, target, content.Length, storedLength, WalArchiveFormat.Hex(sha256), clock.Elapsed);
     }
 
-    /// <summary>The result for a name already archived with this content (flushed again, as the first write may not have been); a conflict for other content; null when the name is not archived.</summary>
-    private static WalSegmentResult? Existing(string archive, string name, byte[] sha256, CancellationToken cancellationToken)
+    /// <summary>The result for a name already archived with this content (flushed again, as the first write may not have been; in an encrypted archive compared once opened with the key); a conflict for other content; null when the name is not archived.</summary>
+    private static WalSegmentResult? Existing(string archive, string name, byte[] sha256, byte[]? key, CancellationToken cancellationToken)
     {
-        if (WalArchiveFormat.Find(archive, name) is not { } existing)
+        if (WalArchiveFormat.Find(archive, name, encrypted: key is not null) is not { } existing)
         {
             return null;
         }
 
-        byte[] archived = SHA256.HashData(WalArchiveFormat.ReadContent(existing, cancellationToken));
+        byte[] archived = SHA256.HashData(WalArchiveFormat.ReadContent(existing, key, cancellationToken));
         if (!archived.AsSpan().SequenceEqual(sha256))
         {
             throw new BackupException(
