@@ -12,7 +12,7 @@
               table to tests/bench/results/. Their settings are environment variables (RUNS=5 ...),
               listed at the top of each script; db needs root and PostgreSQL 15.
 .PARAMETER Bench
-    The benchmarks the Bench task runs: archive, zstd, incremental, sync, bzip2, db, restore, incremental-db (all by default).
+    The benchmarks the Bench task runs: archive, zstd, incremental, sync, bzip2, db, restore, incremental-db, encryption (all by default).
 .EXAMPLE
     ./build.ps1 -Task Package; Import-Module ./out/BackupCmdlets
 .EXAMPLE
@@ -23,8 +23,8 @@ param(
     [ValidateSet('Build', 'Test', 'Package', 'Demo', 'Bench')]
     [string[]] $Task = @('Build', 'Test', 'Package'),
     [string] $Configuration = 'Release',
-    [ValidateSet('archive', 'zstd', 'incremental', 'sync', 'bzip2', 'db', 'restore', 'incremental-db')]
-    [string[]] $Bench = @('archive', 'zstd', 'incremental', 'sync', 'bzip2', 'db', 'restore', 'incremental-db')
+    [ValidateSet('archive', 'zstd', 'incremental', 'sync', 'bzip2', 'db', 'restore', 'incremental-db', 'encryption')]
+    [string[]] $Bench = @('archive', 'zstd', 'incremental', 'sync', 'bzip2', 'db', 'restore', 'incremental-db', 'encryption')
 )
 
 $ErrorActionPreference = 'Stop'

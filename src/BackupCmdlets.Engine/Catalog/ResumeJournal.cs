@@ -31,7 +31,7 @@ internal static class ResumeJournal
 
         foreach (string set in Directory.EnumerateDirectories(folder).Where(d => BackupSetFolder.IsSetName(Path.GetFileName(d))).OrderByDescending(d => Path.GetFileName(d), StringComparer.Ordinal))
         {
-            if (ManifestStore.Exists(set) || !File.Exists(PathIn(set)) || InProgressMarker.TryRead(set) is { } marker && marker.OwnerMayBeAlive() || File.Exists(InProgressMarker.PathIn(set)) && InProgressMarker.TryRead(set) is null)
+            if (!File.Exists(PathIn(set)) || BackupRepository.Describe(set).Status != BackupSetStatus.Incomplete)
             {
                 continue;
             }
@@ -81,60 +81,6 @@ internal static class ResumeJournal
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Appends lines to a set's journal, the header first; each batch reaches the disk before it returns.</summary>
-    /// <param name="header">The header, asked for at the first line (once the backup knows the parent it compares pages with).</param>
-    public sealed class Writer(string setPath, Func<ResumeHeader> header) : IDisposable
-    {
-        private readonly object _lock = new();
-        private FileStream? _file;
-
-        public void Append(IReadOnlyCollection<ResumeEntry> entries)
-        {
-            if (entries.Count == 0)
-            {
-                return;
-            }
-
-            lock (_lock)
-            {
-                if (_file is null)
-                {
-                    _file = new FileStream(PathIn(setPath), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
-                    WriteLine(JsonSerializer.SerializeToUtf8Bytes(header(), ResumeJsonContext.Default.ResumeHeader));
-                }
-
-                foreach (var entry in entries)
-                {
-                    WriteLine(JsonSerializer.SerializeToUtf8Bytes(entry, ResumeJsonContext.Default.ResumeEntry));
-                }
-
-                _file.Flush(flushToDisk: true);
-            }
-        }
-
-        /// <summary>Closes and deletes the journal: the set is complete.</summary>
-        public void Delete()
-        {
-            Dispose();
-            File.Delete(PathIn(setPath));
-        }
-
-        public void Dispose()
-        {
-            lock (_lock)
-            {
-                _file?.Dispose();
-                _file = null;
-            }
-        }
-
-        private void WriteLine(byte[] json)
-        {
-            _file!.Write(json);
-            _file.WriteByte((byte)'\n');
         }
     }
 }

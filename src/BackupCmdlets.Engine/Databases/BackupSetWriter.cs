@@ -65,7 +65,7 @@ internal sealed class BackupSetWriter
     public IReadOnlyList<ManifestPageDelta> PageDeltas => _copier.PageDeltas;
 
     /// <inheritdoc cref="SetFileCopier.Journal"/>
-    public ResumeJournal.Writer? Journal
+    public ResumeJournalWriter? Journal
     {
         get => _copier.Journal;
         set => _copier.Journal = value;

@@ -46,7 +46,7 @@ internal static class DatabaseBackupRunner
         var encryption = interrupted?.Header.Encryption ?? secret?.NewEncryption();
         var key = encryption is null ? null : new SetKey(secret!.MasterKey(encryption, setFolder.Path));
         var set = new BackupSetWriter(setFolder.Path, request, kind, activity, progress, key);
-        using var journal = new ResumeJournal.Writer(set.Folder, () => new ResumeHeader(database.Engine, kind, database.Identity, set.Parent?.SetId, set.Parent?.ReferencePosition, encryption));
+        using var journal = new ResumeJournalWriter(set.Folder, () => new ResumeHeader(database.Engine, kind, database.Identity, set.Parent?.SetId, set.Parent?.ReferencePosition, encryption));
         set.Journal = journal;
         if (interrupted is { } resumable)
         {

@@ -67,7 +67,7 @@ internal sealed class SetFileCopier
     public IReadOnlyList<ManifestPageDelta> PageDeltas => [.. _pageDeltas.OrderBy(d => d.Path, StringComparer.Ordinal)];
 
     /// <summary>Where each file copied goes on record once it is on disk, for a backup that resumes this one if it is cut short; null to keep none.</summary>
-    public ResumeJournal.Writer? Journal { get; set; }
+    public ResumeJournalWriter? Journal { get; set; }
 
     /// <summary>The files an earlier, interrupted backup copied, in its set at <see cref="ResumedFrom"/>, that may be taken over.</summary>
     public (string SetPath, string? ParentSetId, IReadOnlyDictionary<string, ResumeEntry> Entries)? Resumable { get; set; }

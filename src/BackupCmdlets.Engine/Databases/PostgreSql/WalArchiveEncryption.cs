@@ -26,7 +26,7 @@ internal static class WalArchiveEncryption
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
-            record = JsonSerializer.Deserialize(stream, ManifestJsonContext.Default.WalArchiveRecord);
+            record = JsonSerializer.Deserialize(stream, WalArchiveJsonContext.Default.WalArchiveRecord);
         }
         catch (Exception ex) when (ex is FileNotFoundException)
         {
@@ -92,7 +92,7 @@ internal static class WalArchiveEncryption
         string path = RecordPath(archive);
         using (var writer = AtomicFileWriter.Create(path))
         {
-            JsonSerializer.Serialize(writer.Stream, new WalArchiveRecord(WalArchiveRecord.FormatName, created), ManifestJsonContext.Default.WalArchiveRecord);
+            JsonSerializer.Serialize(writer.Stream, new WalArchiveRecord(WalArchiveRecord.FormatName, created), WalArchiveJsonContext.Default.WalArchiveRecord);
             try
             {
                 writer.Commit(overwrite: false);
