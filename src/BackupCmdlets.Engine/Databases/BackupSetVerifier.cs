@@ -53,7 +53,7 @@ internal static class BackupSetVerifier
         var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, throttleLimit ?? Environment.ProcessorCount), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(manifest.Files.OrderByDescending(f => f.Size), options, (file, ct) =>
         {
-            if ((FileProblem(path, file, file.Path, ct) ?? content?.AuthenticationProblem(file, file.Path, ct)) is { } problem)
+            if ((content?.Key is not null && File.Exists(Path.Combine(path, file.Path)) ? content.AuthenticationProblem(file, file.Path, ct) : FileProblem(path, file, file.Path, ct)) is { } problem)
             {
                 problems.Add(problem);
                 if (problem.ErrorId == Errors.BackupSetFileMissing.Id)

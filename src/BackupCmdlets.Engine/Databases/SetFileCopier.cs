@@ -69,7 +69,7 @@ internal sealed class SetFileCopier
     /// <summary>Where each file copied goes on record once it is on disk, for a backup that resumes this one if it is cut short; null to keep none.</summary>
     public ResumeJournalWriter? Journal { get; set; }
 
-    /// <summary>The files an earlier, interrupted backup copied, in its set at <see cref="ResumedFrom"/>, that may be taken over.</summary>
+    /// <summary>The files an earlier, interrupted backup copied (its set folder, the parent its page files were compared with, its journal) that may be taken over.</summary>
     public (string SetPath, string? ParentSetId, IReadOnlyDictionary<string, ResumeEntry> Entries)? Resumable { get; set; }
 
     /// <summary>How many files were taken over from the interrupted backup rather than read again.</summary>

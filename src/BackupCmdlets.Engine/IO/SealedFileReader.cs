@@ -19,6 +19,7 @@ internal sealed class SealedFileReader : IPositionedReader
     private readonly byte[] _sealed = new byte[SealedFile.ChunkSize + SealedFile.TagLength];
     private readonly byte[] _plain = new byte[SealedFile.ChunkSize];
     private long _openChunk = -1;
+    private IncrementalHash? _storedHash;
     private int _openLength;
 
     private SealedFileReader(SafeFileHandle file, bool ownsFile, string path, AesGcm cipher, byte[] associatedData, long length, long chunks)
@@ -86,14 +87,33 @@ internal sealed class SealedFileReader : IPositionedReader
         return total;
     }
 
-    /// <summary>Reads every chunk once (authenticating the whole file), adding the content to <paramref name="content"/> when given.</summary>
-    public void ReadAll(IncrementalHash? content, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads every chunk once (authenticating the whole file), adding the content to <paramref name="content"/>
+    /// and the bytes as stored (header included) to <paramref name="stored"/> when given.
+    /// </summary>
+    public void ReadAll(IncrementalHash? content, IncrementalHash? stored, CancellationToken cancellationToken)
     {
-        for (long chunk = 0; chunk < _chunks; chunk++)
+        if (stored is not null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            OpenChunk(chunk);
-            content?.AppendData(_plain, 0, _openLength);
+            byte[] header = new byte[SealedFile.HeaderLength];
+            PositionedRead.Fill(_file, header, 0);
+            stored.AppendData(header);
+        }
+
+        _storedHash = stored;
+        try
+        {
+            for (long chunk = 0; chunk < _chunks; chunk++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                _openChunk = -1;
+                OpenChunk(chunk);
+                content?.AppendData(_plain, 0, _openLength);
+            }
+        }
+        finally
+        {
+            _storedHash = null;
         }
     }
 
@@ -126,6 +146,7 @@ internal sealed class SealedFileReader : IPositionedReader
             throw Damaged(_path, $"it ends inside chunk {chunk}");
         }
 
+        _storedHash?.AppendData(stored);
         Span<byte> nonce = stackalloc byte[12];
         SealedFile.Nonce(nonce, chunk, last);
         _openChunk = -1;
