@@ -9,6 +9,12 @@ internal sealed record ManifestFile(string Path, long Size, string Sha256, int M
     /// <summary>Encrypted sets: HMAC-SHA256 of the file's content under the set's key (what -Delta compares a copy with); null otherwise.</summary>
     public string? ContentMac { get; init; }
 
+    /// <summary>
+    /// Encrypted sets: the random salt of the stored file's header (hex). With the key, a file whose header has
+    /// it and whose every chunk authenticates is the one the set wrote, so Test-BackupSet need not hash it too.
+    /// </summary>
+    public string? Salt { get; init; }
+
     private const int ChunkSize = 1 << 20;
 
     /// <summary>The entry of a file that is in the set at <paramref name="path"/> ('/' separators): its size and SHA-256 as read now.</summary>

@@ -650,7 +650,7 @@ internal sealed class SetFileCopier
     internal static ManifestFile Sealed(SealedFileWriter seal, string setPath, int mode)
     {
         var (storedLength, storedSha256, _, contentMac) = seal.Complete();
-        return new ManifestFile(setPath, storedLength, storedSha256, mode) { ContentMac = contentMac };
+        return new ManifestFile(setPath, storedLength, storedSha256, mode) { ContentMac = contentMac, Salt = seal.Salt };
     }
 
     /// <summary>A new file of the set, readable by its owner only until its mode is set.</summary>

@@ -36,6 +36,9 @@ internal static class SealedFile
         return header;
     }
 
+    /// <summary>The header's random salt (lower-case hex): no two files written carry the same one.</summary>
+    public static string SaltOf(ReadOnlySpan<byte> header) => Convert.ToHexString(header[(HeaderLength - SaltLength)..HeaderLength]).ToLowerInvariant();
+
     /// <summary>The header is one of this layout (magic, chunk size, zero bytes).</summary>
     public static bool IsHeader(ReadOnlySpan<byte> header) =>
         header.Length == HeaderLength

@@ -19,11 +19,11 @@ internal sealed class SealedFileReader : IPositionedReader
     private readonly byte[] _sealed = new byte[SealedFile.ChunkSize + SealedFile.TagLength];
     private readonly byte[] _plain = new byte[SealedFile.ChunkSize];
     private long _openChunk = -1;
-    private IncrementalHash? _storedHash;
     private int _openLength;
 
-    private SealedFileReader(SafeFileHandle file, bool ownsFile, string path, AesGcm cipher, byte[] associatedData, long length, long chunks)
+    private SealedFileReader(SafeFileHandle file, bool ownsFile, string path, AesGcm cipher, byte[] associatedData, long length, long chunks, string salt)
     {
+        Salt = salt;
         _file = file;
         _ownsFile = ownsFile;
         _path = path;
@@ -32,6 +32,9 @@ internal sealed class SealedFileReader : IPositionedReader
         Length = length;
         _chunks = chunks;
     }
+
+    /// <summary>The salt of the file's header (<see cref="SealedFile.SaltOf"/>).</summary>
+    public string Salt { get; }
 
     /// <summary>The content's length.</summary>
     public long Length { get; }
@@ -66,7 +69,7 @@ internal sealed class SealedFileReader : IPositionedReader
             throw Damaged(path, $"its length {stored} is not that of an encrypted file (cut short or extended)");
         }
 
-        return new SealedFileReader(file, ownsFile, path, SealedFile.Cipher(masterKey, header), SealedFile.AssociatedData(header, name), length, chunks);
+        return new SealedFileReader(file, ownsFile, path, SealedFile.Cipher(masterKey, header), SealedFile.AssociatedData(header, name), length, chunks, SealedFile.SaltOf(header));
     }
 
     /// <summary>Reads up to <paramref name="buffer"/>'s length of content from <paramref name="offset"/>; answers the bytes read (0 at the end).</summary>
@@ -87,33 +90,13 @@ internal sealed class SealedFileReader : IPositionedReader
         return total;
     }
 
-    /// <summary>
-    /// Reads every chunk once (authenticating the whole file), adding the content to <paramref name="content"/>
-    /// and the bytes as stored (header included) to <paramref name="stored"/> when given.
-    /// </summary>
-    public void ReadAll(IncrementalHash? content, IncrementalHash? stored, CancellationToken cancellationToken)
+    /// <summary>Reads every chunk once: the whole file authenticates, or an EncryptedFileDamaged error says where it does not.</summary>
+    public void ReadAll(CancellationToken cancellationToken)
     {
-        if (stored is not null)
+        for (long chunk = 0; chunk < _chunks; chunk++)
         {
-            byte[] header = new byte[SealedFile.HeaderLength];
-            PositionedRead.Fill(_file, header, 0);
-            stored.AppendData(header);
-        }
-
-        _storedHash = stored;
-        try
-        {
-            for (long chunk = 0; chunk < _chunks; chunk++)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                _openChunk = -1;
-                OpenChunk(chunk);
-                content?.AppendData(_plain, 0, _openLength);
-            }
-        }
-        finally
-        {
-            _storedHash = null;
+            cancellationToken.ThrowIfCancellationRequested();
+            OpenChunk(chunk);
         }
     }
 
@@ -146,7 +129,6 @@ internal sealed class SealedFileReader : IPositionedReader
             throw Damaged(_path, $"it ends inside chunk {chunk}");
         }
 
-        _storedHash?.AppendData(stored);
         Span<byte> nonce = stackalloc byte[12];
         SealedFile.Nonce(nonce, chunk, last);
         _openChunk = -1;

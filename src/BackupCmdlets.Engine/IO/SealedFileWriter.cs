@@ -30,11 +30,15 @@ internal sealed class SealedFileWriter : Stream
     {
         _destination = destination;
         byte[] header = SealedFile.NewHeader();
+        Salt = SealedFile.SaltOf(header);
         _cipher = SealedFile.Cipher(masterKey, header);
         _associatedData = SealedFile.AssociatedData(header, name);
         _contentMac = contentMac;
         Store(header);
     }
+
+    /// <summary>The salt of the file's header (<see cref="SealedFile.SaltOf"/>).</summary>
+    public string Salt { get; }
 
     public override bool CanRead => false;
 

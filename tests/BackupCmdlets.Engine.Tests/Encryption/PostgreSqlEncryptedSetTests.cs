@@ -117,6 +117,34 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
     }
 
     [Fact]
+    public async Task A_file_sealed_again_under_the_set_key_is_not_taken_for_the_one_the_set_wrote()
+    {
+        string repository = scenario.CopyOfRepository("resealed");
+        string set = Path.Combine(repository, Path.GetFileName(scenario.Full.Path));
+        var manifest = ManifestStore.Read(set);
+        var key = new SetKey(EncryptionSecret.From(null, scenario.KeyFile)!.MasterKey(manifest.Encryption!, set));
+        string target = manifest.Files.First(f => f.Path.EndsWith("PG_VERSION", StringComparison.Ordinal)).Path;
+        string path = Path.Combine(set, target);
+        byte[] content;
+        using (var reader = key.Open(path, target))
+        {
+            content = new byte[reader.Length];
+            reader.Read(content, 0);
+        }
+
+        // Authentic chunks under the right key and name, of a file the set did not write (another salt): a replay.
+        using (var file = new FileStream(path, FileMode.Create))
+        using (var seal = key.Seal(file, target))
+        {
+            seal.Write(content);
+            seal.Complete();
+        }
+
+        var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(set) { EncryptionKeyFile = scenario.KeyFile }, null, CancellationToken.None);
+        Assert.Contains(test.Problems, p => p.ErrorId == Errors.EncryptedFileDamaged.Id && p.Path == target);
+    }
+
+    [Fact]
     public async Task A_changed_manifest_is_found_with_the_key()
     {
         string repository = scenario.CopyOfRepository("manifest");

@@ -140,7 +140,7 @@ public sealed class SealedFileTests
         try
         {
             using var reader = SealedFileReader.Open(path, key ?? Key, name);
-            reader.ReadAll(null, null, CancellationToken.None);
+            reader.ReadAll(CancellationToken.None);
             return false;
         }
         catch (BackupException ex) when (ex.Error == Errors.EncryptedFileDamaged)
