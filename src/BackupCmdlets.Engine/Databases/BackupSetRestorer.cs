@@ -5,8 +5,10 @@ using BackupCmdlets.Engine.Databases.Sqlite;
 namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
-/// Restore-BackupSet: verifies the set first (a set that fails Test-BackupSet, is incomplete or is
-/// marked Failed is never restored), then hands it to its engine's restore.
+/// Restore-BackupSet: verifies the set (a set that fails Test-BackupSet, is incomplete or is marked
+/// Failed is never restored), then hands it to its engine's restore. A plain PostgreSQL set in the clear
+/// has its files checked by the restore as it reads them (<see cref="VerifiesAsItReads"/>), every other
+/// set is tested whole first.
 /// </summary>
 internal static class BackupSetRestorer
 {
@@ -21,9 +23,9 @@ internal static class BackupSetRestorer
             SetContent.Open(setPath, encrypted, secret);
         }
 
-        bool readsOnlyWhatDiffers = ReadsOnlyWhatDiffers(setPath, request);
-        var test = readsOnlyWhatDiffers
-            ? await QuickTestAsync(setPath, secret, cancellationToken)
+        bool verifiesAsItReads = VerifiesAsItReads(setPath);
+        var test = verifiesAsItReads
+            ? await QuickTestAsync(setPath, cancellationToken)
             : await BackupSetVerifier.TestAsync(setPath, request.ThrottleLimit, progress, cancellationToken, secret);
         if (!test.Passed)
         {
@@ -48,20 +50,22 @@ internal static class BackupSetRestorer
         restoring.Status("Restoring files");
         return manifest.Engine switch
         {
-            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, new SetContents(secret), restoring, cancellationToken, filesVerified: !readsOnlyWhatDiffers),
+            DatabaseEngine.PostgreSql => await PostgreSqlRestore.RestoreAsync(setPath, manifest, request, new SetContents(secret), restoring, cancellationToken, filesVerified: !verifiesAsItReads),
             DatabaseEngine.Sqlite => await SqliteRestore.RestoreAsync(setPath, manifest, request, cancellationToken),
             _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"Restoring {manifest.Engine} sets is not available in this version.", setPath),
         };
     }
 
     /// <summary>
-    /// -Delta of a plain PostgreSQL set over a folder that holds files: it reads only the set's files it
-    /// writes, so it hashes only those, before it writes anything (PostgreSqlRestore); the rest of the set
-    /// is checked here without reading it (manifest, status, chain, sizes, WAL range).
+    /// A plain PostgreSQL set in the clear is not hashed whole before it is restored: the restore checks each
+    /// file it reads before it uses it (PostgreSqlRestore: a -Delta over a copy hashes the files it will write
+    /// before it writes anything; a restore into an empty folder hashes each file as it copies it and removes
+    /// what it wrote when one differs). The rest of the set is checked here without reading it (manifest,
+    /// status, chain, sizes, WAL range). An encrypted set is opened and authenticated whole first.
     /// </summary>
-    private static bool ReadsOnlyWhatDiffers(string setPath, RestoreBackupSetRequest request)
+    private static bool VerifiesAsItReads(string setPath)
     {
-        if (!request.Delta || !ManifestStore.Exists(setPath) || !Directory.Exists(request.DestinationPath) || !Directory.EnumerateFileSystemEntries(request.DestinationPath).Any())
+        if (!ManifestStore.Exists(setPath))
         {
             return false;
         }
@@ -69,7 +73,7 @@ internal static class BackupSetRestorer
         try
         {
             var manifest = ManifestStore.Read(setPath);
-            return manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot or BackupKind.Cold, Archives.Count: 0 };
+            return manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot or BackupKind.Cold, Archives.Count: 0, Encryption: null };
         }
         catch (BackupException)
         {
@@ -78,16 +82,11 @@ internal static class BackupSetRestorer
     }
 
     /// <summary>What Test-BackupSet checks but the hashes: status, the chain, every file there with its size, the WAL range whole.</summary>
-    private static async Task<TestBackupSetResult> QuickTestAsync(string setPath, EncryptionSecret? secret, CancellationToken cancellationToken)
+    private static async Task<TestBackupSetResult> QuickTestAsync(string setPath, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var manifest = ManifestStore.Read(setPath);
         var problems = new List<ItemProblem>();
-        if (manifest.Encryption is not null && SetContent.Open(setPath, manifest, secret).Key is { } key && ManifestStore.MacProblem(setPath, key) is { } tampered)
-        {
-            problems.Add(new ItemProblem(ManifestStore.PathIn(setPath), Errors.EncryptedFileDamaged, tampered));
-        }
-
         if (manifest.Status != BackupSetStatus.Complete)
         {
             problems.Add(new ItemProblem(setPath, Errors.BackupSetMarkedFailed, $"the set is marked failed: {manifest.BlockChecks.Corrupt} corrupt block(s) were found on the source"));
@@ -95,7 +94,7 @@ internal static class BackupSetRestorer
         else if (!BackupChain.IsIntact(setPath, manifest, BackupSetVerifier.IsIntact))
         {
             // The full test names what is wrong; it reads the whole chain, which only happens for a set that is damaged.
-            return await BackupSetVerifier.TestAsync(setPath, null, null, cancellationToken, secret);
+            return await BackupSetVerifier.TestAsync(setPath, null, null, cancellationToken);
         }
 
         return new TestBackupSetResult(setPath, manifest.SetId, manifest.Status, problems.Count == 0, 0, 0, null, clock.Elapsed, problems);

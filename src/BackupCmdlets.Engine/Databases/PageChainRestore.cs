@@ -51,7 +51,8 @@ internal static class PageChainRestore
     /// Rebuilds the files stored as pages under <paramref name="setPrefix"/>; with <paramref name="differing"/>
     /// (-Delta, from <see cref="DifferingAsync"/>) only those in it, each beside the file there and renamed over it.
     /// </summary>
-    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, SetContents contents, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
+    /// <param name="verify">Hash each base file as it is copied (<see cref="VerifiedCopy"/>); the page files are checked beforehand.</param>
+    public static async Task<(long Files, long Bytes, long Unchanged)> RebuildAsync(IReadOnlyList<BackupChain.ChainedSet> chain, SetContents contents, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null, bool verify = false)
     {
         var newest = chain[^1].Manifest;
         string prefix = setPrefix + "/";
@@ -77,7 +78,7 @@ internal static class PageChainRestore
             {
                 // Over a file that may be there: rebuilt beside it and renamed, so it is old or new, never part of each.
                 using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: pages.Size);
-                await RebuildIntoAsync(pages.Path, baseSet, layers, contents, writer.Stream, ct);
+                await RebuildIntoAsync(pages.Path, baseSet, layers, contents, writer.Stream, verify, ct);
                 writer.Commit(overwrite: true, durable: true, beforeRename: temporary =>
                 {
                     UnixFileSystem.SetPermissions(temporary, pages.Mode);
@@ -88,7 +89,7 @@ internal static class PageChainRestore
             {
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
-                    await RebuildIntoAsync(pages.Path, baseSet, layers, contents, output, ct);
+                    await RebuildIntoAsync(pages.Path, baseSet, layers, contents, output, verify, ct);
                     output.Flush(flushToDisk: true);
                 }
 
@@ -110,11 +111,18 @@ internal static class PageChainRestore
         && PageDigest.Of(destination, pages.Size, pageSize, seed, cancellationToken) == digest;
 
     /// <summary>The base file of <paramref name="path"/> copied into <paramref name="output"/>, then each later set's size and pages laid over it.</summary>
-    private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, SetContents contents, FileStream output, CancellationToken cancellationToken)
+    private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, SetContents contents, FileStream output, bool verify, CancellationToken cancellationToken)
     {
         await using (var input = contents.Of(baseSet.Path, baseSet.Manifest).OpenRead(path))
         {
-            await input.CopyToAsync(output, cancellationToken);
+            if (verify)
+            {
+                await VerifiedCopy.CopyAsync(input, output, baseSet.Manifest.Files.First(f => f.Path == path), baseSet.Path, cancellationToken);
+            }
+            else
+            {
+                await input.CopyToAsync(output, cancellationToken);
+            }
         }
 
         await output.FlushAsync(cancellationToken);

@@ -38,8 +38,8 @@ internal static class RestoreTarget
         Directory.CreateDirectory(folder);
     }
 
-    /// <summary>Restores the folder <paramref name="setPrefix"/> of the set: its tar extracted (tar format), then its plain files copied.</summary>
-    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken)
+    /// <summary>Restores the folder <paramref name="setPrefix"/> of the set: its tar extracted (tar format), then its plain files copied (each hashed as it is read with <paramref name="verify"/>: <see cref="VerifiedCopy"/>).</summary>
+    public static async Task<(long Files, long Bytes)> RestoreFolderAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, bool verify = false)
     {
         var (setPath, manifest) = (set.SetPath, set.Manifest);
         long files = 0, bytes = 0;
@@ -59,7 +59,7 @@ internal static class RestoreTarget
             progress?.Done(archive.Path, 1, manifest.Files.FirstOrDefault(f => f.Path == archive.Path)?.Size ?? 0);
         }
 
-        var (plainFiles, plainBytes, _) = await CopyTreeAsync(set, setPrefix, target, throttleLimit, progress, cancellationToken);
+        var (plainFiles, plainBytes, _) = await CopyTreeAsync(set, setPrefix, target, throttleLimit, progress, cancellationToken, verify: verify);
         return (files + plainFiles, bytes + plainBytes);
     }
 
@@ -96,8 +96,9 @@ internal static class RestoreTarget
     /// Copies every folder and file of the set under <paramref name="setPrefix"/> into <paramref name="target"/>.
     /// With <paramref name="differing"/> (-Delta, from <see cref="DifferingAsync"/>), a file not in it is kept (only
     /// its mode and owner are set) and counted as unchanged; one in it is written beside its name and renamed over it.
+    /// With <paramref name="verify"/> each file is hashed as it is copied (<see cref="VerifiedCopy"/>).
     /// </summary>
-    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null)
+    public static async Task<(long Files, long Bytes, long Unchanged)> CopyTreeAsync(SetContent set, string setPrefix, string target, int throttleLimit, RestoreProgress? progress, CancellationToken cancellationToken, IReadOnlySet<string>? differing = null, bool verify = false)
     {
         var manifest = set.Manifest;
         string prefix = setPrefix + "/";
@@ -145,7 +146,15 @@ internal static class RestoreTarget
                 await using (var input = set.OpenRead(file.Path))
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
-                    await input.CopyToAsync(output, ct);
+                    if (verify)
+                    {
+                        await VerifiedCopy.CopyAsync(input, output, file, set.SetPath, ct);
+                    }
+                    else
+                    {
+                        await input.CopyToAsync(output, ct);
+                    }
+
                     await output.FlushAsync(ct);
                     output.Flush(flushToDisk: true);
                 }
@@ -159,6 +168,35 @@ internal static class RestoreTarget
             progress?.Done(file.Path, 1, file.Size);
         });
         return (written, writtenBytes, files.Count - written);
+    }
+
+    /// <summary>
+    /// Removes what a failed restore wrote into <paramref name="folder"/>, which it found empty or absent (or emptied
+    /// with -Force): its contents, and the folder itself unless it was there before. Links are removed as links.
+    /// </summary>
+    public static void RemoveRestored(string folder, bool keepFolder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos())
+        {
+            if (entry is DirectoryInfo { LinkTarget: null } directory)
+            {
+                directory.Delete(recursive: true);
+            }
+            else
+            {
+                entry.Delete();
+            }
+        }
+
+        if (!keepFolder)
+        {
+            Directory.Delete(folder);
+        }
     }
 
     /// <summary>

@@ -20,7 +20,11 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 internal static class PostgreSqlRestore
 {
     /// <param name="contents">Opens the set and its chain (with the key of an encrypted set).</param>
-    /// <param name="filesVerified">The caller hashed every file of the set (and its chain); false for a -Delta over a copy, which hashes the files it reads before it writes anything.</param>
+    /// <param name="filesVerified">
+    /// The caller hashed every file of the set (and its chain). False for a plain set in the clear: a -Delta over a copy
+    /// hashes the files it reads before it writes anything; a restore into an empty folder hashes what it does not copy
+    /// (page files, the WAL) first and every other file as it copies it, and removes what it wrote when one differs.
+    /// </param>
     public static async Task<RestoreResult> RestoreAsync(string setPath, BackupSetManifest manifest, RestoreBackupSetRequest request, SetContents contents, RestoreProgress progress, CancellationToken cancellationToken, bool filesVerified = true)
     {
         var set = contents.Of(setPath, manifest);
@@ -57,31 +61,45 @@ internal static class PostgreSqlRestore
         }
         else
         {
-            if (!filesVerified)
-            {
-                throw new InvalidOperationException("Only a -Delta restore over a copy checks the set's files as it reads them.");
-            }
-
             if (request.Delta && HoldsFiles(destination))
             {
                 EnsureSameCluster(destination, manifest);
             }
 
+            if (!filesVerified)
+            {
+                await VerifyWhatIsNotCopiedAsync(chain, throttle, progress, cancellationToken);
+            }
+
+            var existed = locations.Values.Prepend(destination).ToDictionary(folder => folder, Directory.Exists, StringComparer.Ordinal);
             RestoreTarget.PrepareEmptyFolder(destination, request.Force || request.Delta);
             foreach (string location in locations.Values)
             {
                 RestoreTarget.PrepareEmptyFolder(location, request.Force || request.Delta);
             }
 
-            (files, bytes) = await RestoreTarget.RestoreFolderAsync(set, "data", destination, throttle, progress, cancellationToken);
-            var (rebuilt, rebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, "data", destination, throttle, progress, cancellationToken);
-            (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
-            foreach (var tablespace in manifest.Tablespaces)
+            try
             {
-                var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(set, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-                var (tsRebuilt, tsRebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken);
-                files += tsFiles + tsRebuilt;
-                bytes += tsBytes + tsRebuiltBytes;
+                (files, bytes) = await RestoreTarget.RestoreFolderAsync(set, "data", destination, throttle, progress, cancellationToken, verify: !filesVerified);
+                var (rebuilt, rebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, "data", destination, throttle, progress, cancellationToken, verify: !filesVerified);
+                (files, bytes) = (files + rebuilt, bytes + rebuiltBytes);
+                foreach (var tablespace in manifest.Tablespaces)
+                {
+                    var (tsFiles, tsBytes) = await RestoreTarget.RestoreFolderAsync(set, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, verify: !filesVerified);
+                    var (tsRebuilt, tsRebuiltBytes, _) = await PageChainRestore.RebuildAsync(chain, contents, tablespace.SetPath, locations[tablespace.Id], throttle, progress, cancellationToken, verify: !filesVerified);
+                    files += tsFiles + tsRebuilt;
+                    bytes += tsBytes + tsRebuiltBytes;
+                }
+            }
+            catch (BackupException ex) when (ex.Error == Errors.BackupSetVerificationFailed && !filesVerified)
+            {
+                // Everything in these folders is this restore's: they were empty (or emptied by -Force) before it.
+                foreach (var (folder, wasThere) in existed)
+                {
+                    RestoreTarget.RemoveRestored(folder, keepFolder: wasThere);
+                }
+
+                throw;
             }
         }
 
@@ -209,6 +227,30 @@ internal static class PostgreSqlRestore
         }
 
         return (files, bytes, unchanged, removed);
+    }
+
+    /// <summary>
+    /// Before a restore into an empty folder that hashes each file as it copies it: the files it does not copy
+    /// whole in one read are hashed first (the chain's page files, read at their offsets, and the WAL, which
+    /// recovery reads), so that a damaged one stops it before anything is written.
+    /// </summary>
+    private static async Task VerifyWhatIsNotCopiedAsync(IReadOnlyList<BackupChain.ChainedSet> chain, int throttle, RestoreProgress progress, CancellationToken cancellationToken)
+    {
+        var (setPath, manifest) = (chain[^1].Path, chain[^1].Manifest);
+        progress.Status("Verifying the set's page files and WAL");
+        var reads = manifest.Files.Where(f => !IsCopiedWhole(f.Path)).Select(f => (setPath, f))
+            .Concat(PageChainRestore.Inputs(chain, manifest.PageDeltas.Select(d => d.Path)).Where(input => !IsCopiedWhole(input.File.Path)))
+            .Distinct()
+            .ToList();
+        if ((await BackupSetVerifier.DamagedAsync(reads, throttle, cancellationToken)) is { Count: > 0 } damaged)
+        {
+            throw new BackupException(
+                Errors.BackupSetVerificationFailed,
+                $"The set '{setPath}' does not pass verification, so nothing was restored: {damaged[0]} ({damaged.Count} problem(s)).",
+                setPath);
+        }
+
+        static bool IsCopiedWhole(string path) => path.StartsWith("data/", StringComparison.Ordinal) || path.StartsWith("tablespaces/", StringComparison.Ordinal);
     }
 
     private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
