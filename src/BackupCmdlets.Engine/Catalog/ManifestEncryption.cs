@@ -11,4 +11,14 @@ internal sealed record ManifestEncryption(string Scheme, string Kdf, int Iterati
     public const string SchemeName = "AES-256-GCM/BCSEAL01";
     public const string PassphraseKdf = "PBKDF2-SHA256";
     public const string KeyFileKdf = "HKDF-SHA256";
+
+    /// <summary>The error for <paramref name="what"/> (a set, a WAL archive) encrypted this way and opened without a key: it names the parameter that gives one.</summary>
+    public BackupException KeyRequired(string what, string path)
+    {
+        bool keyFile = Kdf == KeyFileKdf;
+        return new BackupException(
+            Errors.EncryptionKeyRequired,
+            $"{what} '{path}' is encrypted ({Scheme}, with a {(keyFile ? "key file" : "passphrase")}): give {ParameterNames.Of(keyFile ? "EncryptionKeyFile" : "EncryptionKey")}.",
+            path);
+    }
 }

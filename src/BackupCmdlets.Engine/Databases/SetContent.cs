@@ -33,10 +33,7 @@ internal sealed class SetContent
 
         if (secret is null)
         {
-            throw new BackupException(
-                Errors.EncryptionKeyRequired,
-                $"The set '{setPath}' is encrypted ({encryption.Scheme}, with a {(encryption.Kdf == ManifestEncryption.KeyFileKdf ? "key file" : "passphrase")}): give {ParameterNames.Of(encryption.Kdf == ManifestEncryption.KeyFileKdf ? "EncryptionKeyFile" : "EncryptionKey")}.",
-                setPath);
+            throw encryption.KeyRequired("The set", setPath);
         }
 
         return new SetContent(setPath, manifest, new SetKey(secret.MasterKey(encryption, setPath)));

@@ -58,7 +58,7 @@ internal static class WalArchiveEncryption
 
         if (secret is null)
         {
-            throw Required(archive, encryption);
+            throw encryption.KeyRequired("The WAL archive", archive);
         }
 
         return secret.MasterKey(encryption, RecordPath(archive));
@@ -72,7 +72,7 @@ internal static class WalArchiveEncryption
     {
         if (Read(archive) is { } encryption)
         {
-            return secret is null ? throw Required(archive, encryption) : secret.MasterKey(encryption, RecordPath(archive));
+            return secret is null ? throw encryption.KeyRequired("The WAL archive", archive) : secret.MasterKey(encryption, RecordPath(archive));
         }
 
         if (secret is null)
@@ -105,15 +105,6 @@ internal static class WalArchiveEncryption
         }
 
         return secret.MasterKey(created, path);
-    }
-
-    private static BackupException Required(string archive, ManifestEncryption encryption)
-    {
-        bool keyFile = encryption.Kdf == ManifestEncryption.KeyFileKdf;
-        return new BackupException(
-            Errors.EncryptionKeyRequired,
-            $"The WAL archive '{archive}' is encrypted ({encryption.Scheme}, with a {(keyFile ? "key file" : "passphrase")}): give {ParameterNames.Of(keyFile ? "EncryptionKeyFile" : "EncryptionKey")}.",
-            archive);
     }
 
     private static BackupException Damaged(string path, Exception? inner) =>
