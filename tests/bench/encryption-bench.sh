@@ -24,33 +24,13 @@ PGBR_CONF=/tmp/bkc-encryption-pgbackrest.conf
 bench_postgres encryption "archive_command = '(test -f /tmp/bkc-enc-archive/%f || cp %p /tmp/bkc-enc-archive/%f) && pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'"
 rm -rf /tmp/bkc-enc-archive && ln -s "$ARCHIVE" /tmp/bkc-enc-archive
 bench_cli "$WORK/cli"
-mkdir -p "$WORK/pgbr1" "$WORK/pgbr2" "$WORK/pgbackrest-log"
-chown postgres:postgres "$WORK/pgbr1" "$WORK/pgbr2" "$WORK/pgbackrest-log"
+mkdir -p "$WORK/pgbr1" "$WORK/pgbr2"
+chown postgres:postgres "$WORK/pgbr1" "$WORK/pgbr2"
 head -c 32 /dev/urandom > "$WORK/set.key"
-cat > "$PGBR_CONF" <<CONF
-[global]
-repo1-path=$WORK/pgbr1
-repo2-path=$WORK/pgbr2
-repo2-cipher-type=aes-256-cbc
-repo2-cipher-pass=$(head -c 24 /dev/urandom | base64)
-compress-type=zst
-process-max=2
-start-fast=y
-log-path=$WORK/pgbackrest-log
-log-level-console=warn
-[bench]
-pg1-path=$DATA
-pg1-socket-path=$SOCK
-pg1-port=$PORT
-CONF
-chmod 644 "$PGBR_CONF"
-pgbr() { as_pg pgbackrest --config="$PGBR_CONF" --stanza=bench "$@"; }
 as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
 as_pg "$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -qc CHECKPOINT postgres
-pgbr stanza-create >/dev/null
-DROPS=no
-if sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then DROPS=yes; fi
-drop_caches() { [ "$DROPS" = no ] || { sync; echo 3 > /proc/sys/vm/drop_caches; }; }
+bench_pgbackrest "$PGBR_CONF" "repo1-path=$WORK/pgbr1" "repo2-path=$WORK/pgbr2" "repo2-cipher-type=aes-256-cbc" "repo2-cipher-pass=$(head -c 24 /dev/urandom | base64)"
+bench_page_cache
 RESULTS=$(mktemp)
 newest() { ls -dt "$1"/*-postgresql-hot-* | head -1; }
 pgbr_restore() { # REPO TARGET

@@ -33,30 +33,12 @@ PGBR_CONF=/tmp/bkc-incremental-db-pgbackrest.conf
 bench_postgres incremental-db "archive_command = '(test -f /tmp/bkc-incr-archive/%f || cp %p /tmp/bkc-incr-archive/%f) && pgbackrest --config=$PGBR_CONF --stanza=bench archive-push %p'"
 rm -rf /tmp/bkc-incr-archive && ln -s "$ARCHIVE" /tmp/bkc-incr-archive
 bench_cli "$WORK/cli"
-PGBR_REPO="$WORK/pgbackrest"
-mkdir -p "$PGBR_REPO" "$WORK/pgbackrest-log"
-chown postgres:postgres "$PGBR_REPO" "$WORK/pgbackrest-log"
-cat > "$PGBR_CONF" <<CONF
-[global]
-repo1-path=$PGBR_REPO
-compress-type=zst
-process-max=2
-start-fast=y
-log-path=$WORK/pgbackrest-log
-log-level-console=warn
-[bench]
-pg1-path=$DATA
-pg1-socket-path=$SOCK
-pg1-port=$PORT
-CONF
-chmod 644 "$PGBR_CONF"
-pgbr() { as_pg pgbackrest --config="$PGBR_CONF" --stanza=bench "$@"; }
+mkdir -p "$WORK/pgbackrest"
+chown postgres:postgres "$WORK/pgbackrest"
 as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -i -s "$SCALE" -q postgres >/dev/null 2>&1
 as_pg "$BIN/psql" -h "$SOCK" -p "$PORT" -U postgres -qc CHECKPOINT postgres
-pgbr stanza-create >/dev/null
-DROPS=no
-if sync && echo 3 > /proc/sys/vm/drop_caches 2>/dev/null; then DROPS=yes; fi
-drop_caches() { [ "$DROPS" = no ] || { sync; echo 3 > /proc/sys/vm/drop_caches; }; }
+bench_pgbackrest "$PGBR_CONF" "repo1-path=$WORK/pgbackrest"
+bench_page_cache
 RESULTS=$(mktemp)
 SIZES=$(mktemp)
 ours() { "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo" --wal-archive-path "$ARCHIVE" --json "$@"; }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Support;
@@ -183,35 +182,27 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
         Assert.Contains("timeline 2 did not branch from timeline 1", set.FullBackupReason, StringComparison.Ordinal);
     }
 
-    public sealed class Scenario : IDisposable
+    public sealed class Scenario : PostgresScenario
     {
-        private readonly TempDirectory _temp = new("bkc-pg-incr-");
-        private readonly List<PostgresCluster> _started = [];
 
         public Scenario()
+            : base("bkc-pg-incr-")
         {
-            PostgresCluster.GiveToServerUser(_temp.Path);
-            Source = PostgresCluster.Create(_temp.Path);
-            Repository = _temp.CreateDirectory("repository");
-            Pgbench("-i", "-s", "4", "-q");
+            Source.Pgbench("-i", "-s", "4", "-q");
             Source.Execute("CREATE TABLE shrinking (id int, pad text); INSERT INTO shrinking SELECT g, repeat('x', 200) FROM generate_series(1, 30000) g; CHECKPOINT");
             AccountsFile = Source.Scalar<string>("SELECT pg_relation_filepath('pgbench_accounts')");
             Full = Take(BackupType.Full);
-            Pgbench("-c", "2", "-t", "400", "-n");
+            Source.Pgbench("-c", "2", "-t", "400", "-n");
             Source.Execute("CREATE TABLE added AS SELECT g AS id FROM generate_series(1, 5000) g");
             First = Take(BackupType.Incremental);
             // Truncated by VACUUM and extended again: the parent holds old rows where the file is now new.
             Source.Execute("DELETE FROM shrinking WHERE id > 100");
             Source.Execute("VACUUM shrinking");
             Source.Execute("INSERT INTO shrinking SELECT g, repeat('y', 200) FROM generate_series(101, 3000) g; DROP TABLE added");
-            Pgbench("-c", "2", "-t", "400", "-n");
+            Source.Pgbench("-c", "2", "-t", "400", "-n");
             Second = Take(BackupType.Incremental);
             Differential = Take(BackupType.Differential);
         }
-
-        public PostgresCluster Source { get; }
-
-        public string Repository { get; }
 
         /// <summary>pgbench_accounts' heap file, relative to the data directory.</summary>
         public string AccountsFile { get; }
@@ -239,33 +230,6 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
             .Order(StringComparer.Ordinal)
             .Select(relative => $"{relative} {Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(root, relative))))}"));
 
-        public string Folder(string name) => Directory.CreateDirectory(Path.Combine(_temp.Path, name)).FullName;
-
-        public string CopyOfRepository(string name)
-        {
-            string copy = Path.Combine(_temp.Path, "repository-" + name);
-            ExternalTool.Run("cp", "-a", Repository, copy).EnsureSuccess("cp -a");
-            return copy;
-        }
-
-        public PostgresCluster Start(string name, string dataDirectory)
-        {
-            var cluster = PostgresCluster.StartOn(Path.Combine(_temp.Path, name + "-server"), dataDirectory);
-            _started.Add(cluster);
-            return cluster;
-        }
-
-        public void Dispose()
-        {
-            foreach (var cluster in _started)
-            {
-                cluster.Dispose();
-            }
-
-            Source.Dispose();
-            _temp.Dispose();
-        }
-
         private BackupSet Take(BackupType type)
         {
             var set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository) { Type = type }, null, CancellationToken.None).GetAwaiter().GetResult();
@@ -273,8 +237,5 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
             ExpectedAt[set.SetId] = Fingerprint(Source);
             return set;
         }
-
-        private void Pgbench(params string[] arguments) =>
-            PostgresCluster.RunAsServerUser("pgbench", ["-h", Source.SocketDirectory, "-p", Source.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"]).EnsureSuccess("pgbench");
     }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using BackupCmdlets.Engine.Catalog;
@@ -22,7 +21,7 @@ public sealed class PostgreSqlResumeTests
         using var temp = new TempDirectory("bkc-pg-resume-");
         PostgresCluster.GiveToServerUser(temp.Path);
         using var cluster = PostgresCluster.Create(temp.Path);
-        Pgbench(cluster, "-i", "-s", "8", "-q");
+        cluster.Pgbench("-i", "-s", "8", "-q");
         cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
         string repository = temp.CreateDirectory("repository");
         string key = temp.WriteFile("set.key", RandomNumberGenerator.GetBytes(32));
@@ -73,7 +72,7 @@ public sealed class PostgreSqlResumeTests
         using var temp = new TempDirectory("bkc-pg-resume-kill-");
         PostgresCluster.GiveToServerUser(temp.Path);
         using var cluster = PostgresCluster.Create(temp.Path);
-        Pgbench(cluster, "-i", "-s", "24", "-q");
+        cluster.Pgbench("-i", "-s", "24", "-q");
         cluster.Execute("CHECKPOINT");
         string repository = temp.CreateDirectory("repository");
         string[] backup = ["Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--json"];
@@ -120,7 +119,4 @@ public sealed class PostgreSqlResumeTests
             return false;
         }
     }
-
-    private static void Pgbench(PostgresCluster cluster, params string[] arguments) =>
-        PostgresCluster.RunAsServerUser("pgbench", ["-h", cluster.SocketDirectory, "-p", cluster.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"]).EnsureSuccess("pgbench");
 }

@@ -31,28 +31,9 @@ public sealed class PostgreSqlWalArchiveTests
         source.Execute("SELECT pg_reload_conf()");
         source.Execute("CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT g, repeat('before ', 20) FROM generate_series(1, 2000) g");
 
-        BackupSet set;
-        try
-        {
-            set = await DatabaseBackup.StartHotAsync(
-                new StartBackupRequest(DatabaseEngine.PostgreSql, source.ConnectionString, temp.Combine("repository")) { Compression = compression },
-                null,
-                CancellationToken.None);
-        }
-        catch (BackupException ex)
-        {
-            Assert.Fail($"{ex.Message}\n{File.ReadAllText(source.LogPath)}");
-            throw;
-        }
+        var set = await BackUpAsync(source, new StartBackupRequest(DatabaseEngine.PostgreSql, source.ConnectionString, temp.Combine("repository")) { Compression = compression });
 
-        for (int i = 0; i < 5; i++)
-        {
-            source.Execute($"INSERT INTO t SELECT g, 'after' FROM generate_series({2001 + (i * 100)}, {2000 + ((i + 1) * 100)}) g");
-            source.Execute("SELECT pg_switch_wal()");
-        }
-
-        string last = source.Scalar<string>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
-        WaitUntilArchived(source, last);
+        string last = WriteAfterTheSet(source);
         var manifest = ManifestStore.Read(set.Path);
         string destination = temp.Combine("restored");
         var restore = CliProcess.Run("Restore-BackupSet", "--path", set.Path, "--destination-path", destination);
@@ -101,25 +82,9 @@ public sealed class PostgreSqlWalArchiveTests
 
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, source.ConnectionString, temp.Combine("repository"));
         var withoutKey = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
-        BackupSet set;
-        try
-        {
-            set = await DatabaseBackup.StartHotAsync(request with { EncryptionKeyFile = keyFile }, null, CancellationToken.None);
-        }
-        catch (BackupException ex)
-        {
-            Assert.Fail($"{ex.Message}\n{File.ReadAllText(source.LogPath)}");
-            throw;
-        }
+        var set = await BackUpAsync(source, request with { EncryptionKeyFile = keyFile });
 
-        for (int i = 0; i < 5; i++)
-        {
-            source.Execute($"INSERT INTO t SELECT g, 'after' FROM generate_series({2001 + (i * 100)}, {2000 + ((i + 1) * 100)}) g");
-            source.Execute("SELECT pg_switch_wal()");
-        }
-
-        string last = source.Scalar<string>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
-        WaitUntilArchived(source, last);
+        string last = WriteAfterTheSet(source);
         string destination = temp.Combine("restored");
         var withoutKeyFile = CliProcess.Run("Restore-BackupSet", "--path", set.Path, "--destination-path", temp.Combine("not-restored"));
         var restore = CliProcess.Run("Restore-BackupSet", "--path", set.Path, "--destination-path", destination, "--encryption-key-file", keyFile);
@@ -162,6 +127,34 @@ public sealed class PostgreSqlWalArchiveTests
         string log = File.ReadAllText(restored.LogPath);
         Assert.Contains($"restored log file \"{last}\" from archive", log);
         Assert.DoesNotContain("backupcmdlets:", log);
+    }
+
+    /// <summary>A hot backup of <paramref name="source"/>; a failure shows the server's log.</summary>
+    private static async Task<BackupSet> BackUpAsync(PostgresCluster source, StartBackupRequest request)
+    {
+        try
+        {
+            return await DatabaseBackup.StartHotAsync(request, null, CancellationToken.None);
+        }
+        catch (BackupException ex)
+        {
+            Assert.Fail($"{ex.Message}\n{File.ReadAllText(source.LogPath)}");
+            throw;
+        }
+    }
+
+    /// <summary>Rows written after the set in five segments, each switched and archived (recovery reads them from the archive); answers the last one's name.</summary>
+    private static string WriteAfterTheSet(PostgresCluster source)
+    {
+        for (int i = 0; i < 5; i++)
+        {
+            source.Execute($"INSERT INTO t SELECT g, 'after' FROM generate_series({2001 + (i * 100)}, {2000 + ((i + 1) * 100)}) g");
+            source.Execute("SELECT pg_switch_wal()");
+        }
+
+        string last = source.Scalar<string>("SELECT pg_walfile_name(pg_current_wal_lsn() - 1)");
+        WaitUntilArchived(source, last);
+        return last;
     }
 
     private static void WaitUntilArchived(PostgresCluster cluster, string segment)

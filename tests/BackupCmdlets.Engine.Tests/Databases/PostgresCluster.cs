@@ -224,6 +224,10 @@ public sealed class PostgresCluster : IDisposable
         }
     }
 
+    /// <summary>Runs pgbench against this server's postgres database with <paramref name="arguments"/>; fails the test when it fails.</summary>
+    public void Pgbench(params string[] arguments) =>
+        RunAsServerUser("pgbench", ["-h", SocketDirectory, "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"]).EnsureSuccess("pgbench");
+
     public static ExternalTool.Result RunAsServerUser(string tool, params string[] arguments)
     {
         string path = Path.Combine(BinDirectory, tool);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
@@ -225,33 +224,25 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
         Assert.True(result.RestoreTest!.Passed, result.RestoreTest.Detail);
     }
 
-    public sealed class Scenario : IDisposable
+    public sealed class Scenario : PostgresScenario
     {
         public const string Marker = "MARKER-7f3a9c1e-not-for-your-eyes";
-        private readonly TempDirectory _temp = new("bkc-pg-enc-");
-        private readonly List<PostgresCluster> _started = [];
 
         public Scenario()
+            : base("bkc-pg-enc-")
         {
-            PostgresCluster.GiveToServerUser(_temp.Path);
-            Source = PostgresCluster.Create(_temp.Path);
-            Repository = _temp.CreateDirectory("repository");
-            KeyFile = Path.Combine(_temp.CreateDirectory("keys"), "set.key");
+            KeyFile = Path.Combine(Folder("keys"), "set.key");
             File.WriteAllBytes(KeyFile, RandomNumberGenerator.GetBytes(32));
-            OtherKeyFile = Path.Combine(_temp.Path, "keys", "other.key");
+            OtherKeyFile = Path.Combine(Folder("keys"), "other.key");
             File.WriteAllBytes(OtherKeyFile, RandomNumberGenerator.GetBytes(32));
-            Pgbench("-i", "-s", "2", "-q");
-            Source.Execute($"CREATE TABLE shrinking (id int, pad text); INSERT INTO shrinking SELECT g, repeat('x', 200) FROM generate_series(1, 3000) g; CREATE TABLE secrets (note text); CHECKPOINT");
+            Source.Pgbench("-i", "-s", "2", "-q");
+            Source.Execute("CREATE TABLE shrinking (id int, pad text); INSERT INTO shrinking SELECT g, repeat('x', 200) FROM generate_series(1, 3000) g; CREATE TABLE secrets (note text); CHECKPOINT");
             Full = Take(BackupType.Full);
-            Pgbench("-c", "2", "-t", "300", "-n");
+            Source.Pgbench("-c", "2", "-t", "300", "-n");
             Source.Execute($"INSERT INTO secrets VALUES ('{Marker}')");
             Incremental = Take(BackupType.Incremental);
             ExpectedAtIncremental = PostgreSqlIncrementalTests.Scenario.Fingerprint(Source);
         }
-
-        public PostgresCluster Source { get; }
-
-        public string Repository { get; }
 
         public string KeyFile { get; }
 
@@ -274,41 +265,11 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
             return secure;
         }
 
-        public string Folder(string name) => Directory.CreateDirectory(Path.Combine(_temp.Path, name)).FullName;
-
-        public string CopyOfRepository(string name)
-        {
-            string copy = Path.Combine(_temp.Path, "repository-" + name);
-            ExternalTool.Run("cp", "-a", Repository, copy).EnsureSuccess("cp -a");
-            return copy;
-        }
-
-        public PostgresCluster Start(string name, string dataDirectory)
-        {
-            var cluster = PostgresCluster.StartOn(Path.Combine(_temp.Path, name + "-server"), dataDirectory);
-            _started.Add(cluster);
-            return cluster;
-        }
-
-        public void Dispose()
-        {
-            foreach (var cluster in _started)
-            {
-                cluster.Dispose();
-            }
-
-            Source.Dispose();
-            _temp.Dispose();
-        }
-
         private BackupSet Take(BackupType type)
         {
             var set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository) { Type = type, EncryptionKeyFile = KeyFile }, null, CancellationToken.None).GetAwaiter().GetResult();
             Assert.Null(set.FullBackupReason);
             return set;
         }
-
-        private void Pgbench(params string[] arguments) =>
-            PostgresCluster.RunAsServerUser("pgbench", ["-h", Source.SocketDirectory, "-p", Source.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. arguments, "postgres"]).EnsureSuccess("pgbench");
     }
 }

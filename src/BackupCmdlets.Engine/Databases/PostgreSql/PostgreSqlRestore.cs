@@ -207,13 +207,7 @@ internal static class PostgreSqlRestore
                 .Concat(manifest.RedoFiles.Select(path => (setPath, byPath[path])))
                 .Concat(PageChainRestore.Inputs(chain, plans.SelectMany(p => p.Pages)))
                 .ToList();
-            if ((await BackupSetVerifier.DamagedAsync(reads, throttle, cancellationToken)) is { Count: > 0 } damaged)
-            {
-                throw new BackupException(
-                    Errors.BackupSetVerificationFailed,
-                    $"The set '{setPath}' does not pass verification, so nothing was restored: {damaged[0]} ({damaged.Count} problem(s) among the files the restore reads).",
-                    setPath);
-            }
+            await EnsureUndamagedAsync(setPath, reads, throttle, cancellationToken);
         }
 
         long files = 0, bytes = 0, unchanged = 0, removed = 0;
@@ -242,15 +236,21 @@ internal static class PostgreSqlRestore
             .Concat(PageChainRestore.Inputs(chain, manifest.PageDeltas.Select(d => d.Path)).Where(input => !IsCopiedWhole(input.File.Path)))
             .Distinct()
             .ToList();
+        await EnsureUndamagedAsync(setPath, reads, throttle, cancellationToken);
+
+        static bool IsCopiedWhole(string path) => path.StartsWith("data/", StringComparison.Ordinal) || path.StartsWith("tablespaces/", StringComparison.Ordinal);
+    }
+
+    /// <summary>Hashes the set files a restore reads before it writes anything; the first that is missing or differs stops it.</summary>
+    private static async Task EnsureUndamagedAsync(string setPath, IReadOnlyList<(string SetPath, ManifestFile File)> reads, int throttle, CancellationToken cancellationToken)
+    {
         if ((await BackupSetVerifier.DamagedAsync(reads, throttle, cancellationToken)) is { Count: > 0 } damaged)
         {
             throw new BackupException(
                 Errors.BackupSetVerificationFailed,
-                $"The set '{setPath}' does not pass verification, so nothing was restored: {damaged[0]} ({damaged.Count} problem(s)).",
+                $"The set '{setPath}' does not pass verification, so nothing was restored: {damaged[0]} ({damaged.Count} problem(s) among the files the restore reads).",
                 setPath);
         }
-
-        static bool IsCopiedWhole(string path) => path.StartsWith("data/", StringComparison.Ordinal) || path.StartsWith("tablespaces/", StringComparison.Ordinal);
     }
 
     private static bool HoldsFiles(string folder) => Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any();
