@@ -47,18 +47,9 @@ public sealed class PostgreSqlWalArchiveTests
         string autoConf = File.ReadAllText(Path.Combine(destination, "postgresql.auto.conf"));
         Assert.Contains($"restore-walsegment --name %f --destination-path %p --force --archive-path ''{archive}''", autoConf);
 
-        string root = temp.CreateDirectory("restored-server");
-        PostgresCluster.GiveToServerUser(root);
-        using var restored = PostgresCluster.Attach(root, destination);
-        restored.Start();
-        restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
-
-        Assert.Equal(2500, restored.Scalar<long>("SELECT count(*) FROM t"));
-        Assert.Equal(500, restored.Scalar<long>("SELECT count(*) FROM t WHERE note = 'after'"));
+        using var restored = RecoveredFromTheArchive(temp, destination, last);
         Assert.Equal(2500, restored.Scalar<long>("SELECT max(id) FROM t"));
         string log = File.ReadAllText(restored.LogPath);
-        Assert.Contains($"restored log file \"{last}\" from archive", log);
-        Assert.DoesNotContain("backupcmdlets:", log);
         Assert.DoesNotContain("Sha256", log + File.ReadAllText(source.LogPath));
     }
 
@@ -116,17 +107,31 @@ public sealed class PostgreSqlWalArchiveTests
         string autoConf = File.ReadAllText(Path.Combine(destination, "postgresql.auto.conf"));
         Assert.Contains($"restore-walsegment --name %f --destination-path %p --force --archive-path ''{archive}'' --encryption-key-file ''{keyFile}''", autoConf);
 
+        using var restored = RecoveredFromTheArchive(temp, destination, last);
+    }
+
+    /// <summary>A server started on the restored <paramref name="destination"/> once it has recovered every row, the last segment (<paramref name="last"/>) through the archive's restore_command, which wrote nothing to the log.</summary>
+    private static PostgresCluster RecoveredFromTheArchive(TempDirectory temp, string destination, string last)
+    {
         string root = temp.CreateDirectory("restored-server");
         PostgresCluster.GiveToServerUser(root);
-        using var restored = PostgresCluster.Attach(root, destination);
-        restored.Start();
-        restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
-
-        Assert.Equal(2500, restored.Scalar<long>("SELECT count(*) FROM t"));
-        Assert.Equal(500, restored.Scalar<long>("SELECT count(*) FROM t WHERE note = 'after'"));
-        string log = File.ReadAllText(restored.LogPath);
-        Assert.Contains($"restored log file \"{last}\" from archive", log);
-        Assert.DoesNotContain("backupcmdlets:", log);
+        var restored = PostgresCluster.Attach(root, destination);
+        try
+        {
+            restored.Start();
+            restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+            Assert.Equal(2500, restored.Scalar<long>("SELECT count(*) FROM t"));
+            Assert.Equal(500, restored.Scalar<long>("SELECT count(*) FROM t WHERE note = 'after'"));
+            string log = File.ReadAllText(restored.LogPath);
+            Assert.Contains($"restored log file \"{last}\" from archive", log);
+            Assert.DoesNotContain("backupcmdlets:", log);
+            return restored;
+        }
+        catch
+        {
+            restored.Dispose();
+            throw;
+        }
     }
 
     /// <summary>A hot backup of <paramref name="source"/>; a failure shows the server's log.</summary>
