@@ -4,22 +4,24 @@
 # Medians of RUNS runs; each run takes a new full backup with each tool (ours into a new repository,
 # pgBackRest's older ones expired).
 #
-#   SCALE=100 RUNS=3 CLIENTS=4 CHURN_SECONDS=10 tests/bench/incremental-db-bench.sh   (the defaults; as
-#                                          root, PostgreSQL 15 binaries and pgbackrest needed)
+#   SCALE=100 RUNS=3 CLIENTS=4 CHURN_SECONDS=10 TPS_SECONDS=75 tests/bench/incremental-db-bench.sh
+#                                          (the defaults; as root, PostgreSQL 15 binaries and pgbackrest needed)
 #
 # pgBackRest runs with compress-type=zst and process-max=2 (the issue's settings); our sets are plain
 # (incremental sets are plain only), and a zstd full set is timed too. "data" is a set without its WAL; pgBackRest's "copied" is the
 # size of the files it copied before compression, "stored" what its repository holds for the backup.
 # Then the incremental is restored by each tool into an empty folder and once more over that copy
 # (-Delta, pgBackRest's --delta), both followed by sync. The page cache is dropped before each backup
-# and restore when the kernel allows it (the header says whether).
+# and restore when the kernel allows it (the header says whether). Last, pgbench's TPS is measured
+# while each tool takes a full backup (ours as a zstd set), against the quiet stretches around them.
 set -euo pipefail
 . "$(dirname "$0")/bench-common.sh"
 SCALE=${SCALE:-100}
 RUNS=${RUNS:-3}
 CLIENTS=${CLIENTS:-4}
 CHURN_SECONDS=${CHURN_SECONDS:-10}
-bench_start incremental-db "Incremental hot backups against pgBackRest" "SCALE RUNS CLIENTS CHURN_SECONDS" "$@"
+TPS_SECONDS=${TPS_SECONDS:-75}
+bench_start incremental-db "Incremental hot backups against pgBackRest" "SCALE RUNS CLIENTS CHURN_SECONDS TPS_SECONDS" "$@"
 command -v pgbackrest >/dev/null || { echo "pgbackrest is not installed (apt-get install pgbackrest)" >&2; exit 1; }
 . "$BENCH_REPO/tests/bench/bench-postgres.sh"
 cleanup() {
@@ -71,8 +73,35 @@ for run in $(seq 1 "$RUNS"); do
     pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
 done
 
+# pgbench's throughput while each tool takes a full backup (our zstd set with two workers and with one,
+# pgBackRest's): in each run one pgbench of TPS_SECONDS with a quiet stretch around each backup; the drop is each
+# backup's mean TPS against the quiet stretches'. The page cache is not dropped here.
+PROGRESS=$(mktemp)
+WINDOWS=$(mktemp)
+window() { # LABEL COMMAND...: runs COMMAND, appending "LABEL start end" (epoch seconds) to $WINDOWS
+    local label=$1 start end; shift
+    start=$(date +%s.%N)
+    "$@" >/dev/null 2>&1 || { echo "FAILED: $label: $*" >&2; exit 1; }
+    end=$(date +%s.%N)
+    echo "$label $start $end" >> "$WINDOWS"
+}
+for run in $(seq 1 "$RUNS"); do
+    rm -rf "$WORK/repo-zstd"; mkdir -p "$WORK/repo-zstd"
+    as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -n -c "$CLIENTS" -j 2 -T "$TPS_SECONDS" -P 1 --progress-timestamp postgres 2>> "$PROGRESS" >/dev/null &
+    PGBENCH=$!
+    sleep 8
+    window ours-zstd "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-zstd" --wal-archive-path "$ARCHIVE" --compression Zstd --throttle-limit 2
+    sleep 8
+    window ours-zstd-1 "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-zstd" --wal-archive-path "$ARCHIVE" --compression Zstd
+    sleep 8
+    window pgbr-full pgbr backup --type=full
+    wait "$PGBENCH"
+    rm -rf "$WORK/repo-zstd"
+    pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
+done
+
 BENCH_NOTE="Page cache dropped before each backup and restore: $DROPS."
-python3 - "$RESULTS" "$SIZES" "$RUNS" "$SCALE" "$CHURN_SECONDS" "$CLIENTS" <<'PY' | bench_report
+python3 - "$RESULTS" "$SIZES" "$RUNS" "$SCALE" "$CHURN_SECONDS" "$CLIENTS" "$PROGRESS" "$WINDOWS" <<'PY' | bench_report
 import statistics, sys, collections
 times, sizes = collections.defaultdict(list), collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -98,7 +127,23 @@ print("|---|---:|---:|---:|")
 for label, name in [("restore", "into an empty folder"), ("delta", "-Delta over that copy (identical)")]:
     print(f"| {name} | {t('pgbr-' + label):.2f} | {t('ours-' + label):.2f} | {t('pgbr-' + label) / t('ours-' + label):.2f}x |")
 print()
+windows = [(label, float(a), float(b)) for label, a, b in (line.split() for line in open(sys.argv[8]))]
+ticks = [(float(m[1]), float(m[3])) for m in (l.split() for l in open(sys.argv[7]) if l.startswith("progress:")) if len(m) > 4]
+inside = lambda t, a, b: t - 1 >= a and t <= b
+quiet = [tps for t, tps in ticks if not any(t >= a - 1 and t - 1 <= b for _, a, b in windows)]
+base = statistics.mean(quiet)
+print()
+print(f"| pgbench -c {sys.argv[6]} during a full backup | backup s (under load) | mean TPS | drop against the quiet stretches ({base:.0f} TPS) |")
+print("|---|---:|---:|---:|")
+for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zstd", "Start-HotBackup -Compression Zstd -ThrottleLimit 2"), ("ours-zstd-1", "Start-HotBackup -Compression Zstd (one file at a time, the default)")]:
+    during = [tps for t, tps in ticks if any(l == label and inside(t, a, b) for l, a, b in windows)]
+    # A backup shorter than two of pgbench's one-second reports: the reports it overlaps.
+    during = during if len(during) >= 2 else [tps for t, tps in ticks if any(l == label and t > a and t - 1 < b for l, a, b in windows)]
+    mean = statistics.mean(during)
+    seconds = statistics.median(b - a for l, a, b in windows if l == label)
+    print(f"| {name} | {seconds:.2f} | {mean:.0f} | {100 * (1 - mean / base):.1f}% |")
+print()
 print(f"Ours: the incremental's data is {100 * s('ours-incr') / s('ours-full'):.1f}% of the full set's and takes {100 * t('ours-incr') / t('ours-full'):.0f}% of its time; "
       f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed plain, {t('pgbr-full') / t('ours-zstd'):.2f}x with zstd.")
 PY
-rm -f "$RESULTS" "$SIZES" "$PGBR_CONF" /tmp/bkc-incr-archive
+rm -f "$RESULTS" "$SIZES" "$PROGRESS" "$WINDOWS" "$PGBR_CONF" /tmp/bkc-incr-archive
