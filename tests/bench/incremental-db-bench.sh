@@ -132,7 +132,6 @@ ticks = [(float(m[1]), float(m[3])) for m in (l.split() for l in open(sys.argv[7
 inside = lambda t, a, b: t - 1 >= a and t <= b
 quiet = [tps for t, tps in ticks if not any(t >= a - 1 and t - 1 <= b for _, a, b in windows)]
 base = statistics.mean(quiet)
-print()
 print(f"| pgbench -c {sys.argv[6]} during a full backup | backup s (under load) | mean TPS | drop against the quiet stretches ({base:.0f} TPS) |")
 print("|---|---:|---:|---:|")
 for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zstd", "Start-HotBackup -Compression Zstd -ThrottleLimit 2"), ("ours-zstd-1", "Start-HotBackup -Compression Zstd (one file at a time, the default)")]:
