@@ -7,7 +7,8 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 /// <summary>
 /// Hot backups and standbys: without -FromStandby a standby is refused before anything is copied
 /// (issue 12); with it (issue 14) the files come from the standby, in backup mode there, and the set
-/// restores to a cluster with every row the primary committed before the backup began.
+/// restores to a cluster with every row the primary committed before the backup began; an incremental
+/// set from the standby builds on the full set taken from it.
 /// </summary>
 public sealed class PostgreSqlStandbyTests
 {
@@ -70,6 +71,37 @@ public sealed class PostgreSqlStandbyTests
         Assert.Equal(rows, restored.Scalar<long>("SELECT coalesce(max(id), 0) FROM writes"));
         Assert.InRange(rows, committedBeforeStart, committedAtEnd);
         Assert.True(standby.Scalar<bool>("SELECT pg_is_in_recovery()"));
+    }
+
+    [Fact]
+    public async Task An_incremental_from_a_standby_builds_on_the_full_set_from_it_and_restores_the_rows_of_its_start()
+    {
+        using var temp = new TempDirectory("bkc-pg-standby-");
+        using var primary = PostgresCluster.Create(temp.Path, name: "primary");
+        primary.Execute("CREATE TABLE t (id int PRIMARY KEY, note text); INSERT INTO t SELECT g, 'first' FROM generate_series(1, 20000) g");
+        using var standby = primary.CreateStandby(temp.Path, "standby");
+        var request = new StartBackupRequest(DatabaseEngine.PostgreSql, standby.ConnectionString, temp.Combine("repository"))
+        {
+            FromStandby = true,
+            PrimaryConnectionString = primary.ConnectionString,
+            WalArchivePath = primary.ArchiveDirectory,
+        };
+        var full = await DatabaseBackup.StartHotAsync(request, null, CancellationToken.None);
+        primary.Execute("UPDATE t SET note = 'changed' WHERE id % 10 = 0; INSERT INTO t SELECT g, 'added' FROM generate_series(20001, 25000) g");
+        string expected = primary.Scalar<string>("SELECT count(*) || ' ' || md5(string_agg(id || note, ',' ORDER BY id)) FROM t");
+
+        var incremental = await DatabaseBackup.StartHotAsync(request with { Type = BackupType.Incremental }, null, CancellationToken.None);
+
+        Assert.Null(incremental.FullBackupReason);
+        Assert.Equal((BackupType.Incremental, full.SetId), (incremental.Type, incremental.ParentSetId));
+        Assert.Contains(ManifestStore.Read(incremental.Path).PageDeltas, d => d.StoredPath is not null);
+        var test = await BackupSetVerifier.TestAsync(incremental.Path, null, null, CancellationToken.None);
+        Assert.True(test.Passed, string.Join("; ", test.Problems));
+        string data = temp.Combine("restored");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(incremental.Path, data) { RecoverToConsistency = true }, null, CancellationToken.None);
+        using var restored = PostgresCluster.StartOn(temp.Combine("restored-server"), data);
+        restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+        Assert.Equal(expected, restored.Scalar<string>("SELECT count(*) || ' ' || md5(string_agg(id || note, ',' ORDER BY id)) FROM t"));
     }
 
     [Fact]
