@@ -89,15 +89,40 @@ internal static partial class PostgreSqlRestoreTrial
         }
     }
 
-    /// <summary>Stops the trial server; one that does not stop in time is killed, since its files are about to be removed.</summary>
+    /// <summary>
+    /// Stops the trial server; one that does not stop in time is killed, since its files are about to be
+    /// removed. A start cut short (cancelled) may leave a server that has not written its postmaster.pid
+    /// yet, which pg_ctl cannot stop: its processes are looked for by their folder for a while and killed.
+    /// </summary>
     private static async Task StopAsync(string? runAs, string pgCtl, string data)
     {
         var stopped = await ServerUserCommand.RunAsync(runAs, pgCtl, ["stop", "-D", data, "-m", "fast", "-w", "-t", "60"], CancellationToken.None);
-        if (stopped.ExitCode != 0 && RunningServers.PostmasterOf(data) is { } pid)
+        if (stopped.ExitCode == 0)
         {
-            using var postmaster = Process.GetProcessById(pid);
-            postmaster.Kill(entireProcessTree: true);
-            await postmaster.WaitForExitAsync(CancellationToken.None);
+            return;
+        }
+
+        var quietSince = Stopwatch.StartNew();
+        var deadline = Stopwatch.StartNew();
+        while (quietSince.Elapsed < TimeSpan.FromSeconds(1) && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            var pids = RunningServers.PostmasterOf(data) is { } postmaster ? [postmaster, .. RunningServers.ProcessesIn(data)] : RunningServers.ProcessesIn(data);
+            foreach (int pid in pids.Distinct())
+            {
+                quietSince.Restart();
+                try
+                {
+                    using var process = Process.GetProcessById(pid);
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync(CancellationToken.None);
+                }
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+                {
+                    // Gone meanwhile.
+                }
+            }
+
+            await Task.Delay(50, CancellationToken.None);
         }
     }
 

@@ -50,6 +50,33 @@ internal static class RunningServers
         return locations;
     }
 
+    /// <summary>The PostgreSQL processes of this host working in <paramref name="dataDirectory"/> (their current folder), with or without a postmaster.pid yet.</summary>
+    public static IReadOnlyList<int> ProcessesIn(string dataDirectory)
+    {
+        string data = RealPath(dataDirectory);
+        var found = new List<int>();
+        foreach (string process in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(process), out int pid) || !IsPostgres(process))
+            {
+                continue;
+            }
+
+            try
+            {
+                if (new DirectoryInfo(Path.Combine(process, "cwd")).LinkTarget == data)
+                {
+                    found.Add(pid);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+
+        return found;
+    }
+
     /// <summary>The pid of the live server whose postmaster.pid is in <paramref name="dataDirectory"/>; null when there is none (or it is stale).</summary>
     public static int? PostmasterOf(string dataDirectory)
     {
