@@ -17,13 +17,14 @@ internal static class BackupSetRestorer
         string setPath = Path.GetFullPath(request.Path);
         progress?.Report(new OperationProgress("Restore-BackupSet", "Verifying the set", setPath));
         var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile);
-        if (ManifestStore.Exists(setPath) && ManifestStore.Read(setPath) is { Encryption: not null } encrypted)
+        var listed = ReadableManifest(setPath);
+        if (listed is { Encryption: not null })
         {
             // A missing or wrong key is said before the set is read.
-            SetContent.Open(setPath, encrypted, secret);
+            SetContent.Open(setPath, listed, secret);
         }
 
-        bool verifiesAsItReads = VerifiesAsItReads(setPath);
+        bool verifiesAsItReads = VerifiesAsItReads(listed);
         var test = verifiesAsItReads
             ? await QuickTestAsync(setPath, cancellationToken)
             : await BackupSetVerifier.TestAsync(setPath, request.ThrottleLimit, progress, cancellationToken, secret);
@@ -63,21 +64,24 @@ internal static class BackupSetRestorer
     /// what it wrote when one differs). The rest of the set is checked here without reading it (manifest,
     /// status, chain, sizes, WAL range). An encrypted set is opened and authenticated whole first.
     /// </summary>
-    private static bool VerifiesAsItReads(string setPath)
+    private static bool VerifiesAsItReads(BackupSetManifest? manifest) =>
+        manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot or BackupKind.Cold, Archives.Count: 0, Encryption: null };
+
+    /// <summary>The set's manifest when it has one that reads; null otherwise (the verification then says what is wrong).</summary>
+    private static BackupSetManifest? ReadableManifest(string setPath)
     {
         if (!ManifestStore.Exists(setPath))
         {
-            return false;
+            return null;
         }
 
         try
         {
-            var manifest = ManifestStore.Read(setPath);
-            return manifest is { Engine: DatabaseEngine.PostgreSql, Kind: BackupKind.Hot or BackupKind.Cold, Archives.Count: 0, Encryption: null };
+            return ManifestStore.Read(setPath);
         }
         catch (BackupException)
         {
-            return false;
+            return null;
         }
     }
 
