@@ -37,6 +37,10 @@ namespace BackupCmdlets;
 /// Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -Type Incremental -EncryptionKeyFile /etc/backup/pg.key</code>
 /// <para>Takes an incremental set encrypted with AES-256-GCM under the key in /etc/backup/pg.key (its parent must be encrypted with the same key); Test-BackupSet and Restore-BackupSet take the same -EncryptionKeyFile.</para>
 /// </example>
+/// <example>
+/// <code>Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -Type Incremental -Format Plain -Compression Zstd -ThrottleLimit 2</code>
+/// <para>Takes an incremental set whose files (and page files) are each stored zstd-compressed (zstd -dc reads any of them), two files at a time; its parent may be a plain set, compressed or not.</para>
+/// </example>
 /// <seealso cref="StartColdBackupCommand"/>
 /// <seealso cref="GetBackupSetCommand"/>
 /// <seealso cref="TestBackupSetCommand"/>

@@ -8,7 +8,8 @@
 #                                          (the defaults; as root, PostgreSQL 15 binaries and pgbackrest needed)
 #
 # pgBackRest runs with compress-type=zst and process-max=2 (the issue's settings); our sets are plain
-# (incremental sets are plain only), and a zstd full set is timed too. "data" is a set without its WAL; pgBackRest's "copied" is the
+# (plain and incremental), and a chain of Plain sets with each file zstd-compressed (-Format Plain -Compression Zstd) is timed beside
+# them, as is a full set as a zstd tar. "data" is a set without its WAL; pgBackRest's "copied" is the
 # size of the files it copied before compression, "stored" what its repository holds for the backup.
 # Then the incremental is restored by each tool into an empty folder and once more over that copy
 # (-Delta, pgBackRest's --delta), both followed by sync. The page cache is dropped before each backup
@@ -44,7 +45,8 @@ bench_page_cache
 RESULTS=$(mktemp)
 SIZES=$(mktemp)
 ours() { "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo" --wal-archive-path "$ARCHIVE" --json "$@"; }
-set_data_bytes() { du -sb --exclude=wal "$(ls -dt "$WORK"/repo/*-postgresql-hot-* | head -1)" | cut -f1; }
+ours_pz() { "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-pz" --wal-archive-path "$ARCHIVE" --format Plain --compression Zstd --throttle-limit 2 --json "$@"; }
+set_data_bytes() { du -sb --exclude=wal "$(ls -dt "$WORK/${1:-repo}"/*-postgresql-hot-* | head -1)" | cut -f1; }
 pgbr_sizes() { pgbr info --output=json | python3 -c 'import json,sys; b=json.load(sys.stdin)[0]["backup"][-1]["info"]; print(b["delta"], b["repository"]["delta"])'; }
 
 for run in $(seq 1 "$RUNS"); do
@@ -54,18 +56,27 @@ for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/repo-zstd"; mkdir -p "$WORK/repo-zstd"
     drop_caches; time_cmd ours-zstd data "$run" "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-zstd" --wal-archive-path "$ARCHIVE" --compression Zstd --throttle-limit 2 --json
     echo "ours-zstd $run $(du -sb --exclude=wal "$WORK/repo-zstd" | cut -f1) $(du -sb "$WORK/repo-zstd" | cut -f1)" >> "$SIZES"
-    rm -rf "$WORK/repo-zstd"
+    rm -rf "$WORK/repo-zstd" "$WORK/repo-pz"; mkdir -p "$WORK/repo-pz"
+    drop_caches; time_cmd ours-pz-full data "$run" ours_pz
+    echo "ours-pz-full $run $(set_data_bytes repo-pz)" >> "$SIZES"
     drop_caches; time_cmd pgbr-full data "$run" pgbr backup --type=full
     echo "pgbr-full $run $(pgbr_sizes)" >> "$SIZES"
     as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -n -c "$CLIENTS" -j 2 -T "$CHURN_SECONDS" postgres >/dev/null 2>&1
     drop_caches; time_cmd ours-incr data "$run" ours --type Incremental
     echo "ours-incr $run $(set_data_bytes)" >> "$SIZES"
+    drop_caches; time_cmd ours-pz-incr data "$run" ours_pz --type Incremental
+    echo "ours-pz-incr $run $(set_data_bytes repo-pz)" >> "$SIZES"
     drop_caches; time_cmd pgbr-incr data "$run" pgbr backup --type=incr
     echo "pgbr-incr $run $(pgbr_sizes)" >> "$SIZES"
     # Restores of the incremental, each fsynced, into an empty folder and then (-Delta) over that copy again.
     INCR=$(ls -dt "$WORK"/repo/*-postgresql-hot-* | head -1)
     rm -rf "$WORK/r-ours" "$WORK/r-pgbr"; mkdir -p "$WORK/r-pgbr"; chown postgres:postgres "$WORK/r-pgbr"; chmod 700 "$WORK/r-pgbr"
     drop_caches; time_cmd ours-restore data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours"
+    PZ_INCR=$(ls -dt "$WORK"/repo-pz/*-postgresql-hot-* | head -1)
+    rm -rf "$WORK/r-pz"
+    drop_caches; time_cmd ours-pz-restore data "$run" "$CLI" Restore-BackupSet --path "$PZ_INCR" --destination-path "$WORK/r-pz"
+    drop_caches; time_cmd ours-pz-delta data "$run" "$CLI" Restore-BackupSet --path "$PZ_INCR" --destination-path "$WORK/r-pz" --delta
+    rm -rf "$WORK/r-pz"
     drop_caches; time_cmd pgbr-restore data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr restore && sync"
     drop_caches; time_cmd ours-delta data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours" --delta
     drop_caches; time_cmd pgbr-delta data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr --delta restore && sync"
@@ -119,13 +130,16 @@ print("|---|---|---:|---:|---:|")
 print(f"| full | pgBackRest (zst, process-max 2) | {t('pgbr-full'):.2f} | {s('pgbr-full'):.0f} | {s('pgbr-full', 1):.0f} |")
 print(f"| full | Start-HotBackup (plain) | {t('ours-full'):.2f} | {s('ours-full'):.0f} | {s('ours-full'):.0f} |")
 print(f"| full | Start-HotBackup -Compression Zstd -ThrottleLimit 2 | {t('ours-zstd'):.2f} | | {s('ours-zstd'):.0f} |")
+print(f"| full | Start-HotBackup -Format Plain -Compression Zstd -ThrottleLimit 2 | {t('ours-pz-full'):.2f} | | {s('ours-pz-full'):.0f} |")
 print(f"| incremental | pgBackRest (zst, process-max 2) | {t('pgbr-incr'):.2f} | {s('pgbr-incr'):.0f} | {s('pgbr-incr', 1):.0f} |")
 print(f"| incremental | Start-HotBackup -Type Incremental (plain) | {t('ours-incr'):.2f} | {s('ours-incr'):.1f} | {s('ours-incr'):.1f} |")
+print(f"| incremental | Start-HotBackup -Type Incremental -Format Plain -Compression Zstd -ThrottleLimit 2 | {t('ours-pz-incr'):.2f} | | {s('ours-pz-incr'):.1f} |")
 print()
-print("| restore of the incremental (fsynced) | pgBackRest s | ours s | speed-up |")
-print("|---|---:|---:|---:|")
+print("| restore of the incremental (fsynced) | pgBackRest s | ours, plain chain s | speed-up | ours, Plain Zstd chain s | speed-up |")
+print("|---|---:|---:|---:|---:|---:|")
 for label, name in [("restore", "into an empty folder"), ("delta", "-Delta over that copy (identical)")]:
-    print(f"| {name} | {t('pgbr-' + label):.2f} | {t('ours-' + label):.2f} | {t('pgbr-' + label) / t('ours-' + label):.2f}x |")
+    pgbr = t('pgbr-' + label)
+    print(f"| {name} | {pgbr:.2f} | {t('ours-' + label):.2f} | {pgbr / t('ours-' + label):.2f}x | {t('ours-pz-' + label):.2f} | {pgbr / t('ours-pz-' + label):.2f}x |")
 print()
 windows = [(label, float(a), float(b)) for label, a, b in (line.split() for line in open(sys.argv[8]))]
 ticks = [(float(m[1]), float(m[3])) for m in (l.split() for l in open(sys.argv[7]) if l.startswith("progress:")) if len(m) > 4]
@@ -143,6 +157,7 @@ for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zst
     print(f"| {name} | {seconds:.2f} | {mean:.0f} | {100 * (1 - mean / base):.1f}% |")
 print()
 print(f"Ours: the incremental's data is {100 * s('ours-incr') / s('ours-full'):.1f}% of the full set's and takes {100 * t('ours-incr') / t('ours-full'):.0f}% of its time; "
-      f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed plain, {t('pgbr-full') / t('ours-zstd'):.2f}x with zstd.")
+      f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed plain, {t('pgbr-full') / t('ours-zstd'):.2f}x as a zstd tar, "
+      f"{t('pgbr-full') / t('ours-pz-full'):.2f}x as Plain Zstd, whose incremental takes {100 * t('ours-pz-incr') / t('ours-pz-full'):.0f}% of its full's time and stores {s('ours-pz-incr') / s('pgbr-incr', 1):.2f}x what pgBackRest's does.")
 PY
 rm -f "$RESULTS" "$SIZES" "$PROGRESS" "$WINDOWS" "$PGBR_CONF" /tmp/bkc-incr-archive

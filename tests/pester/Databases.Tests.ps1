@@ -378,6 +378,29 @@ Describe 'PostgreSQL backups' {
         @(Get-BackupSet $repo).Count | Should -Be 1
     }
 
+    It 'takes a Plain Zstd chain (-Format Plain -Compression Zstd): each file a zstd file, the incremental restores and -Delta keeps an identical copy' {
+        $repo = Join-Path $pgWork 'plain-zstd-repo'
+        $full = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Format Plain -Compression Zstd
+        Invoke-TestSql $cluster "UPDATE orders SET item = 'zstd chain' WHERE id % 40 = 0;" | Out-Null
+        $incr = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Format Plain -Compression Zstd -Type Incremental
+        $copy = Join-Path $pgWork 'plain-zstd-copy'
+
+        $test = $incr | Test-BackupSet
+        $restore = $incr | Restore-BackupSet -DestinationPath $copy
+        $delta = $incr | Restore-BackupSet -DestinationPath $copy -Delta
+        $refused = { Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Format Plain -Compression GZip -ErrorAction Stop } | Should -Throw -PassThru
+        $version = & zstd -dc (Join-Path $full.Path 'data/PG_VERSION')
+
+        "$($incr.Type)" | Should -Be 'Incremental'
+        $incr.ParentSetId | Should -Be $full.SetId
+        (Get-BackupSet $repo | ForEach-Object { "$($_.Format) $($_.Compression)" }) | Should -Be @('Plain Zstd', 'Plain Zstd')
+        $version | Should -Be '15'
+        $test.Passed | Should -BeTrue
+        $restore.FileCount | Should -BeGreaterThan 500
+        $delta.FilesUnchanged | Should -BeGreaterThan 500
+        $refused.FullyQualifiedErrorId | Should -BeLike 'ParameterOutOfRange,*'
+    }
+
     It 'encrypts a set under a SecureString passphrase: nothing in the clear, Test-BackupSet and Restore-BackupSet need it, a wrong one is refused' {
         $repo = Join-Path $pgWork 'encrypted-repo'
         $passphrase = ConvertTo-SecureString 'pester passphrase' -AsPlainText -Force

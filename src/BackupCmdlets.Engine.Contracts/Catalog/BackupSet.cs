@@ -38,6 +38,12 @@ public sealed record BackupSet(
     /// <summary>How many files the backup took over from <see cref="ResumedFrom"/> instead of reading them again (the run's result only; 0 for listed sets).</summary>
     public long FilesResumed { get; init; }
 
+    /// <summary>Plain (a copy of the files) or Tar (a tar per data directory and tablespace); null for an export.</summary>
+    public BackupFormat? Format { get; init; }
+
+    /// <summary>How the set's files (Plain: each on its own) or tars are compressed.</summary>
+    public Archiving.ArchiveCompression Compression { get; init; }
+
     /// <summary>How the set's files are encrypted (AES-256-GCM/BCSEAL01); null for a set in the clear.</summary>
     public string? Encryption { get; init; }
 

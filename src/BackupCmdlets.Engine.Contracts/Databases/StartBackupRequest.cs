@@ -43,10 +43,10 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("PostgreSQL: Full copies every file; Differential the pages changed since the newest full set of the cluster, Incremental those changed since its newest set of any type (plain sets only; with no such set a full one is taken).", Command = "Start-HotBackup", Default = "Full")]
     public BackupType Type { get; init; } = BackupType.Full;
 
-    [FrontParameter("Plain (a copy of the folders) or Tar (one tar per data directory and tablespace).", Default = "Plain; Tar when {Compression} is given")]
-    public BackupFormat Format { get; init; } = BackupFormat.Plain;
+    [FrontParameter("Plain (a copy of the folders; with {Compression} Zstd each file compressed on its own) or Tar (one tar per data directory and tablespace).", Default = "Plain; Tar when {Compression} is given")]
+    public BackupFormat? Format { get; init; }
 
-    [FrontParameter("Compression of the tars and the WAL: None, GZip, BZip2 or Zstd (any but None implies {Format} Tar; the WAL is stored zstd-compressed in a Zstd set, gzip-compressed in the others).", Default = "None", AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2), nameof(ArchiveCompression.Zstd)])]
+    [FrontParameter("Compression of the tars and the WAL: None, GZip, BZip2 or Zstd (any but None implies {Format} Tar unless {Format} Plain is given: PostgreSQL, Zstd only, each file stored as a seekable zstd file, which incremental sets, parallel and -Delta restores work with; the WAL is stored zstd-compressed in a Zstd set, gzip-compressed in the others).", Default = "None", AllowedNames = [nameof(ArchiveCompression.None), nameof(ArchiveCompression.GZip), nameof(ArchiveCompression.BZip2), nameof(ArchiveCompression.Zstd)])]
     public ArchiveCompression Compression { get; init; } = ArchiveCompression.None;
 
     [FrontParameter("PostgreSQL, Plain format: encrypt every file of the set with AES-256-GCM (authenticated) under a key read from this file (at least 32 bytes, as from head -c 32 /dev/urandom). The manifest records how, never the key; restores and Test-BackupSet need the same key. A passphrase may be given instead: -EncryptionKey (a SecureString) in PowerShell, the BACKUPCMDLETS_ENCRYPTION_KEY environment variable for the CLI.", IsPath = true)]
@@ -67,7 +67,10 @@ public sealed partial record StartBackupRequest(
     [FrontParameter("Oracle: end a stale backup mode (files ACTIVE in v$backup, as after a crash) before starting.", Command = "Start-HotBackup")]
     public bool Force { get; init; }
 
-    public bool UsesTar => Format == BackupFormat.Tar || Compression != ArchiveCompression.None;
+    public bool UsesTar => Format == BackupFormat.Tar || Format is null && Compression != ArchiveCompression.None;
+
+    /// <summary>A Plain set whose files are each stored compressed (-Format Plain with -Compression).</summary>
+    public bool CompressesFiles => Format == BackupFormat.Plain && Compression != ArchiveCompression.None;
 
     /// <summary>
     /// Files copied, and tar chunks compressed, at the same time. A hot backup shares the machine with

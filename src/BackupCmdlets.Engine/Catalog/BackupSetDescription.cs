@@ -28,6 +28,8 @@ internal static class BackupSetDescription
         ParentSetId = manifest.ParentSetId,
         Encryption = manifest.Encryption?.Scheme,
         ResumedFrom = manifest.ResumedFrom,
+        Format = manifest.Export is not null ? null : manifest.Archives.Count > 0 ? BackupFormat.Tar : BackupFormat.Plain,
+        Compression = manifest.Archives.FirstOrDefault()?.Compression ?? manifest.Files.FirstOrDefault(f => f.Compression is not null)?.Compression ?? Archiving.ArchiveCompression.None,
     };
 
     /// <summary>A folder without a manifest (in progress, or left incomplete): what the folder and its name tell.</summary>

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace BackupCmdlets.Engine.Catalog;
 
-/// <summary>A file of the set: its path in the set, size, SHA-256 and mode (in an encrypted set, the size and SHA-256 of the encrypted file as stored).</summary>
+/// <summary>A file of the set: its path in the set, size, SHA-256 and mode (in an encrypted or compressed set, the size and SHA-256 of the file as stored).</summary>
 internal sealed record ManifestFile(string Path, long Size, string Sha256, int Mode)
 {
     /// <summary>Encrypted sets: HMAC-SHA256 of the file's content under the set's key (what -Delta compares a copy with); null otherwise.</summary>
@@ -14,6 +14,15 @@ internal sealed record ManifestFile(string Path, long Size, string Sha256, int M
     /// it and whose every chunk authenticates is the one the set wrote, so Test-BackupSet need not hash it too.
     /// </summary>
     public string? Salt { get; init; }
+
+    /// <summary>Zstd when the file is stored compressed on its own (a Plain set with -Compression Zstd, in the seekable format); null when stored as it is.</summary>
+    public Archiving.ArchiveCompression? Compression { get; init; }
+
+    /// <summary>A compressed file: the size of its content.</summary>
+    public long? ContentSize { get; init; }
+
+    /// <summary>A compressed file: the SHA-256 of its content (what a restore checks as it expands it, and what -Delta compares a copy with).</summary>
+    public string? ContentSha256 { get; init; }
 
     private const int ChunkSize = 1 << 20;
 

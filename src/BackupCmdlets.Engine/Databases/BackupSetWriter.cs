@@ -31,7 +31,7 @@ internal sealed class BackupSetWriter
         _activity = activity;
         _progress = progress;
         _key = key;
-        _copier = new SetFileCopier(folder, request.Workers(_hot), progress, activity, key);
+        _copier = new SetFileCopier(folder, request.Workers(_hot), progress, activity, key) { CompressesFiles = request.CompressesFiles };
     }
 
     public string Folder { get; }
@@ -81,7 +81,7 @@ internal sealed class BackupSetWriter
     /// <inheritdoc cref="SetFileCopier.FilesResumed"/>
     public long FilesResumed => _copier.FilesResumed;
 
-    /// <summary>Plain: copy (and check) every file. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
+    /// <summary>Plain: copy (and check) every file, each zstd-compressed on its own with -Compression Zstd. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
     public async Task CopyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {
         if (!_request.UsesTar)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 
@@ -23,8 +24,15 @@ internal static class DatabaseBackupRunner
             (BackupKind.Cold, IColdBackupProvider cold) => new ColdBackupSteps(cold, activity, progress),
             _ => throw new BackupException(Errors.DatabaseEngineNotAvailable, $"{kind} backups of {request.Engine} are not available in this version."),
         };
+        if (request.CompressesFiles && (request.Engine != DatabaseEngine.PostgreSql || request.Compression != ArchiveCompression.Zstd))
+        {
+            throw new BackupException(
+                Errors.ParameterOutOfRange,
+                $"{ParameterNames.Of(nameof(StartBackupRequest.Format))} Plain with {ParameterNames.Of(nameof(StartBackupRequest.Compression))} stores each file zstd-compressed on its own: it takes Zstd only, for PostgreSQL sets (leave {ParameterNames.Of(nameof(StartBackupRequest.Format))} out for a compressed tar).");
+        }
+
         var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile);
-        if (secret is not null && (request.Engine != DatabaseEngine.PostgreSql || request.UsesTar))
+        if (secret is not null && (request.Engine != DatabaseEngine.PostgreSql || request.UsesTar || request.CompressesFiles))
         {
             throw new BackupException(
                 Errors.EncryptionNotSupported,
@@ -212,7 +220,7 @@ internal static class DatabaseBackupRunner
         {
             throw new BackupException(
                 Errors.IncrementalNotSupported,
-                $"{ParameterNames.Of(nameof(StartBackupRequest.Type))} {request.Type} applies to PostgreSQL hot backups in the Plain format only (without {ParameterNames.Of(nameof(StartBackupRequest.Compression))}): the set's pages are compared with a plain parent set's.");
+                $"{ParameterNames.Of(nameof(StartBackupRequest.Type))} {request.Type} applies to PostgreSQL hot backups in the Plain format only ({ParameterNames.Of(nameof(StartBackupRequest.Compression))} with {ParameterNames.Of(nameof(StartBackupRequest.Format))} Plain, not a tar): the set's pages are compared with a plain parent set's.");
         }
 
         // A chain is encrypted with one key throughout, or not at all.

@@ -113,16 +113,15 @@ internal static class PageChainRestore
     /// <summary>The base file of <paramref name="path"/> copied into <paramref name="output"/>, then each later set's size and pages laid over it.</summary>
     private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, SetContents contents, FileStream output, bool verify, CancellationToken cancellationToken)
     {
-        await using (var input = contents.Of(baseSet.Path, baseSet.Manifest).OpenRead(path))
+        var content = contents.Of(baseSet.Path, baseSet.Manifest);
+        if (verify)
         {
-            if (verify)
-            {
-                await VerifiedCopy.CopyAsync(input, output, baseSet.Manifest.Files.First(f => f.Path == path), baseSet.Path, cancellationToken);
-            }
-            else
-            {
-                await input.CopyToAsync(output, cancellationToken);
-            }
+            await VerifiedCopy.CopyAsync(content, baseSet.Manifest.Files.First(f => f.Path == path), output, cancellationToken);
+        }
+        else
+        {
+            await using var input = content.OpenRead(path);
+            await input.CopyToAsync(output, cancellationToken);
         }
 
         await output.FlushAsync(cancellationToken);

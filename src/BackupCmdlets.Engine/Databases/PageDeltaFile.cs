@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
@@ -21,12 +22,14 @@ internal static class PageDeltaFile
     /// Writes the pages of one file as the copy finds them (encrypted with <paramref name="key"/> when the set is);
     /// the file is made at the first page, so a file with no changed page has none.
     /// </summary>
-    public sealed class PageFileWriter(string path, int pageSize, SetKey? key, string setPath) : IDisposable
+    /// <param name="compress">Store the file zstd-compressed (<see cref="ZstdSeekableWriter"/>), as every file of a compressed Plain set.</param>
+    public sealed class PageFileWriter(string path, int pageSize, SetKey? key, string setPath, bool compress) : IDisposable
     {
         private readonly List<uint> _numbers = [];
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private FileStream? _file;
         private SealedFileWriter? _seal;
+        private ZstdSeekableWriter? _zstd;
 
         public int Count => _numbers.Count;
 
@@ -38,6 +41,7 @@ internal static class PageDeltaFile
                 options.BufferSize = 1 << 16;
                 _file = new FileStream(path, options);
                 _seal = key?.Seal(_file, setPath);
+                _zstd = compress ? new ZstdSeekableWriter(_file, SetFileCopier.FileZstdLevel) : null;
             }
 
             _numbers.Add(checked((uint)number));
@@ -64,9 +68,9 @@ internal static class PageDeltaFile
             BinaryPrimitives.WriteUInt32LittleEndian(footer[4..], (uint)pageSize);
             Magic.CopyTo(footer[8..]);
             Write(footer);
-            var entry = _seal is null
-                ? new ManifestFile(setPath, _file.Length, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), 0x180)
-                : SetFileCopier.Sealed(_seal, setPath, 0x180);
+            var entry = _seal is not null ? SetFileCopier.Sealed(_seal, setPath, 0x180)
+                : _zstd is not null ? SetFileCopier.Compressed(_zstd, setPath, 0x180)
+                : new ManifestFile(setPath, _file.Length, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), 0x180);
             _file.Flush();
             IO.UnixFileSystem.StartWriteback(_file.SafeFileHandle, 0, _file.Length);
             return entry;
@@ -75,6 +79,7 @@ internal static class PageDeltaFile
         public void Dispose()
         {
             _seal?.Dispose();
+            _zstd?.Dispose();
             _file?.Dispose();
             _hash.Dispose();
         }
@@ -84,6 +89,12 @@ internal static class PageDeltaFile
             if (_seal is not null)
             {
                 _seal.Write(bytes);
+                return;
+            }
+
+            if (_zstd is not null)
+            {
+                _zstd.Write(bytes);
                 return;
             }
 

@@ -143,15 +143,15 @@ internal static class RestoreTarget
             }
             else
             {
-                await using (var input = set.OpenRead(file.Path))
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
                     if (verify)
                     {
-                        await VerifiedCopy.CopyAsync(input, output, file, set.SetPath, ct);
+                        await VerifiedCopy.CopyAsync(set, file, output, ct);
                     }
                     else
                     {
+                        await using var input = set.OpenRead(file.Path);
                         await input.CopyToAsync(output, ct);
                     }
 

@@ -10,11 +10,14 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal sealed class SetContent
 {
+    private readonly IReadOnlySet<string> _compressed;
+
     private SetContent(string setPath, BackupSetManifest manifest, SetKey? key)
     {
         SetPath = setPath;
         Manifest = manifest;
         Key = key;
+        _compressed = manifest.Files.Where(f => f.Compression is not null).Select(f => f.Path).ToHashSet(StringComparer.Ordinal);
     }
 
     public string SetPath { get; }
@@ -39,9 +42,10 @@ internal sealed class SetContent
         return new SetContent(setPath, manifest, new SetKey(secret.MasterKey(encryption, setPath)));
     }
 
-    /// <summary>The content of the set's file <paramref name="path"/> ('/' separators).</summary>
+    /// <summary>The content of the set's file <paramref name="path"/> ('/' separators): decrypted or expanded as it is stored.</summary>
     public Stream OpenRead(string path) =>
         Key is { } key ? key.Open(Full(path), path).AsStream()
+        : _compressed.Contains(path) ? CompressedSetFile.Open(Full(path), path).AsStream()
         : new FileStream(Full(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
     /// <summary>The content of the set's redo file <paramref name="path"/>: decrypted, or decompressed as its suffix says.</summary>
@@ -50,13 +54,15 @@ internal sealed class SetContent
 
     /// <summary>The set's file <paramref name="path"/> for reads at any offset.</summary>
     public IPositionedReader OpenPositioned(string path) =>
-        Key is { } key ? key.Open(Full(path), path) : PlainFileReader.Open(Full(path));
+        Key is { } key ? key.Open(Full(path), path)
+        : _compressed.Contains(path) ? CompressedSetFile.Open(Full(path), path)
+        : PlainFileReader.Open(Full(path));
 
-    /// <summary>The length of the content of <paramref name="file"/> (its stored size in a set in the clear).</summary>
+    /// <summary>The length of the content of <paramref name="file"/> (its stored size when stored as it is).</summary>
     public long ContentLength(ManifestFile file) =>
-        Key is null ? file.Size : SealedFile.TryPlainLength(file.Size, out long length, out _) ? length : -1;
+        file.ContentSize ?? (Key is null ? file.Size : SealedFile.TryPlainLength(file.Size, out long length, out _) ? length : -1);
 
-    /// <summary>-Delta: the file at <paramref name="copy"/> holds what the set's <paramref name="file"/> holds (size and SHA-256, or in an encrypted set the content MAC).</summary>
+    /// <summary>-Delta: the file at <paramref name="copy"/> holds what the set's <paramref name="file"/> holds (size and SHA-256 of the content, or in an encrypted set the content MAC).</summary>
     public bool Matches(string copy, ManifestFile file, CancellationToken cancellationToken)
     {
         if (UnixFileSystem.TryLstat(copy) is not { Kind: FileKind.File } existing || existing.Size != ContentLength(file))
@@ -66,7 +72,7 @@ internal sealed class SetContent
 
         return Key is { } key
             ? file.ContentMac is { } mac && key.ContentMacOf(copy, cancellationToken) == mac
-            : ManifestFile.FromFile(Path.GetDirectoryName(copy)!, Path.GetFileName(copy), file.Mode, cancellationToken).Sha256 == file.Sha256;
+            : ManifestFile.FromFile(Path.GetDirectoryName(copy)!, Path.GetFileName(copy), file.Mode, cancellationToken).Sha256 == (file.ContentSha256 ?? file.Sha256);
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ internal sealed class SetFileCopier
     /// <summary>The zstd level of redo files: its fastest, as gzip's for redo in gzip sets.</summary>
     private const int RedoZstdLevel = 1;
 
+    /// <summary>The zstd level of the files of a compressed Plain set: zstd's default, as the tars of a Zstd set.</summary>
+    internal const int FileZstdLevel = 3;
+
     private readonly string _setRoot;
     private readonly SetKey? _key;
     private readonly int _throttleLimit;
@@ -60,6 +63,9 @@ internal sealed class SetFileCopier
     public IReadOnlyList<ManifestFile> Files => [.. _files.OrderBy(f => f.Path, StringComparer.Ordinal)];
 
     public IReadOnlyList<ManifestDirectory> Directories => [.. _directories.OrderBy(d => d.Path, StringComparer.Ordinal)];
+
+    /// <summary>Whether each file is stored zstd-compressed on its own (<see cref="ZstdSeekableWriter"/>): a Plain set with -Compression Zstd.</summary>
+    public bool CompressesFiles { get; init; }
 
     /// <summary>The set a differential or incremental copy builds on; null for a full copy.</summary>
     public IncrementalParent? Parent { get; set; }
@@ -346,8 +352,9 @@ internal sealed class SetFileCopier
         {
             using (source)
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            using (var destination = new FileStream(target, DestinationOptions(_key is null ? file.Length : SealedFile.StoredLength(file.Length))))
+            using (var destination = new FileStream(target, DestinationOptions(_key is not null ? SealedFile.StoredLength(file.Length) : CompressesFiles ? 0 : file.Length)))
             using (var seal = _key?.Seal(destination, file.SetPath))
+            using (var zstd = CompressesFiles ? new ZstdSeekableWriter(destination, FileZstdLevel) : null)
             {
                 long offset = 0;
                 while (true)
@@ -364,14 +371,18 @@ internal sealed class SetFileCopier
                         blocks = blocks.Add(VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset));
                     }
 
-                    if (seal is null)
+                    if (seal is not null)
                     {
-                        hash.AppendData(buffer, 0, read);
-                        destination.Write(buffer, 0, read);
+                        seal.Write(buffer, 0, read);
+                    }
+                    else if (zstd is not null)
+                    {
+                        zstd.Write(buffer.AsSpan(0, read));
                     }
                     else
                     {
-                        seal.Write(buffer, 0, read);
+                        hash.AppendData(buffer, 0, read);
+                        destination.Write(buffer, 0, read);
                     }
 
                     offset += read;
@@ -383,9 +394,9 @@ internal sealed class SetFileCopier
                     }
                 }
 
-                var entry = seal is null
-                    ? new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180)
-                    : Sealed(seal, file.SetPath, meta?.Permissions ?? 0x180);
+                var entry = seal is not null ? Sealed(seal, file.SetPath, meta?.Permissions ?? 0x180)
+                    : zstd is not null ? Compressed(zstd, file.SetPath, meta?.Permissions ?? 0x180)
+                    : new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180);
                 UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, entry.Size);
                 _copied.Add(target);
                 _files.Add(entry);
@@ -427,7 +438,7 @@ internal sealed class SetFileCopier
         byte[] buffer = ArrayPool<byte>.Shared.Rent(blockSize * ChunkBlocks);
         try
         {
-            using var pages = new PageDeltaFile.PageFileWriter(target, blockSize, _key, storedPath);
+            using var pages = new PageDeltaFile.PageFileWriter(target, blockSize, _key, storedPath, CompressesFiles);
             var digest = new PageDigest(_key?.PageDigestSeed ?? 0);
             long offset = 0;
             while (true)
@@ -552,6 +563,11 @@ internal sealed class SetFileCopier
         }
 
         var stored = new[] { entry.File, entry.PageFile }.OfType<ManifestFile>().ToList();
+        if (stored.Any(part => part.Compression is not null != CompressesFiles))
+        {
+            return false;
+        }
+
         foreach (var part in stored)
         {
             string from = Path.Combine(resumable.SetPath, part.Path.Replace('/', Path.DirectorySeparatorChar));
@@ -651,6 +667,18 @@ internal sealed class SetFileCopier
     {
         var (storedLength, storedSha256, _, contentMac) = seal.Complete();
         return new ManifestFile(setPath, storedLength, storedSha256, mode) { ContentMac = contentMac, Salt = seal.Salt };
+    }
+
+    /// <summary>The manifest entry of a file written compressed: what is stored, and the content's size and SHA-256.</summary>
+    internal static ManifestFile Compressed(ZstdSeekableWriter zstd, string setPath, int mode)
+    {
+        zstd.Complete();
+        return new ManifestFile(setPath, zstd.StoredLength, zstd.StoredSha256, mode)
+        {
+            Compression = ArchiveCompression.Zstd,
+            ContentSize = zstd.ContentLength,
+            ContentSha256 = zstd.ContentSha256,
+        };
     }
 
     /// <summary>A new file of the set, readable by its owner only until its mode is set.</summary>

@@ -101,7 +101,7 @@ internal sealed class SealedFileReader : IPositionedReader
     }
 
     /// <summary>The content as a forward-only stream (from the start).</summary>
-    public Stream AsStream() => new ContentStream(this);
+    public Stream AsStream() => new PositionedReaderStream(this);
 
     public void Dispose()
     {
@@ -147,34 +147,4 @@ internal sealed class SealedFileReader : IPositionedReader
 
     private static BackupException Damaged(string path, string why) =>
         new(Errors.EncryptedFileDamaged, $"The encrypted file '{path}' is damaged: {why}.", path);
-
-    private sealed class ContentStream(SealedFileReader reader) : ReadOnlyStream
-    {
-        private long _position;
-
-        public override long Length => reader.Length;
-
-        public override int Read(Span<byte> buffer)
-        {
-            int read = reader.Read(buffer, _position);
-            _position += read;
-            return read;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return ValueTask.FromResult(Read(buffer.Span));
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                reader.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }

@@ -72,7 +72,7 @@ public sealed class PageDeltaFileTests
     private static string Write(TempDirectory temp, params (long Number, byte Fill)[] pages)
     {
         string path = temp.Combine("pages");
-        using var writer = new PageDeltaFile.PageFileWriter(path, PageSize, key: null, "pages/x");
+        using var writer = new PageDeltaFile.PageFileWriter(path, PageSize, key: null, "pages/x", compress: false);
         foreach (var (number, fill) in pages)
         {
             writer.Add(number, Enumerable.Repeat(fill, PageSize).ToArray());
