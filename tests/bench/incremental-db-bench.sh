@@ -71,16 +71,18 @@ for run in $(seq 1 "$RUNS"); do
     # Restores of the incremental, each fsynced, into an empty folder and then (-Delta) over that copy again.
     INCR=$(ls -dt "$WORK"/repo/*-postgresql-hot-* | head -1)
     rm -rf "$WORK/r-ours" "$WORK/r-pgbr"; mkdir -p "$WORK/r-pgbr"; chown postgres:postgres "$WORK/r-pgbr"; chmod 700 "$WORK/r-pgbr"
-    drop_caches; time_cmd ours-restore data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours"
+    # Each -Delta right after its own restore: the VM's page cache is dropped, but a host may still cache what was written last.
     PZ_INCR=$(ls -dt "$WORK"/repo-pz/*-postgresql-hot-* | head -1)
     rm -rf "$WORK/r-pz"
+    drop_caches; time_cmd ours-restore data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours"
+    drop_caches; time_cmd ours-delta data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours" --delta
+    rm -rf "$WORK/r-ours"
     drop_caches; time_cmd ours-pz-restore data "$run" "$CLI" Restore-BackupSet --path "$PZ_INCR" --destination-path "$WORK/r-pz"
     drop_caches; time_cmd ours-pz-delta data "$run" "$CLI" Restore-BackupSet --path "$PZ_INCR" --destination-path "$WORK/r-pz" --delta
     rm -rf "$WORK/r-pz"
     drop_caches; time_cmd pgbr-restore data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr restore && sync"
-    drop_caches; time_cmd ours-delta data "$run" "$CLI" Restore-BackupSet --path "$INCR" --destination-path "$WORK/r-ours" --delta
     drop_caches; time_cmd pgbr-delta data "$run" sh -c "runuser -u postgres -- pgbackrest --config=$PGBR_CONF --stanza=bench --pg1-path=$WORK/r-pgbr --delta restore && sync"
-    rm -rf "$WORK/r-ours" "$WORK/r-pgbr"
+    rm -rf "$WORK/r-pgbr"
     pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
 done
 
