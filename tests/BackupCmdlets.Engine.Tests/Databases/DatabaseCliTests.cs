@@ -67,6 +67,34 @@ public sealed class DatabaseCliTests
     }
 
     [Fact]
+    public void A_Plain_Zstd_chain_through_the_CLI_lists_its_format_and_restores_the_incremental()
+    {
+        using var temp = new TempDirectory("bkc-cli-pg-pz-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("CREATE TABLE items AS SELECT g AS id FROM generate_series(1, 20000) g");
+        string repository = temp.CreateDirectory("repository");
+        string[] backup = ["Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--format", "Plain", "--compression", "Zstd", "--json"];
+
+        CliProcess.Run(backup).EnsureSuccess("Start-HotBackup (full)");
+        cluster.Execute("UPDATE items SET id = -id WHERE id % 100 = 0");
+        var incremental = JsonDocument.Parse(CliProcess.Run([.. backup, "--type", "Incremental"]).EnsureSuccess("Start-HotBackup (incremental)").StandardOutput).RootElement;
+        var listed = CliProcess.Run("Get-BackupSet", "--path", repository, "--json").EnsureSuccess("Get-BackupSet").StandardOutput
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement).ToList();
+
+        Assert.Equal("Incremental", incremental.GetProperty("Type").GetString());
+        Assert.Equal(2, listed.Count);
+        Assert.All(listed, set => Assert.Equal(("Plain", "Zstd"), (set.GetProperty("Format").GetString(), set.GetProperty("Compression").GetString())));
+        string setPath = incremental.GetProperty("Path").GetString()!;
+        CliProcess.Run("Test-BackupSet", "--path", setPath).EnsureSuccess("Test-BackupSet");
+        string restored = Path.Combine(temp.CreateDirectory("restored"), "data");
+        CliProcess.Run("Restore-BackupSet", "--path", setPath, "--destination-path", restored).EnsureSuccess("Restore-BackupSet");
+        using var copy = PostgresCluster.Attach(Path.GetDirectoryName(restored)!, restored);
+        copy.Start("-c archive_mode=off");
+        copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
+        Assert.Equal(200, copy.Scalar<long>("SELECT count(*) FROM items WHERE id < 0"));
+    }
+
+    [Fact]
     public void A_bad_set_fails_Test_BackupSet_with_exit_code_1_naming_the_file()
     {
         using var temp = new TempDirectory("bkc-cli-db-bad-");
