@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Support;
@@ -56,6 +57,49 @@ public sealed class PostgreSqlResumeTests
 
         string data = temp.Combine("restored");
         await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(resumed.Path, data) { RecoverToConsistency = true, EncryptionKeyFile = key }, null, CancellationToken.None);
+        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), data))
+        {
+            server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+            Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
+            server.Stop();
+        }
+
+        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", data).EnsureSuccess("pg_checksums --check");
+    }
+
+    [Fact]
+    public async Task A_cancelled_Plain_Zstd_backup_is_resumed_as_Plain_Zstd_only()
+    {
+        using var temp = new TempDirectory("bkc-pg-resume-pz-");
+        PostgresCluster.GiveToServerUser(temp.Path);
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Pgbench("-i", "-s", "8", "-q");
+        cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
+        string repository = temp.CreateDirectory("repository");
+        var compressed = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd };
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.BytesTotal > 0 && p.BytesDone * 10 > p.BytesTotal * 9)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(compressed, progress, cancel.Token));
+        string copy = temp.Combine("repository-copy");
+        ExternalTool.Run("cp", "-a", repository, copy).EnsureSuccess("cp -a");
+
+        // A set in the clear takes nothing over from a compressed one: each set is stored one way.
+        var plain = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, copy), null, CancellationToken.None);
+        Assert.Equal(0, plain.FilesResumed);
+        Assert.All(ManifestStore.Read(plain.Path).Files, f => Assert.Null(f.Compression));
+
+        var resumed = await DatabaseBackup.StartHotAsync(compressed, null, CancellationToken.None);
+        string expected = PostgreSqlIncrementalTests.Scenario.Fingerprint(cluster);
+        Assert.True(resumed.FilesResumed > 3, $"{resumed.FilesResumed} files taken over");
+        Assert.All(ManifestStore.Read(resumed.Path).Files.Where(f => f.Path.StartsWith("data/base/", StringComparison.Ordinal)), f => Assert.Equal(ArchiveCompression.Zstd, f.Compression));
+        string data = temp.Combine("restored");
+        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(resumed.Path, data) { RecoverToConsistency = true }, null, CancellationToken.None);
         using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), data))
         {
             server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
