@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.IO;
 using Microsoft.Win32.SafeHandles;
@@ -45,6 +47,61 @@ internal sealed class CompressedSetFile : IPositionedReader
     /// <summary>The content from the start, as a stream that reports damage as this class does.</summary>
     public Stream AsStream() => new PositionedReaderStream(this);
 
+    /// <summary>
+    /// Writes the whole content into <paramref name="output"/>, in order, while up to <paramref name="parallelism"/> frames
+    /// decode ahead of the writes on other threads: the largest file of a restore decodes on every core, not on one.
+    /// </summary>
+    public async Task ExpandToAsync(Stream output, int parallelism, CancellationToken cancellationToken)
+    {
+        var readers = new ConcurrentBag<ZstdFrameReader>();
+        var pending = new Queue<Task<(byte[] Frame, int Size)>>();
+        int next = 0;
+        try
+        {
+            while (next < _stream.FrameCount || pending.Count > 0)
+            {
+                while (next < _stream.FrameCount && pending.Count < Math.Max(1, parallelism))
+                {
+                    int index = next++;
+                    pending.Enqueue(Task.Run(() => DecodeFrame(index, readers), cancellationToken));
+                }
+
+                var (frame, size) = await pending.Dequeue();
+                try
+                {
+                    await output.WriteAsync(frame.AsMemory(0, size), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(frame);
+                }
+            }
+        }
+        catch (BackupException ex) when (ex.Error == Errors.ArchiveCorrupt || ex.Error == Errors.ArchiveTruncated)
+        {
+            throw Damaged(_path, ex.Message);
+        }
+        finally
+        {
+            // Frames still decoding when a decode or a write failed: their buffers go back once they end.
+            while (pending.TryDequeue(out var decoding))
+            {
+                try
+                {
+                    ArrayPool<byte>.Shared.Return((await decoding).Frame);
+                }
+                catch (Exception ex) when (ex is BackupException or OperationCanceledException)
+                {
+                }
+            }
+
+            foreach (var reader in readers)
+            {
+                reader.Dispose();
+            }
+        }
+    }
+
     public int Read(Span<byte> buffer, long offset)
     {
         try
@@ -62,6 +119,26 @@ internal sealed class CompressedSetFile : IPositionedReader
     {
         _stream.Dispose();
         _file.Dispose();
+    }
+
+    private (byte[] Frame, int Size) DecodeFrame(int index, ConcurrentBag<ZstdFrameReader> readers)
+    {
+        var reader = readers.TryTake(out var idle) ? idle : new ZstdFrameReader();
+        int size = _stream.FrameSize(index);
+        byte[] frame = ArrayPool<byte>.Shared.Rent(size + 1);
+        try
+        {
+            _stream.DecodeFrame(index, reader, frame);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            reader.Dispose();
+            throw;
+        }
+
+        readers.Add(reader);
+        return (frame, size);
     }
 
     private static BackupException Damaged(string path, string why) =>

@@ -114,14 +114,14 @@ internal static class PageChainRestore
     private static async Task RebuildIntoAsync(string path, BackupChain.ChainedSet baseSet, IReadOnlyList<(BackupChain.ChainedSet Set, ManifestPageDelta Delta)> layers, SetContents contents, FileStream output, bool verify, CancellationToken cancellationToken)
     {
         var content = contents.Of(baseSet.Path, baseSet.Manifest);
+        var file = baseSet.Manifest.Files.First(f => f.Path == path);
         if (verify)
         {
-            await VerifiedCopy.CopyAsync(content, baseSet.Manifest.Files.First(f => f.Path == path), output, cancellationToken);
+            await VerifiedCopy.CopyAsync(content, file, output, cancellationToken);
         }
         else
         {
-            await using var input = content.OpenRead(path);
-            await input.CopyToAsync(output, cancellationToken);
+            await content.CopyContentAsync(file, output, cancellationToken);
         }
 
         await output.FlushAsync(cancellationToken);

@@ -130,10 +130,7 @@ internal static class RestoreTarget
             {
                 // Over a file that may be there: written beside it and renamed, so it is old or new, never part of each.
                 using var writer = AtomicFileWriter.Create(destination, bufferSize: 1 << 20, preallocate: set.ContentLength(file));
-                await using (var input = set.OpenRead(file.Path))
-                {
-                    await input.CopyToAsync(writer.Stream, ct);
-                }
+                await set.CopyContentAsync(file, writer.Stream, ct);
 
                 writer.Commit(overwrite: true, durable: true, beforeRename: temporary =>
                 {
@@ -151,8 +148,7 @@ internal static class RestoreTarget
                     }
                     else
                     {
-                        await using var input = set.OpenRead(file.Path);
-                        await input.CopyToAsync(output, ct);
+                        await set.CopyContentAsync(file, output, ct);
                     }
 
                     await output.FlushAsync(ct);

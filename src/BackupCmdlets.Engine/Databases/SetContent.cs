@@ -48,6 +48,20 @@ internal sealed class SetContent
         : _compressed.Contains(path) ? CompressedSetFile.Open(Full(path), path).AsStream()
         : new FileStream(Full(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
+    /// <summary>Writes the content of the set's <paramref name="file"/> into <paramref name="output"/>: a compressed one expanded on every core (<see cref="CompressedSetFile.ExpandToAsync"/>).</summary>
+    public async Task CopyContentAsync(ManifestFile file, Stream output, CancellationToken cancellationToken)
+    {
+        if (Key is null && _compressed.Contains(file.Path))
+        {
+            using var compressed = CompressedSetFile.Open(Full(file.Path), file.Path);
+            await compressed.ExpandToAsync(output, Environment.ProcessorCount, cancellationToken);
+            return;
+        }
+
+        await using var input = OpenRead(file.Path);
+        await input.CopyToAsync(output, 1 << 20, cancellationToken);
+    }
+
     /// <summary>The content of the set's redo file <paramref name="path"/>: decrypted, or decompressed as its suffix says.</summary>
     public Stream OpenRedo(string path) =>
         Key is { } key ? key.Open(Full(path), path).AsStream() : StoredRedo.OpenRead(Full(path));

@@ -57,8 +57,7 @@ internal static class VerifiedCopy
         EnsureAsListed(set, expected, stored.Size, stored.Sha256);
         try
         {
-            await using var input = set.OpenRead(expected.Path);
-            await input.CopyToAsync(output, BufferSize, cancellationToken);
+            await set.CopyContentAsync(expected, output, cancellationToken);
         }
         catch (BackupException ex) when (ex.Error == Errors.BackupSetFileChanged)
         {

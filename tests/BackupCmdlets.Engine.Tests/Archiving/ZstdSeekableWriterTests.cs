@@ -8,7 +8,8 @@ namespace BackupCmdlets.Engine.Tests.Archiving;
 /// <summary>
 /// The files of a compressed Plain set: zstd expands them to the content written (zstd is the judge),
 /// the sizes and SHA-256 the writer reports are the content's and the stored bytes', and a read at any
-/// offset through the seek table gives the content's bytes there, across frame edges and at the end.
+/// offset through the seek table gives the content's bytes there, across frame edges and at the end; an
+/// expansion on several threads writes the content in order, and stops at a damaged frame.
 /// </summary>
 public sealed class ZstdSeekableWriterTests : IDisposable
 {
@@ -22,7 +23,7 @@ public sealed class ZstdSeekableWriterTests : IDisposable
     [InlineData(ZstdSeekableWriter.FrameContentSize)]
     [InlineData(ZstdSeekableWriter.FrameContentSize + 1)]
     [InlineData((3 * ZstdSeekableWriter.FrameContentSize) + 4321)]
-    public void Zstd_expands_the_file_to_its_content_and_any_range_reads_back(int length)
+    public async Task Zstd_expands_the_file_to_its_content_and_any_range_reads_back(int length)
     {
         byte[] content = Content(length);
         string path = Path.Combine(_temp.Path, $"file-{length}.zst");
@@ -66,6 +67,36 @@ public sealed class ZstdSeekableWriterTests : IDisposable
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         Assert.Equal(content, copy.ToArray());
+
+        using var inParallel = new MemoryStream();
+        using (var file = CompressedSetFile.Open(path, "file"))
+        {
+            await file.ExpandToAsync(inParallel, 3, CancellationToken.None);
+        }
+
+        Assert.Equal(content, inParallel.ToArray());
+    }
+
+    [Fact]
+    public async Task A_changed_byte_in_a_frame_stops_an_expansion_on_several_threads_as_damage()
+    {
+        byte[] content = Content((5 * ZstdSeekableWriter.FrameContentSize) + 17);
+        string path = Path.Combine(_temp.Path, "damaged.zst");
+        using (var file = File.Create(path))
+        using (var writer = new ZstdSeekableWriter(file, 3))
+        {
+            writer.Write(content);
+            writer.Complete();
+        }
+
+        byte[] stored = File.ReadAllBytes(path);
+        stored[stored.Length / 2] ^= 0x01;
+        File.WriteAllBytes(path, stored);
+
+        using var damaged = CompressedSetFile.Open(path, "data/base/5/1259");
+        var failed = await Assert.ThrowsAsync<BackupException>(() => damaged.ExpandToAsync(Stream.Null, 3, CancellationToken.None));
+        Assert.Equal(Errors.BackupSetFileChanged, failed.Error);
+        Assert.Contains("data/base/5/1259", failed.Message);
     }
 
     /// <summary>Half repetitive (compresses), half random (does not), as relation files are.</summary>

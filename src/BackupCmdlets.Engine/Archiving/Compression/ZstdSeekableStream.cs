@@ -18,9 +18,8 @@ internal sealed class ZstdSeekableStream : Stream
     private readonly SafeFileHandle _file;
     private readonly long[] _compressedStarts;
     private readonly long[] _decompressedStarts;
+    private readonly ZstdFrameReader _reader = new();
     private byte[] _frame = [];
-    private byte[] _compressed = [];
-    private ZstdDecoder? _decoder;
     private int _frameIndex = -1;
     private long _position;
 
@@ -48,8 +47,24 @@ internal sealed class ZstdSeekableStream : Stream
     /// <summary>Where in the file the frame read last begins (for progress).</summary>
     public long CompressedBytesRead => _frameIndex < 0 ? 0 : _compressedStarts[_frameIndex];
 
-    /// <summary>Frames decoded so far.</summary>
+    /// <summary>Frames decoded so far (by reads of the stream).</summary>
     public int FramesDecoded { get; private set; }
+
+    /// <summary>How many frames the seek table lists.</summary>
+    public int FrameCount => _compressedStarts.Length - 1;
+
+    /// <summary>The content size of frame <paramref name="index"/>.</summary>
+    public int FrameSize(int index) => (int)(_decompressedStarts[index + 1] - _decompressedStarts[index]);
+
+    /// <summary>
+    /// Decodes frame <paramref name="index"/> into <paramref name="output"/> (at least its size plus one byte) with
+    /// <paramref name="reader"/>: frames decode on several threads at once, each with a reader of its own.
+    /// </summary>
+    public void DecodeFrame(int index, ZstdFrameReader reader, byte[] output)
+    {
+        long offset = _compressedStarts[index];
+        reader.Decode(_file, offset, (int)(_compressedStarts[index + 1] - offset), output, FrameSize(index));
+    }
 
     /// <summary>The stream over the file's seek table, or null when it has none that agrees with the file.</summary>
     public static ZstdSeekableStream? TryOpen(SafeFileHandle file, long fileLength)
@@ -141,7 +156,7 @@ internal sealed class ZstdSeekableStream : Stream
     {
         if (disposing)
         {
-            DropDecoder();
+            _reader.Dispose();
         }
 
         base.Dispose(disposing);
@@ -173,56 +188,15 @@ internal sealed class ZstdSeekableStream : Stream
 
     private void Decode(int index)
     {
-        long offset = _compressedStarts[index];
-        int length = (int)(_compressedStarts[index + 1] - offset);
-        int size = (int)(_decompressedStarts[index + 1] - _decompressedStarts[index]);
-        // The buffers and the decoder serve every frame: a new decoder would allocate its window anew each time.
-        if (_compressed.Length < length)
-        {
-            _compressed = new byte[length];
-        }
-
-        // One byte more than the table lists, so a frame that holds more shows it.
+        int size = FrameSize(index);
         if (_frame.Length < size + 1)
         {
             _frame = new byte[size + 1];
         }
 
         _frameIndex = -1;
-        var compressed = _compressed.AsSpan(0, length);
-        if (RandomAccess.Read(_file, compressed, offset) != length)
-        {
-            throw ZstdFormat.Truncated(offset);
-        }
-
-        bool ended;
-        int consumed;
-        int produced;
-        try
-        {
-            _decoder ??= ZstdCodec.CreateDecoder();
-            ended = _decoder.Decompress(compressed, _frame.AsSpan(0, size + 1), out consumed, out produced);
-        }
-        catch (InvalidDataException ex)
-        {
-            DropDecoder();
-            throw ZstdFormat.Corrupt(offset, ex.Message);
-        }
-
-        if (!ended || consumed != length || produced != size)
-        {
-            DropDecoder();
-            throw ZstdFormat.Corrupt(offset, $"the frame does not hold the {size} bytes from {length} that the seek table lists");
-        }
-
+        DecodeFrame(index, _reader, _frame);
         _frameIndex = index;
         FramesDecoded++;
-    }
-
-    /// <summary>A decoder stopped inside a frame is not used again.</summary>
-    private void DropDecoder()
-    {
-        _decoder?.Dispose();
-        _decoder = null;
     }
 }
