@@ -21,7 +21,7 @@ internal sealed record ManifestFile(string Path, long Size, string Sha256, int M
     /// <summary>A compressed file: the size of its content.</summary>
     public long? ContentSize { get; init; }
 
-    /// <summary>A compressed file: the SHA-256 of its content (what a restore checks as it expands it, and what -Delta compares a copy with).</summary>
+    /// <summary>A compressed file: the SHA-256 of its content (what -Delta compares a copy with; a restore checks the stored bytes and each frame's checksum).</summary>
     public string? ContentSha256 { get; init; }
 
     private const int ChunkSize = 1 << 20;
