@@ -55,14 +55,7 @@ public sealed class DatabaseCliTests
         var set = JsonDocument.Parse(hot.StandardOutput).RootElement;
         Assert.Equal("Complete", set.GetProperty("Status").GetString());
         Assert.Equal("PostgreSql", set.GetProperty("Engine").GetString());
-        string setPath = set.GetProperty("Path").GetString()!;
-        CliProcess.Run("Test-BackupSet", "--path", setPath).EnsureSuccess("Test-BackupSet");
-
-        string restored = Path.Combine(temp.CreateDirectory("restored"), "data");
-        CliProcess.Run("Restore-BackupSet", "--path", setPath, "--destination-path", restored).EnsureSuccess("Restore-BackupSet");
-        using var copy = PostgresCluster.Attach(Path.GetDirectoryName(restored)!, restored);
-        copy.Start("-c archive_mode=off");
-        copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
+        using var copy = TestedRestoredAndRecovered(temp, set.GetProperty("Path").GetString()!);
         Assert.Equal(20000, copy.Scalar<long>("SELECT count(*) FROM items"));
     }
 
@@ -84,14 +77,28 @@ public sealed class DatabaseCliTests
         Assert.Equal("Incremental", incremental.GetProperty("Type").GetString());
         Assert.Equal(2, listed.Count);
         Assert.All(listed, set => Assert.Equal(("Plain", "Zstd"), (set.GetProperty("Format").GetString(), set.GetProperty("Compression").GetString())));
-        string setPath = incremental.GetProperty("Path").GetString()!;
+        using var copy = TestedRestoredAndRecovered(temp, incremental.GetProperty("Path").GetString()!);
+        Assert.Equal(200, copy.Scalar<long>("SELECT count(*) FROM items WHERE id < 0"));
+    }
+
+    /// <summary>The set passes Test-BackupSet and is restored through the CLI; answers a server on the copy, recovered.</summary>
+    private static PostgresCluster TestedRestoredAndRecovered(TempDirectory temp, string setPath)
+    {
         CliProcess.Run("Test-BackupSet", "--path", setPath).EnsureSuccess("Test-BackupSet");
         string restored = Path.Combine(temp.CreateDirectory("restored"), "data");
         CliProcess.Run("Restore-BackupSet", "--path", setPath, "--destination-path", restored).EnsureSuccess("Restore-BackupSet");
-        using var copy = PostgresCluster.Attach(Path.GetDirectoryName(restored)!, restored);
-        copy.Start("-c archive_mode=off");
-        copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
-        Assert.Equal(200, copy.Scalar<long>("SELECT count(*) FROM items WHERE id < 0"));
+        var copy = PostgresCluster.Attach(Path.GetDirectoryName(restored)!, restored);
+        try
+        {
+            copy.Start("-c archive_mode=off");
+            copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(3));
+            return copy;
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
     }
 
     [Fact]

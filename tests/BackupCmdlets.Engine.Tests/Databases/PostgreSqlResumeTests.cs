@@ -29,15 +29,7 @@ public sealed class PostgreSqlResumeTests
         string accounts = "data/" + cluster.Scalar<string>("SELECT pg_relation_filepath('pgbench_accounts')");
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { EncryptionKeyFile = key };
 
-        using var cancel = new CancellationTokenSource();
-        var progress = new SynchronousProgress(p =>
-        {
-            if (p.BytesTotal > 0 && p.BytesDone * 10 > p.BytesTotal * 9)
-            {
-                cancel.Cancel();
-            }
-        });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(request, progress, cancel.Token));
+        await CancelledAtNineTenthsAsync(request);
         string interrupted = Assert.Single(Directory.EnumerateDirectories(repository));
         string journal = File.ReadAllText(ResumeJournal.PathIn(interrupted));
         Assert.Contains($"\"setPath\":\"{accounts}\"", journal);
@@ -55,16 +47,7 @@ public sealed class PostgreSqlResumeTests
         var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(resumed.Path) { EncryptionKeyFile = key }, null, CancellationToken.None);
         Assert.True(test.Passed, string.Join("; ", test.Problems));
 
-        string data = temp.Combine("restored");
-        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(resumed.Path, data) { RecoverToConsistency = true, EncryptionKeyFile = key }, null, CancellationToken.None);
-        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), data))
-        {
-            server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
-            Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
-            server.Stop();
-        }
-
-        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", data).EnsureSuccess("pg_checksums --check");
+        await AssertRestoresToAsync(temp, new RestoreBackupSetRequest(resumed.Path, temp.Combine("restored")) { RecoverToConsistency = true, EncryptionKeyFile = key }, expected);
     }
 
     [Fact]
@@ -77,15 +60,7 @@ public sealed class PostgreSqlResumeTests
         cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
         string repository = temp.CreateDirectory("repository");
         var compressed = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd };
-        using var cancel = new CancellationTokenSource();
-        var progress = new SynchronousProgress(p =>
-        {
-            if (p.BytesTotal > 0 && p.BytesDone * 10 > p.BytesTotal * 9)
-            {
-                cancel.Cancel();
-            }
-        });
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(compressed, progress, cancel.Token));
+        await CancelledAtNineTenthsAsync(compressed);
         string copy = temp.Combine("repository-copy");
         ExternalTool.Run("cp", "-a", repository, copy).EnsureSuccess("cp -a");
 
@@ -98,16 +73,7 @@ public sealed class PostgreSqlResumeTests
         string expected = PostgreSqlIncrementalTests.Scenario.Fingerprint(cluster);
         Assert.True(resumed.FilesResumed > 3, $"{resumed.FilesResumed} files taken over");
         Assert.All(ManifestStore.Read(resumed.Path).Files.Where(f => f.Path.StartsWith("data/base/", StringComparison.Ordinal)), f => Assert.Equal(ArchiveCompression.Zstd, f.Compression));
-        string data = temp.Combine("restored");
-        await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(resumed.Path, data) { RecoverToConsistency = true }, null, CancellationToken.None);
-        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), data))
-        {
-            server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
-            Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
-            server.Stop();
-        }
-
-        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", data).EnsureSuccess("pg_checksums --check");
+        await AssertRestoresToAsync(temp, new RestoreBackupSetRequest(resumed.Path, temp.Combine("restored")) { RecoverToConsistency = true }, expected);
     }
 
     [Fact]
@@ -148,6 +114,34 @@ public sealed class PostgreSqlResumeTests
         Assert.True(set.GetProperty("FilesResumed").GetInt64() > 0);
         CliProcess.Run("Test-BackupSet", "--path", set.GetProperty("Path").GetString()!).EnsureSuccess("Test-BackupSet");
         Assert.Single(Directory.EnumerateDirectories(repository));
+    }
+
+    /// <summary>Runs the backup and cancels it once nine tenths of its bytes are copied.</summary>
+    private static async Task CancelledAtNineTenthsAsync(StartBackupRequest request)
+    {
+        using var cancel = new CancellationTokenSource();
+        var progress = new SynchronousProgress(p =>
+        {
+            if (p.BytesTotal > 0 && p.BytesDone * 10 > p.BytesTotal * 9)
+            {
+                cancel.Cancel();
+            }
+        });
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DatabaseBackup.StartHotAsync(request, progress, cancel.Token));
+    }
+
+    /// <summary>The restore recovers to exactly the tables <paramref name="expected"/> describes and passes pg_checksums.</summary>
+    private static async Task AssertRestoresToAsync(TempDirectory temp, RestoreBackupSetRequest restore, string expected)
+    {
+        await BackupSetRestorer.RestoreAsync(restore, null, CancellationToken.None);
+        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), restore.DestinationPath))
+        {
+            server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
+            Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
+            server.Stop();
+        }
+
+        PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", restore.DestinationPath).EnsureSuccess("pg_checksums --check");
     }
 
     /// <summary>The journal has its header and at least one whole entry line.</summary>
