@@ -77,7 +77,7 @@ internal sealed class CompressedSetFile : IPositionedReader
                 }
             }
         }
-        catch (BackupException ex) when (ex.Error == Errors.ArchiveCorrupt || ex.Error == Errors.ArchiveTruncated)
+        catch (BackupException ex) when (IsUndecodable(ex))
         {
             throw Damaged(_path, ex.Message);
         }
@@ -109,7 +109,7 @@ internal sealed class CompressedSetFile : IPositionedReader
             _stream.Position = offset;
             return _stream.Read(buffer);
         }
-        catch (BackupException ex) when (ex.Error == Errors.ArchiveCorrupt || ex.Error == Errors.ArchiveTruncated)
+        catch (BackupException ex) when (IsUndecodable(ex))
         {
             throw Damaged(_path, ex.Message);
         }
@@ -140,6 +140,9 @@ internal sealed class CompressedSetFile : IPositionedReader
         readers.Add(reader);
         return (frame, size);
     }
+
+    /// <summary>What the zstd reading says of a frame that is not the one its seek table lists.</summary>
+    private static bool IsUndecodable(BackupException ex) => ex.Error == Errors.ArchiveCorrupt || ex.Error == Errors.ArchiveTruncated;
 
     private static BackupException Damaged(string path, string why) =>
         new(Errors.BackupSetFileChanged, $"The compressed file '{path}' of the set is damaged: {why.TrimEnd('.')}.", path);
