@@ -40,7 +40,7 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     public async Task A_target_the_WAL_cannot_reach_is_refused_before_anything_is_written(string target, string errorId)
     {
         var manifest = ManifestStore.Read(scenario.Set.Path);
-        var request = new RestoreBackupSetRequest(scenario.Set.Path, scenario.Folder($"unreachable-{target}")) { TablespaceMapping = scenario.NewTablespace($"unreachable-{target}") };
+        var request = new RestoreBackupSetRequest(scenario.Set.Path, scenario.PathOf($"unreachable-{target}")) { TablespaceMapping = scenario.NewTablespace($"unreachable-{target}") };
         request = target switch
         {
             "lsn-past-the-archive" => request with { RecoveryTargetLsn = scenario.UnarchivedLsn },
@@ -72,8 +72,8 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     public async Task Restore_never_writes_into_the_source_tablespace_even_with_Force()
     {
         string before = string.Join('\n', Directory.EnumerateFiles(scenario.TablespaceFolder, "*", SearchOption.AllDirectories).Order());
-        var unmapped = new RestoreBackupSetRequest(scenario.Set.Path, scenario.Folder("unmapped")) { Force = true };
-        var mappedIntoLive = unmapped with { DestinationPath = scenario.Folder("mapped-into-live"), TablespaceMapping = new Dictionary<string, string> { ["ts1"] = scenario.TablespaceFolder } };
+        var unmapped = new RestoreBackupSetRequest(scenario.Set.Path, scenario.PathOf("unmapped")) { Force = true };
+        var mappedIntoLive = unmapped with { DestinationPath = scenario.PathOf("mapped-into-live"), TablespaceMapping = new Dictionary<string, string> { ["ts1"] = scenario.TablespaceFolder } };
 
         var refused = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(unmapped, null, CancellationToken.None));
         var inUse = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(mappedIntoLive, null, CancellationToken.None));
@@ -89,7 +89,7 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     [Fact]
     public async Task A_second_restore_replaces_the_settings_of_the_first_and_a_copy_archives_nothing_by_default()
     {
-        string destination = scenario.Folder("again");
+        string destination = scenario.PathOf("again");
         var mapping = scenario.NewTablespace("again");
         await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, destination) { TablespaceMapping = mapping, RecoveryTargetLsn = scenario.Commits[10].Lsn }, null, CancellationToken.None);
         var second = await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(scenario.Set.Path, destination) { TablespaceMapping = mapping, Force = true }, null, CancellationToken.None);
@@ -112,8 +112,8 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     [Fact]
     public async Task A_backup_of_a_promoted_copy_restores_without_the_target_the_copy_was_restored_with()
     {
-        string copyData = scenario.Folder("promoted");
-        string copyArchive = scenario.Folder("promoted-archive");
+        string copyData = scenario.PathOf("promoted");
+        string copyArchive = scenario.PathOf("promoted-archive");
         await BackupSetRestorer.RestoreAsync(
             new RestoreBackupSetRequest(scenario.Set.Path, copyData) { TablespaceMapping = scenario.NewTablespace("promoted"), RecoveryTargetLsn = scenario.Commits[49].Lsn, ArchiveMode = RestoreArchiveMode.Redirect, ArchivePath = copyArchive },
             null,
@@ -122,10 +122,10 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
         using var copy = scenario.Start("promoted", copyData);
         copy.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
         copy.Execute("INSERT INTO after_backup SELECT g, now() FROM generate_series(1000, 1009) g");
-        var ofCopy = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, copy.ConnectionString, scenario.Folder("promoted-repository")), null, CancellationToken.None);
+        var ofCopy = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, copy.ConnectionString, scenario.PathOf("promoted-repository")), null, CancellationToken.None);
         copy.Dispose();
 
-        string again = scenario.Folder("promoted-again");
+        string again = scenario.PathOf("promoted-again");
         await BackupSetRestorer.RestoreAsync(new RestoreBackupSetRequest(ofCopy.Path, again) { TablespaceMapping = scenario.NewTablespace("promoted-again") }, null, CancellationToken.None);
 
         Assert.DoesNotContain("recovery_target", File.ReadAllText(Path.Combine(again, "postgresql.auto.conf")));
@@ -137,9 +137,9 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     [Fact]
     public void Every_restored_file_and_folder_is_fsynced_also_from_a_gzip_set()
     {
-        string destination = scenario.Folder("fsynced");
-        string tablespace = scenario.Folder("fsynced-ts");
-        string trace = scenario.Folder("fsync.trace");
+        string destination = scenario.PathOf("fsynced");
+        string tablespace = scenario.PathOf("fsynced-ts");
+        string trace = scenario.PathOf("fsync.trace");
 
         var run = ExternalTool.Run("strace", ["-f", "-qq", "-e", "trace=fsync,fdatasync", "-o", trace, .. CliProcess.Launcher,
             "Restore-BackupSet", "--path", scenario.GzipSet.Path, "--destination-path", destination, "--tablespace-mapping", $"ts1={tablespace}"]);
@@ -157,23 +157,19 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
     /// single-row commits, each with its LSN and a time after it, all archived; then one more
     /// commit that stays in the current, not archived segment.
     /// </summary>
-    public sealed class Scenario : IDisposable
+    public sealed class Scenario : PostgresScenario
     {
-        private readonly TempDirectory _temp = new("bkc-pg-restore-");
-        private readonly List<PostgresCluster> _started = [];
-
         public Scenario()
+            : base("bkc-pg-restore-")
         {
-            Source = PostgresCluster.Create(_temp.Path);
-            TablespaceFolder = Path.Combine(_temp.Path, "pg", "ts1");
+            TablespaceFolder = PathOf(Path.Combine("pg", "ts1"));
             Directory.CreateDirectory(TablespaceFolder);
             PostgresCluster.GiveToServerUser(TablespaceFolder);
             Source.Execute($"CREATE TABLESPACE ts1 LOCATION '{TablespaceFolder}'");
             Source.Execute("CREATE TABLE in_ts (id int PRIMARY KEY) TABLESPACE ts1; INSERT INTO in_ts SELECT generate_series(1, 50)");
             Source.Execute("CREATE TABLE after_backup (id int PRIMARY KEY, at timestamptz NOT NULL)");
-            string repository = _temp.CreateDirectory("repository");
-            Set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, repository), null, CancellationToken.None).GetAwaiter().GetResult();
-            GzipSet = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, repository) { Compression = BackupCmdlets.Engine.Archiving.ArchiveCompression.GZip }, null, CancellationToken.None).GetAwaiter().GetResult();
+            Set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository), null, CancellationToken.None).GetAwaiter().GetResult();
+            GzipSet = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository) { Compression = BackupCmdlets.Engine.Archiving.ArchiveCompression.GZip }, null, CancellationToken.None).GetAwaiter().GetResult();
 
             using var connection = Source.Open();
             for (int id = 1; id <= 200; id++)
@@ -201,8 +197,6 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
             UnarchivedLsn = Source.Scalar<string>("SELECT pg_current_wal_lsn()::text");
         }
 
-        public PostgresCluster Source { get; }
-
         public string TablespaceFolder { get; }
 
         public BackupSet Set { get; }
@@ -213,36 +207,16 @@ public sealed class PostgreSqlRestoreTests(PostgreSqlRestoreTests.Scenario scena
 
         public string UnarchivedLsn { get; }
 
-        public string Folder(string name) => Path.Combine(_temp.Path, name);
-
-        public Dictionary<string, string> NewTablespace(string name) => new() { ["ts1"] = Path.Combine(_temp.Path, name + "-ts1") };
+        public Dictionary<string, string> NewTablespace(string name) => new() { ["ts1"] = PathOf(name + "-ts1") };
 
         /// <summary>Restores the set with <paramref name="configure"/> and starts a server on it, once recovery has ended.</summary>
         public PostgresCluster RestoreAndStart(string name, Func<RestoreBackupSetRequest, RestoreBackupSetRequest> configure)
         {
-            var request = configure(new RestoreBackupSetRequest(Set.Path, Folder(name)) { TablespaceMapping = NewTablespace(name) });
+            var request = configure(new RestoreBackupSetRequest(Set.Path, PathOf(name)) { TablespaceMapping = NewTablespace(name) });
             BackupSetRestorer.RestoreAsync(request, null, CancellationToken.None).GetAwaiter().GetResult();
             var restored = Start(name, request.DestinationPath);
             restored.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
             return restored;
-        }
-
-        public PostgresCluster Start(string name, string dataDirectory)
-        {
-            var cluster = PostgresCluster.StartOn(Folder(name + "-server"), dataDirectory);
-            _started.Add(cluster);
-            return cluster;
-        }
-
-        public void Dispose()
-        {
-            foreach (var cluster in _started)
-            {
-                cluster.Dispose();
-            }
-
-            Source.Dispose();
-            _temp.Dispose();
         }
     }
 }

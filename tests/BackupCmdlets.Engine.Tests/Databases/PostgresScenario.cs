@@ -24,7 +24,11 @@ public abstract class PostgresScenario : IDisposable
 
     public string Repository { get; }
 
-    public string Folder(string name) => Directory.CreateDirectory(Path.Combine(_temp.Path, name)).FullName;
+    /// <summary>A new folder of the scenario's own.</summary>
+    public string Folder(string name) => Directory.CreateDirectory(PathOf(name)).FullName;
+
+    /// <summary>A path in the scenario's folder, nothing made there (a destination a restore creates, or a file).</summary>
+    public string PathOf(string name) => Path.Combine(_temp.Path, name);
 
     public string CopyOfRepository(string name)
     {
@@ -35,7 +39,7 @@ public abstract class PostgresScenario : IDisposable
 
     public PostgresCluster Start(string name, string dataDirectory)
     {
-        var cluster = PostgresCluster.StartOn(Path.Combine(_temp.Path, name + "-server"), dataDirectory);
+        var cluster = PostgresCluster.StartOn(PathOf(name + "-server"), dataDirectory);
         _started.Add(cluster);
         return cluster;
     }
