@@ -41,6 +41,10 @@ namespace BackupCmdlets;
 /// <code>Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -Type Incremental -Format Plain -Compression Zstd -ThrottleLimit 2</code>
 /// <para>Takes an incremental set whose files (and page files) are each stored zstd-compressed (zstd -dc reads any of them), two files at a time; its parent may be a plain set, compressed or not.</para>
 /// </example>
+/// <example>
+/// <code>Start-HotBackup -Engine PostgreSql 'Host=/run/postgresql;Database=postgres' /backup/pg -Format Plain -Compression Zstd -EncryptionKeyFile /etc/backup/pg.key</code>
+/// <para>Takes a full set whose files are each zstd-compressed, then encrypted with AES-256-GCM: as small as a compressed set, as closed as an encrypted one.</para>
+/// </example>
 /// <seealso cref="StartColdBackupCommand"/>
 /// <seealso cref="GetBackupSetCommand"/>
 /// <seealso cref="TestBackupSetCommand"/>
@@ -51,7 +55,7 @@ namespace BackupCmdlets;
 [ParametersFrom(typeof(StartBackupRequest), "Start-HotBackup")]
 public sealed partial class StartHotBackupCommand : DatabaseBackupCmdletBase
 {
-    /// <summary><para type="description">PostgreSQL, Plain format: a passphrase to encrypt every file of the set with (AES-256-GCM; the key is stretched from it with PBKDF2-SHA256, 600,000 rounds). Or -EncryptionKeyFile. Restores and Test-BackupSet need the same passphrase.</para></summary>
+    /// <summary><para type="description">PostgreSQL, Plain format (with -Compression Zstd each file compressed first): a passphrase to encrypt every file of the set with (AES-256-GCM; the key is stretched from it with PBKDF2-SHA256, 600,000 rounds). Or -EncryptionKeyFile. Restores and Test-BackupSet need the same passphrase.</para></summary>
     [Parameter]
     public SecureString? EncryptionKey { get; set; }
 

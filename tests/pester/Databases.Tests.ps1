@@ -426,6 +426,28 @@ Describe 'PostgreSQL backups' {
         @($clear).Count | Should -Be 0
     }
 
+    It 'compresses and encrypts each file of a Plain Zstd set under a passphrase: smaller than its content, nothing in the clear, restored with the passphrase' {
+        $repo = Join-Path $pgWork 'encrypted-zstd-repo'
+        $passphrase = ConvertTo-SecureString 'pester zstd passphrase' -AsPlainText -Force
+        Invoke-TestSql $cluster "CREATE TABLE IF NOT EXISTS notes (t text); INSERT INTO notes VALUES ('pester-marker-5e0d');" | Out-Null
+        $set = Start-HotBackup -Engine PostgreSql -ConnectionString $cluster.ConnectionString -DestinationPath $repo -Format Plain -Compression Zstd -EncryptionKey $passphrase
+
+        $keyed = $set | Test-BackupSet -EncryptionKey $passphrase
+        $destination = Join-Path $pgWork 'enc-zstd-restored'
+        $restored = $set | Restore-BackupSet -DestinationPath $destination -EncryptionKey $passphrase
+        $clear = Get-ChildItem -Recurse -File -LiteralPath $set.Path | Where-Object { $_.Name -notlike 'manifest.json*' } | Select-String -SimpleMatch 'pester-marker-5e0d' -List
+        $stored = (Get-ChildItem -Recurse -File -LiteralPath (Join-Path $set.Path 'data') | Measure-Object Length -Sum).Sum
+        $content = (Get-ChildItem -Recurse -File -LiteralPath $destination -Exclude 'pg_wal' | Where-Object { $_.FullName -notlike '*/pg_wal/*' } | Measure-Object Length -Sum).Sum
+
+        (Get-BackupSet $repo | ForEach-Object { "$($_.Format) $($_.Compression) $($_.Encryption)" }) | Should -Be 'Plain Zstd AES-256-GCM/BCSEAL01'
+        $keyed.Passed | Should -BeTrue
+        $keyed.ContentAuthenticated | Should -BeTrue
+        $restored.FileCount | Should -BeGreaterThan 500
+        @($clear).Count | Should -Be 0
+        $stored * 3 | Should -BeLessThan $content
+        (Get-Content -Raw -LiteralPath (Join-Path $destination 'PG_VERSION')).Trim() | Should -Be '15'
+    }
+
     It 'never restores over the running server, even with -Force, and refuses an unreachable recovery target before writing anything' {
         $set = Get-BackupSet -LiteralPath (Join-Path $pgWork 'repo') | Select-Object -First 1
         $lsn = Invoke-TestSql $cluster 'SELECT pg_current_wal_insert_lsn()::text;'

@@ -49,8 +49,11 @@ internal sealed class SetKey
     /// <summary>The MAC of a manifest's bytes (lower-case hex).</summary>
     public string ManifestMac(byte[] manifest) => Convert.ToHexString(HMACSHA256.HashData(_manifestKey, manifest)).ToLowerInvariant();
 
-    /// <summary>Stores <paramref name="name"/>'s content encrypted into <paramref name="destination"/>.</summary>
-    public SealedFileWriter Seal(Stream destination, string name) => new(destination, MasterKey, name, NewContentMac());
+    /// <summary>
+    /// Stores <paramref name="name"/>'s content encrypted into <paramref name="destination"/>, with its content MAC
+    /// unless <paramref name="withContentMac"/> is false (what it is given is compressed: the MAC is of the content before).
+    /// </summary>
+    public SealedFileWriter Seal(Stream destination, string name, bool withContentMac = true) => new(destination, MasterKey, name, withContentMac ? NewContentMac() : null);
 
     /// <summary>Opens the encrypted file at <paramref name="path"/>, stored as <paramref name="name"/>.</summary>
     public SealedFileReader Open(string path, string name) => SealedFileReader.Open(path, MasterKey, name);

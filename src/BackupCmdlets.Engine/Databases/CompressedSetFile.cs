@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.IO;
-using Microsoft.Win32.SafeHandles;
 
 namespace BackupCmdlets.Engine.Databases;
 
@@ -13,11 +12,11 @@ namespace BackupCmdlets.Engine.Databases;
 /// </summary>
 internal sealed class CompressedSetFile : IPositionedReader
 {
-    private readonly SafeFileHandle _file;
+    private readonly IPositionedReader _file;
     private readonly ZstdSeekableStream _stream;
     private readonly string _path;
 
-    private CompressedSetFile(SafeFileHandle file, ZstdSeekableStream stream, string path)
+    private CompressedSetFile(IPositionedReader file, ZstdSeekableStream stream, string path)
     {
         _file = file;
         _stream = stream;
@@ -26,20 +25,19 @@ internal sealed class CompressedSetFile : IPositionedReader
 
     public long Length => _stream.Length;
 
-    /// <param name="fullPath">The file on disk.</param>
+    /// <param name="stored">The file as stored: plain, or opened with the set's key (compressed, then encrypted). Disposed with this.</param>
     /// <param name="path">The file's path in its set, for messages.</param>
-    public static CompressedSetFile Open(string fullPath, string path)
+    public static CompressedSetFile Open(IPositionedReader stored, string path)
     {
-        var handle = File.OpenHandle(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         try
         {
-            var stream = ZstdSeekableStream.TryOpen(handle, RandomAccess.GetLength(handle))
+            var stream = ZstdSeekableStream.TryOpen(stored)
                 ?? throw Damaged(path, "it has no zstd seek table that agrees with it");
-            return new CompressedSetFile(handle, stream, path);
+            return new CompressedSetFile(stored, stream, path);
         }
         catch
         {
-            handle.Dispose();
+            stored.Dispose();
             throw;
         }
     }

@@ -32,11 +32,11 @@ internal static class DatabaseBackupRunner
         }
 
         var secret = EncryptionSecret.From(request.EncryptionKey, request.EncryptionKeyFile);
-        if (secret is not null && (request.Engine != DatabaseEngine.PostgreSql || request.UsesTar || request.CompressesFiles))
+        if (secret is not null && (request.Engine != DatabaseEngine.PostgreSql || request.UsesTar))
         {
             throw new BackupException(
                 Errors.EncryptionNotSupported,
-                $"Encrypted sets are PostgreSQL sets in the Plain format (without {ParameterNames.Of(nameof(StartBackupRequest.Compression))}): each file is encrypted on its own as it is copied.");
+                $"Encrypted sets are PostgreSQL sets in the Plain format (with {ParameterNames.Of(nameof(StartBackupRequest.Compression))} Zstd or none): each file is compressed and encrypted on its own as it is copied.");
         }
 
         var started = DateTimeOffset.UtcNow;

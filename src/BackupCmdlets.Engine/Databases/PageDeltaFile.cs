@@ -40,8 +40,8 @@ internal static class PageDeltaFile
                 var options = SetFileCopier.DestinationOptions(0);
                 options.BufferSize = 1 << 16;
                 _file = new FileStream(path, options);
-                _seal = key?.Seal(_file, setPath);
-                _zstd = compress ? new ZstdSeekableWriter(_file, SetFileCopier.FileZstdLevel) : null;
+                _seal = key?.Seal(_file, setPath, withContentMac: !compress);
+                _zstd = compress ? new ZstdSeekableWriter((Stream?)_seal ?? _file, SetFileCopier.FileZstdLevel, key?.NewContentMac()) : null;
             }
 
             _numbers.Add(checked((uint)number));
@@ -68,8 +68,8 @@ internal static class PageDeltaFile
             BinaryPrimitives.WriteUInt32LittleEndian(footer[4..], (uint)pageSize);
             Magic.CopyTo(footer[8..]);
             Write(footer);
-            var entry = _seal is not null ? SetFileCopier.Sealed(_seal, setPath, 0x180)
-                : _zstd is not null ? SetFileCopier.Compressed(_zstd, setPath, 0x180)
+            var entry = _zstd is not null ? SetFileCopier.Compressed(_zstd, _seal, setPath, 0x180)
+                : _seal is not null ? SetFileCopier.Sealed(_seal, setPath, 0x180)
                 : new ManifestFile(setPath, _file.Length, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant(), 0x180);
             _file.Flush();
             IO.UnixFileSystem.StartWriteback(_file.SafeFileHandle, 0, _file.Length);
@@ -78,23 +78,23 @@ internal static class PageDeltaFile
 
         public void Dispose()
         {
-            _seal?.Dispose();
             _zstd?.Dispose();
+            _seal?.Dispose();
             _file?.Dispose();
             _hash.Dispose();
         }
 
         private void Write(ReadOnlySpan<byte> bytes)
         {
-            if (_seal is not null)
-            {
-                _seal.Write(bytes);
-                return;
-            }
-
             if (_zstd is not null)
             {
                 _zstd.Write(bytes);
+                return;
+            }
+
+            if (_seal is not null)
+            {
+                _seal.Write(bytes);
                 return;
             }
 

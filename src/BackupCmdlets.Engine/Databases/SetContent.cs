@@ -5,7 +5,7 @@ namespace BackupCmdlets.Engine.Databases;
 
 /// <summary>
 /// The files of one set as restores and Test-BackupSet read them: as stored, or, in an encrypted set,
-/// opened with its key (every chunk authenticated as it is read). Opening an encrypted set without a
+/// opened with its key (every chunk authenticated as it is read); a compressed one then expanded. Opening an encrypted set without a
 /// key, or with another key, fails here, before any of its files is read.
 /// </summary>
 internal sealed class SetContent
@@ -42,18 +42,18 @@ internal sealed class SetContent
         return new SetContent(setPath, manifest, new SetKey(secret.MasterKey(encryption, setPath)));
     }
 
-    /// <summary>The content of the set's file <paramref name="path"/> ('/' separators): decrypted or expanded as it is stored.</summary>
+    /// <summary>The content of the set's file <paramref name="path"/> ('/' separators): decrypted and expanded as it is stored.</summary>
     public Stream OpenRead(string path) =>
-        Key is { } key ? key.Open(Full(path), path).AsStream()
-        : _compressed.Contains(path) ? CompressedSetFile.Open(Full(path), path).AsStream()
+        _compressed.Contains(path) ? OpenCompressed(path).AsStream()
+        : Key is { } key ? key.Open(Full(path), path).AsStream()
         : new FileStream(Full(path), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous);
 
     /// <summary>Writes the content of the set's <paramref name="file"/> into <paramref name="output"/>: a compressed one expanded on every core (<see cref="CompressedSetFile.ExpandToAsync"/>).</summary>
     public async Task CopyContentAsync(ManifestFile file, Stream output, CancellationToken cancellationToken)
     {
-        if (Key is null && _compressed.Contains(file.Path))
+        if (_compressed.Contains(file.Path))
         {
-            using var compressed = CompressedSetFile.Open(Full(file.Path), file.Path);
+            using var compressed = OpenCompressed(file.Path);
             await compressed.ExpandToAsync(output, Environment.ProcessorCount, cancellationToken);
             return;
         }
@@ -62,14 +62,14 @@ internal sealed class SetContent
         await input.CopyToAsync(output, 1 << 20, cancellationToken);
     }
 
-    /// <summary>The content of the set's redo file <paramref name="path"/>: decrypted, or decompressed as its suffix says.</summary>
+    /// <summary>The content of the set's redo file <paramref name="path"/>: decrypted, then decompressed as its suffix says.</summary>
     public Stream OpenRedo(string path) =>
-        Key is { } key ? key.Open(Full(path), path).AsStream() : StoredRedo.OpenRead(Full(path));
+        Key is { } key ? StoredRedo.Expanded(key.Open(Full(path), path).AsStream(), path) : StoredRedo.OpenRead(Full(path));
 
     /// <summary>The set's file <paramref name="path"/> for reads at any offset.</summary>
     public IPositionedReader OpenPositioned(string path) =>
-        Key is { } key ? key.Open(Full(path), path)
-        : _compressed.Contains(path) ? CompressedSetFile.Open(Full(path), path)
+        _compressed.Contains(path) ? OpenCompressed(path)
+        : Key is { } key ? key.Open(Full(path), path)
         : PlainFileReader.Open(Full(path));
 
     /// <summary>The length of the content of <paramref name="file"/> (its stored size when stored as it is).</summary>
@@ -120,6 +120,10 @@ internal sealed class SetContent
             return new ItemProblem(reportAs, Errors.EncryptedFileDamaged, ex.Message);
         }
     }
+
+    /// <summary>A file stored compressed (<see cref="ZstdSeekableWriter"/>), in an encrypted set read through its key.</summary>
+    private CompressedSetFile OpenCompressed(string path) =>
+        CompressedSetFile.Open(Key is { } key ? key.Open(Full(path), path) : PlainFileReader.Open(Full(path)), path);
 
     private string Full(string path) => Path.Combine(SetPath, path.Replace('/', Path.DirectorySeparatorChar));
 }

@@ -153,7 +153,7 @@ internal sealed class SetFileCopier
     /// <summary>
     /// Copies files compressed, each on its own to its set path plus the suffix of <see cref="StoredRedo"/>:
     /// gzip at its fastest level, or zstd as one frame with its content checksum at level
-    /// <see cref="RedoZstdLevel"/>. Used for WAL in compressed sets.
+    /// <see cref="RedoZstdLevel"/>; in an encrypted set, then encrypted. Used for WAL in compressed sets.
     /// </summary>
     public async Task CopyCompressedAsync(IReadOnlyList<SourceFile> files, ArchiveCompression compression, CancellationToken cancellationToken)
     {
@@ -164,24 +164,31 @@ internal sealed class SetFileCopier
             string setPath = file.SetPath + StoredRedo.Suffix(compression);
             string target = Target(setPath);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            ManifestFile? sealedEntry = null;
             await using (var input = StoredRedo.IsCompressed(file.SourcePath) ? (Stream)await ExpandAsync(file, ct) : new FileStream(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 20, FileOptions.SequentialScan | FileOptions.Asynchronous))
             await using (var output = new FileStream(target, DestinationOptions(0)))
             {
-                if (compression == ArchiveCompression.Zstd)
+                using (var seal = _key?.Seal(output, setPath, withContentMac: false))
                 {
-                    await CompressZstdAsync(input, output, ct);
-                }
-                else
-                {
-                    await using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
-                    await input.CopyToAsync(gzip, 1 << 20, ct);
+                    Stream stored = (Stream?)seal ?? output;
+                    if (compression == ArchiveCompression.Zstd)
+                    {
+                        await CompressZstdAsync(input, stored, ct);
+                    }
+                    else
+                    {
+                        await using var gzip = new GZipStream(stored, CompressionLevel.Fastest, leaveOpen: true);
+                        await input.CopyToAsync(gzip, 1 << 20, ct);
+                    }
+
+                    sealedEntry = seal is null ? null : Sealed(seal, setPath, 0x1A4);
                 }
 
                 output.Flush(flushToDisk: true);
                 Interlocked.Add(ref _bytesDone, input.Length);
             }
 
-            _files.Add(ManifestFile.FromFile(_setRoot, setPath, 0x1A4, ct));
+            _files.Add(sealedEntry ?? ManifestFile.FromFile(_setRoot, setPath, 0x1A4, ct));
             UnixFileSystem.SetPermissions(target, 0x1A4);
             Report(setPath);
         });
@@ -246,7 +253,7 @@ internal sealed class SetFileCopier
     }
 
     /// <summary>Writes the whole of <paramref name="input"/> (a WAL segment, at most 1 GiB) as one zstd frame.</summary>
-    private static async Task CompressZstdAsync(Stream input, FileStream output, CancellationToken cancellationToken)
+    private static async Task CompressZstdAsync(Stream input, Stream output, CancellationToken cancellationToken)
     {
         int length = checked((int)input.Length);
         byte[] content = ArrayPool<byte>.Shared.Rent(length);
@@ -352,9 +359,9 @@ internal sealed class SetFileCopier
         {
             using (source)
             using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
-            using (var destination = new FileStream(target, DestinationOptions(_key is not null ? SealedFile.StoredLength(file.Length) : CompressesFiles ? 0 : file.Length)))
-            using (var seal = _key?.Seal(destination, file.SetPath))
-            using (var zstd = CompressesFiles ? new ZstdSeekableWriter(destination, FileZstdLevel) : null)
+            using (var destination = new FileStream(target, DestinationOptions(CompressesFiles ? 0 : _key is not null ? SealedFile.StoredLength(file.Length) : file.Length)))
+            using (var seal = _key?.Seal(destination, file.SetPath, withContentMac: !CompressesFiles))
+            using (var zstd = CompressesFiles ? new ZstdSeekableWriter((Stream?)seal ?? destination, FileZstdLevel, _key?.NewContentMac()) : null)
             {
                 long offset = 0;
                 while (true)
@@ -371,13 +378,13 @@ internal sealed class SetFileCopier
                         blocks = blocks.Add(VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset));
                     }
 
-                    if (seal is not null)
-                    {
-                        seal.Write(buffer, 0, read);
-                    }
-                    else if (zstd is not null)
+                    if (zstd is not null)
                     {
                         zstd.Write(buffer.AsSpan(0, read));
+                    }
+                    else if (seal is not null)
+                    {
+                        seal.Write(buffer, 0, read);
                     }
                     else
                     {
@@ -394,8 +401,8 @@ internal sealed class SetFileCopier
                     }
                 }
 
-                var entry = seal is not null ? Sealed(seal, file.SetPath, meta?.Permissions ?? 0x180)
-                    : zstd is not null ? Compressed(zstd, file.SetPath, meta?.Permissions ?? 0x180)
+                var entry = zstd is not null ? Compressed(zstd, seal, file.SetPath, meta?.Permissions ?? 0x180)
+                    : seal is not null ? Sealed(seal, file.SetPath, meta?.Permissions ?? 0x180)
                     : new ManifestFile(file.SetPath, offset, Convert.ToHexString(hash.GetHashAndReset()).ToLowerInvariant(), meta?.Permissions ?? 0x180);
                 UnixFileSystem.StartWriteback(destination.SafeFileHandle, 0, entry.Size);
                 _copied.Add(target);
@@ -669,15 +676,20 @@ internal sealed class SetFileCopier
         return new ManifestFile(setPath, storedLength, storedSha256, mode) { ContentMac = contentMac, Salt = seal.Salt };
     }
 
-    /// <summary>The manifest entry of a file written compressed: what is stored, and the content's size and SHA-256.</summary>
-    internal static ManifestFile Compressed(ZstdSeekableWriter zstd, string setPath, int mode)
+    /// <summary>
+    /// The manifest entry of a file written compressed: what is stored, and the content's size and SHA-256; when
+    /// the compressed bytes went through <paramref name="seal"/> (an encrypted set), the content's MAC instead.
+    /// </summary>
+    internal static ManifestFile Compressed(ZstdSeekableWriter zstd, SealedFileWriter? seal, string setPath, int mode)
     {
         zstd.Complete();
-        return new ManifestFile(setPath, zstd.StoredLength, zstd.StoredSha256, mode)
+        var stored = seal is null ? new ManifestFile(setPath, zstd.StoredLength, zstd.StoredSha256, mode) : Sealed(seal, setPath, mode);
+        return stored with
         {
             Compression = ArchiveCompression.Zstd,
             ContentSize = zstd.ContentLength,
-            ContentSha256 = zstd.ContentSha256,
+            ContentSha256 = seal is null ? zstd.ContentHash : null,
+            ContentMac = seal is null ? null : zstd.ContentHash,
         };
     }
 

@@ -56,6 +56,12 @@ internal static class StoredRedo
         Stream file = archiveKey is null
             ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan)
             : SealedFileReader.Open(path, archiveKey, Unsuffixed(Path.GetFileName(path))).AsStream();
+        return Expanded(file, path);
+    }
+
+    /// <summary>The content of <paramref name="file"/>, the redo file stored at <paramref name="path"/>, decompressed as its suffix says; closes the file with it.</summary>
+    public static Stream Expanded(Stream file, string path)
+    {
         try
         {
             return path.EndsWith(GzipSuffix, StringComparison.Ordinal) ? new GZipStream(file, CompressionMode.Decompress)

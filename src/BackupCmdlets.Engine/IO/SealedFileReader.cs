@@ -6,7 +6,9 @@ namespace BackupCmdlets.Engine.IO;
 /// <summary>
 /// Reads an encrypted file (<see cref="SealedFile"/>) at any offset, opening and authenticating each
 /// chunk it reads (the last one it opened is kept). Any chunk that fails, a header that is not one, or
-/// a length no content has, is an <c>EncryptedFileDamaged</c> error naming the file.
+/// a length no content has, is an <c>EncryptedFileDamaged</c> error naming the file. Reads from several
+/// threads at once take turns (the frames of a compressed file decode in parallel, their stored bytes
+/// read through here).
 /// </summary>
 internal sealed class SealedFileReader : IPositionedReader
 {
@@ -75,6 +77,14 @@ internal sealed class SealedFileReader : IPositionedReader
     /// <summary>Reads up to <paramref name="buffer"/>'s length of content from <paramref name="offset"/>; answers the bytes read (0 at the end).</summary>
     public int Read(Span<byte> buffer, long offset)
     {
+        lock (_sealed)
+        {
+            return ReadLocked(buffer, offset);
+        }
+    }
+
+    private int ReadLocked(Span<byte> buffer, long offset)
+    {
         int total = 0;
         while (total < buffer.Length && offset < Length)
         {
@@ -93,10 +103,13 @@ internal sealed class SealedFileReader : IPositionedReader
     /// <summary>Reads every chunk once: the whole file authenticates, or an EncryptedFileDamaged error says where it does not.</summary>
     public void ReadAll(CancellationToken cancellationToken)
     {
-        for (long chunk = 0; chunk < _chunks; chunk++)
+        lock (_sealed)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            OpenChunk(chunk);
+            for (long chunk = 0; chunk < _chunks; chunk++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                OpenChunk(chunk);
+            }
         }
     }
 

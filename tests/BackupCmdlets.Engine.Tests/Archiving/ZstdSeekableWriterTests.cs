@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using BackupCmdlets.Engine.Archiving.Compression;
 using BackupCmdlets.Engine.Databases;
+using BackupCmdlets.Engine.IO;
 using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Archiving;
@@ -39,7 +40,7 @@ public sealed class ZstdSeekableWriterTests : IDisposable
             }
 
             writer.Complete();
-            (storedLength, storedSha256, contentSha256) = (writer.StoredLength, writer.StoredSha256, writer.ContentSha256);
+            (storedLength, storedSha256, contentSha256) = (writer.StoredLength, writer.StoredSha256, writer.ContentHash);
             Assert.Equal(length, writer.ContentLength);
         }
 
@@ -51,7 +52,7 @@ public sealed class ZstdSeekableWriterTests : IDisposable
         ExternalTool.Run("zstd", "-q", "-d", "-f", path, "-o", expanded).EnsureSuccess("zstd -d");
         Assert.Equal(content, File.ReadAllBytes(expanded));
 
-        using var reader = CompressedSetFile.Open(path, "file");
+        using var reader = CompressedSetFile.Open(PlainFileReader.Open(path), "file");
         Assert.Equal(length, reader.Length);
         var random = new Random(length);
         foreach (long offset in new long[] { 0, length / 2, Math.Max(0, length - 5), ZstdSeekableWriter.FrameContentSize - 3 }.Concat(Enumerable.Range(0, 20).Select(_ => (long)random.Next(length + 1))))
@@ -63,13 +64,13 @@ public sealed class ZstdSeekableWriterTests : IDisposable
             Assert.True(buffer.AsSpan(0, read).SequenceEqual(content.AsSpan((int)Math.Min(offset, length), read)), $"bytes at {offset}");
         }
 
-        using var stream = CompressedSetFile.Open(path, "file").AsStream();
+        using var stream = CompressedSetFile.Open(PlainFileReader.Open(path), "file").AsStream();
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         Assert.Equal(content, copy.ToArray());
 
         using var inParallel = new MemoryStream();
-        using (var file = CompressedSetFile.Open(path, "file"))
+        using (var file = CompressedSetFile.Open(PlainFileReader.Open(path), "file"))
         {
             await file.ExpandToAsync(inParallel, 3, CancellationToken.None);
         }
@@ -93,7 +94,7 @@ public sealed class ZstdSeekableWriterTests : IDisposable
         stored[stored.Length / 2] ^= 0x01;
         File.WriteAllBytes(path, stored);
 
-        using var damaged = CompressedSetFile.Open(path, "data/base/5/1259");
+        using var damaged = CompressedSetFile.Open(PlainFileReader.Open(path), "data/base/5/1259");
         var failed = await Assert.ThrowsAsync<BackupException>(() => damaged.ExpandToAsync(Stream.Null, 3, CancellationToken.None));
         Assert.Equal(Errors.BackupSetFileChanged, failed.Error);
         Assert.Contains("data/base/5/1259", failed.Message);

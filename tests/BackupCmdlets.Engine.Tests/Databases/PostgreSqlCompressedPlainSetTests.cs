@@ -101,16 +101,13 @@ public sealed class PostgreSqlCompressedPlainSetTests(PostgreSqlCompressedPlainS
     }
 
     [Fact]
-    public async Task Per_file_compression_is_zstd_for_PostgreSQL_only_and_not_with_encryption()
+    public async Task Per_file_compression_is_zstd_for_PostgreSQL_only()
     {
         string repository = scenario.Folder("refused");
-        string key = Path.Combine(scenario.Folder("keys"), "set.key");
-        File.WriteAllBytes(key, new byte[32]);
         var requests = new (StartBackupRequest Request, ErrorDefinition Error)[]
         {
             (new(DatabaseEngine.PostgreSql, scenario.Source.ConnectionString, repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.GZip }, Errors.ParameterOutOfRange),
             (new(DatabaseEngine.Sqlite, "Data Source=" + Path.Combine(repository, "x.db"), repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd }, Errors.ParameterOutOfRange),
-            (new(DatabaseEngine.PostgreSql, scenario.Source.ConnectionString, repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd, EncryptionKeyFile = key }, Errors.EncryptionNotSupported),
         };
         foreach (var (request, error) in requests)
         {

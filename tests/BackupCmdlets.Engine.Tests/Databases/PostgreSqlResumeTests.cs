@@ -16,8 +16,10 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 [Trait("Front", "NativeCli")]
 public sealed class PostgreSqlResumeTests
 {
-    [Fact]
-    public async Task A_cancelled_encrypted_backup_is_resumed_and_a_file_written_since_is_read_again()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_cancelled_encrypted_backup_is_resumed_and_a_file_written_since_is_read_again(bool compressesFiles)
     {
         using var temp = new TempDirectory("bkc-pg-resume-");
         PostgresCluster.GiveToServerUser(temp.Path);
@@ -27,7 +29,7 @@ public sealed class PostgreSqlResumeTests
         string repository = temp.CreateDirectory("repository");
         string key = temp.WriteFile("set.key", RandomNumberGenerator.GetBytes(32));
         string accounts = "data/" + cluster.Scalar<string>("SELECT pg_relation_filepath('pgbench_accounts')");
-        var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { EncryptionKeyFile = key };
+        var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { EncryptionKeyFile = key, Format = BackupFormat.Plain, Compression = compressesFiles ? ArchiveCompression.Zstd : ArchiveCompression.None };
 
         await CancelledAtNineTenthsAsync(request);
         string interrupted = Assert.Single(Directory.EnumerateDirectories(repository));
@@ -44,6 +46,7 @@ public sealed class PostgreSqlResumeTests
         Assert.True(resumed.FilesResumed > 3, $"{resumed.FilesResumed} files taken over");
         Assert.False(Directory.Exists(interrupted));
         Assert.False(File.Exists(ResumeJournal.PathIn(resumed.Path)));
+        Assert.Equal(compressesFiles, ManifestStore.Read(resumed.Path).Files.Single(f => f.Path == accounts).Compression is not null);
         var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(resumed.Path) { EncryptionKeyFile = key }, null, CancellationToken.None);
         Assert.True(test.Passed, string.Join("; ", test.Problems));
 

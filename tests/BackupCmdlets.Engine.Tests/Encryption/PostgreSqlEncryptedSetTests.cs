@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Security;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.RegularExpressions;
+using BackupCmdlets.Engine.Archiving;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Databases;
@@ -9,12 +12,13 @@ using BackupCmdlets.Engine.Tests.Support;
 namespace BackupCmdlets.Engine.Tests.Encryption;
 
 /// <summary>
-/// Encrypted sets against a real server: a full set and an incremental under a key file hold nothing in
-/// the clear, restore (into an empty folder and -Delta over a copy) to exactly the tables at the backup's
-/// end, and pass Test-BackupSet with the key; a changed byte is found with the key even when the manifest
-/// was made to agree; a missing or wrong key is a clear error before anything is written.
+/// Encrypted sets against a real server, each file stored as it is or zstd-compressed first (the two
+/// classes below): a full set and an incremental under a key file hold nothing in the clear, restore
+/// (into an empty folder and -Delta over a copy) to exactly the tables at the backup's end, and pass
+/// Test-BackupSet with the key; a changed byte is found with the key even when the manifest was made to
+/// agree; a missing or wrong key is a clear error before anything is written.
 /// </summary>
-public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scenario scenario) : IClassFixture<PostgreSqlEncryptedSetTests.Scenario>
+public abstract class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scenario scenario)
 {
     [Fact]
     public void No_file_of_the_sets_holds_the_data_or_the_key_in_the_clear()
@@ -32,7 +36,17 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
                 byte[] stored = File.ReadAllBytes(Path.Combine(set.Path, file.Path));
                 Assert.True(stored.AsSpan().StartsWith("BCSEAL01"u8), $"{file.Path} is not an encrypted file");
                 Assert.True(stored.AsSpan().IndexOf(marker) < 0, $"{file.Path} holds the marker row in the clear");
-                Assert.NotNull(file.ContentMac);
+                Assert.Null(file.ContentSha256);
+                bool compressedWal = scenario.CompressesFiles && file.Path.StartsWith("wal/", StringComparison.Ordinal);
+                Assert.True(file.ContentMac is not null || compressedWal, $"{file.Path} has no content MAC");
+                Assert.Equal(scenario.CompressesFiles && !file.Path.StartsWith("wal/", StringComparison.Ordinal) && file.Path != "data/backup_label", file.Compression is not null);
+            }
+
+            if (scenario.CompressesFiles)
+            {
+                var data = manifest.Files.Where(f => f.Compression is not null).ToList();
+                Assert.True(data.Sum(f => f.Size) * 3 < data.Sum(f => f.ContentSize!.Value), "the files were not compressed before they were encrypted");
+                Assert.All(manifest.Files.Where(f => f.Path.StartsWith("wal/", StringComparison.Ordinal)), f => Assert.EndsWith(".zst", f.Path, StringComparison.Ordinal));
             }
 
             string manifestText = File.ReadAllText(ManifestStore.PathIn(set.Path));
@@ -205,7 +219,7 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
             await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
         var pg = new StartBackupRequest(DatabaseEngine.PostgreSql, scenario.Source.ConnectionString, repository);
 
-        Assert.Equal(Errors.EncryptionNotSupported, (await Refused(pg with { EncryptionKeyFile = scenario.KeyFile, Compression = Engine.Archiving.ArchiveCompression.Zstd })).Error);
+        Assert.Equal(Errors.EncryptionNotSupported, (await Refused(pg with { EncryptionKeyFile = scenario.KeyFile, Compression = ArchiveCompression.Zstd })).Error);
         Assert.Equal(Errors.EncryptionNotSupported, (await Refused(new StartBackupRequest(DatabaseEngine.Sqlite, "Data Source=" + scenario.Folder("sqlite") + "/x.db", repository) { EncryptionKeyFile = scenario.KeyFile })).Error);
         Assert.Equal(Errors.EncryptionKeyInvalid, (await Refused(pg with { EncryptionKeyFile = scenario.KeyFile, EncryptionKey = Scenario.Secure("both") })).Error);
         string shortKey = Path.Combine(scenario.Folder("short-key"), "key");
@@ -217,6 +231,20 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
     }
 
     [Fact]
+    public async Task A_time_target_past_the_sets_WAL_is_refused_with_when_its_last_transaction_ended_read_through_the_key()
+    {
+        var request = new RestoreBackupSetRequest(scenario.Incremental.Path, scenario.PathOf("past-the-wal")) { EncryptionKeyFile = scenario.KeyFile, RecoveryTargetTime = DateTimeOffset.UtcNow.AddMinutes(5) };
+
+        var refused = await Assert.ThrowsAsync<BackupException>(() => BackupSetRestorer.RestoreAsync(request, null, CancellationToken.None));
+
+        Assert.Equal(Errors.RecoveryTargetNotReachable, refused.Error);
+        var ended = Regex.Match(refused.Message, @"last transaction in .* \((\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ) in segment");
+        Assert.True(ended.Success, refused.Message);
+        Assert.InRange(DateTimeOffset.Parse(ended.Groups[1].Value, CultureInfo.InvariantCulture), scenario.Incremental.StartTime.AddSeconds(-1), scenario.Incremental.StopTime!.Value.AddSeconds(1));
+        Assert.False(Directory.Exists(request.DestinationPath));
+    }
+
+    [Fact]
     public async Task A_trial_restore_with_the_key_passes_pg_amcheck()
     {
         var result = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(scenario.Incremental.Path) { Restore = true, ScratchPath = scenario.Folder("scratch"), EncryptionKeyFile = scenario.KeyFile }, null, CancellationToken.None);
@@ -224,13 +252,15 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
         Assert.True(result.RestoreTest!.Passed, result.RestoreTest.Detail);
     }
 
-    public sealed class Scenario : PostgresScenario
+    public abstract class Scenario : PostgresScenario
     {
         public const string Marker = "MARKER-7f3a9c1e-not-for-your-eyes";
 
-        public Scenario()
-            : base("bkc-pg-enc-")
+        /// <param name="compressesFiles">Plain sets with -Compression Zstd: each file compressed, then encrypted.</param>
+        protected Scenario(string prefix, bool compressesFiles)
+            : base(prefix)
         {
+            CompressesFiles = compressesFiles;
             KeyFile = Path.Combine(Folder("keys"), "set.key");
             File.WriteAllBytes(KeyFile, RandomNumberGenerator.GetBytes(32));
             OtherKeyFile = Path.Combine(Folder("keys"), "other.key");
@@ -240,9 +270,12 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
             Full = Take(BackupType.Full);
             Source.Pgbench("-c", "2", "-t", "300", "-n");
             Source.Execute($"INSERT INTO secrets VALUES ('{Marker}')");
-            Incremental = Take(BackupType.Incremental);
+            // Committed while the incremental copies: the last transaction to end in the set's own WAL.
+            Incremental = Take(BackupType.Incremental, new OnceProgress(p => p.Status == "Copying", () => Source.Execute("INSERT INTO secrets VALUES ('during the backup')")));
             ExpectedAtIncremental = PostgreSqlIncrementalTests.Scenario.Fingerprint(Source);
         }
+
+        public bool CompressesFiles { get; }
 
         public string KeyFile { get; }
 
@@ -265,11 +298,23 @@ public sealed class PostgreSqlEncryptedSetTests(PostgreSqlEncryptedSetTests.Scen
             return secure;
         }
 
-        private BackupSet Take(BackupType type)
+        private BackupSet Take(BackupType type, IProgress<OperationProgress>? progress = null)
         {
-            var set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository) { Type = type, EncryptionKeyFile = KeyFile }, null, CancellationToken.None).GetAwaiter().GetResult();
+            var set = DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, Source.ConnectionString, Repository) { Type = type, EncryptionKeyFile = KeyFile, Format = BackupFormat.Plain, Compression = CompressesFiles ? ArchiveCompression.Zstd : ArchiveCompression.None }, progress, CancellationToken.None).GetAwaiter().GetResult();
             Assert.Null(set.FullBackupReason);
             return set;
         }
     }
+}
+
+/// <summary>Encrypted sets whose files are stored as they are, then encrypted.</summary>
+public sealed class PostgreSqlEncryptedPlainSetTests(PostgreSqlEncryptedPlainSetTests.PlainScenario scenario) : PostgreSqlEncryptedSetTests(scenario), IClassFixture<PostgreSqlEncryptedPlainSetTests.PlainScenario>
+{
+    public sealed class PlainScenario() : Scenario("bkc-pg-enc-", compressesFiles: false);
+}
+
+/// <summary>Encrypted sets whose files are zstd-compressed on their own (-Format Plain -Compression Zstd), then encrypted.</summary>
+public sealed class PostgreSqlEncryptedZstdSetTests(PostgreSqlEncryptedZstdSetTests.ZstdScenario scenario) : PostgreSqlEncryptedSetTests(scenario), IClassFixture<PostgreSqlEncryptedZstdSetTests.ZstdScenario>
+{
+    public sealed class ZstdScenario() : Scenario("bkc-pg-encz-", compressesFiles: true);
 }

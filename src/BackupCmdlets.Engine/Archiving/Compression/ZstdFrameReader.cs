@@ -1,4 +1,4 @@
-using Microsoft.Win32.SafeHandles;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -17,7 +17,7 @@ internal sealed class ZstdFrameReader : IDisposable
     /// <paramref name="output"/>, which has room for one byte more than the <paramref name="size"/> the seek table lists, so a
     /// frame that holds more shows it; ArchiveCorrupt or ArchiveTruncated when it is not that frame.
     /// </summary>
-    public void Decode(SafeFileHandle file, long offset, int length, Span<byte> output, int size)
+    public void Decode(IPositionedReader file, long offset, int length, Span<byte> output, int size)
     {
         if (_compressed.Length < length)
         {
@@ -25,7 +25,7 @@ internal sealed class ZstdFrameReader : IDisposable
         }
 
         var compressed = _compressed.AsSpan(0, length);
-        if (RandomAccess.Read(file, compressed, offset) != length)
+        if (file.Read(compressed, offset) != length)
         {
             throw ZstdFormat.Truncated(offset);
         }

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Microsoft.Win32.SafeHandles;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -15,7 +15,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 internal sealed class ZstdSeekableStream : Stream
 {
     private const int FrameLimit = 8 << 20;
-    private readonly SafeFileHandle _file;
+    private readonly IPositionedReader _file;
     private readonly long[] _compressedStarts;
     private readonly long[] _decompressedStarts;
     private readonly ZstdFrameReader _reader = new();
@@ -23,7 +23,7 @@ internal sealed class ZstdSeekableStream : Stream
     private int _frameIndex = -1;
     private long _position;
 
-    private ZstdSeekableStream(SafeFileHandle file, long[] compressedStarts, long[] decompressedStarts)
+    private ZstdSeekableStream(IPositionedReader file, long[] compressedStarts, long[] decompressedStarts)
     {
         _file = file;
         _compressedStarts = compressedStarts;
@@ -66,11 +66,15 @@ internal sealed class ZstdSeekableStream : Stream
         reader.Decode(_file, offset, (int)(_compressedStarts[index + 1] - offset), output, FrameSize(index));
     }
 
-    /// <summary>The stream over the file's seek table, or null when it has none that agrees with the file.</summary>
-    public static ZstdSeekableStream? TryOpen(SafeFileHandle file, long fileLength)
+    /// <summary>
+    /// The stream over the file's seek table, or null when it has none that agrees with the file. The stream reads
+    /// <paramref name="file"/> (from several threads at once when frames decode in parallel) and leaves it open.
+    /// </summary>
+    public static ZstdSeekableStream? TryOpen(IPositionedReader file)
     {
+        long fileLength = file.Length;
         Span<byte> footer = stackalloc byte[ZstdFormat.SeekTableFooterLength];
-        if (fileLength < ZstdFormat.SkippableHeaderLength + footer.Length || RandomAccess.Read(file, footer, fileLength - footer.Length) != footer.Length
+        if (fileLength < ZstdFormat.SkippableHeaderLength + footer.Length || file.Read(footer, fileLength - footer.Length) != footer.Length
             || BinaryPrimitives.ReadUInt32LittleEndian(footer[5..]) != ZstdFormat.SeekableFooterMagic || (footer[4] & 0x7C) != 0)
         {
             return null;
@@ -86,7 +90,7 @@ internal sealed class ZstdSeekableStream : Stream
 
         byte[] table = new byte[tableLength];
         long tableStart = fileLength - tableLength;
-        if (RandomAccess.Read(file, table, tableStart) != table.Length
+        if (file.Read(table, tableStart) != table.Length
             || BinaryPrimitives.ReadUInt32LittleEndian(table) != ZstdFormat.SeekTableMagic
             || BinaryPrimitives.ReadUInt32LittleEndian(table.AsSpan(4)) != tableLength - ZstdFormat.SkippableHeaderLength)
         {
@@ -167,9 +171,9 @@ internal sealed class ZstdSeekableStream : Stream
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     /// <summary>Whether the file holds, at <paramref name="offset"/>, a frame whose header gives the size the table lists.</summary>
-    private static bool DescribesFrame(SafeFileHandle file, byte[] header, long offset, uint compressed, uint decompressed)
+    private static bool DescribesFrame(IPositionedReader file, byte[] header, long offset, uint compressed, uint decompressed)
     {
-        int read = RandomAccess.Read(file, header.AsSpan(0, (int)Math.Min(header.Length, compressed)), offset);
+        int read = file.Read(header.AsSpan(0, (int)Math.Min(header.Length, compressed)), offset);
         if (!ZstdFormat.IsFrame(header.AsSpan(0, read)))
         {
             return false;

@@ -8,7 +8,7 @@ namespace BackupCmdlets.Engine.Archiving.Compression;
 /// and checksum) per <see cref="FrameContentSize"/> bytes and the seek table last, so `zstd -d` reads
 /// it as any zstd file and <see cref="ZstdSeekableStream"/> reads any part of it by decoding only the
 /// frames that hold it. Empty content is one empty frame, so every file has a table. Keeps the size and
-/// SHA-256 of both the content and the bytes stored.
+/// SHA-256 of both the content (or, when given one, a keyed hash of it) and the bytes stored.
 /// </summary>
 internal sealed class ZstdSeekableWriter : IDisposable
 {
@@ -18,7 +18,7 @@ internal sealed class ZstdSeekableWriter : IDisposable
     private readonly int _level;
     private readonly byte[] _content = ArrayPool<byte>.Shared.Rent(FrameContentSize);
     private readonly byte[] _frame = ArrayPool<byte>.Shared.Rent(ZstdFrameCompressor.MaxOutputLength(FrameContentSize));
-    private readonly IncrementalHash _contentHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash _contentHash;
     private readonly IncrementalHash _storedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<(int Compressed, int Decompressed)> _frames = [];
     private int _filled;
@@ -26,18 +26,21 @@ internal sealed class ZstdSeekableWriter : IDisposable
     private bool _disposed;
 
     /// <param name="destination">Where the stored bytes go, from its current position.</param>
-    public ZstdSeekableWriter(Stream destination, int level)
+    /// <param name="level">The zstd level.</param>
+    /// <param name="contentHash">What the content is hashed with instead of SHA-256 (an encrypted set's content MAC); disposed with the writer.</param>
+    public ZstdSeekableWriter(Stream destination, int level, IncrementalHash? contentHash = null)
     {
         _destination = destination;
         _level = level;
+        _contentHash = contentHash ?? IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     }
 
     public long ContentLength { get; private set; }
 
     public long StoredLength { get; private set; }
 
-    /// <summary>The SHA-256 of the content (lowercase hex), once <see cref="Complete"/> ran.</summary>
-    public string ContentSha256 { get; private set; } = "";
+    /// <summary>The SHA-256 of the content, or its hash with the one given (lowercase hex), once <see cref="Complete"/> ran.</summary>
+    public string ContentHash { get; private set; } = "";
 
     /// <summary>The SHA-256 of the bytes stored (lowercase hex), once <see cref="Complete"/> ran.</summary>
     public string StoredSha256 { get; private set; } = "";
@@ -70,7 +73,7 @@ internal sealed class ZstdSeekableWriter : IDisposable
         }
 
         Store(ZstdFormat.SeekTable(_frames));
-        ContentSha256 = Convert.ToHexString(_contentHash.GetHashAndReset()).ToLowerInvariant();
+        ContentHash = Convert.ToHexString(_contentHash.GetHashAndReset()).ToLowerInvariant();
         StoredSha256 = Convert.ToHexString(_storedHash.GetHashAndReset()).ToLowerInvariant();
         _completed = true;
     }

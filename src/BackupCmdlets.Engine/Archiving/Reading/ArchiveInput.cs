@@ -1,4 +1,5 @@
 using BackupCmdlets.Engine.Archiving.Compression;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Reading;
 
@@ -60,7 +61,7 @@ internal sealed class ArchiveInput : IDisposable
                 ArchiveCompression.GZip => new GzipDecompressingStream(file, workers),
                 ArchiveCompression.BZip2 => new Bzip2DecompressingStream(file),
                 ArchiveCompression.Xz => new XzDecompressingStream(file),
-                ArchiveCompression.Zstd => (seekable ? ZstdSeekableStream.TryOpen(file.SafeFileHandle, file.Length) : null) ?? (Stream)new ZstdDecompressingStream(file, workers),
+                ArchiveCompression.Zstd => (seekable ? ZstdSeekableStream.TryOpen(new PlainFileReader(file.SafeFileHandle)) : null) ?? (Stream)new ZstdDecompressingStream(file, workers),
                 _ => file,
             };
             return new ArchiveInput(file, compression, tar);

@@ -49,7 +49,7 @@ internal static class PostgreSqlRestore
         var (archiveKeyFile, archiveKey) = hot && !request.RecoverToConsistency && walArchive is not null ? ArchiveKey(walArchive, request) : (null, null);
         if (hot && (targetLsn is not null || targetTime is not null))
         {
-            RecoveryReach.Check(setPath, manifest, walArchive, targetLsn, targetTime, archiveKey);
+            RecoveryReach.Check(set, walArchive, targetLsn, targetTime, archiveKey);
         }
 
         int throttle = Math.Max(1, request.ThrottleLimit ?? Environment.ProcessorCount);

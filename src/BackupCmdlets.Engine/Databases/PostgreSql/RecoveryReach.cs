@@ -15,9 +15,12 @@ namespace BackupCmdlets.Engine.Databases.PostgreSql;
 /// </summary>
 internal static partial class RecoveryReach
 {
+    /// <param name="set">The set, opened with its key when it is encrypted (its own WAL is read through it).</param>
     /// <param name="archiveKey">The master key of an encrypted <paramref name="archive"/>; null for one in the clear.</param>
-    public static void Check(string setPath, BackupSetManifest manifest, string? archive, Lsn? targetLsn, DateTimeOffset? targetTime, byte[]? archiveKey = null)
+    public static void Check(SetContent set, string? archive, Lsn? targetLsn, DateTimeOffset? targetTime, byte[]? archiveKey = null)
     {
+        string setPath = set.SetPath;
+        var manifest = set.Manifest;
         if (manifest.StopPosition is null || !Lsn.TryParse(manifest.StopPosition, out var stop) || manifest.StartPosition is null || !Lsn.TryParse(manifest.StartPosition, out var start))
         {
             throw Unreachable("the set records no start and stop LSN", setPath);
@@ -49,7 +52,12 @@ internal static partial class RecoveryReach
                 throw Before($"The recovery target time {time:u} lies before {consistent:u}, when the set's backup mode ended: no recovery can stop there. Restore an older set.", setPath);
             }
 
-            var lastEnded = LastTransactionEnd(run, manifest.Database.ServerVersion, archive, archiveKey);
+            var lastEnded = LastTransactionEnd(run, set, archive, archiveKey);
+            if (lastEnded == DateTimeOffset.MinValue)
+            {
+                throw Unreachable($"no transaction ends in {searched} (segments {run[0].Name} to {run[^1].Name}), so recovery cannot stop at a time", setPath);
+            }
+
             if (lastEnded is { } ended && time >= ended)
             {
                 throw Unreachable($"the recovery target time {time:u} is at or after the last transaction in {searched} ({ended:u} in segment {run[^1].Name}): recovery would end before reaching it. If the source still runs, SELECT pg_switch_wal() there archives what came after", setPath);
@@ -94,10 +102,14 @@ internal static partial class RecoveryReach
         return run;
     }
 
-    /// <summary>When the last transaction in the run ended (its commit or abort record), newest segments first; null when pg_waldump is not at hand.</summary>
-    private static DateTimeOffset? LastTransactionEnd(List<(long Number, string Name, string Path)> run, string serverVersion, string? archive, byte[]? archiveKey)
+    /// <summary>
+    /// When the last transaction in the run ended (its commit or abort record), newest segments first; MinValue when
+    /// none ends in it; null when pg_waldump is not at hand.
+    /// </summary>
+    private static DateTimeOffset? LastTransactionEnd(List<(long Number, string Name, string Path)> run, SetContent set, string? archive, byte[]? archiveKey)
     {
-        string major = serverVersion.Split('.')[0];
+        string major = set.Manifest.Database.ServerVersion.Split('.')[0];
+        string setWal = Path.Combine(set.SetPath, "wal");
         string waldump = $"/usr/lib/postgresql/{major}/bin/pg_waldump";
         if (!File.Exists(waldump))
         {
@@ -110,9 +122,11 @@ internal static partial class RecoveryReach
             for (int i = run.Count - 1; i >= 0; i--)
             {
                 string segment = Path.Combine(temporary, run[i].Name);
-                if (StoredRedo.IsCompressed(run[i].Path))
+                bool inSet = Path.GetDirectoryName(run[i].Path) == setWal;
+                if (StoredRedo.IsCompressed(run[i].Path) || (inSet && set.Key is not null))
                 {
-                    using var input = StoredRedo.OpenRead(run[i].Path, archiveKey is not null && Path.GetDirectoryName(run[i].Path) == archive ? archiveKey : null);
+                    using var input = inSet ? set.OpenRedo("wal/" + Path.GetFileName(run[i].Path))
+                        : StoredRedo.OpenRead(run[i].Path, archiveKey is not null && Path.GetDirectoryName(run[i].Path) == archive ? archiveKey : null);
                     using var output = File.Create(segment);
                     input.CopyTo(output);
                 }

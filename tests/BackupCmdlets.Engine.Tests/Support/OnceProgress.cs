@@ -1,4 +1,4 @@
-namespace BackupCmdlets.Engine.Tests.Databases.Oracle;
+namespace BackupCmdlets.Engine.Tests.Support;
 
 /// <summary>Calls an action once, on the first progress report that matches (e.g. when the copy starts).</summary>
 internal sealed class OnceProgress(Func<OperationProgress, bool> when, Action action) : IProgress<OperationProgress>
