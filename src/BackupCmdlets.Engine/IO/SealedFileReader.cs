@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
 
@@ -12,14 +13,19 @@ namespace BackupCmdlets.Engine.IO;
 /// </summary>
 internal sealed class SealedFileReader : IPositionedReader
 {
+    // As many chunks as fit the pool's largest arrays (1 MiB).
+    private const int ChunksPerRead = 15;
+
     private readonly SafeFileHandle _file;
     private readonly bool _ownsFile;
     private readonly string _path;
     private readonly AesGcm _cipher;
     private readonly byte[] _associatedData;
     private readonly long _chunks;
-    private readonly byte[] _sealed = new byte[SealedFile.ChunkSize + SealedFile.TagLength];
-    private readonly byte[] _plain = new byte[SealedFile.ChunkSize];
+    // Pooled: a set has thousands of small files, and two chunk-sized arrays each would be as many large-object allocations.
+    private readonly byte[] _sealed = ArrayPool<byte>.Shared.Rent(SealedFile.ChunkSize + SealedFile.TagLength);
+    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(SealedFile.ChunkSize);
+    private bool _disposed;
     private long _openChunk = -1;
     private int _openLength;
 
@@ -79,6 +85,7 @@ internal sealed class SealedFileReader : IPositionedReader
     {
         lock (_sealed)
         {
+            ObjectDisposedException.ThrowIf(_disposed, this);
             return ReadLocked(buffer, offset);
         }
     }
@@ -100,15 +107,46 @@ internal sealed class SealedFileReader : IPositionedReader
         return total;
     }
 
-    /// <summary>Reads every chunk once: the whole file authenticates, or an EncryptedFileDamaged error says where it does not.</summary>
+    /// <summary>
+    /// Reads every chunk once, <see cref="ChunksPerRead"/> at a time (a chunk per read is a small read, and a cold
+    /// file is read much slower in small ones): the whole file authenticates, or an EncryptedFileDamaged error says where it does not.
+    /// </summary>
     public void ReadAll(CancellationToken cancellationToken)
+    {
+        byte[] span = ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunksPerRead, _chunks) * (SealedFile.ChunkSize + SealedFile.TagLength));
+        try
+        {
+            ReadAllInto(span, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(span);
+        }
+    }
+
+    private void ReadAllInto(byte[] span, CancellationToken cancellationToken)
     {
         lock (_sealed)
         {
-            for (long chunk = 0; chunk < _chunks; chunk++)
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            for (long first = 0; first < _chunks; first += ChunksPerRead)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                OpenChunk(chunk);
+                long after = Math.Min(first + ChunksPerRead, _chunks);
+                var (start, _) = StoredRange(first);
+                var (lastStart, lastLength) = StoredRange(after - 1);
+                var stored = span.AsSpan(0, (int)(lastStart + lastLength - start));
+                int read = PositionedRead.Fill(_file, stored, start);
+                for (long chunk = first; chunk < after; chunk++)
+                {
+                    var (at, length) = StoredRange(chunk);
+                    if (at - start + length > read)
+                    {
+                        throw Damaged(_path, $"it ends inside chunk {chunk}");
+                    }
+
+                    Decrypt(chunk, stored.Slice((int)(at - start), length));
+                }
             }
         }
     }
@@ -118,8 +156,20 @@ internal sealed class SealedFileReader : IPositionedReader
 
     public void Dispose()
     {
+        lock (_sealed)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+        }
+
         _cipher.Dispose();
         CryptographicOperations.ZeroMemory(_plain);
+        ArrayPool<byte>.Shared.Return(_plain);
+        ArrayPool<byte>.Shared.Return(_sealed);
         if (_ownsFile)
         {
             _file.Dispose();
@@ -133,17 +183,29 @@ internal sealed class SealedFileReader : IPositionedReader
             return;
         }
 
-        bool last = chunk == _chunks - 1;
-        int plainLength = last ? (int)(Length - (chunk * SealedFile.ChunkSize)) : SealedFile.ChunkSize;
-        long position = SealedFile.HeaderLength + (chunk * (SealedFile.ChunkSize + SealedFile.TagLength));
-        var stored = _sealed.AsSpan(0, plainLength + SealedFile.TagLength);
+        var (position, length) = StoredRange(chunk);
+        var stored = _sealed.AsSpan(0, length);
         if (PositionedRead.Fill(_file, stored, position) != stored.Length)
         {
             throw Damaged(_path, $"it ends inside chunk {chunk}");
         }
 
+        Decrypt(chunk, stored);
+    }
+
+    /// <summary>Where chunk <paramref name="chunk"/> is stored, and its stored length (content and tag).</summary>
+    private (long Position, int Length) StoredRange(long chunk)
+    {
+        int plainLength = chunk == _chunks - 1 ? (int)(Length - (chunk * SealedFile.ChunkSize)) : SealedFile.ChunkSize;
+        return (SealedFile.HeaderLength + (chunk * (SealedFile.ChunkSize + SealedFile.TagLength)), plainLength + SealedFile.TagLength);
+    }
+
+    /// <summary>Opens chunk <paramref name="chunk"/> from its <paramref name="stored"/> bytes into the open chunk.</summary>
+    private void Decrypt(long chunk, ReadOnlySpan<byte> stored)
+    {
+        int plainLength = stored.Length - SealedFile.TagLength;
         Span<byte> nonce = stackalloc byte[12];
-        SealedFile.Nonce(nonce, chunk, last);
+        SealedFile.Nonce(nonce, chunk, chunk == _chunks - 1);
         _openChunk = -1;
         try
         {
@@ -151,6 +213,7 @@ internal sealed class SealedFileReader : IPositionedReader
         }
         catch (AuthenticationTagMismatchException)
         {
+            long position = StoredRange(chunk).Position;
             throw Damaged(_path, $"chunk {chunk} (bytes {position} to {position + stored.Length}) fails authentication: it was changed, moved or cut, or the file was swapped");
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace BackupCmdlets.Engine.IO;
@@ -12,8 +13,10 @@ internal sealed class SealedFileWriter : Stream
     private readonly Stream _destination;
     private readonly AesGcm _cipher;
     private readonly byte[] _associatedData;
-    private readonly byte[] _plain = new byte[SealedFile.ChunkSize];
-    private readonly byte[] _sealed = new byte[SealedFile.ChunkSize + SealedFile.TagLength];
+    // Pooled, as the reader's: a set has thousands of small files.
+    private readonly byte[] _plain = ArrayPool<byte>.Shared.Rent(SealedFile.ChunkSize);
+    private readonly byte[] _sealed = ArrayPool<byte>.Shared.Rent(SealedFile.ChunkSize + SealedFile.TagLength);
+    private bool _disposed;
     private readonly IncrementalHash _storedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash? _contentMac;
     private int _filled;
@@ -52,17 +55,17 @@ internal sealed class SealedFileWriter : Stream
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(_completed, this);
+        ObjectDisposedException.ThrowIf(_completed || _disposed, this);
         _contentMac?.AppendData(buffer);
         _plainLength += buffer.Length;
         while (buffer.Length > 0)
         {
-            if (_filled == _plain.Length)
+            if (_filled == SealedFile.ChunkSize)
             {
                 SealChunk(last: false);
             }
 
-            int take = Math.Min(buffer.Length, _plain.Length - _filled);
+            int take = Math.Min(buffer.Length, SealedFile.ChunkSize - _filled);
             buffer[..take].CopyTo(_plain.AsSpan(_filled));
             _filled += take;
             buffer = buffer[take..];
@@ -84,6 +87,7 @@ internal sealed class SealedFileWriter : Stream
     /// <summary>Seals the last chunk; answers what was stored (length and SHA-256) and the content's length and MAC (lower-case hex; null without one).</summary>
     public (long StoredLength, string StoredSha256, long PlainLength, string? ContentMac) Complete()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (!_completed)
         {
             SealChunk(last: true);
@@ -103,11 +107,14 @@ internal sealed class SealedFileWriter : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && !_disposed)
         {
+            _disposed = true;
             _cipher.Dispose();
             _storedHash.Dispose();
             CryptographicOperations.ZeroMemory(_plain);
+            ArrayPool<byte>.Shared.Return(_plain);
+            ArrayPool<byte>.Shared.Return(_sealed);
         }
 
         base.Dispose(disposing);
