@@ -85,5 +85,7 @@ for step, name in [("backup", "full hot backup"), ("test", "verify (Test-BackupS
         row += [f"{c:.2f}", f"{e:.2f}", f"{100 * (e / c - 1):+.0f}%"]
     row.append(f"{t(f'pgbr-{step}-encrypted') / t(f'ours-{step}-zstd-encrypted'):.2f}x")
     print("| " + " | ".join(row) + " |")
+print()
+print("Each run, s (odd runs clear first, even runs encrypted first): " + "; ".join(f"{label} {' '.join(f'{v:.2f}' for v in values)}" for label, values in sorted(times.items())))
 PY
 rm -f "$RESULTS" "$PGBR_CONF" /tmp/bkc-enc-archive
