@@ -108,8 +108,8 @@ internal sealed class SealedFileReader : IPositionedReader
     }
 
     /// <summary>
-    /// Reads every chunk once, <see cref="ChunksPerRead"/> at a time (a chunk per read is a small read, and a cold
-    /// file is read much slower in small ones): the whole file authenticates, or an EncryptedFileDamaged error says where it does not.
+    /// Reads every chunk once, up to <see cref="ChunksPerRead"/> in one read: the whole file authenticates, or an
+    /// EncryptedFileDamaged error says where it does not.
     /// </summary>
     public void ReadAll(CancellationToken cancellationToken)
     {
