@@ -5,12 +5,14 @@ using BackupCmdlets.Engine.Tests.Support;
 
 namespace BackupCmdlets.Engine.Tests.Encryption;
 
-/// <summary>An encrypted PostgreSQL set through the CLI: --encryption-key-file on each command, and the passphrase from BACKUPCMDLETS_ENCRYPTION_KEY.</summary>
+/// <summary>An encrypted PostgreSQL set through the CLI (its files as they are, or each zstd-compressed first): --encryption-key-file on each command, and the passphrase from BACKUPCMDLETS_ENCRYPTION_KEY.</summary>
 [Trait("Front", "NativeCli")]
 public sealed class EncryptedSetCliTests
 {
-    [Fact]
-    public void A_set_under_a_key_file_is_tested_and_restored_with_it_and_refused_without_it()
+    [Theory]
+    [InlineData("None")]
+    [InlineData("Zstd")]
+    public void A_set_under_a_key_file_is_tested_and_restored_with_it_and_refused_without_it(string compression)
     {
         using var temp = new TempDirectory("bkc-cli-enc-");
         using var cluster = PostgresCluster.Create(temp.Path);
@@ -18,10 +20,11 @@ public sealed class EncryptedSetCliTests
         string key = temp.WriteFile("set.key", RandomNumberGenerator.GetBytes(32));
         string repository = temp.CreateDirectory("repository");
 
-        var hot = CliProcess.Run("Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--encryption-key-file", key, "--json")
+        var hot = CliProcess.Run("Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--format", "Plain", "--compression", compression, "--encryption-key-file", key, "--json")
             .EnsureSuccess("Start-HotBackup");
         var set = JsonDocument.Parse(hot.StandardOutput).RootElement;
         Assert.Equal("AES-256-GCM/BCSEAL01", set.GetProperty("Encryption").GetString());
+        Assert.Equal(compression, set.GetProperty("Compression").GetString());
         string setPath = set.GetProperty("Path").GetString()!;
 
         var keyless = CliProcess.Run("Test-BackupSet", "--path", setPath, "--json").EnsureSuccess("Test-BackupSet without the key");
