@@ -53,8 +53,10 @@ public sealed class PostgreSqlWalArchiveTests
         Assert.DoesNotContain("Sha256", log + File.ReadAllText(source.LogPath));
     }
 
-    [Fact]
-    public async Task A_server_archiving_into_an_encrypted_archive_is_restored_through_Restore_WalSegment_with_the_key_file()
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.Zstd)]
+    public async Task A_server_archiving_into_an_encrypted_archive_is_restored_through_Restore_WalSegment_with_the_key_file(ArchiveCompression setFiles)
     {
         using var temp = new TempDirectory("bkc-pg-walcrypt-");
         using var source = PostgresCluster.Create(temp.Path);
@@ -73,7 +75,9 @@ public sealed class PostgreSqlWalArchiveTests
 
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, source.ConnectionString, temp.Combine("repository"));
         var withoutKey = await Assert.ThrowsAsync<BackupException>(() => DatabaseBackup.StartHotAsync(request, null, CancellationToken.None));
-        var set = await BackUpAsync(source, request with { EncryptionKeyFile = keyFile });
+        // The archive's files are opened with its key, then stored in the set (compressed first with -Compression Zstd) under the set's.
+        var set = await BackUpAsync(source, request with { EncryptionKeyFile = keyFile, Format = BackupFormat.Plain, Compression = setFiles });
+        Assert.All(ManifestStore.Read(set.Path).Files.Where(f => f.Path.StartsWith("wal/", StringComparison.Ordinal)), f => Assert.True(File.ReadAllBytes(Path.Combine(set.Path, f.Path)).AsSpan().StartsWith("BCSEAL01"u8), f.Path));
 
         string last = WriteAfterTheSet(source);
         string destination = temp.Combine("restored");
