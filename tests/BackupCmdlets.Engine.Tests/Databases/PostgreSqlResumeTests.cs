@@ -21,13 +21,11 @@ public sealed class PostgreSqlResumeTests
     [InlineData(true)]
     public async Task A_cancelled_encrypted_backup_is_resumed_and_a_file_written_since_is_read_again(bool compressesFiles)
     {
-        using var temp = new TempDirectory("bkc-pg-resume-");
-        PostgresCluster.GiveToServerUser(temp.Path);
-        using var cluster = PostgresCluster.Create(temp.Path);
-        cluster.Pgbench("-i", "-s", "8", "-q");
-        cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
-        string repository = temp.CreateDirectory("repository");
-        string key = temp.WriteFile("set.key", RandomNumberGenerator.GetBytes(32));
+        using var scenario = new Scenario("bkc-pg-resume-");
+        var cluster = scenario.Source;
+        string repository = scenario.Repository;
+        string key = scenario.PathOf("set.key");
+        File.WriteAllBytes(key, RandomNumberGenerator.GetBytes(32));
         string accounts = "data/" + cluster.Scalar<string>("SELECT pg_relation_filepath('pgbench_accounts')");
         var request = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { EncryptionKeyFile = key, Format = BackupFormat.Plain, Compression = compressesFiles ? ArchiveCompression.Zstd : ArchiveCompression.None };
 
@@ -50,22 +48,17 @@ public sealed class PostgreSqlResumeTests
         var test = await BackupEngine.TestBackupSetAsync(new TestBackupSetRequest(resumed.Path) { EncryptionKeyFile = key }, null, CancellationToken.None);
         Assert.True(test.Passed, string.Join("; ", test.Problems));
 
-        await AssertRestoresToAsync(temp, new RestoreBackupSetRequest(resumed.Path, temp.Combine("restored")) { RecoverToConsistency = true, EncryptionKeyFile = key }, expected);
+        await AssertRestoresToAsync(scenario, new RestoreBackupSetRequest(resumed.Path, scenario.PathOf("restored")) { RecoverToConsistency = true, EncryptionKeyFile = key }, expected);
     }
 
     [Fact]
     public async Task A_cancelled_Plain_Zstd_backup_is_resumed_as_Plain_Zstd_only()
     {
-        using var temp = new TempDirectory("bkc-pg-resume-pz-");
-        PostgresCluster.GiveToServerUser(temp.Path);
-        using var cluster = PostgresCluster.Create(temp.Path);
-        cluster.Pgbench("-i", "-s", "8", "-q");
-        cluster.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
-        string repository = temp.CreateDirectory("repository");
-        var compressed = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd };
+        using var scenario = new Scenario("bkc-pg-resume-pz-");
+        var cluster = scenario.Source;
+        var compressed = new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, scenario.Repository) { Format = BackupFormat.Plain, Compression = ArchiveCompression.Zstd };
         await CancelledAtNineTenthsAsync(compressed);
-        string copy = temp.Combine("repository-copy");
-        ExternalTool.Run("cp", "-a", repository, copy).EnsureSuccess("cp -a");
+        string copy = scenario.CopyOfRepository("copy");
 
         // A set in the clear takes nothing over from a compressed one: each set is stored one way.
         var plain = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, copy), null, CancellationToken.None);
@@ -76,7 +69,7 @@ public sealed class PostgreSqlResumeTests
         string expected = PostgreSqlIncrementalTests.Scenario.Fingerprint(cluster);
         Assert.True(resumed.FilesResumed > 3, $"{resumed.FilesResumed} files taken over");
         Assert.All(ManifestStore.Read(resumed.Path).Files.Where(f => f.Path.StartsWith("data/base/", StringComparison.Ordinal)), f => Assert.Equal(ArchiveCompression.Zstd, f.Compression));
-        await AssertRestoresToAsync(temp, new RestoreBackupSetRequest(resumed.Path, temp.Combine("restored")) { RecoverToConsistency = true }, expected);
+        await AssertRestoresToAsync(scenario, new RestoreBackupSetRequest(resumed.Path, scenario.PathOf("restored")) { RecoverToConsistency = true }, expected);
     }
 
     [Fact]
@@ -134,10 +127,10 @@ public sealed class PostgreSqlResumeTests
     }
 
     /// <summary>The restore recovers to exactly the tables <paramref name="expected"/> describes and passes pg_checksums.</summary>
-    private static async Task AssertRestoresToAsync(TempDirectory temp, RestoreBackupSetRequest restore, string expected)
+    private static async Task AssertRestoresToAsync(Scenario scenario, RestoreBackupSetRequest restore, string expected)
     {
         await BackupSetRestorer.RestoreAsync(restore, null, CancellationToken.None);
-        using (var server = PostgresCluster.StartOn(temp.Combine("restored-server"), restore.DestinationPath))
+        using (var server = scenario.Start("restored", restore.DestinationPath))
         {
             server.WaitForRecoveryToEnd(TimeSpan.FromMinutes(2));
             Assert.Equal(expected, PostgreSqlIncrementalTests.Scenario.Fingerprint(server));
@@ -145,6 +138,17 @@ public sealed class PostgreSqlResumeTests
         }
 
         PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", restore.DestinationPath).EnsureSuccess("pg_checksums --check");
+    }
+
+    /// <summary>A source server with pgbench's tables at scale 8 and a small table, and a repository.</summary>
+    private sealed class Scenario : PostgresScenario
+    {
+        public Scenario(string prefix)
+            : base(prefix)
+        {
+            Source.Pgbench("-i", "-s", "8", "-q");
+            Source.Execute("CREATE TABLE shrinking AS SELECT g AS id FROM generate_series(1, 1000) g; CHECKPOINT");
+        }
     }
 
     /// <summary>The journal has its header and at least one whole entry line.</summary>
