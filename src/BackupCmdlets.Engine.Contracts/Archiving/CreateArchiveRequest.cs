@@ -54,6 +54,9 @@ public sealed partial record CreateArchiveRequest(
     /// <summary>An extra filter for callers such as the database runner: false leaves the entry (and, for a folder, its contents) out.</summary>
     public Func<string, IO.FileKind, bool>? Filter { get; init; }
 
+    /// <summary>What sees the content stored of a file, by its entry name (the database runner checks blocks as they pass); null for none.</summary>
+    internal Func<string, IEntryContentInspector?>? InspectContent { get; init; }
+
     /// <summary>Where a given path is read from instead of itself (its place in a snapshot); entry names and problems keep the given path.</summary>
     internal Func<string, string>? ReadFrom { get; init; }
 

@@ -62,7 +62,7 @@ internal static class ArchiveWriter
         var temporary = UnixFileSystem.Lstat(file.TemporaryPath);
         var output = new ArchiveOutput(file.Stream, compression, level, workers, cancellation, request.ManagedBzip2);
         var tar = new TarChunkWriter(output);
-        var entryWriter = new ArchiveEntryWriter(tar, problems, buffers, request.BeforeFileOpen, cancellation);
+        var entryWriter = new ArchiveEntryWriter(tar, problems, buffers, request.BeforeFileOpen, request.InspectContent, cancellation);
         long entries = 0;
         string sha256;
         using var estimating = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -97,7 +97,7 @@ internal static class ArchiveWriter
                         {
                             var entry = source.Current;
                             bool small = entry.Header.Type == TarEntryType.File && entry.Header.Size <= ArchiveEntryWriter.SmallFileLimit;
-                            window.Enqueue((entry, small ? readAhead.Start(() => ArchiveEntryWriter.ReadAhead(entry, request.BeforeFileOpen, buffers)) : null));
+                            window.Enqueue((entry, small ? readAhead.Start(() => ArchiveEntryWriter.ReadAhead(entry, request.BeforeFileOpen, request.InspectContent, buffers)) : null));
                             bytesAhead += small ? entry.Header.Size : 0;
                         }
                     }

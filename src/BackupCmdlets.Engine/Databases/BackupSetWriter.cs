@@ -81,7 +81,7 @@ internal sealed class BackupSetWriter
     /// <inheritdoc cref="SetFileCopier.FilesResumed"/>
     public long FilesResumed => _copier.FilesResumed;
 
-    /// <summary>Plain: copy (and check) every file, each zstd-compressed on its own with -Compression Zstd. Tar: one tar per root folder through the archive engine while the blocks are checked alongside.</summary>
+    /// <summary>Plain: copy (and check) every file, each zstd-compressed on its own with -Compression Zstd. Tar: one tar per root folder through the archive engine, the blocks checked in what it reads.</summary>
     public async Task CopyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {
         if (!_request.UsesTar)
@@ -90,10 +90,8 @@ internal sealed class BackupSetWriter
             return;
         }
 
-        var archiving = SetArchiver.ArchiveAsync(Folder, files, _request, _hot, _progress, cancellationToken);
-        var verifying = verifier is null ? Task.CompletedTask : _copier.VerifyAsync(files, verifier, cancellationToken);
-        await Task.WhenAll(archiving, verifying);
-        foreach (var (archive, file) in await archiving)
+        Func<SourceFile, IEntryContentInspector>? checkBlocks = verifier is null ? null : file => new ArchivedBlockCheck(_copier, file, verifier);
+        foreach (var (archive, file) in await SetArchiver.ArchiveAsync(Folder, files, _request, _hot, checkBlocks, _progress, cancellationToken))
         {
             _archives.Add(archive);
             _files.Add(file);

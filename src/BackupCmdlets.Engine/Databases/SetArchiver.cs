@@ -12,7 +12,13 @@ namespace BackupCmdlets.Engine.Databases;
 internal static class SetArchiver
 {
     public static async Task<IReadOnlyList<(ManifestArchive Archive, ManifestFile File)>> ArchiveAsync(
-        string setPath, IReadOnlyList<SourceFile> entries, StartBackupRequest request, bool hot, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+        string setPath,
+        IReadOnlyList<SourceFile> entries,
+        StartBackupRequest request,
+        bool hot,
+        Func<SourceFile, IEntryContentInspector>? checkBlocks,
+        IProgress<OperationProgress>? progress,
+        CancellationToken cancellationToken)
     {
         var paths = entries.Select(e => e.SetPath).ToHashSet(StringComparer.Ordinal);
         var roots = entries.Where(e => e.IsDirectory && !paths.Contains(Parent(e.SetPath))).ToList();
@@ -20,7 +26,7 @@ internal static class SetArchiver
         foreach (var root in roots)
         {
             string prefix = root.SetPath + "/";
-            var included = entries.Where(e => e.SetPath.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.SetPath[prefix.Length..]).ToHashSet(StringComparer.Ordinal);
+            var included = entries.Where(e => e.SetPath.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(e => e.SetPath[prefix.Length..], StringComparer.Ordinal);
             string extension = request.Compression switch
             {
                 ArchiveCompression.GZip => ".tar.gz",
@@ -35,7 +41,8 @@ internal static class SetArchiver
                 new CreateArchiveRequest([root.SourcePath], destination)
                 {
                     RelativeBasePath = root.SourcePath,
-                    Filter = (name, _) => included.Contains(name),
+                    Filter = (name, _) => included.ContainsKey(name),
+                    InspectContent = checkBlocks is null ? null : name => included.TryGetValue(name, out var file) && file.VerifyBlocks ? checkBlocks(file) : null,
                     Compression = request.Compression,
                     ThrottleLimit = request.Workers(hot),
                 },

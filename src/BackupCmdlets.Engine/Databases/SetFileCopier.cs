@@ -271,50 +271,6 @@ internal sealed class SetFileCopier
         }
     }
 
-    /// <summary>Reads and checks the blocks of <paramref name="files"/> without copying them (the tar format copies through the archive engine).</summary>
-    public async Task VerifyAsync(IReadOnlyList<SourceFile> files, IBlockVerifier verifier, CancellationToken cancellationToken)
-    {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = _throttleLimit, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(files.Where(f => f.VerifyBlocks && !f.IsDirectory), options, (file, ct) =>
-        {
-            VerifyOne(file, verifier, ct);
-            return ValueTask.CompletedTask;
-        });
-    }
-
-    private void VerifyOne(SourceFile file, IBlockVerifier verifier, CancellationToken cancellationToken)
-    {
-        SafeFileHandle source;
-        try
-        {
-            source = File.OpenHandle(file.SourcePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
-        }
-        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException && file.MayVanish)
-        {
-            return;
-        }
-
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(verifier.BlockSize * ChunkBlocks);
-        try
-        {
-            using (source)
-            {
-                long offset = 0;
-                int read;
-                while ((read = PositionedRead.Fill(source, buffer.AsSpan(0, verifier.BlockSize * ChunkBlocks), offset)) > 0)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    VerifyChunk(file, verifier, source, buffer.AsSpan(0, read), offset);
-                    offset += read;
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
     private void CopyOne(SourceFile file, IBlockVerifier? verifier, CancellationToken cancellationToken)
     {
         FileMetadata? meta = UnixFileSystem.TryLstat(file.SourcePath);
@@ -504,7 +460,8 @@ internal sealed class SetFileCopier
         }
     }
 
-    private BlockCounts VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
+    /// <summary>Checks the whole blocks of <paramref name="chunk"/>, read from <paramref name="source"/> at <paramref name="chunkOffset"/> (a multiple of the block size); a block that fails is read once more and, if the second read passes, replaced by it.</summary>
+    internal BlockCounts VerifyChunk(SourceFile file, IBlockVerifier verifier, SafeFileHandle source, Span<byte> chunk, long chunkOffset)
     {
         var counts = default(BlockCounts);
         int blockSize = verifier.BlockSize;
@@ -664,7 +621,7 @@ internal sealed class SetFileCopier
     }
 
     /// <summary>Block checks of one file or chunk: checked, torn (re-read valid), corrupt.</summary>
-    private readonly record struct BlockCounts(long Checked, long Torn, long Corrupt)
+    internal readonly record struct BlockCounts(long Checked, long Torn, long Corrupt)
     {
         public BlockCounts Add(BlockCounts other) => new(Checked + other.Checked, Torn + other.Torn, Corrupt + other.Corrupt);
     }

@@ -11,8 +11,10 @@ namespace BackupCmdlets.Engine.Tests.Databases;
 /// <summary>Issue items 3 to 6: corruption on the source, archiving off, cancel during the copy, a cold backup whose copy fails.</summary>
 public sealed class PostgreSqlFailureTests
 {
-    [Fact]
-    public async Task A_page_corrupted_on_the_source_is_reported_with_file_and_block_and_the_set_is_marked_failed()
+    [Theory]
+    [InlineData(ArchiveCompression.None)]
+    [InlineData(ArchiveCompression.Zstd)]
+    public async Task A_page_corrupted_on_the_source_is_reported_with_file_and_block_and_the_set_is_marked_failed(ArchiveCompression compression)
     {
         using var temp = new TempDirectory("bkc-pg-corrupt-");
         using var cluster = PostgresCluster.Create(temp.Path);
@@ -36,8 +38,9 @@ public sealed class PostgreSqlFailureTests
 
         cluster.Start();
         string repository = temp.CreateDirectory("repository");
-        var set = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository), null, CancellationToken.None);
+        var set = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, repository) { Compression = compression }, null, CancellationToken.None);
 
+        Assert.Equal(compression == ArchiveCompression.Zstd, File.Exists(Path.Combine(set.Path, "data.tar.zst")));
         Assert.Equal(BackupSetStatus.Failed, set.Status);
         Assert.Equal(1, set.CorruptBlocks);
         var problem = Assert.Single(set.Problems);

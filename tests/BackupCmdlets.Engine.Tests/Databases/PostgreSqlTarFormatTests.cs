@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using BackupCmdlets.Engine.Archiving;
+using BackupCmdlets.Engine.Archiving.Creating;
 using BackupCmdlets.Engine.Catalog;
 using BackupCmdlets.Engine.Databases;
 using BackupCmdlets.Engine.Tests.Support;
@@ -35,5 +37,39 @@ public sealed class PostgreSqlTarFormatTests
         Assert.Equal(30000, restored.Scalar<long>("SELECT count(*) FROM in_ts"));
         restored.Stop();
         PostgresCluster.RunAsServerUser("pg_checksums", "--check", "-D", restored.DataDirectory).EnsureSuccess("pg_checksums --check");
+    }
+
+    [Fact]
+    public async Task A_tar_set_reads_each_data_file_once_and_checks_every_page_a_plain_set_checks()
+    {
+        using var temp = new TempDirectory("bkc-pg-tar-once-");
+        using var cluster = PostgresCluster.Create(temp.Path);
+        cluster.Execute("ALTER SYSTEM SET autovacuum = off");
+        cluster.Execute("SELECT pg_reload_conf()");
+        cluster.Execute("CREATE TABLE big AS SELECT g AS id, md5(g::text) AS payload FROM generate_series(1, 100000) g; CREATE TABLE small AS SELECT 1 AS id; CHECKPOINT");
+        string big = cluster.Scalar<string>("SELECT pg_relation_filepath('big')");
+        string small = cluster.Scalar<string>("SELECT pg_relation_filepath('small')");
+        Assert.True(new FileInfo(Path.Combine(cluster.DataDirectory, big)).Length > ArchiveEntryWriter.SmallFileLimit, "streamed");
+        Assert.True(new FileInfo(Path.Combine(cluster.DataDirectory, small)).Length <= ArchiveEntryWriter.SmallFileLimit, "read ahead");
+        var plain = await DatabaseBackup.StartHotAsync(new StartBackupRequest(DatabaseEngine.PostgreSql, cluster.ConnectionString, temp.CreateDirectory("plain")), null, CancellationToken.None);
+
+        string repository = temp.CreateDirectory("tar");
+        string trace = temp.Combine("open.trace");
+        var run = ExternalTool.Run("strace", ["-f", "-qq", "-e", "trace=open,openat", "-o", trace, .. CliProcess.Launcher,
+            "Start-HotBackup", "--engine", "PostgreSql", "--connection-string", cluster.ConnectionString, "--destination-path", repository, "--compression", "Zstd", "--json"]);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        string[] opens = File.ReadAllLines(trace);
+        foreach (string relation in new[] { big, small })
+        {
+            // The archive engine opens a file by its name in its folder, a second reader would by any path ending in it.
+            var named = new Regex($"\\bopen(at)?\\(.*\"(.*/)?{Regex.Escape(Path.GetFileName(relation))}\"");
+            Assert.Equal(1, opens.Count(l => named.IsMatch(l) && !l.Contains("= -1", StringComparison.Ordinal)));
+        }
+
+        string setPath = Directory.GetDirectories(repository).Single();
+        Assert.True(File.Exists(Path.Combine(setPath, "data.tar.zst")));
+        Assert.Equal(plain.BlocksChecked, ManifestStore.Read(setPath).BlockChecks.Checked);
+        Assert.True(plain.BlocksChecked > new FileInfo(Path.Combine(cluster.DataDirectory, big)).Length / 8192);
     }
 }

@@ -7,12 +7,14 @@ namespace BackupCmdlets.Engine.Archiving.Creating;
 /// <summary>
 /// Lays source entries into the tar stream. A file gets its header from the fstat taken when it was
 /// opened and its content as read, with a problem when it changed meanwhile (see <see cref="SourceFileRead"/>);
-/// small files come read ahead on other threads (<see cref="ReadAhead"/>), large ones are streamed. A hard
+/// small files come read ahead on other threads (<see cref="ReadAhead"/>), large ones are streamed; a caller's
+/// inspector sees the content as read (<see cref="CreateArchiveRequest.InspectContent"/>). A hard
 /// link is written only to a name whose content the archive holds: when the first name of a file could not
 /// be stored (it vanished or could not be read), the next name holds the content instead, and later links
 /// point to that one.
 /// </summary>
-internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> problems, ArrayPool<byte> buffers, Action<string>? beforeOpen, CancellationToken cancellation)
+internal sealed class ArchiveEntryWriter(
+    TarChunkWriter tar, List<ItemProblem> problems, ArrayPool<byte> buffers, Action<string>? beforeOpen, Func<string, IEntryContentInspector?>? inspect, CancellationToken cancellation)
 {
     /// <summary>Files up to this size are read ahead whole; larger ones are streamed.</summary>
     public const int SmallFileLimit = 1 << 20;
@@ -27,7 +29,7 @@ internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> p
     /// Reads a small file on a read-ahead thread: its content and whether it changed while read. A file
     /// that has grown past <see cref="SmallFileLimit"/> since the scan is handed over open, to be streamed.
     /// </summary>
-    public static FileContent ReadAhead(SourceEntry entry, Action<string>? beforeOpen, ArrayPool<byte> buffers)
+    public static FileContent ReadAhead(SourceEntry entry, Action<string>? beforeOpen, Func<string, IEntryContentInspector?>? inspect, ArrayPool<byte> buffers)
     {
         SourceFileRead read;
         try
@@ -64,6 +66,7 @@ internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> p
                     }
                 }
 
+                inspect?.Invoke(entry.Header.Name)?.Inspect(read.Handle, buffer.AsSpan(0, (int)Math.Min(total, size)), 0);
                 return new FileContent(read, buffer, total, read.Check(entry.FullPath, total));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -163,6 +166,7 @@ internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> p
             var header = FileHeader(entry, read.Before);
             long size = header.Size;
             tar.Write(TarHeaderEncoder.Encode(header));
+            var inspector = inspect?.Invoke(entry.Header.Name);
             long offset = 0;
             try
             {
@@ -177,6 +181,7 @@ internal sealed class ArchiveEntryWriter(TarChunkWriter tar, List<ItemProblem> p
                         break;
                     }
 
+                    inspector?.Inspect(read.Handle, space[..n], offset);
                     tar.Advance(n);
                     offset += n;
                     report();

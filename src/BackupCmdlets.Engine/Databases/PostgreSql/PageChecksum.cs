@@ -36,7 +36,15 @@ internal static class PageChecksum
             throw new ArgumentException("A page is a whole number of 128-byte rows.", nameof(page));
         }
 
-        return Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian ? ComputeVectorized(page, blockNumber) : ComputeScalar(page, blockNumber);
+        if (!BitConverter.IsLittleEndian)
+        {
+            return ComputeScalar(page, blockNumber);
+        }
+
+        // A native build for the baseline x64 (the CLI) has no accelerated 256-bit vectors, but 128-bit ones.
+        return Vector256.IsHardwareAccelerated ? ComputeVector256(page, blockNumber)
+            : Vector128.IsHardwareAccelerated ? ComputeVector128(page, blockNumber)
+            : ComputeScalar(page, blockNumber);
     }
 
     /// <summary>
@@ -44,7 +52,7 @@ internal static class PageChecksum
     /// speed, which matters because every page of a hot backup is checked while the database works.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // See RollingChecksum.Of.
-    internal static ushort ComputeVectorized(ReadOnlySpan<byte> page, uint blockNumber)
+    internal static ushort ComputeVector256(ReadOnlySpan<byte> page, uint blockNumber)
     {
         var prime = Vector256.Create(FnvPrime);
         var sum0 = Vector256.Create<uint>(BaseOffsets.AsSpan(0, 8));
@@ -90,6 +98,52 @@ internal static class PageChecksum
     {
         var mixed = sums ^ values;
         return (mixed * prime) ^ Vector256.ShiftRightLogical(mixed, 17);
+    }
+
+    /// <summary>The 32 sums as eight 4-lane vectors, for hosts and builds without 256-bit vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // See RollingChecksum.Of.
+    internal static ushort ComputeVector128(ReadOnlySpan<byte> page, uint blockNumber)
+    {
+        const int Lanes = 4;
+        var prime = Vector128.Create(FnvPrime);
+        Span<Vector128<uint>> sums = stackalloc Vector128<uint>[Sums / Lanes];
+        for (int v = 0; v < sums.Length; v++)
+        {
+            sums[v] = Vector128.Create<uint>(BaseOffsets.AsSpan(v * Lanes, Lanes));
+        }
+
+        var words = MemoryMarshal.Cast<byte, uint>(page);
+        // pd_checksum (bytes 8-9, the low half of word 2) counts as zero.
+        var firstMask = Vector128.Create(uint.MaxValue, uint.MaxValue, 0xFFFF0000, uint.MaxValue);
+        for (int at = 0; at < words.Length; at += Sums)
+        {
+            for (int v = 0; v < sums.Length; v++)
+            {
+                var values = Vector128.Create<uint>(words.Slice(at + v * Lanes, Lanes));
+                sums[v] = Mix(sums[v], at == 0 && v == 0 ? values & firstMask : values, prime);
+            }
+        }
+
+        var folded = Vector128<uint>.Zero;
+        for (int v = 0; v < sums.Length; v++)
+        {
+            for (int round = 0; round < 2; round++)
+            {
+                sums[v] = Mix(sums[v], Vector128<uint>.Zero, prime);
+            }
+
+            folded ^= sums[v];
+        }
+
+        uint result = folded.GetElement(0) ^ folded.GetElement(1) ^ folded.GetElement(2) ^ folded.GetElement(3);
+        result ^= blockNumber;
+        return (ushort)((result % 65535) + 1);
+    }
+
+    private static Vector128<uint> Mix(Vector128<uint> sums, Vector128<uint> values, Vector128<uint> prime)
+    {
+        var mixed = sums ^ values;
+        return (mixed * prime) ^ Vector128.ShiftRightLogical(mixed, 17);
     }
 
     internal static ushort ComputeScalar(ReadOnlySpan<byte> page, uint blockNumber)
