@@ -9,7 +9,7 @@
 #
 # pgBackRest runs with compress-type=zst and process-max=2 (the issue's settings), ours with -ThrottleLimit 2
 # (two files at a time); our sets are plain (plain and incremental), and a chain of Plain sets with each file zstd-compressed (-Format Plain -Compression Zstd) is timed beside
-# them, as is a full set as a zstd tar. "data" is a set without its WAL; pgBackRest's "copied" is the
+# them, as are a full set as a zstd tar and a Plain Zstd full set one file at a time (the default -ThrottleLimit). "data" is a set without its WAL; pgBackRest's "copied" is the
 # size of the files it copied before compression, "stored" what its repository holds for the backup.
 # Then the incremental is restored by each tool into an empty folder and once more over that copy
 # (-Delta, pgBackRest's --delta), both followed by sync. The page cache is dropped before each backup
@@ -59,6 +59,10 @@ for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/repo-zstd" "$WORK/repo-pz"; mkdir -p "$WORK/repo-pz"
     drop_caches; time_cmd ours-pz-full data "$run" ours_pz
     echo "ours-pz-full $run $(set_data_bytes repo-pz)" >> "$SIZES"
+    rm -rf "$WORK/repo-pz1"; mkdir -p "$WORK/repo-pz1"
+    drop_caches; time_cmd ours-pz1-full data "$run" "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-pz1" --wal-archive-path "$ARCHIVE" --format Plain --compression Zstd --json
+    echo "ours-pz1-full $run $(set_data_bytes repo-pz1)" >> "$SIZES"
+    rm -rf "$WORK/repo-pz1"
     drop_caches; time_cmd pgbr-full data "$run" pgbr backup --type=full
     echo "pgbr-full $run $(pgbr_sizes)" >> "$SIZES"
     as_pg "$BIN/pgbench" -h "$SOCK" -p "$PORT" -U postgres -n -c "$CLIENTS" -j 2 -T "$CHURN_SECONDS" postgres >/dev/null 2>&1
@@ -86,8 +90,8 @@ for run in $(seq 1 "$RUNS"); do
     pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
 done
 
-# pgbench's throughput while each tool takes a full backup (our zstd set with two workers and with one,
-# pgBackRest's): in each run one pgbench of TPS_SECONDS with a quiet stretch around each backup; the drop is each
+# pgbench's throughput while each tool takes a full backup (our zstd tar with two workers and with one, our
+# Plain Zstd set with one, pgBackRest's): in each run one pgbench of TPS_SECONDS with a quiet stretch around each backup; the drop is each
 # backup's mean TPS against the quiet stretches'. The page cache is not dropped here.
 PROGRESS=$(mktemp)
 WINDOWS=$(mktemp)
@@ -107,9 +111,12 @@ for run in $(seq 1 "$RUNS"); do
     sleep 8
     window ours-zstd-1 "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-zstd" --wal-archive-path "$ARCHIVE" --compression Zstd
     sleep 8
+    rm -rf "$WORK/repo-pz1"; mkdir -p "$WORK/repo-pz1"
+    window ours-pz-1 "$CLI" Start-HotBackup --engine PostgreSql --connection-string "$CONN" --destination-path "$WORK/repo-pz1" --wal-archive-path "$ARCHIVE" --format Plain --compression Zstd
+    sleep 8
     window pgbr-full pgbr backup --type=full
     wait "$PGBENCH"
-    rm -rf "$WORK/repo-zstd"
+    rm -rf "$WORK/repo-zstd" "$WORK/repo-pz1"
     pgbr expire --repo1-retention-full=1 >/dev/null 2>&1 || true
 done
 
@@ -133,6 +140,7 @@ print(f"| full | pgBackRest (zst, process-max 2) | {t('pgbr-full'):.2f} | {s('pg
 print(f"| full | Start-HotBackup -ThrottleLimit 2 (plain) | {t('ours-full'):.2f} | {s('ours-full'):.0f} | {s('ours-full'):.0f} |")
 print(f"| full | Start-HotBackup -Compression Zstd -ThrottleLimit 2 | {t('ours-zstd'):.2f} | | {s('ours-zstd'):.0f} |")
 print(f"| full | Start-HotBackup -Format Plain -Compression Zstd -ThrottleLimit 2 | {t('ours-pz-full'):.2f} | | {s('ours-pz-full'):.0f} |")
+print(f"| full | Start-HotBackup -Format Plain -Compression Zstd (one file at a time, the default) | {t('ours-pz1-full'):.2f} | | {s('ours-pz1-full'):.0f} |")
 print(f"| incremental | pgBackRest (zst, process-max 2) | {t('pgbr-incr'):.2f} | {s('pgbr-incr'):.0f} | {s('pgbr-incr', 1):.0f} |")
 print(f"| incremental | Start-HotBackup -Type Incremental -ThrottleLimit 2 (plain) | {t('ours-incr'):.2f} | {s('ours-incr'):.1f} | {s('ours-incr'):.1f} |")
 print(f"| incremental | Start-HotBackup -Type Incremental -Format Plain -Compression Zstd -ThrottleLimit 2 | {t('ours-pz-incr'):.2f} | | {s('ours-pz-incr'):.1f} |")
@@ -150,7 +158,8 @@ quiet = [tps for t, tps in ticks if not any(t >= a - 1 and t - 1 <= b for _, a, 
 base = statistics.mean(quiet)
 print(f"| pgbench -c {sys.argv[6]} during a full backup | backup s (under load) | mean TPS | drop against the quiet stretches ({base:.0f} TPS) |")
 print("|---|---:|---:|---:|")
-for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zstd", "Start-HotBackup -Compression Zstd -ThrottleLimit 2"), ("ours-zstd-1", "Start-HotBackup -Compression Zstd (one file at a time, the default)")]:
+for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zstd", "Start-HotBackup -Compression Zstd -ThrottleLimit 2"), ("ours-zstd-1", "Start-HotBackup -Compression Zstd (one file at a time, the default)"),
+                    ("ours-pz-1", "Start-HotBackup -Format Plain -Compression Zstd (one file at a time, the default)")]:
     during = [tps for t, tps in ticks if any(l == label and inside(t, a, b) for l, a, b in windows)]
     # A backup shorter than two of pgbench's one-second reports: the reports it overlaps.
     during = during if len(during) >= 2 else [tps for t, tps in ticks if any(l == label and t > a and t - 1 < b for l, a, b in windows)]
@@ -160,6 +169,6 @@ for label, name in [("pgbr-full", "pgBackRest (zst, process-max 2)"), ("ours-zst
 print()
 print(f"Ours: the incremental's data is {100 * s('ours-incr') / s('ours-full'):.1f}% of the full set's and takes {100 * t('ours-incr') / t('ours-full'):.0f}% of its time; "
       f"it copies {s('ours-incr') / s('pgbr-incr'):.3f}x what pgBackRest's incremental copies. Full backup: ours {t('pgbr-full') / t('ours-full'):.2f}x pgBackRest's speed plain, {t('pgbr-full') / t('ours-zstd'):.2f}x as a zstd tar, "
-      f"{t('pgbr-full') / t('ours-pz-full'):.2f}x as Plain Zstd, whose incremental takes {100 * t('ours-pz-incr') / t('ours-pz-full'):.0f}% of its full's time and stores {s('ours-pz-incr') / s('pgbr-incr', 1):.2f}x what pgBackRest's does.")
+      f"{t('pgbr-full') / t('ours-pz-full'):.2f}x as Plain Zstd ({t('pgbr-full') / t('ours-pz1-full'):.2f}x one file at a time), whose incremental takes {100 * t('ours-pz-incr') / t('ours-pz-full'):.0f}% of its full's time and stores {s('ours-pz-incr') / s('pgbr-incr', 1):.2f}x what pgBackRest's does.")
 PY
 rm -f "$RESULTS" "$SIZES" "$PROGRESS" "$WINDOWS" "$PGBR_CONF" /tmp/bkc-incr-archive
