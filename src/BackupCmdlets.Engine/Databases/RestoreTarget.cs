@@ -152,7 +152,9 @@ internal static class RestoreTarget
                     }
 
                     await output.FlushAsync(ct);
-                    output.Flush(flushToDisk: true);
+                    // Written back now, fsynced with the rest of the tree at the end of the restore (FlushTree):
+                    // one fsync per file as it is written would commit the journal once per file.
+                    UnixFileSystem.StartWriteback(output.SafeFileHandle, 0, output.Length);
                 }
 
                 UnixFileSystem.SetPermissions(destination, file.Mode);

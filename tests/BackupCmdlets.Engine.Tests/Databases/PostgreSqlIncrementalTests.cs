@@ -68,6 +68,19 @@ public sealed class PostgreSqlIncrementalTests(PostgreSqlIncrementalTests.Scenar
     }
 
     [Fact]
+    public void A_restore_of_the_chain_fsyncs_every_file_after_its_last_write_also_those_rebuilt_from_pages()
+    {
+        string data = scenario.PathOf("fsynced");
+
+        var outcome = FsyncTrace.Run(scenario.PathOf("fsync.trace"), [data], "Restore-BackupSet", "--path", scenario.Second.Path, "--destination-path", data);
+
+        Assert.True(outcome.Run.ExitCode == 0, outcome.Run.ToString());
+        Assert.True(outcome.Written.Count > 500, $"{outcome.Written.Count} files written");
+        Assert.Empty(outcome.NotSyncedAfterLastWrite);
+        Assert.Contains(Path.Combine(data, scenario.AccountsFile), outcome.Written);
+    }
+
+    [Fact]
     public async Task A_delta_restore_of_the_chain_over_an_identical_copy_keeps_every_file_stored_as_pages()
     {
         string copy = scenario.Folder("delta-identical");
