@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using BackupCmdlets.Engine.IO;
 
 namespace BackupCmdlets.Engine.Archiving.Compression;
 
@@ -14,6 +15,9 @@ internal sealed class ZstdSeekableWriter : IDisposable
 {
     public const int FrameContentSize = 1 << 20;
 
+    /// <summary>Frames smaller than this are hashed in line: a thread hop would cost more than it saves.</summary>
+    private const int HashAsideMinimum = 256 << 10;
+
     private readonly Stream _destination;
     private readonly int _level;
     private readonly byte[] _content = ArrayPool<byte>.Shared.Rent(FrameContentSize);
@@ -21,6 +25,7 @@ internal sealed class ZstdSeekableWriter : IDisposable
     private readonly IncrementalHash _contentHash;
     private readonly IncrementalHash _storedHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly List<(int Compressed, int Decompressed)> _frames = [];
+    private WorkerThreads<bool>? _hasher;
     private int _filled;
     private bool _completed;
     private bool _disposed;
@@ -48,7 +53,6 @@ internal sealed class ZstdSeekableWriter : IDisposable
     public void Write(ReadOnlySpan<byte> content)
     {
         ObjectDisposedException.ThrowIf(_completed, this);
-        _contentHash.AppendData(content);
         ContentLength += content.Length;
         while (content.Length > 0)
         {
@@ -87,6 +91,7 @@ internal sealed class ZstdSeekableWriter : IDisposable
 
         _disposed = true;
         _completed = true;
+        _hasher?.Dispose();
         ArrayPool<byte>.Shared.Return(_content);
         ArrayPool<byte>.Shared.Return(_frame);
         _contentHash.Dispose();
@@ -95,7 +100,35 @@ internal sealed class ZstdSeekableWriter : IDisposable
 
     private void WriteFrame()
     {
-        int written = ZstdFrameCompressor.Compress(_content.AsSpan(0, _filled), _frame, _level);
+        int filled = _filled;
+        int written;
+        if (filled < HashAsideMinimum)
+        {
+            _contentHash.AppendData(_content, 0, filled);
+            written = ZstdFrameCompressor.Compress(_content.AsSpan(0, filled), _frame, _level);
+        }
+        else
+        {
+            // Hashed on another thread while it is compressed: a file of one frame after another is copied at the pace of the slower of the two, not of both.
+            _hasher ??= new WorkerThreads<bool>(1, "hash");
+            var hashing = _hasher.Start(() =>
+            {
+                _contentHash.AppendData(_content, 0, filled);
+                return true;
+            });
+            try
+            {
+                written = ZstdFrameCompressor.Compress(_content.AsSpan(0, filled), _frame, _level);
+            }
+            finally
+            {
+                // Also when the compression failed: the buffer is not refilled or given back while it is hashed.
+                Task.WaitAny(hashing);
+            }
+
+            hashing.GetAwaiter().GetResult();
+        }
+
         Store(_frame.AsSpan(0, written));
         _frames.Add((written, _filled));
         _filled = 0;
