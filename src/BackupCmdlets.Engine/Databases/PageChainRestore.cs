@@ -90,8 +90,7 @@ internal static class PageChainRestore
                 await using (var output = new FileStream(destination, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 20, FileOptions.Asynchronous))
                 {
                     await RebuildIntoAsync(pages.Path, baseSet, layers, contents, output, verify, ct);
-                    // Written back now, fsynced with the rest of the tree at the end of the restore (FlushTree):
-                    // one fsync per file as it is written would commit the journal once per file.
+                    // Fsynced with the rest of the tree at the end of the restore, as RestoreTarget's copies are.
                     UnixFileSystem.StartWriteback(output.SafeFileHandle, 0, output.Length);
                 }
 
