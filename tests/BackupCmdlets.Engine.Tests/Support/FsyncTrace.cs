@@ -23,9 +23,12 @@ public static partial class FsyncTrace
         bool Watched(string path) => folders.Any(folder => path.StartsWith(folder + "/", StringComparison.Ordinal));
         void Moved(string from, string to)
         {
-            if (lastWrite.Remove(from, out int written))
+            foreach (var calls in new[] { lastWrite, lastSync })
             {
-                lastWrite[to] = written;
+                if (calls.Remove(from, out int at))
+                {
+                    calls[to] = at;
+                }
             }
         }
 
