@@ -22,11 +22,15 @@ public static class CliProcess
     public static ExternalTool.Result Run(params string[] arguments) =>
         ExternalTool.Run(Launcher[0], [.. Launcher[1..], .. arguments]);
 
-    /// <summary>A start description for a CLI run the test watches (and may kill) itself.</summary>
+    /// <summary>
+    /// A start description for a CLI run the test watches (and may kill or interrupt) itself. It starts
+    /// through env with SIGINT at its default, as from a terminal: a test run started in the background of
+    /// a script inherits SIGINT ignored, and the CLI (as any program) would then never see Ctrl+C.
+    /// </summary>
     public static ProcessStartInfo StartInfo(params string[] arguments)
     {
-        var start = new ProcessStartInfo(Launcher[0]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in Launcher[1..].Concat(arguments))
+        var start = new ProcessStartInfo("env") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in Launcher.Prepend("--default-signal=INT").Concat(arguments))
         {
             start.ArgumentList.Add(argument);
         }

@@ -101,34 +101,37 @@ internal sealed class ZstdSeekableWriter : IDisposable
     private void WriteFrame()
     {
         int filled = _filled;
-        int written;
+        Task<bool>? hashing = null;
         if (filled < HashAsideMinimum)
         {
             _contentHash.AppendData(_content, 0, filled);
-            written = ZstdFrameCompressor.Compress(_content.AsSpan(0, filled), _frame, _level);
         }
         else
         {
             // Hashed on another thread while it is compressed: a file of one frame after another is copied at the pace of the slower of the two, not of both.
             _hasher ??= new WorkerThreads<bool>(1, "hash");
-            var hashing = _hasher.Start(() =>
+            hashing = _hasher.Start(() =>
             {
                 _contentHash.AppendData(_content, 0, filled);
                 return true;
             });
-            try
-            {
-                written = ZstdFrameCompressor.Compress(_content.AsSpan(0, filled), _frame, _level);
-            }
-            finally
-            {
-                // Also when the compression failed: the buffer is not refilled or given back while it is hashed.
-                Task.WaitAny(hashing);
-            }
-
-            hashing.GetAwaiter().GetResult();
         }
 
+        int written;
+        try
+        {
+            written = ZstdFrameCompressor.Compress(_content.AsSpan(0, filled), _frame, _level);
+        }
+        finally
+        {
+            // Also when the compression failed: the buffer is not refilled or given back while it is hashed.
+            if (hashing is not null)
+            {
+                Task.WaitAny(hashing);
+            }
+        }
+
+        hashing?.GetAwaiter().GetResult();
         Store(_frame.AsSpan(0, written));
         _frames.Add((written, _filled));
         _filled = 0;
